@@ -1,0 +1,38 @@
+"""One way for errors: a service's ValidationError, or the IntegrityError of a named
+constraint, becomes a 400 ``{field: [message]}``; anything else stays DRF's."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from revops.constraints import message_for_integrity_error
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The object changed since you read it."
+    default_code = "conflict"
+
+
+def validation_error_detail(exc):
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [
+                m for e in errors for m in e.messages
+            ]
+            for field, errors in exc.error_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, IntegrityError):
+        message = message_for_integrity_error(exc)
+        if message is None:
+            raise exc
+        exc = exceptions.ValidationError({"non_field_errors": [message]})
+    return drf_exception_handler(exc, context)
+

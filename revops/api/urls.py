@@ -1,0 +1,17 @@
+"""``/api/v1/``: the core's endpoints plus each app's ``api/urls.py``."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from revops.api import views
+
+router = DefaultRouter()
+router.register("functions", views.FunctionViewSet, basename="function")
+router.register("audit", views.AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("", include("runbook.api.urls")),
+    path("", include("raci.api.urls")),
+    path("", include("cadence.api.urls")),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,46 @@
+"""Writing the audit trail. Services call ``record`` inside their transaction."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from revops.models import AuditEntry, Door
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields):
+    """The audit-relevant values of ``obj``: foreign keys by their str(), dates as ISO."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changes_between(before, after):
+    """``{field: [before, after]}`` for the fields whose value differs."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(*, actor, door, action, obj, changes=None, object_type=None):
+    """Append one entry. ``actor`` may be None for the system (tasks, migrations)."""
+    if door not in Door.values:
+        raise ValueError(f"unknown door {door!r}")
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=actor.get_username() if is_user else "system",
+        door=door,
+        action=action,
+        object_type=object_type or obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+    )

@@ -1,0 +1,93 @@
+"""Reading configuration from the environment, failing with one clear line.
+
+A misconfigured deployment should say which variable is wrong at start-up, not
+produce a traceback three layers deep on the first request.
+"""
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+
+class ConfigError(ImproperlyConfigured):
+    pass
+
+
+def _fail(name, rule, value):
+    raise ConfigError(f"{name}={value!r} is invalid: {rule}")
+
+
+def str_(name, default):
+    return env.str(name, default=default)
+
+
+def bool_(name, default):
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    _fail(name, "expected 1/0, true/false, yes/no or on/off", raw)
+
+
+def int_(name, default, *, low=None, high=None):
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        _fail(name, "expected a whole number", raw)
+    if (low is not None and value < low) or (high is not None and value > high):
+        _fail(name, f"expected a whole number from {low} to {high}", raw)
+    return value
+
+
+def list_(name, default):
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database(name, default):
+    raw = env.str(name, default=default)
+    try:
+        config = environ.Env.db_url_config(raw)
+    except Exception:  # noqa: BLE001 - any parse failure is a configuration error
+        _fail(name, "expected a URL such as postgres://user:pass@host:5432/db", raw)
+    if not config.get("ENGINE"):
+        _fail(name, "unknown database scheme", raw)
+    if "sqlite" not in config["ENGINE"] and not config.get("NAME"):
+        _fail(name, "the URL names no database", raw)
+    return config
+
+
+def email(name, default):
+    raw = env.str(name, default=default)
+    try:
+        return environ.Env.email_url_config(raw)
+    except Exception:  # noqa: BLE001
+        _fail(name, "expected smtp://user:pass@host:port or consolemail://", raw)
+
+
+def time_zone(name, default):
+    import zoneinfo
+
+    raw = env.str(name, default=default)
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        _fail(name, "expected an IANA time zone such as Europe/Paris", raw)
+    return raw
+
+
+def redis_url(name):
+    raw = env.str(name, default="") or None
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        _fail(name, "expected redis://host:port/db", raw)
+    return raw

@@ -1,0 +1,204 @@
+"""What every app shares: the functions of the revenue org, the audit trail,
+API tokens and webhooks."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Door(models.TextChoices):
+    """How a change reached us. Every service takes one and writes it to the audit."""
+
+    UI = "ui", "Browser"
+    API = "api", "REST API"
+    CONSOLE = "console", "Console"
+    TASK = "task", "Background task"
+    CLI = "cli", "Command line"
+
+
+class Layer(models.TextChoices):
+    """The four fixed layers of the operating model."""
+
+    STRATEGY = "strategy", "Strategy and planning"
+    PROCESS = "process", "Process and workflow"
+    SYSTEMS = "systems", "Systems and data"
+    INSIGHTS = "insights", "Insights and analytics"
+
+
+class FunctionQuerySet(models.QuerySet):
+    def ordered(self):
+        return self.order_by("position", "slug")
+
+
+class Function(models.Model):
+    """A function of the revenue org: a RACI column and the owner of sections and rituals."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_functions",
+    )
+
+    objects = FunctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("The audit trail is append-only.")
+
+    def delete(self):
+        raise ValidationError("The audit trail is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One change to a domain object: who, when, through which door, before and after.
+
+    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger
+    refuses them too (see migration 0003).
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    door = models.CharField(max_length=10, choices=Door.choices)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60, db_index=True)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        who = self.actor_name or "system"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The audit trail is append-only.")
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only a SHA-256 digest is stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Read and write"
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate():
+        return "rvo_" + secrets.token_urlsafe(32)
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now
+
+    @property
+    def allows_write(self):
+        return self.scope == self.Scope.WRITE
+
+
+class Webhook(models.Model):
+    """An integration's subscription to events; deliveries are signed with HMAC-SHA256."""
+
+    EVENTS = [
+        "section.revised",
+        "section.reviewed",
+        "section.stale",
+        "release.created",
+        "raci.changed",
+        "raci.signed_off",
+        "ritual.changed",
+        "occurrence.recorded",
+        "occurrence.missed",
+    ]
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=128)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.url
+
+    def clean(self):
+        unknown = sorted(set(self.events) - set(self.EVENTS))
+        if unknown:
+            raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
+
+
+class WebhookDelivery(models.Model):
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        return f"{self.event} → {self.webhook}"

@@ -1,0 +1,71 @@
+"""State changes of the shared core: functions and API tokens."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from revops import audit
+from revops.models import ApiToken, Function
+
+FUNCTION_FIELDS = ["slug", "name", "position", "head"]
+
+
+def _make_head_staff(user):
+    if user is not None and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def function_create(*, actor, door, slug, name, position=0, head=None):
+    function = Function(slug=slug, name=name, position=position, head=head)
+    function.full_clean()
+    function.save()
+    _make_head_staff(head)
+    audit.record(actor=actor, door=door, action="create", obj=function,
+                 changes=audit.changes_between({}, audit.snapshot(function, FUNCTION_FIELDS)))
+    return function
+
+
+@transaction.atomic
+def function_update(*, actor, door, function, **fields):
+    """Change name, position or head; naming a head makes that user staff."""
+    before = audit.snapshot(function, FUNCTION_FIELDS)
+    for name, value in fields.items():
+        if name not in {"name", "position", "head"}:
+            raise TypeError(f"function_update() cannot change {name!r}")
+        setattr(function, name, value)
+    function.full_clean()
+    function.save()
+    _make_head_staff(function.head)
+    changes = audit.changes_between(before, audit.snapshot(function, FUNCTION_FIELDS))
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=function, changes=changes)
+    return function
+
+
+@transaction.atomic
+def api_token_create(*, actor, door, user, name, scope, expires_at=None):
+    """Make a token; returns ``(token, raw)``. The raw value is never stored."""
+    raw = ApiToken.generate()
+    token = ApiToken(
+        user=user,
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        prefix=raw[4 : 4 + ApiToken.PREFIX_LENGTH],
+        digest=ApiToken.digest_of(raw),
+    )
+    token.full_clean()
+    token.save()
+    audit.record(actor=actor, door=door, action="create", obj=token,
+                 changes={"user": [None, user.get_username()], "scope": [None, scope]})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, door, token):
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, door=door, action="revoke", obj=token)
+    return token

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RunbookConfig(AppConfig):
+    name = "runbook"
+    verbose_name = "Run book"

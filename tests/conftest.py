@@ -1,0 +1,136 @@
+"""Shared fixtures. The same suite runs on SQLite with nothing installed and, when
+``DATABASE_URL``/``REDIS_URL``/``CHROMIUM_PATH`` are set (as ``.ci/run`` does),
+against real PostgreSQL, Redis and Chromium. With ``REVOPS_REQUIRE_SERVICES=1`` a
+missing service fails the run instead of skipping its tests."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from revops.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("REVOPS_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def redis_url_for_this_worker():
+    """Each xdist worker gets its own Redis database, so workers never steal tasks."""
+    base = settings.REDIS_URL
+    if not base:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    db = 1 + int(worker.removeprefix("gw") or 0)
+    return base.rsplit("/", 1)[0] + f"/{db}"
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [
+        f"revops: database={db} redis={settings.REDIS_URL or 'none (eager)'} "
+        f"chromium={CHROMIUM or 'none'}",
+    ]
+
+
+def require_or_skip(available, what):
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required in CI (REVOPS_REQUIRE_SERVICES=1) but missing")
+    pytest.skip(f"{what} not available on this machine; .ci/run provides it")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (see ``celery_worker``)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread consuming from the real Redis broker."""
+    url = redis_url_for_this_worker()
+    require_or_skip(url, "Redis (REDIS_URL)")
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.update(
+        broker_url=url, result_backend=url, task_always_eager=False, task_ignore_result=False
+    )
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield celery_app
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_or_skip(CHROMIUM, "Chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a full-page screenshot under test-artifacts/ to look at by eye."""
+    def take(name=None):
+        os.makedirs("test-artifacts", exist_ok=True)
+        path = f"test-artifacts/{name or request.node.name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def lead(db):
+    from tests.factories import LeadFactory
+
+    return LeadFactory(username="lead")
+
+
+@pytest.fixture
+def sales_head(db):
+    from tests.factories import make_head
+
+    return make_head("sales", "sales-head")
+
+
+@pytest.fixture
+def marketing_head(db):
+    from tests.factories import make_head
+
+    return make_head("marketing", "marketing-head")
+
+
+@pytest.fixture
+def viewer(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="viewer")
+
+
+@pytest.fixture
+def api(db):
+    """A DRF test client; ``api.as_user(user)`` signs it in."""
+    from rest_framework.test import APIClient
+
+    class Client(APIClient):
+        def as_user(self, user):
+            self.force_authenticate(user)
+            return self
+
+    return Client()

@@ -1,0 +1,56 @@
+from datetime import date, timedelta
+
+import pytest
+
+from revops import fiscal
+
+
+@pytest.mark.parametrize("start_month", range(1, 13))
+def test_quarters_tile_every_day_of_several_years_for_every_start_month(start_month):
+    day = date(2023, 1, 1)
+    previous = fiscal.quarter_index(day, start_month)
+    seen_starts = set()
+    while day < date(2029, 1, 1):
+        index = fiscal.quarter_index(day, start_month)
+        assert index in (previous, previous + 1), "quarter index moves by at most one a day"
+        start = fiscal.quarter_start(index, start_month)
+        end = fiscal.quarter_end(index, start_month)
+        assert start <= day <= end
+        assert start.day == 1 and (end + timedelta(days=1)).day == 1
+        assert (start.month - start_month) % 3 == 0, "quarters start on the fiscal grid"
+        if index != previous:
+            assert day == start, "a new quarter begins on its first day"
+        seen_starts.add(start)
+        previous = index
+        day += timedelta(days=1)
+    aligned = start_month % 3 == 1  # quarters line up with calendar years
+    assert len(seen_starts) == (24 if aligned else 25)
+
+
+@pytest.mark.parametrize(
+    ("d", "start_month", "expected"),
+    [
+        (date(2026, 2, 10), 1, ("FY2026 Q1", date(2026, 1, 1), date(2026, 3, 31))),
+        (date(2026, 7, 1), 1, ("FY2026 Q3", date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 1, 31), 2, ("FY2026 Q4", date(2025, 11, 1), date(2026, 1, 31))),
+        (date(2026, 2, 1), 2, ("FY2027 Q1", date(2026, 2, 1), date(2026, 4, 30))),
+        (date(2026, 10, 15), 10, ("FY2027 Q1", date(2026, 10, 1), date(2026, 12, 31))),
+        (date(2026, 9, 30), 10, ("FY2026 Q4", date(2026, 7, 1), date(2026, 9, 30))),
+        (date(2026, 12, 31), 12, ("FY2027 Q1", date(2026, 12, 1), date(2027, 2, 28))),
+    ],
+)
+def test_fiscal_quarter_names_and_bounds(d, start_month, expected):
+    quarter = fiscal.fiscal_quarter(d, start_month)
+    assert (str(quarter), quarter.start, quarter.end) == expected
+
+
+def test_quarter_distance_is_a_subtraction():
+    reviewed = fiscal.quarter_index(date(2026, 2, 10), 1)
+    assert fiscal.quarter_index(date(2026, 6, 30), 1) - reviewed == 1
+    assert fiscal.quarter_index(date(2026, 7, 1), 1) - reviewed == 2
+    assert fiscal.quarter_index(date(2026, 10, 1), 1) - reviewed == 3
+
+
+def test_start_month_defaults_to_the_setting(settings):
+    settings.REVOPS_FISCAL_YEAR_START_MONTH = 2
+    assert fiscal.fiscal_quarter(date(2026, 1, 31)).start == date(2025, 11, 1)
