@@ -20,9 +20,9 @@ def redis_url_for_this_worker():
     base = settings.REDIS_URL
     if not base:
         return None
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    db = 1 + int(worker.removeprefix("gw") or 0)
-    return base.rsplit("/", 1)[0] + f"/{db}"
+    root, _, base_db = base.rpartition("/")
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    return f"{root}/{int(base_db or 0) + 1 + worker}"
 
 
 def pytest_report_header(config):
