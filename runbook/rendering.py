@@ -1,0 +1,38 @@
+"""Markdown to safe HTML: Python-Markdown renders, nh3 keeps only an allow-list.
+
+Everything a reader sees of a section passes through ``render``; the result is
+stored with the revision and shown as-is, so sanitizing happens exactly once here.
+"""
+
+import markdown as md
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "ol", "p", "pre",
+    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "toc"]
+
+
+def render(body):
+    """Sanitized HTML for a Markdown body. Raw HTML in the body is escaped by nh3's
+    allow-list, scripts and handlers are dropped, links get ``rel="noopener nofollow"``
+    and only http(s)/mailto/relative URLs survive."""
+    html = md.markdown(body or "", extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener nofollow",
+        strip_comments=True,
+    )

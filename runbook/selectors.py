@@ -1,0 +1,86 @@
+"""Shared reads of the run book for pages, endpoints, the dashboard and the readiness
+report. Each returns querysets that run a fixed number of queries however many
+sections there are: the review state is computed in SQL from fiscal-quarter cut-offs.
+"""
+
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+
+from runbook import rules
+from runbook.models import ReviewState, Revision, Runbook, Section, StaleFlag
+
+
+def default_runbook():
+    """The default run book, or the first one, or None when there is none yet."""
+    return Runbook.objects.order_by("-is_default", "pk").first()
+
+
+def runbooks():
+    return Runbook.objects.order_by("-is_default", "title")
+
+
+def review_state_expression(today, *, threshold=None, start_month=None):
+    """A SQL expression equal to ``rules.review_state(last_reviewed_on, today)``."""
+    stale_before = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
+    due_before = rules.due_cutoff(today, threshold=threshold, start_month=start_month)
+    return Case(
+        When(last_reviewed_on__isnull=True, then=Value(ReviewState.NEVER.value)),
+        When(last_reviewed_on__lt=stale_before, then=Value(ReviewState.STALE.value)),
+        When(last_reviewed_on__lt=due_before, then=Value(ReviewState.DUE.value)),
+        default=Value(ReviewState.FRESH.value),
+        output_field=CharField(),
+    )
+
+
+def sections_with_state(*, today, runbook=None, threshold=None, start_month=None):
+    """Sections in run-book order with ``review_state`` and ``stale_since`` (the open
+    flag's raise time, or None) annotated, owner, head, reviewer and run book joined."""
+    open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
+    qs = (
+        Section.objects.select_related("runbook", "owner__head", "last_reviewed_by")
+        .annotate(
+            review_state=review_state_expression(
+                today, threshold=threshold, start_month=start_month
+            ),
+            stale_since=Subquery(open_flag.values("raised_at")[:1]),
+        )
+        .order_by("runbook_id", "position")
+    )
+    if runbook is not None:
+        qs = qs.filter(runbook=runbook)
+    return qs
+
+
+def sections_needing_review(*, today, runbook=None):
+    """Stale, never-reviewed and due sections, in run-book order."""
+    return sections_with_state(today=today, runbook=runbook).filter(
+        review_state__in=[ReviewState.STALE, ReviewState.NEVER, ReviewState.DUE]
+    )
+
+
+def current_revision(section):
+    return Revision.objects.filter(section=section, number=section.revision).first()
+
+
+def revisions_for(section):
+    return Revision.objects.filter(section=section).select_related("created_by").order_by("-number")
+
+
+def revision(section, number):
+    return Revision.objects.filter(section=section, number=number).first()
+
+
+def reviews_for(section, limit=20):
+    return section.reviews.select_related("reviewer").order_by("-reviewed_at", "-id")[:limit]
+
+
+def releases_for(runbook):
+    return runbook.releases.select_related("created_by").order_by("-number")
+
+
+def release_entries(release):
+    return release.entries.select_related("section", "revision").order_by("section__position")
+
+
+def open_flags():
+    return StaleFlag.objects.filter(closed_at__isnull=True)
+

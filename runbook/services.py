@@ -1,0 +1,552 @@
+"""Every write to the run book. Views, the API, the console, tasks and commands (and
+the cadence app, when a ritual is held) call these; each checks its input, writes in
+one transaction, records the audit entry and queues its webhook and e-mail on commit.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from revops import audit, webhooks
+from revops.models import AuditEntry, Function, Webhook, WebhookDelivery
+from runbook import rendering, rules
+from runbook.models import (
+    MAX_BODY_BYTES,
+    Release,
+    ReleaseSection,
+    Review,
+    ReviewState,
+    Revision,
+    Runbook,
+    Section,
+    SectionKind,
+    StaleFlag,
+)
+from runbook.outlines import DEFAULT_OWNERS, OUTLINES
+
+
+class RevisionConflict(Exception):
+    """A save was based on a revision that is no longer the section's current one.
+
+    Nothing was written; ``current`` is the revision the writer must merge with."""
+
+    def __init__(self, *, section, base_revision, current):
+        self.section = section
+        self.base_revision = base_revision
+        self.current = current
+        super().__init__(
+            f"The section is at revision {current.number if current else 0}; "
+            f"your edit was based on revision {base_revision}."
+        )
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _section_payload(section):
+    return {
+        "id": section.pk,
+        "runbook": section.runbook_id,
+        "kind": section.kind,
+        "title": section.title,
+        "owner": section.owner.slug,
+        "revision": section.revision,
+    }
+
+
+def validate_body(body):
+    """The Markdown body must be non-empty and at most 200 KB (UTF-8)."""
+    if body is None or not str(body).strip():
+        raise ValidationError({"body": "The body is empty; write some Markdown."})
+    size = len(str(body).encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        raise ValidationError(
+            {
+                "body": f"The body is {size // 1024} KB; the limit is "
+                f"{MAX_BODY_BYTES // 1024} KB. Link out to longer material instead."
+            }
+        )
+
+
+# Run books ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def runbook_create(*, title, actor, door, motion="", is_default=False):
+    """A new run book with its six sections in order, each holding a starter outline
+    as revision 1 and owned per the layer's Accountable function."""
+    runbook = Runbook(
+        title=(title or "").strip(), motion=(motion or "").strip(), created_by=_user(actor)
+    )
+    if Runbook.objects.filter(title__iexact=runbook.title).exists():
+        raise ValidationError({"title": "A run book with this title already exists."})
+    runbook.full_clean(exclude=["is_default"])
+    first = not Runbook.objects.exists()
+    if is_default and not first:
+        Runbook.objects.filter(is_default=True).update(is_default=False)
+    runbook.is_default = bool(is_default or first)
+    runbook.save()
+
+    owners = {f.slug: f for f in Function.objects.filter(slug__in=set(DEFAULT_OWNERS.values()))}
+    fallback = Function.objects.ordered().first()
+    sections = []
+    for position, kind in enumerate(SectionKind.values):
+        owner = owners.get(DEFAULT_OWNERS[kind]) or fallback
+        if owner is None:
+            raise ValidationError("Create at least one function before creating a run book.")
+        sections.append(
+            Section(
+                runbook=runbook,
+                kind=kind,
+                position=position,
+                title=SectionKind(kind).label,
+                owner=owner,
+                revision=1,
+            )
+        )
+    sections = Section.objects.bulk_create(sections)
+    if any(s.pk is None for s in sections):  # backends that do not return ids
+        sections = list(runbook.sections.order_by("position"))
+    now = timezone.now()
+    Revision.objects.bulk_create(
+        [
+            Revision(
+                section=s,
+                number=1,
+                base_number=0,
+                body=OUTLINES[s.kind],
+                body_html=rendering.render(OUTLINES[s.kind]),
+                summary="Starter outline",
+                created_at=now,
+                created_by=_user(actor),
+                door=door,
+            )
+            for s in sections
+        ]
+    )
+    audit.record(
+        actor=actor,
+        door=door,
+        action="create",
+        obj=runbook,
+        changes=audit.snapshot(runbook, ["title", "motion", "is_default"]),
+    )
+    return runbook
+
+
+@transaction.atomic
+def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=None):
+    fields = ["title", "motion", "is_default"]
+    before = audit.snapshot(runbook, fields)
+    if title is not None:
+        title = title.strip()
+        if Runbook.objects.filter(title__iexact=title).exclude(pk=runbook.pk).exists():
+            raise ValidationError({"title": "A run book with this title already exists."})
+        runbook.title = title
+    if motion is not None:
+        runbook.motion = motion.strip()
+    if is_default:
+        Runbook.objects.filter(is_default=True).exclude(pk=runbook.pk).update(is_default=False)
+        runbook.is_default = True
+    runbook.full_clean(exclude=["is_default"])
+    runbook.save()
+    changes = audit.changes_between(before, audit.snapshot(runbook, fields))
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=runbook, changes=changes)
+    return runbook
+
+
+# Sections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_update(*, section, actor, door, title=None, owner=None):
+    """Rename a section or hand it to another function."""
+    fields = ["title", "owner"]
+    before = audit.snapshot(section, fields)
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": "The title cannot be empty."})
+        section.title = title.strip()
+    if owner is not None:
+        section.owner = owner
+    section.full_clean()
+    section.save(update_fields=["title", "owner"])
+    changes = audit.changes_between(before, audit.snapshot(section, fields))
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=section, changes=changes)
+    return section
+
+
+def _locked(section):
+    """Re-read the section under a row lock: concurrent writers queue here, so each
+    sees the revision the one before it wrote."""
+    locked = Section.objects.select_for_update().get(pk=section.pk)
+    for name in (
+        "revision",
+        "title",
+        "owner_id",
+        "last_reviewed_at",
+        "last_reviewed_on",
+        "last_reviewed_by_id",
+        "last_reviewed_revision",
+    ):
+        setattr(section, name, getattr(locked, name))
+    return section
+
+
+@transaction.atomic
+def section_revise(
+    *, section, body, base_revision, actor, door, summary="", mark_reviewed=True, note=""
+):
+    """Append a revision written on top of ``base_revision``.
+
+    If the section has moved on since, nothing is written and ``RevisionConflict``
+    carries the current revision so the writer can merge. With ``mark_reviewed`` the
+    save also counts as a review of the new revision.
+    """
+    validate_body(body)
+    if isinstance(base_revision, bool) or not isinstance(base_revision, int):
+        raise ValidationError({"base_revision": "Give the revision number your edit is based on."})
+    summary = (summary or "").strip()
+    if len(summary) > 200:
+        raise ValidationError({"summary": "Keep the summary under 200 characters."})
+    _locked(section)
+    if base_revision != section.revision:
+        current = Revision.objects.filter(section=section, number=section.revision).first()
+        raise RevisionConflict(section=section, base_revision=base_revision, current=current)
+    revision = Revision(
+        section=section,
+        number=section.revision + 1,
+        base_number=base_revision,
+        body=body,
+        body_html=rendering.render(body),
+        summary=summary,
+        created_by=_user(actor),
+        door=door,
+    )
+    revision.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            revision.save()
+    except IntegrityError:  # a writer on another connection won the same number
+        current = Revision.objects.filter(section=section).order_by("-number").first()
+        raise RevisionConflict(
+            section=section, base_revision=base_revision, current=current
+        ) from None
+    section.revision = revision.number
+    section.save(update_fields=["revision"])
+    audit.record(
+        actor=actor,
+        door=door,
+        action="revise",
+        obj=section,
+        changes={"revision": [base_revision, revision.number], "summary": summary},
+    )
+    webhooks.emit(
+        "section.revised",
+        {**_section_payload(section), "summary": summary, "by": audit.snapshot(
+            revision, ["created_by"])["created_by"]},
+    )
+    if mark_reviewed:
+        section_review(
+            section=section, actor=actor, door=door, note=note or summary, revision=revision
+        )
+    return revision
+
+
+@transaction.atomic
+def section_review(*, section, actor, door, note="", revision=None):
+    """Record that ``actor`` read the section and it is still true: stamps the last
+    review (date, who, which revision) and closes the open stale flag, if any."""
+    _locked(section)
+    number = getattr(revision, "number", revision)
+    if number is None:
+        number = section.revision
+    if not isinstance(number, int) or not 0 <= number <= section.revision:
+        raise ValidationError({"revision": f"The section has no revision {number}."})
+    now = timezone.now()
+    review = Review(
+        section=section,
+        revision_number=number,
+        reviewed_at=now,
+        reviewed_on=timezone.localdate(now),
+        reviewer=_user(actor),
+        door=door,
+        note=(note or "").strip(),
+    )
+    review.full_clean()
+    review.save()
+    section.last_reviewed_at = review.reviewed_at
+    section.last_reviewed_on = review.reviewed_on
+    section.last_reviewed_by = review.reviewer
+    section.last_reviewed_revision = number
+    section.save(
+        update_fields=[
+            "last_reviewed_at",
+            "last_reviewed_on",
+            "last_reviewed_by",
+            "last_reviewed_revision",
+        ]
+    )
+    closed = StaleFlag.objects.filter(section=section, closed_at__isnull=True).update(
+        closed_at=now, closed_by=review
+    )
+    audit.record(
+        actor=actor,
+        door=door,
+        action="review",
+        obj=section,
+        changes={
+            "last_reviewed_on": review.reviewed_on,
+            "revision": number,
+            "note": review.note,
+            "stale_flag_closed": bool(closed),
+        },
+    )
+    webhooks.emit(
+        "section.reviewed",
+        {
+            **_section_payload(section),
+            "reviewed_revision": number,
+            "reviewed_at": review.reviewed_at,
+            "by": review.reviewer.get_username() if review.reviewer else None,
+            "note": review.note,
+        },
+    )
+    return review
+
+
+# Releases -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def release_create(*, runbook, name, actor, door, note="", today=None):
+    """Cut v(N+1) of the run book: pin each section's current revision and record its
+    review state. Stale or never-reviewed sections are allowed; they are listed in
+    ``release.warnings`` so the caller can say so."""
+    from runbook.selectors import sections_with_state
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the release a name, e.g. “2026-Q3 refresh”."})
+    if len(name) > 120:
+        raise ValidationError({"name": "Keep the name under 120 characters."})
+    runbook = Runbook.objects.select_for_update().get(pk=runbook.pk)
+    if Release.objects.filter(runbook=runbook, name__iexact=name).exists():
+        raise ValidationError({"name": f"This run book already has a release named “{name}”."})
+    release = Release(
+        runbook=runbook,
+        number=runbook.version + 1,
+        name=name,
+        note=(note or "").strip(),
+        created_by=_user(actor),
+    )
+    release.full_clean(validate_constraints=False)
+    release.save()
+    runbook.version = release.number
+    runbook.save(update_fields=["version"])
+
+    today = today or timezone.localdate()
+    sections = list(sections_with_state(runbook=runbook, today=today))
+    revisions = {
+        r.section_id: r
+        for r in Revision.objects.filter(
+            Q(*[Q(section_id=s.pk, number=s.revision) for s in sections], _connector=Q.OR)
+        ).only("id", "section_id", "number")
+    }
+    ReleaseSection.objects.bulk_create(
+        [
+            ReleaseSection(
+                release=release,
+                section=s,
+                revision=revisions.get(s.pk),
+                review_state=s.review_state,
+                last_reviewed_on=s.last_reviewed_on,
+                last_reviewed_by_name=(
+                    s.last_reviewed_by.get_username() if s.last_reviewed_by else ""
+                ),
+                last_reviewed_revision=s.last_reviewed_revision,
+            )
+            for s in sections
+        ]
+    )
+    release.warnings = [
+        {"section": s.pk, "kind": s.kind, "review_state": s.review_state}
+        for s in sections
+        if rules.counts_as_stale(s.review_state)
+    ]
+    audit.record(
+        actor=actor,
+        door=door,
+        action="release",
+        obj=release,
+        changes={"number": release.number, "name": name, "warnings": release.warnings},
+    )
+    webhooks.emit(
+        "release.created",
+        {
+            "id": release.pk,
+            "runbook": runbook.pk,
+            "number": release.number,
+            "name": name,
+            "warnings": release.warnings,
+        },
+    )
+    return release
+
+
+# Stale flags ----------------------------------------------------------------------------
+
+
+@dataclass
+class FlagResult:
+    newly_flagged: list = field(default_factory=list)
+    already_flagged: int = 0
+
+    def __str__(self):
+        return f"newly flagged: {len(self.newly_flagged)}, already flagged: {self.already_flagged}"
+
+
+def _revops_head():
+    revops = Function.objects.select_related("head").filter(slug="revops").first()
+    return revops.head if revops else None
+
+
+def _flag_email(flag, to):
+    section = flag.section
+    site = settings.REVOPS_SITE_URL.rstrip("/")
+    when = (
+        f"was last reviewed on {flag.last_reviewed_on:%Y-%m-%d}"
+        if flag.last_reviewed_on
+        else "has never been reviewed"
+    )
+    send_mail(
+        f"Run book section is stale: {section.title}",
+        f"“{section.title}” in the run book “{section.runbook.title}” {when}.\n"
+        f"{section.owner.name} owns it. Please read it and mark it reviewed, or revise it:\n"
+        f"{site}/runbook/sections/{section.pk}/\n",
+        settings.DEFAULT_FROM_EMAIL,
+        to,
+    )
+
+
+@transaction.atomic
+def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None):
+    """Open a stale flag on every stale or never-reviewed section that has none open.
+
+    Set-based: a fixed number of queries whatever the number of sections. Sections are
+    locked before the open flags are read, so two scans running at once cannot flag a
+    section twice (and the partial unique index would refuse it anyway). Each new flag
+    is audited, fires ``section.stale`` and e-mails the owner's head (or RevOps' head).
+    """
+    today = today or timezone.localdate()
+    cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
+    candidates = list(
+        Section.objects.select_for_update(of=("self",))
+        .filter(Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff))
+        .select_related("owner__head", "runbook")
+        .order_by("pk")
+    )
+    already = set(
+        StaleFlag.objects.filter(
+            section_id__in=[s.pk for s in candidates], closed_at__isnull=True
+        ).values_list("section_id", flat=True)
+    )
+    result = FlagResult(already_flagged=len(already))
+    now = timezone.now()
+    flags = [
+        StaleFlag(
+            section=s,
+            raised_at=now,
+            raised_on=today,
+            state=ReviewState.NEVER if s.last_reviewed_on is None else ReviewState.STALE,
+            last_reviewed_on=s.last_reviewed_on,
+        )
+        for s in candidates
+        if s.pk not in already
+    ]
+    if not flags:
+        return result
+    StaleFlag.objects.bulk_create(flags)
+    if any(f.pk is None for f in flags):
+        by_section = dict(
+            StaleFlag.objects.filter(
+                section_id__in=[f.section_id for f in flags], closed_at__isnull=True
+            ).values_list("section_id", "pk")
+        )
+        for f in flags:
+            f.pk = by_section[f.section_id]
+    result.newly_flagged = flags
+
+    is_user = _user(actor) is not None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                at=now,
+                actor=actor if is_user else None,
+                actor_name=actor.get_username() if is_user else "system",
+                door=door,
+                action="flag_stale",
+                object_type=StaleFlag._meta.label_lower,
+                object_id=str(f.pk),
+                object_repr=str(f)[:200],
+                changes={
+                    "section": f.section_id,
+                    "state": f.state,
+                    "last_reviewed_on": f.last_reviewed_on and f.last_reviewed_on.isoformat(),
+                },
+            )
+            for f in flags
+        ]
+    )
+    _emit_stale(flags)
+
+    fallback = None
+    if any(f.section.owner.head_id is None for f in flags):
+        fallback = _revops_head()
+    for f in flags:
+        head = f.section.owner.head or fallback
+        if head is not None and head.email:
+            transaction.on_commit(lambda f=f, to=[head.email]: _flag_email(f, to))
+    return result
+
+
+def _emit_stale(flags):
+    """``section.stale`` once per new flag, with one read of the webhooks and one write
+    of the deliveries (``webhooks.emit`` would cost two queries per flag)."""
+    hooks = [h for h in Webhook.objects.filter(active=True) if "section.stale" in h.events]
+    if not hooks:
+        return
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                webhook=hook,
+                event="section.stale",
+                payload={
+                    "event": "section.stale",
+                    "data": {
+                        **_section_payload(f.section),
+                        "flag": f.pk,
+                        "state": f.state,
+                        "stale_since": f.raised_at.isoformat(),
+                        "last_reviewed_on": (
+                            f.last_reviewed_on.isoformat() if f.last_reviewed_on else None
+                        ),
+                    },
+                },
+            )
+            for f in flags
+            for hook in hooks
+        ]
+    )
+    from revops.tasks import deliver_webhook
+
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
