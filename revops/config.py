@@ -54,14 +54,17 @@ def list_(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "pgsql://")
+
+
 def database(name, default):
     raw = env.str(name, default=default)
+    if not raw.startswith(DATABASE_SCHEMES):
+        _fail(name, "expected postgres://user:pass@host:5432/db or sqlite:///path", raw)
     try:
         config = environ.Env.db_url_config(raw)
     except Exception:  # noqa: BLE001 - any parse failure is a configuration error
         _fail(name, "expected a URL such as postgres://user:pass@host:5432/db", raw)
-    if not config.get("ENGINE"):
-        _fail(name, "unknown database scheme", raw)
     if "sqlite" not in config["ENGINE"] and not config.get("NAME"):
         _fail(name, "the URL names no database", raw)
     return config
@@ -91,3 +94,16 @@ def redis_url(name):
     if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
         _fail(name, "expected redis://host:port/db", raw)
     return raw
+
+
+def load_settings_or_exit():
+    """Import the settings module now, turning a ConfigError into one line and exit 1."""
+    import importlib
+    import os
+    import sys
+
+    try:
+        importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    except ConfigError as exc:
+        sys.stderr.write(f"Configuration error: {exc}\n")
+        sys.exit(1)

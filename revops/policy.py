@@ -69,6 +69,14 @@ def can_sign_off(user, function):
     return is_active_user(user) and function.head_id == user.pk
 
 
+ROLE_LABELS = {
+    "anonymous": "Signed out",
+    "lead": "RevOps lead",
+    "head": "Function head",
+    "viewer": "Viewer",
+}
+
+
 def role_of(user):
     if not is_active_user(user):
         return "anonymous"

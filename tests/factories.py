@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from revops import policy
 from revops.models import Function
 
+PASSWORD = "pw-for-tests-1"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -16,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+    password = factory.django.Password(PASSWORD)
 
 
 class LeadFactory(UserFactory):

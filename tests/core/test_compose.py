@@ -1,0 +1,55 @@
+"""docker compose cannot run here, so the production shape is checked statically."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_SOURCE = (ROOT / "revops" / "settings.py").read_text()
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_five_services_with_health_checks():
+    services = compose()["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    for name in ("postgres", "redis", "web"):
+        assert services[name]["healthcheck"]["test"], name
+    assert "pgdata" in compose()["volumes"]
+
+
+def test_app_services_wait_for_healthy_backing_services_and_run_the_right_process():
+    services = compose()["services"]
+    assert "gunicorn revops.wsgi" in services["web"]["command"]
+    assert "migrate" in services["web"]["command"]
+    assert "worker" in services["worker"]["command"]
+    assert "beat" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_every_variable_compose_and_env_example_set_is_read_by_the_settings():
+    names = set()
+    for service in compose()["services"].values():
+        env = service.get("environment") or {}
+        if service.get("image", "").startswith(("postgres", "redis")):
+            continue
+        names.update(env)
+    example = (ROOT / ".env.example").read_text()
+    names.update(re.findall(r"^([A-Z_]+)=", example, flags=re.M))
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"} <= names
+    for name in sorted(names):
+        assert f'"{name}"' in SETTINGS_SOURCE, f"{name} is set but never read by settings"
+
+
+def test_dockerfile_installs_the_locked_requirements_and_collects_static():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes -r requirements.lock" in dockerfile
+    assert "collectstatic" in dockerfile

@@ -1,0 +1,59 @@
+"""Start-up configuration: bad values fail with one line naming the variable, and
+production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 30 + "-production-secret-for-the-deploy-check-1234567890",
+    "ALLOWED_HOSTS": "revops.example.com",
+    "DATABASE_URL": "sqlite:///" + str(ROOT / "unused-deploy-check.sqlite3"),
+}
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "postgres//missing-colon"),
+        ("DATABASE_URL", "mysqlx://user@host/db"),
+        ("REVOPS_FISCAL_YEAR_START_MONTH", "13"),
+        ("REVOPS_STALE_AFTER_QUARTERS", "two"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("REDIS_URL", "localhost:6379"),
+        ("DEBUG", "maybe"),
+    ],
+)
+def test_bad_configuration_fails_at_start_up_with_one_line_naming_the_variable(variable, value):
+    result = manage("check", **{variable: value})
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {variable}=")
+
+
+def test_production_requires_a_secret_key():
+    result = manage("check", DEBUG="0", ALLOWED_HOSTS="x.example.com")
+    assert result.returncode == 1
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,33 @@
+"""RACI test data, built through the services so every row obeys the rules."""
+
+from raci import services
+from raci.models import Matrix
+from revops.models import Door
+
+
+def matrix(title="Revenue RACI", *, is_current=True):
+    return services.matrix_create(title=title, is_current=is_current, actor=None, door=Door.CLI)
+
+
+def row(m, name, cells, *, layer="process", description=""):
+    return services.row_create(
+        matrix=m, name=name, cells=cells, layer=layer, description=description,
+        actor=None, door=Door.CLI,
+    )
+
+
+def many_rows(m, count, *, layer="process"):
+    """``count`` rows with an A, an R and a C each."""
+    slugs = ["revops", "cro", "marketing", "sales", "cs", "finance"]
+    made = []
+    for i in range(count):
+        a, r, c = slugs[i % 6], slugs[(i + 1) % 6], slugs[(i + 2) % 6]
+        made.append(row(m, f"Activity {i:04d}", {a: "A", r: "R", c: "C"}, layer=layer))
+    return made
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+__all__ = ["Matrix", "fresh", "many_rows", "matrix", "row"]
