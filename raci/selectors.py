@@ -1,0 +1,165 @@
+"""Reads of the RACI that pages, endpoints, the dashboard and the readiness report share.
+
+Every function here runs a fixed number of queries, whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from raci import rules
+from raci.models import Cell, Matrix, Row, SignOff
+from revops.models import Function, Layer
+
+
+def functions():
+    """The matrix's columns: every function, in column order, with its head."""
+    return list(Function.objects.ordered().select_related("head"))
+
+
+def columns(function_list):
+    return [rules.Column(f.slug, f.name, f.head_id is not None) for f in function_list]
+
+
+def current_matrix():
+    return Matrix.objects.current()
+
+
+def rows_for_grid(*, matrix=None, layer=None):
+    """Rows in grid order with their cells and accountable function loaded."""
+    rows = Row.objects.in_grid_order().select_related("accountable", "matrix").prefetch_related(
+        Prefetch("cells", queryset=Cell.objects.select_related("function").order_by())
+    )
+    if matrix is not None:
+        rows = rows.filter(matrix=matrix)
+    if layer:
+        rows = rows.filter(layer=layer)
+    return rows
+
+
+def letters_of(row):
+    """``{function_slug: letter}`` for a row fetched by ``rows_for_grid``, A included."""
+    letters = {cell.function.slug: cell.letter for cell in row.cells.all()}
+    letters[row.accountable.slug] = row.accountable_letter
+    return letters
+
+
+def snapshot(matrix):
+    """The rows as plain data in grid order: what a sign-off records, what CSV exports."""
+    return [
+        rules.snapshot_row(
+            name=row.name, layer=row.layer, description=row.description, letters=letters_of(row)
+        )
+        for row in rows_for_grid(matrix=matrix)
+    ]
+
+
+def csv_export(matrix):
+    """The matrix as CSV: ``layer, name, description`` and one column per function slug."""
+    return rules.write_csv(snapshot(matrix), columns(functions()))
+
+
+def lint(matrix, *, rows=None, function_list=None):
+    rows = list(rows_for_grid(matrix=matrix)) if rows is None else rows
+    function_list = functions() if function_list is None else function_list
+    return rules.lint(
+        [rules.LintRow(r.id, r.name, letters_of(r)) for r in rows], columns(function_list)
+    )
+
+
+def rows_without_responsible(matrix):
+    """Rows where no function is R (A/R counts as R) — a gap in the readiness report."""
+    rows = rows_for_grid(matrix=matrix)
+    return [
+        r for r in rows
+        if not any(v in rules.RESPONSIBLE_LETTERS for v in letters_of(r).values())
+    ]
+
+
+@dataclass
+class SignOffStatus:
+    function: Function
+    latest: SignOff | None
+    version: int  # the matrix version now
+
+    @property
+    def signed_current(self):
+        return self.latest is not None and self.latest.version == self.version
+
+    @property
+    def changed_since(self):
+        return self.latest is not None and self.latest.version < self.version
+
+    @property
+    def state(self):
+        if self.signed_current:
+            return "signed"
+        return "changed" if self.changed_since else "unsigned"
+
+
+def signoff_status(matrix, *, function_list=None):
+    """Per function, in column order: its latest sign-off and whether it is current."""
+    function_list = functions() if function_list is None else function_list
+    latest = {}
+    for signoff in (
+        SignOff.objects.filter(matrix=matrix).defer("snapshot").order_by("function_id", "-version")
+    ):
+        latest.setdefault(signoff.function_id, signoff)
+    return [SignOffStatus(f, latest.get(f.id), matrix.version) for f in function_list]
+
+
+def missing_signoffs(matrix):
+    """The functions whose head has not signed the current version."""
+    return [s for s in signoff_status(matrix) if not s.signed_current]
+
+
+def changes_since_signoff(matrix, function):
+    """``(signoff, lines)``: what changed between this function's last sign-off and now."""
+    signoff = (
+        SignOff.objects.filter(matrix=matrix, function=function).order_by("-version").first()
+    )
+    if signoff is None:
+        return None, []
+    names = {f.slug: f.name for f in Function.objects.all()}
+    return signoff, rules.changes_between(signoff.snapshot, snapshot(matrix), names)
+
+
+@dataclass
+class GridRow:
+    row: Row
+    letters: list  # (function, letter) in column order
+
+
+@dataclass
+class LayerGroup:
+    layer: str
+    label: str
+    rows: list
+
+
+def grid(matrix):
+    """Everything the grid page draws, in five queries."""
+    function_list = functions()
+    rows = list(rows_for_grid(matrix=matrix))
+    groups = {}
+    labels = dict(Layer.choices)
+    for row in rows:
+        letters = letters_of(row)
+        group = groups.setdefault(
+            row.layer, LayerGroup(row.layer, labels.get(row.layer, "Not grouped by layer"), [])
+        )
+        group.rows.append(GridRow(row, [(f, letters.get(f.slug, "")) for f in function_list]))
+    return {
+        "functions": function_list,
+        "groups": list(groups.values()),
+        "rows": rows,
+        "findings": lint(matrix, rows=rows, function_list=function_list),
+        "signoffs": signoff_status(matrix, function_list=function_list),
+    }
+
+
+def grid_row(row):
+    """One row of the grid, for the htmx swap after a cell changes."""
+    row = rows_for_grid().get(pk=row.pk)
+    letters = letters_of(row)
+    return GridRow(row, [(f, letters.get(f.slug, "")) for f in functions()])
