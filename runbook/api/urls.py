@@ -1,5 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from runbook.api import views
+
 router = SimpleRouter()
+router.register("runbooks", views.RunbookViewSet, basename="runbook")
+router.register("sections", views.SectionViewSet, basename="section")
 
 urlpatterns = router.urls

@@ -1,0 +1,15 @@
+import django_filters
+
+from revops.models import Function
+from runbook.models import ReviewState, Runbook, SectionKind
+
+
+class SectionFilter(django_filters.FilterSet):
+    """``?runbook=&kind=&owner=&state=``; an unknown value is a 400 naming the filter."""
+
+    runbook = django_filters.ModelChoiceFilter(queryset=Runbook.objects.all())
+    kind = django_filters.ChoiceFilter(choices=SectionKind.choices)
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Function.objects.all(), to_field_name="slug"
+    )
+    state = django_filters.ChoiceFilter(choices=ReviewState.choices, field_name="review_state")

@@ -1,0 +1,175 @@
+from rest_framework import serializers
+
+from revops.models import Function
+from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section
+
+
+def _username(user):
+    return user.get_username() if user else None
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    """A section as listed: expects a queryset from ``selectors.sections_with_state``."""
+
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    review_state = serializers.CharField(read_only=True)
+    stale_since = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_reviewed_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = [
+            "id",
+            "runbook",
+            "kind",
+            "position",
+            "title",
+            "owner",
+            "revision",
+            "last_reviewed_at",
+            "last_reviewed_on",
+            "last_reviewed_by",
+            "last_reviewed_by_name",
+            "last_reviewed_revision",
+            "review_state",
+            "stale_since",
+        ]
+        read_only_fields = fields
+
+    def get_last_reviewed_by_name(self, section) -> str | None:
+        return _username(section.last_reviewed_by)
+
+
+class SectionDetailSerializer(SectionSerializer):
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+
+    class Meta(SectionSerializer.Meta):
+        fields = [*SectionSerializer.Meta.fields, "body", "body_html"]
+        read_only_fields = fields
+
+    def _current(self, section):
+        return self.context.get("current_revision")
+
+    def get_body(self, section) -> str:
+        current = self._current(section)
+        return current.body if current else ""
+
+    def get_body_html(self, section) -> str:
+        current = self._current(section)
+        return current.body_html if current else ""
+
+
+class SectionUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120, required=False)
+    owner = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Function.objects.all(), required=False
+    )
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Revision
+        fields = [
+            "number",
+            "base_number",
+            "summary",
+            "created_at",
+            "created_by",
+            "door",
+            "body",
+            "body_html",
+        ]
+        read_only_fields = fields
+
+    def get_created_by(self, revision) -> str | None:
+        return _username(revision.created_by)
+
+
+class RevisionListSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = ["number", "base_number", "summary", "created_at", "created_by", "door"]
+        read_only_fields = fields
+
+
+class RevisionCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    summary = serializers.CharField(allow_blank=True, required=False, max_length=200, default="")
+    base_revision = serializers.IntegerField(min_value=0)
+    mark_reviewed = serializers.BooleanField(required=False, default=True)
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "section", "revision_number", "reviewed_at", "reviewed_on", "reviewer",
+                  "door", "note"]
+        read_only_fields = fields
+
+    def get_reviewer(self, review) -> str | None:
+        return _username(review.reviewer)
+
+
+class RunbookSectionSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "kind", "title", "owner", "revision", "last_reviewed_on"]
+        read_only_fields = fields
+
+
+class RunbookSerializer(serializers.ModelSerializer):
+    sections = RunbookSectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Runbook
+        fields = ["id", "title", "motion", "is_default", "version", "created_at", "sections"]
+        read_only_fields = ["id", "version", "created_at", "sections"]
+
+
+class RunbookCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    motion = serializers.CharField(max_length=60, allow_blank=True, required=False, default="")
+    is_default = serializers.BooleanField(required=False, default=False)
+
+
+class ReleaseEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="section.kind")
+    title = serializers.CharField(source="section.title")
+    revision = serializers.IntegerField(source="revision.number", allow_null=True)
+    last_reviewed_by = serializers.CharField(source="last_reviewed_by_name")
+
+    class Meta:
+        model = ReleaseSection
+        fields = ["section", "kind", "title", "revision", "review_state", "last_reviewed_on",
+                  "last_reviewed_by", "last_reviewed_revision"]
+        read_only_fields = fields
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    version = serializers.CharField(source="label", read_only=True)
+    created_by = serializers.SerializerMethodField()
+    sections = ReleaseEntrySerializer(source="entries", many=True, read_only=True)
+
+    class Meta:
+        model = Release
+        fields = ["id", "runbook", "number", "version", "name", "note", "created_at",
+                  "created_by", "sections"]
+        read_only_fields = fields
+
+    def get_created_by(self, release) -> str | None:
+        return _username(release.created_by)
+
+
+class ReleaseCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    note = serializers.CharField(allow_blank=True, required=False, default="")

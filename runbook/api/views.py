@@ -1,0 +1,196 @@
+"""The run book's part of ``/api/v1/``: thin views that validate, call a service, render."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from revops import policy
+from revops.models import Door
+from runbook import diffs, selectors, services
+from runbook.api import serializers as s
+from runbook.api.filters import SectionFilter
+from runbook.models import ReleaseSection, Section
+
+
+class RunbookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Run books; creating one creates its six sections. Writes are for leads."""
+
+    serializer_class = s.RunbookSerializer
+    write_policy = "administer"
+
+    def get_queryset(self):
+        return selectors.runbooks().prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.select_related("owner").order_by("position"),
+            )
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = s.RunbookCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        runbook = services.runbook_create(actor=request.user, door=Door.API, **data.validated_data)
+        runbook = self.get_queryset().get(pk=runbook.pk)
+        return Response(s.RunbookSerializer(runbook).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get", "post"], url_path="releases")
+    def releases(self, request, pk=None):
+        runbook = self.get_object()
+        if request.method == "POST":
+            data = s.ReleaseCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            release = services.release_create(
+                runbook=runbook, actor=request.user, door=Door.API, **data.validated_data
+            )
+            body = s.ReleaseSerializer(_releases(runbook).get(pk=release.pk)).data
+            body["warnings"] = release.warnings
+            return Response(body, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(_releases(runbook))
+        return self.get_paginated_response(s.ReleaseSerializer(page, many=True).data)
+
+    @action(detail=True, methods=["get"], url_path=r"releases/(?P<number>[0-9]+)")
+    def release(self, request, pk=None, number=None):
+        runbook = self.get_object()
+        release = get_object_or_404(_releases(runbook), number=int(number))
+        return Response(s.ReleaseSerializer(release).data)
+
+
+def _releases(runbook):
+    return selectors.releases_for(runbook).prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=ReleaseSection.objects.select_related("section", "revision").order_by(
+                "section__position"
+            ),
+        )
+    )
+
+
+class SectionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sections in run-book order. Leads and the owning function's head may revise,
+    review and rename them; handing a section to another function is for leads."""
+
+    filterset_class = SectionFilter
+    write_policy = "owned"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.sections_with_state(today=timezone.localdate())
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.SectionDetailSerializer
+        return s.SectionSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        section = self.get_object()
+        context = {**self.get_serializer_context(),
+                   "current_revision": selectors.current_revision(section)}
+        return Response(s.SectionDetailSerializer(section, context=context).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        section = self.get_object()
+        data = s.SectionUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        owner = data.validated_data.get("owner")
+        if owner is not None and owner != section.owner and not policy.can_administer(
+            request.user
+        ):
+            raise PermissionDenied("Only RevOps leads may hand a section to another function.")
+        services.section_update(
+            section=section, actor=request.user, door=Door.API, **data.validated_data
+        )
+        return self.retrieve(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @action(detail=True, methods=["get", "post"], url_path="revisions")
+    def revisions(self, request, pk=None):
+        section = self.get_object()
+        if request.method == "POST":
+            data = s.RevisionCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                revision = services.section_revise(
+                    section=section, actor=request.user, door=Door.API, **data.validated_data
+                )
+            except services.RevisionConflict as conflict:
+                return Response(
+                    {
+                        "detail": str(conflict),
+                        "base_revision": conflict.base_revision,
+                        "current_revision": conflict.current.number if conflict.current else 0,
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                )
+            return Response(s.RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.revisions_for(section))
+        return self.get_paginated_response(s.RevisionListSerializer(page, many=True).data)
+
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)")
+    def revision(self, request, pk=None, number=None):
+        section = self.get_object()
+        return Response(s.RevisionSerializer(_revision_or_404(section, number)).data)
+
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)/diff")
+    def diff(self, request, pk=None, number=None):
+        section = self.get_object()
+        new = _revision_or_404(section, number)
+        raw = request.query_params.get("against", str(new.number - 1))
+        try:
+            against = int(raw)
+        except ValueError:
+            raise ValidationError({"against": [f"“{raw}” is not a revision number."]}) from None
+        old = selectors.revision(section, against)
+        if old is None:
+            raise ValidationError(
+                {"against": [f"This section has no revision {against} "
+                             f"(it has 1 to {section.revision})."]}
+            )
+        return Response(
+            {
+                "section": section.pk,
+                "from": old.number,
+                "to": new.number,
+                "diff": diffs.unified(
+                    old.body, new.body, old_label=f"r{old.number}", new_label=f"r{new.number}"
+                ),
+            }
+        )
+
+    @action(detail=True, methods=["get", "post"], url_path="reviews")
+    def reviews(self, request, pk=None):
+        section = self.get_object()
+        if request.method == "POST":
+            data = s.ReviewCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            review = services.section_review(
+                section=section, actor=request.user, door=Door.API, **data.validated_data
+            )
+            return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(section.reviews.select_related("reviewer"))
+        return self.get_paginated_response(s.ReviewSerializer(page, many=True).data)
+
+
+def _revision_or_404(section, number):
+    revision = selectors.revision(section, int(number))
+    if revision is None:
+        raise Http404(f"This section has no revision {number}.")
+    return revision
+

@@ -1,0 +1,43 @@
+"""Readable differences between two Markdown texts: a unified diff for the API and
+export, and typed lines for the pages (``.diff .add/.del/.hunk``)."""
+
+import difflib
+from dataclasses import dataclass
+
+
+def unified(old, new, *, old_label, new_label, context=3):
+    """A unified diff of two bodies, line by line."""
+    return "".join(
+        difflib.unified_diff(
+            _lines(old), _lines(new), fromfile=old_label, tofile=new_label, n=context
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "add", "del", "hunk" or "" for context
+    text: str
+
+
+def lines(old, new, *, context=3):
+    """The unified diff as typed lines, without the file header."""
+    result = []
+    for raw in difflib.unified_diff(_lines(old), _lines(new), n=context):
+        if raw.startswith(("---", "+++")):
+            continue
+        text = raw.rstrip("\n")
+        if raw.startswith("@@"):
+            result.append(DiffLine("hunk", text))
+        elif raw.startswith("+"):
+            result.append(DiffLine("add", text))
+        elif raw.startswith("-"):
+            result.append(DiffLine("del", text))
+        else:
+            result.append(DiffLine("", text))
+    return result
+
+
+def _lines(text):
+    text = (text or "").replace("\r\n", "\n")
+    return [line + "\n" for line in text.split("\n")] if text else []
