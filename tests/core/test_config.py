@@ -20,7 +20,8 @@ PRODUCTION = {
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "REDIS_URL"}}
+            if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "REDIS_URL",
+                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,
