@@ -494,7 +494,7 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
     Cell.objects.filter(row__in=[row for row, _ in changed_rows]).delete()
     touched = [row for row, _ in changed_rows]
     if plan.reordered:
-        touched = list({r.pk: r for r in [*touched, *matrix.rows.all()]}.values())
+        touched = list({r.pk: r for r in [*matrix.rows.all(), *touched]}.values())
         for row in touched:
             row.position = positions[row.name.casefold()]
     for row in touched:

@@ -1,5 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from raci.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("raci/matrices", views.MatrixViewSet, basename="raci-matrix")
+router.register("raci/rows", views.RowViewSet, basename="raci-row")
+
+urlpatterns = [
+    # The contract's spelling, without the router's trailing slash.
+    path("raci/matrices/<int:pk>/export.csv",
+         views.MatrixViewSet.as_view({"get": "export_csv"}), name="raci-matrix-export-csv-plain"),
+    *router.urls,
+]

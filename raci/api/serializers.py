@@ -1,0 +1,124 @@
+"""The RACI's part of the API contract (DESIGN.md §4). Functions appear by slug; a row's
+``cells`` is ``{function_slug: letter}`` with its A (or A/R) among them."""
+
+from rest_framework import serializers
+
+from raci import selectors
+from raci.models import Matrix, Row, SignOff
+from revops.models import Function, Layer
+
+
+class FunctionColumnSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Function
+        fields = ["slug", "name", "position", "head"]
+
+
+class RowSerializer(serializers.ModelSerializer):
+    cells = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Row
+        fields = ["id", "matrix", "layer", "name", "description", "position", "cells"]
+
+    def get_cells(self, row) -> dict[str, str]:
+        return selectors.letters_of(row)
+
+
+class RowWriteSerializer(serializers.Serializer):
+    """Input for POST/PATCH; the service checks the letters and the one-A rule."""
+
+    matrix = serializers.PrimaryKeyRelatedField(queryset=Matrix.objects.all())
+    layer = serializers.ChoiceField(choices=Layer.choices, allow_blank=True, required=False)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False)
+    position = serializers.IntegerField(min_value=0, required=False)
+    cells = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5))
+
+
+class ReassignSerializer(serializers.Serializer):
+    to = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
+    previous_becomes = serializers.CharField(allow_blank=True, max_length=10)
+    letter = serializers.ChoiceField(choices=["A", "A/R"], default="A")
+
+
+class SignOffSerializer(serializers.ModelSerializer):
+    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    signed_by = serializers.CharField(source="signed_by_name", read_only=True)
+
+    class Meta:
+        model = SignOff
+        fields = ["id", "matrix", "function", "version", "signed_by", "signed_at"]
+
+
+class SignOffCreateSerializer(serializers.Serializer):
+    function = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Function.objects.all(), required=False
+    )
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class MatrixSerializer(serializers.ModelSerializer):
+    functions = serializers.SerializerMethodField()
+    rows = serializers.SerializerMethodField()
+    signoffs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Matrix
+        fields = ["id", "title", "version", "is_current", "functions", "rows", "signoffs"]
+
+    def _functions(self):
+        if "functions" not in self.context:
+            self.context["functions"] = selectors.functions()
+        return self.context["functions"]
+
+    def get_functions(self, matrix) -> list[dict]:
+        return FunctionColumnSerializer(self._functions(), many=True).data
+
+    def get_rows(self, matrix) -> list[dict]:
+        return RowSerializer(matrix.rows.all(), many=True).data
+
+    def get_signoffs(self, matrix) -> list[dict]:
+        latest = {}
+        for signoff in matrix.signoffs.all():
+            latest.setdefault(signoff.function_id, signoff)
+        result = []
+        for function in self._functions():
+            signoff = latest.get(function.pk)
+            result.append({
+                "function": function.slug,
+                "head": function.head_id,
+                "signed_version": signoff.version if signoff else None,
+                "signed_at": signoff.signed_at if signoff else None,
+                "signed_by": signoff.signed_by_name if signoff else None,
+                "signed_current": bool(signoff and signoff.version == matrix.version),
+                "changed_since_signoff": bool(signoff and signoff.version < matrix.version),
+            })
+        return result
+
+
+class MatrixWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    is_current = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class LintFindingSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    function = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    reordered = serializers.BooleanField()
+    version = serializers.IntegerField()
