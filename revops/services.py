@@ -1,10 +1,12 @@
-"""State changes of the shared core: functions and API tokens."""
+"""State changes of the shared core: functions, API tokens and webhooks."""
+
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
 from revops import audit
-from revops.models import ApiToken, Function
+from revops.models import ApiToken, Function, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head"]
 
@@ -69,3 +71,35 @@ def api_token_revoke(*, actor, door, token):
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, door=door, action="revoke", obj=token)
     return token
+
+
+WEBHOOK_FIELDS = ["url", "events", "active"]
+
+
+@transaction.atomic
+def webhook_create(*, actor, door, url, events, secret="", active=True):
+    """Subscribe a URL to events; a secret is generated when none is given."""
+    webhook = Webhook(url=url, events=list(events), secret=secret or secrets.token_urlsafe(32),
+                      active=active, created_by=actor)
+    webhook.full_clean()
+    webhook.save()
+    audit.record(actor=actor, door=door, action="create", obj=webhook,
+                 changes=audit.changes_between({}, audit.snapshot(webhook, WEBHOOK_FIELDS)))
+    return webhook
+
+
+@transaction.atomic
+def webhook_update(*, actor, door, webhook, **fields):
+    before = audit.snapshot(webhook, WEBHOOK_FIELDS)
+    for name, value in fields.items():
+        if name not in {"url", "events", "secret", "active"}:
+            raise TypeError(f"webhook_update() cannot change {name!r}")
+        setattr(webhook, name, value)
+    webhook.full_clean()
+    webhook.save()
+    changes = audit.changes_between(before, audit.snapshot(webhook, WEBHOOK_FIELDS))
+    if "secret" in fields:
+        changes["secret"] = ["…", "(rotated)"]
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=webhook, changes=changes)
+    return webhook

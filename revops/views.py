@@ -1,8 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from revops import selectors, services
 from revops.dashboard import panels as dashboard_panels
+from revops.forms import ApiTokenForm, AuditFilterForm
+from revops.http import add_service_errors
+from revops.models import ApiToken, Door
+from revops.readiness import report as readiness_report
 
 
 @login_required
@@ -13,3 +22,55 @@ def dashboard(request):
         "revops/dashboard.html",
         {"panels": dashboard_panels(user=request.user, today=today), "today": today},
     )
+
+
+@login_required
+def api_tokens(request):
+    """A user's own tokens: make one (shown once), see prefixes and use, revoke."""
+    form = ApiTokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        expires = form.cleaned_data["expires_at"]
+        try:
+            token, raw = services.api_token_create(
+                actor=request.user, door=Door.UI, user=request.user,
+                name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                expires_at=timezone.make_aware(
+                    timezone.datetime.combine(expires, timezone.datetime.min.time())
+                ) if expires else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+            messages.success(request, f"Token {token.prefix}… created. Copy it now.")
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "revops/api_tokens.html",
+                  {"form": form, "tokens": tokens, "raw": raw, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, door=Door.UI, token=token)
+    messages.success(request, f"Token {token.prefix}… revoked.")
+    return redirect("api-tokens")
+
+
+@login_required
+def audit_trail(request):
+    form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(**{k: v for k, v in filters.items() if v})
+    page = Paginator(entries.select_related(None), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "revops/audit.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def readiness(request):
+    report = readiness_report(today=timezone.localdate())
+    return render(request, "revops/readiness.html", {"report": report})

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from revops.models import AuditEntry, Function
+from revops.models import AuditEntry, Function, Webhook
 
 
 class FunctionSerializer(serializers.ModelSerializer):
@@ -26,3 +26,37 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         model = AuditEntry
         fields = ["id", "at", "actor", "door", "action", "object_type", "object_id",
                   "object_repr", "changes"]
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=Webhook.EVENTS), allow_empty=False
+    )
+    secret = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=128,
+        help_text="HMAC-SHA256 key for the X-RevOps-Signature header; generated if omitted.",
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "events", "secret", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    """The 201 answer shows the secret once, so a generated one can be stored."""
+
+    secret = serializers.CharField(read_only=True)
+
+
+class ReadinessCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    passed = serializers.BooleanField()
+    message = serializers.CharField()
+    fix_url = serializers.CharField()
+    gaps = serializers.ListField(child=serializers.CharField())
+
+
+class ReadinessSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    checks = ReadinessCheckSerializer(many=True)

@@ -8,10 +8,12 @@ from revops.api import views
 router = DefaultRouter()
 router.register("functions", views.FunctionViewSet, basename="function")
 router.register("audit", views.AuditEntryViewSet, basename="audit")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("", include("runbook.api.urls")),
     path("", include("raci.api.urls")),
     path("", include("cadence.api.urls")),
+    path("readiness/", views.ReadinessView.as_view(), name="readiness"),
     path("", include(router.urls)),
 ]

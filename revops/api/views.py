@@ -1,12 +1,21 @@
-from rest_framework import mixins, viewsets
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from revops import services
+from revops.api.filters import AuditEntryFilter
 from revops.api.serializers import (
     AuditEntrySerializer,
     FunctionSerializer,
     FunctionUpdateSerializer,
+    ReadinessSerializer,
+    WebhookCreatedSerializer,
+    WebhookSerializer,
 )
-from revops.models import AuditEntry, Door, Function
+from revops.models import AuditEntry, Door, Function, Webhook
+from revops.readiness import report as readiness_report
 
 
 class FunctionViewSet(
@@ -38,6 +47,45 @@ class FunctionViewSet(
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Who changed what, when, through which door. Read-only: the trail is append-only."""
+
     queryset = AuditEntry.objects.all()
     serializer_class = AuditEntrySerializer
-    filterset_fields = ["object_type", "object_id", "door", "actor"]
+    filterset_class = AuditEntryFilter
+
+
+class WebhookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Integrations' subscriptions. Managed by RevOps leads; deliveries are signed."""
+
+    queryset = Webhook.objects.all()
+    serializer_class = WebhookSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        webhook = services.webhook_create(
+            actor=request.user, door=Door.API, **serializer.validated_data
+        )
+        return Response(WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.webhook_update(
+            actor=self.request.user, door=Door.API, webhook=serializer.instance,
+            **serializer.validated_data,
+        )
+
+
+class ReadinessView(APIView):
+    """The Friday test: a score and every check, with where to fix it."""
+
+    @extend_schema(responses=ReadinessSerializer)
+    def get(self, request):
+        report = readiness_report(today=timezone.localdate())
+        return Response(ReadinessSerializer(report).data)
