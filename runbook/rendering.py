@@ -4,6 +4,8 @@ Everything a reader sees of a section passes through ``render``; the result is
 stored with the revision and shown as-is, so sanitizing happens exactly once here.
 """
 
+from html.parser import HTMLParser
+
 import markdown as md
 import nh3
 
@@ -36,3 +38,33 @@ def render(body):
         link_rel="noopener nofollow",
         strip_comments=True,
     )
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self._href = None
+        self._text = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self._text = []
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._href is not None:
+            if self._href.startswith(("http://", "https://")):
+                self.links.append((self._href, "".join(self._text).strip() or self._href))
+            self._href = None
+
+
+def links_out(html):
+    """``[(url, text)]`` of the external links in already-sanitized HTML, in order."""
+    collector = _LinkCollector()
+    collector.feed(html or "")
+    return collector.links

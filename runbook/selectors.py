@@ -3,7 +3,7 @@ report. Each returns querysets that run a fixed number of queries however many
 sections there are: the review state is computed in SQL from fiscal-quarter cut-offs.
 """
 
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 
 from runbook import rules
 from runbook.models import ReviewState, Revision, Runbook, Section, StaleFlag
@@ -84,3 +84,14 @@ def release_entries(release):
 def open_flags():
     return StaleFlag.objects.filter(closed_at__isnull=True)
 
+
+
+def current_revisions(sections):
+    """``{section_id: Revision}`` for the current revision of each section, in one query."""
+    pairs = [(s.pk, s.revision) for s in sections if s.revision]
+    if not pairs:
+        return {}
+    condition = Q()
+    for section_id, number in pairs:
+        condition |= Q(section_id=section_id, number=number)
+    return {r.section_id: r for r in Revision.objects.filter(condition)}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from revops import audit, webhooks
 from revops.models import AuditEntry, Function, Webhook, WebhookDelivery
-from runbook import rendering, rules
+from runbook import rendering, rules, selectors
 from runbook.models import (
     MAX_BODY_BYTES,
     Release,
@@ -331,8 +331,6 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
     """Cut v(N+1) of the run book: pin each section's current revision and record its
     review state. Stale or never-reviewed sections are allowed; they are listed in
     ``release.warnings`` so the caller can say so."""
-    from runbook.selectors import sections_with_state
-
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the release a name, e.g. “2026-Q3 refresh”."})
@@ -354,13 +352,8 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
     runbook.save(update_fields=["version"])
 
     today = today or timezone.localdate()
-    sections = list(sections_with_state(runbook=runbook, today=today))
-    revisions = {
-        r.section_id: r
-        for r in Revision.objects.filter(
-            Q(*[Q(section_id=s.pk, number=s.revision) for s in sections], _connector=Q.OR)
-        ).only("id", "section_id", "number")
-    }
+    sections = list(selectors.sections_with_state(runbook=runbook, today=today))
+    revisions = selectors.current_revisions(sections)
     ReleaseSection.objects.bulk_create(
         [
             ReleaseSection(

@@ -1,7 +1,343 @@
+"""The browser UI of the run book. Views ask the policy (``revops.http``), call one
+service and render; the rules live in services, rules and selectors."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revops import policy
+from revops.http import add_service_errors, require_administer, require_change
+from revops.models import Door
+from runbook import diffs, export, rendering, selectors, services
+from runbook.forms import ReleaseForm, ReviewForm, RunbookForm, SectionEditForm
+from runbook.models import Release, Runbook, Section
+
+
+def _section(pk):
+    return get_object_or_404(
+        selectors.sections_with_state(today=timezone.localdate()), pk=pk
+    )
 
 
 @login_required
 def index(request):
-    return render(request, "runbook/index.html")
+    """The default run book; with none yet, leads are offered to create one."""
+    runbook = selectors.default_runbook()
+    if runbook is None:
+        return render(request, "runbook/empty.html", {"can_create": policy.can_administer(
+            request.user)})
+    return _runbook_page(request, runbook)
+
+
+@login_required
+def runbook_detail(request, pk):
+    return _runbook_page(request, get_object_or_404(Runbook, pk=pk))
+
+
+def _runbook_page(request, runbook):
+    today = timezone.localdate()
+    sections = list(selectors.sections_with_state(runbook=runbook, today=today))
+    return render(
+        request,
+        "runbook/runbook.html",
+        {
+            "runbook": runbook,
+            "sections": sections,
+            "runbooks": list(selectors.runbooks()),
+            "latest_release": selectors.releases_for(runbook).first(),
+            "can_administer": policy.can_administer(request.user),
+            "changeable": {s.pk for s in sections if policy.can_change(request.user, s)},
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runbook_create(request):
+    require_administer(request)
+    form = RunbookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            runbook = services.runbook_create(actor=request.user, door=Door.UI, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Created “{runbook.title}” with its six sections.")
+            return redirect("runbook:runbook", pk=runbook.pk)
+    return render(request, "runbook/runbook_form.html", {"form": form})
+
+
+@login_required
+def section_detail(request, pk):
+    section = _section(pk)
+    return render(
+        request,
+        "runbook/section.html",
+        {
+            "section": section,
+            "current": selectors.current_revision(section),
+            "revisions": list(selectors.revisions_for(section)[:50]),
+            "reviews": list(selectors.reviews_for(section)),
+            "can_change": policy.can_change(request.user, section),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk):
+    section = _section(pk)
+    require_change(request, section)
+    conflict = None
+    if request.method == "POST":
+        form = SectionEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.section_revise(
+                    section=section, actor=request.user, door=Door.UI, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except services.RevisionConflict as error:
+                conflict = _conflict_context(error, form.cleaned_data["body"])
+                form = SectionEditForm(
+                    initial={**form.cleaned_data, "base_revision": conflict["theirs"].number}
+                )
+            else:
+                messages.success(request, f"Saved revision {section.revision} of “{section}”.")
+                return redirect("runbook:section", pk=section.pk)
+    else:
+        current = selectors.current_revision(section)
+        form = SectionEditForm(
+            initial={"body": current.body if current else "", "base_revision": section.revision}
+        )
+    return render(
+        request,
+        "runbook/section_edit.html",
+        {"section": section, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_context(error, yours):
+    theirs = error.current
+    return {
+        "theirs": theirs,
+        "yours": yours,
+        "base_revision": error.base_revision,
+        "diff": diffs.lines(theirs.body if theirs else "", yours),
+    }
+
+
+@login_required
+@require_POST
+def section_preview(request, pk):
+    """htmx: the sanitized rendering of the text being edited."""
+    section = get_object_or_404(Section, pk=pk)
+    require_change(request, section)
+    body = request.POST.get("body", "")
+    try:
+        services.validate_body(body)
+    except ValidationError as error:
+        html = ""
+        problems = [m for ms in error.message_dict.values() for m in ms]
+    else:
+        html = rendering.render(body)
+        problems = []
+    return HttpResponse(
+        render_to_string("runbook/_preview.html", {"html": html, "problems": problems}, request)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_review(request, pk):
+    section = _section(pk)
+    require_change(request, section)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_review(
+                section=section, actor=request.user, door=Door.UI, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Marked “{section.title}” as reviewed.")
+            return redirect("runbook:section", pk=section.pk)
+    return render(request, "runbook/section_review.html", {"section": section, "form": form})
+
+
+@login_required
+def revision_detail(request, pk, number):
+    section = _section(pk)
+    revision = selectors.revision(section, number)
+    if revision is None:
+        raise Http404(f"This section has no revision {number}.")
+    return render(
+        request, "runbook/revision.html", {"section": section, "revision": revision}
+    )
+
+
+@login_required
+def section_diff(request, pk):
+    """Compare any two revisions: ``?from=m&to=n`` (defaults: the last two)."""
+    section = _section(pk)
+    errors = {}
+    numbers = {}
+    defaults = {"from": max(section.revision - 1, 1), "to": section.revision}
+    for key, default in defaults.items():
+        raw = request.GET.get(key, str(default))
+        try:
+            numbers[key] = int(raw)
+        except ValueError:
+            errors[key] = f"“{raw}” is not a revision number."
+    old = selectors.revision(section, numbers["from"]) if "from" in numbers else None
+    new = selectors.revision(section, numbers["to"]) if "to" in numbers else None
+    for key, found in (("from", old), ("to", new)):
+        if key in numbers and found is None:
+            errors[key] = (
+                f"This section has no revision {numbers[key]} (it has 1 to {section.revision})."
+            )
+    return render(
+        request,
+        "runbook/diff.html",
+        {
+            "section": section,
+            "old": old,
+            "new": new,
+            "errors": errors,
+            "lines": diffs.lines(old.body, new.body) if old and new else [],
+            "numbers": range(section.revision, 0, -1),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def releases(request, pk):
+    runbook = get_object_or_404(Runbook, pk=pk)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST":
+        require_administer(request)
+        if form.is_valid():
+            try:
+                release = services.release_create(
+                    runbook=runbook, actor=request.user, door=Door.UI, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Released {release.label} “{release.name}”.")
+                if release.warnings:
+                    kinds = ", ".join(w["kind"] for w in release.warnings)
+                    messages.warning(
+                        request, f"Released with sections not reviewed in time: {kinds}."
+                    )
+                return redirect("runbook:release", pk=runbook.pk, number=release.number)
+    return render(
+        request,
+        "runbook/releases.html",
+        {
+            "runbook": runbook,
+            "releases": list(selectors.releases_for(runbook)),
+            "form": form,
+            "can_administer": policy.can_administer(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _release(runbook_pk, number):
+    return get_object_or_404(
+        Release.objects.select_related("runbook", "created_by"), runbook_id=runbook_pk,
+        number=number,
+    )
+
+
+@login_required
+def release_detail(request, pk, number):
+    release = _release(pk, number)
+    return render(
+        request,
+        "runbook/release.html",
+        {"release": release, "runbook": release.runbook,
+         "entries": list(selectors.release_entries(release).select_related("section__owner"))},
+    )
+
+
+@login_required
+def release_compare(request, pk):
+    """Two releases side by side: which sections changed, with the diff of each."""
+    runbook = get_object_or_404(Runbook, pk=pk)
+    all_releases = list(selectors.releases_for(runbook))
+    errors = {}
+    chosen = {}
+    for key in ("a", "b"):
+        raw = request.GET.get(key, "")
+        match = next((r for r in all_releases if str(r.number) == raw.lstrip("v")), None)
+        if match is None:
+            errors[key] = f"Choose a release of this run book (got “{raw or 'nothing'}”)."
+        chosen[key] = match
+    rows = []
+    if not errors:
+        old = {e.section_id: e for e in selectors.release_entries(chosen["a"])}
+        new = selectors.release_entries(chosen["b"])
+        for entry in new:
+            before = old.get(entry.section_id)
+            old_body = before.revision.body if before and before.revision else ""
+            new_body = entry.revision.body if entry.revision else ""
+            rows.append(
+                {
+                    "section": entry.section,
+                    "before": before,
+                    "after": entry,
+                    "changed": old_body != new_body,
+                    "lines": diffs.lines(old_body, new_body) if old_body != new_body else [],
+                }
+            )
+    return render(
+        request,
+        "runbook/release_compare.html",
+        {"runbook": runbook, "releases": all_releases, "a": chosen.get("a"),
+         "b": chosen.get("b"), "rows": rows, "errors": errors if request.GET else {}},
+        status=400 if errors and request.GET else 200,
+    )
+
+
+def _markdown_response(document):
+    response = HttpResponse(
+        export.as_markdown(document), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}.md"'
+    return response
+
+
+@login_required
+def export_markdown(request, pk):
+    return _markdown_response(export.runbook_document(get_object_or_404(Runbook, pk=pk)))
+
+
+@login_required
+def export_print(request, pk):
+    document = export.runbook_document(get_object_or_404(Runbook, pk=pk))
+    return render(request, "runbook/print.html", {"document": document})
+
+
+@login_required
+def release_markdown(request, pk, number):
+    return _markdown_response(export.release_document(_release(pk, number)))
+
+
+@login_required
+def release_print(request, pk, number):
+    document = export.release_document(_release(pk, number))
+    return render(request, "runbook/print.html", {"document": document})

@@ -1,0 +1,39 @@
+"""The dashboard's run-book panel: sections that are stale, never reviewed or due."""
+
+from django.db.models import Case, Count, IntegerField, Value, When
+
+from runbook import selectors
+from runbook.models import ReviewState
+
+LIMIT = 8
+
+
+def panel(*, user, today):
+    """Three queries whatever the number of sections: the most urgent few, the counts
+    per state, and whether there are several run books."""
+    needing = selectors.sections_needing_review(today=today)
+    urgency = Case(
+        When(review_state=ReviewState.STALE, then=Value(0)),
+        When(review_state=ReviewState.NEVER, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    shown = list(
+        needing.annotate(urgency=urgency).order_by("urgency", "runbook_id", "position")[:LIMIT]
+    )
+    counts = dict(
+        needing.order_by()
+        .values_list("review_state")
+        .annotate(n=Count("id"))
+        .values_list("review_state", "n")
+    )
+    total = sum(counts.values())
+    return {
+        "title": "Run book: sections to review",
+        "template": "runbook/_dashboard_panel.html",
+        "sections": shown,
+        "more": max(total - len(shown), 0),
+        "stale_count": counts.get(ReviewState.STALE, 0) + counts.get(ReviewState.NEVER, 0),
+        "due_count": counts.get(ReviewState.DUE, 0),
+        "several_runbooks": selectors.runbooks().count() > 1,
+    }

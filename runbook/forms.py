@@ -1,0 +1,48 @@
+from django import forms
+
+from runbook.models import MAX_BODY_BYTES
+
+
+class RunbookForm(forms.Form):
+    title = forms.CharField(max_length=120, help_text="For example “Sales-led run book”.")
+    motion = forms.CharField(
+        max_length=60, required=False, help_text="The motion it covers: sales-led, product-led…"
+    )
+    is_default = forms.BooleanField(
+        required=False, label="Make this the default run book", initial=False
+    )
+
+
+class SectionEditForm(forms.Form):
+    body = forms.CharField(
+        label="Text (Markdown)",
+        strip=False,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        help_text=f"Markdown; at most {MAX_BODY_BYTES // 1024} KB. Link out to live documents "
+        "rather than pasting them in.",
+    )
+    summary = forms.CharField(
+        max_length=200, required=False, label="What changed",
+        help_text="One line for the history, e.g. “New routing SLA for inbound demos”.",
+    )
+    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    mark_reviewed = forms.BooleanField(
+        required=False, initial=True, label="Also mark this section as reviewed",
+        help_text="Saving counts as “I read this section and it is still true”.",
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        required=False, max_length=2000, label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you checked, or what should change next quarter.",
+    )
+
+
+class ReleaseForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="For example “2026-Q3 refresh”.")
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note (optional)"
+    )
