@@ -1,0 +1,165 @@
+"""The run book in the console. Heads see everything and change only the sections
+their function owns; every save and action goes through the services (door=console)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from revops import policy
+from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
+from revops.models import Door
+from runbook import rules, services
+from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section, StaleFlag
+
+
+def _errors(error):
+    return "; ".join(m for ms in getattr(error, "message_dict", {"": error.messages}).values()
+                     for m in ms)
+
+
+class ReadOnlyMixin:
+    """History is written by services only: the console shows it, never edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Runbook, site=site)
+class RunbookAdmin(ConsoleModelAdmin):
+    list_display = ["title", "motion", "is_default", "version", "created_at"]
+    fields = ["title", "motion", "is_default", "version"]
+    readonly_fields = ["version"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("title", "motion", "is_default")}
+        if change:
+            # The form already copied its values onto ``obj``: hand the service the stored row.
+            stored = Runbook.objects.get(pk=obj.pk)
+            services.runbook_update(runbook=stored, actor=request.user, door=Door.CONSOLE, **data)
+        else:
+            obj.pk = services.runbook_create(actor=request.user, door=Door.CONSOLE, **data).pk
+
+
+@admin.action(description="Mark reviewed")
+def mark_reviewed(modeladmin, request, queryset):
+    done, refused = 0, []
+    for section in queryset.select_related("owner"):
+        if not policy.can_change(request.user, section):
+            refused.append(section.title)
+            continue
+        services.section_review(
+            section=section, actor=request.user, door=Door.CONSOLE, note="Reviewed in the console"
+        )
+        done += 1
+    if done:
+        modeladmin.message_user(request, f"Marked {done} section(s) reviewed.", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(
+            request,
+            f"Not yours to review: {', '.join(refused)}.",
+            messages.ERROR,
+        )
+
+
+class ReviewInline(ReadOnlyMixin, admin.TabularInline):
+    model = Review
+    fields = ["reviewed_at", "reviewer", "revision_number", "door", "note"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    ordering = ["-reviewed_at"]
+    show_change_link = True
+
+
+@admin.register(Section, site=site)
+class SectionAdmin(OwnedConsoleModelAdmin):
+    list_display = ["title", "runbook", "owner", "revision", "last_reviewed_on",
+                    "last_reviewed_by", "state"]
+    list_filter = ["runbook", "kind", "owner"]
+    list_select_related = ["runbook", "owner", "last_reviewed_by"]
+    search_fields = ["title"]
+    fields = ["runbook", "kind", "title", "owner", "revision", "last_reviewed_at",
+              "last_reviewed_by", "last_reviewed_revision"]
+    readonly_fields = ["runbook", "kind", "revision", "last_reviewed_at", "last_reviewed_by",
+                       "last_reviewed_revision"]
+    actions = [mark_reviewed]
+    inlines = [ReviewInline]
+
+    @admin.display(description="State")
+    def state(self, section):
+        return rules.review_state(section.last_reviewed_on, timezone.localdate()).label
+
+    def has_add_permission(self, request):
+        return False  # sections come with their run book
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not policy.can_administer(request.user):
+            readonly.append("owner")  # handing a section away is for leads
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        data = {"title": form.cleaned_data.get("title")}
+        if "owner" in form.cleaned_data:
+            data["owner"] = form.cleaned_data["owner"]
+        stored = Section.objects.select_related("owner").get(pk=obj.pk)
+        try:
+            services.section_update(section=stored, actor=request.user, door=Door.CONSOLE, **data)
+        except ValidationError as error:
+            self.message_user(request, _errors(error), messages.ERROR)
+
+
+@admin.register(Revision, site=site)
+class RevisionAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+    list_display = ["section", "number", "summary", "created_at", "created_by", "door"]
+    list_filter = ["section__runbook", "section__kind", "door"]
+    list_select_related = ["section__runbook", "created_by"]
+    fields = ["section", "number", "base_number", "summary", "created_at", "created_by", "door",
+              "body"]
+    readonly_fields = fields
+
+
+@admin.register(Review, site=site)
+class ReviewAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+    list_display = ["section", "reviewed_at", "reviewer", "revision_number", "door", "note"]
+    list_filter = ["door", "section__kind"]
+    list_select_related = ["section__runbook", "reviewer"]
+    readonly_fields = ["section", "revision_number", "reviewed_at", "reviewed_on", "reviewer",
+                       "door", "note"]
+
+
+@admin.register(StaleFlag, site=site)
+class StaleFlagAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+    list_display = ["section", "state", "raised_on", "last_reviewed_on", "is_open", "closed_at"]
+    list_filter = ["state", ("closed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["section__runbook"]
+    readonly_fields = ["section", "state", "raised_at", "raised_on", "last_reviewed_on",
+                       "closed_at", "closed_by"]
+
+    @admin.display(boolean=True, description="Open")
+    def is_open(self, flag):
+        return flag.is_open
+
+
+class ReleaseSectionInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReleaseSection
+    fields = ["section", "revision", "review_state", "last_reviewed_on", "last_reviewed_by_name"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Release, site=site)
+class ReleaseAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+    list_display = ["runbook", "number", "name", "created_at", "created_by"]
+    list_select_related = ["runbook", "created_by"]
+    readonly_fields = ["runbook", "number", "name", "note", "created_at", "created_by"]
+    inlines = [ReleaseSectionInline]

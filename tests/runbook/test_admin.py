@@ -1,0 +1,91 @@
+"""The console: heads change only their function's sections; writes go through services."""
+
+import pytest
+
+from revops.models import AuditEntry, Function
+from runbook.models import Review
+from tests.runbook.factories import make_runbook, section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def runbook():
+    return make_runbook()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/runbook/section/",
+        "/admin/runbook/review/",
+        "/admin/runbook/staleflag/",
+        "/admin/runbook/revision/",
+        "/admin/runbook/release/",
+        "/admin/runbook/runbook/",
+    ],
+)
+def test_console_lists_render(client, lead, runbook, url):
+    client.force_login(lead)
+    assert client.get(url).status_code == 200
+
+
+def test_revisions_are_read_only_in_the_console(client, lead, runbook):
+    client.force_login(lead)
+    revision = section(runbook, "process").revisions.get()
+    page = client.get(f"/admin/runbook/revision/{revision.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="body"' not in page.content
+    assert client.get("/admin/runbook/revision/add/").status_code == 403
+
+
+def test_mark_reviewed_action_reviews_through_the_service(client, lead, runbook):
+    client.force_login(lead)
+    target = section(runbook, "systems")
+    response = client.post(
+        "/admin/runbook/section/",
+        {"action": "mark_reviewed", "_selected_action": [target.pk]},
+    )
+    assert response.status_code == 302
+    review = Review.objects.get(section=target)
+    assert review.door == "console"
+    assert AuditEntry.objects.filter(action="review", door="console").exists()
+
+
+def test_head_marks_only_own_sections_reviewed(client, sales_head, runbook):
+    mine = section(runbook, "process")
+    mine.owner = Function.objects.get(slug="sales")
+    mine.save()
+    other = section(runbook, "systems")
+    client.force_login(sales_head)
+    client.post(
+        "/admin/runbook/section/",
+        {"action": "mark_reviewed", "_selected_action": [mine.pk, other.pk]},
+    )
+    assert Review.objects.filter(section=mine).count() == 1
+    assert not Review.objects.filter(section=other).exists()
+
+
+def test_head_cannot_change_another_functions_section(client, sales_head, runbook):
+    other = section(runbook, "systems")
+    client.force_login(sales_head)
+    response = client.post(
+        f"/admin/runbook/section/{other.pk}/change/", {"title": "Hijacked"}
+    )
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.title == "Systems and data"
+
+
+def test_lead_renames_section_through_service(client, lead, runbook):
+    target = section(runbook, "systems")
+    client.force_login(lead)
+    response = client.post(
+        f"/admin/runbook/section/{target.pk}/change/",
+        {"title": "Stack and data", "owner": target.owner_id,
+         "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    target.refresh_from_db()
+    assert target.title == "Stack and data"
+    assert AuditEntry.objects.filter(action="update", door="console").exists()
