@@ -1,8 +1,10 @@
 """The console: Django admin branded for function heads and RevOps leads."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from revops import policy, services
 from revops.models import ApiToken, AuditEntry, Door, Function, Webhook
@@ -17,6 +19,13 @@ class RevOpsConsole(admin.AdminSite):
         return policy.is_active_user(request.user) and (
             request.user.is_staff or policy.is_lead(request.user)
         )
+
+
+    def index(self, request, extra_context=None):
+        from revops import todo
+
+        extra = {"todo": todo.for_user(request.user, today=timezone.localdate())}
+        return super().index(request, {**extra, **(extra_context or {})})
 
 
 site = RevOpsConsole(name="admin")
@@ -44,24 +53,25 @@ class ConsoleModelAdmin(admin.ModelAdmin):
 @admin.register(Function, site=site)
 class FunctionAdmin(ConsoleModelAdmin):
     list_display = ["name", "slug", "position", "head"]
-    list_editable = []
     list_select_related = ["head"]
-    ordering = ["position"]
+    fields = ["slug", "name", "position", "head"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("name", "position", "head")}
         if change:
-            fields = {f: form.cleaned_data[f] for f in ("name", "position", "head")}
-            services.function_update(actor=request.user, door=Door.CONSOLE, function=obj, **fields)
+            stored = Function.objects.get(pk=obj.pk)
+            services.function_update(actor=request.user, door=Door.CONSOLE, function=stored,
+                                     **data)
         else:
-            obj_ = services.function_create(
-                actor=request.user, door=Door.CONSOLE, **{
-                    f: form.cleaned_data[f] for f in ("slug", "name", "position", "head")
-                }
-            )
-            obj.pk = obj_.pk
+            obj.pk = services.function_create(
+                actor=request.user, door=Door.CONSOLE, slug=form.cleaned_data["slug"], **data
+            ).pk
 
 
 @admin.register(AuditEntry, site=site)
@@ -81,41 +91,117 @@ class AuditEntryAdmin(ConsoleModelAdmin):
         return False
 
 
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "scope", "expires_at"]
+
+
 @admin.register(ApiToken, site=site)
 class ApiTokenAdmin(ConsoleModelAdmin):
+    """Leads make tokens for integrations' users here; the token is shown once."""
+
+    form = ApiTokenForm
     list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at",
                     "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
-    exclude = ["digest"]
+    list_select_related = ["user"]
+    actions = ["revoke"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["user", "name", "scope", "expires_at", "prefix", "created_at",
+                "last_used_at", "revoked_at"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or ApiTokenForm.Meta.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, raw = services.api_token_create(
+            actor=request.user, door=Door.CONSOLE, **form.cleaned_data
+        )
+        obj.pk = token.pk
+        self.message_user(
+            request, f"Token for {token.user}: {raw} — copy it now, it is not shown again.",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.api_token_revoke(actor=request.user, door=Door.CONSOLE, token=token)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
 
 
 @admin.register(Webhook, site=site)
 class WebhookAdmin(ConsoleModelAdmin):
     list_display = ["url", "active", "created_at"]
+    fields = ["url", "events", "secret", "active"]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("url", "events", "secret", "active")}
+        if change:
+            stored = Webhook.objects.get(pk=obj.pk)
+            services.webhook_update(actor=request.user, door=Door.CONSOLE, webhook=stored, **data)
+        else:
+            obj.pk = services.webhook_create(actor=request.user, door=Door.CONSOLE, **data).pk
 
 
-site.register(User, UserAdmin)
-site.register(Group, GroupAdmin)
+class LeadsOnly:
+    """People and groups are managed by RevOps leads; heads do not see them."""
+
+    def has_module_permission(self, request):
+        return policy.can_administer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can_administer(request.user)
+
+    has_add_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can_administer(request.user)
+
+    has_delete_permission = has_change_permission
+
+
+@admin.register(User, site=site)
+class ConsoleUserAdmin(LeadsOnly, UserAdmin):
+    pass
+
+
+@admin.register(Group, site=site)
+class ConsoleGroupAdmin(LeadsOnly, GroupAdmin):
+    pass
 
 
 class OwnedConsoleModelAdmin(ConsoleModelAdmin):
     """For objects that belong to a function (``owning_function_id``): every console
     user reads them all; a head changes only their own function's, leads change all.
-    The check runs per object, so a crafted POST to another function's object is refused.
+    The check runs per object, and the owner choices of a head are their own functions,
+    so a crafted POST can neither change another function's object nor give one away.
     """
 
-    def has_add_permission(self, request):
+    owner_field = "owner"
+
+    def _may_change_some(self, request):
         return policy.can_administer(request.user) or policy.is_head(request.user)
+
+    def has_add_permission(self, request):
+        return self._may_change_some(request)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return policy.can_administer(request.user) or policy.is_head(request.user)
+            return self._may_change_some(request)
         return policy.can_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is None:
-            return policy.can_administer(request.user)
-        return policy.can_administer(request.user)
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.owner_field and not policy.is_lead(request.user):
+            kwargs["queryset"] = Function.objects.filter(
+                pk__in=policy.headed_function_ids(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

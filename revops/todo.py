@@ -1,0 +1,46 @@
+"""A function head's to-do, shown on the console home: what they own that needs them.
+
+Like the dashboard and the readiness report, it reads each app through its selectors.
+"""
+
+from dataclasses import dataclass, field
+
+from revops import policy
+from revops.models import Function
+
+
+@dataclass
+class Todo:
+    functions: list
+    sections: list = field(default_factory=list)
+    signoffs: list = field(default_factory=list)
+    occurrences: list = field(default_factory=list)
+
+    @property
+    def empty(self):
+        return not (self.sections or self.signoffs or self.occurrences)
+
+
+def for_user(user, *, today):
+    """None for users who head no function (leads see the whole console instead)."""
+    function_ids = policy.headed_function_ids(user)
+    if not function_ids:
+        return None
+    from cadence import selectors as cadence_selectors
+    from raci import selectors as raci_selectors
+    from runbook import selectors as runbook_selectors
+
+    todo = Todo(functions=list(Function.objects.filter(pk__in=function_ids)))
+    todo.sections = list(
+        runbook_selectors.sections_needing_review(today=today).filter(owner_id__in=function_ids)
+    )
+    matrix = raci_selectors.current_matrix()
+    if matrix is not None:
+        todo.signoffs = [
+            (matrix, status) for status in raci_selectors.missing_signoffs(matrix)
+            if status.function.pk in function_ids
+        ]
+    todo.occurrences = list(
+        cadence_selectors.occurrences_this_week(today=today, owner_ids=function_ids)
+    )
+    return todo
