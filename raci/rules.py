@@ -121,6 +121,16 @@ class LintRow:
     letters: dict  # slug -> letter, A included
 
 
+SHORT_LABELS = {
+    "no_responsible": "no R",
+    "too_many_responsible": "3+ R",
+    "all_consulted": "all C",
+    "function_unused": "unused",
+    "accountable_bottleneck": "bottleneck",
+    "function_without_head": "no head",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -128,6 +138,10 @@ class Finding:
     severity: str = "warning"
     row: int | None = None
     function: str | None = None
+
+    @property
+    def short(self):
+        return SHORT_LABELS.get(self.code, self.code)
 
     @property
     def anchor(self):

@@ -3,7 +3,7 @@
 Every function here runs a fixed number of queries, whatever the number of rows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -128,6 +128,7 @@ def changes_since_signoff(matrix, function):
 class GridRow:
     row: Row
     letters: list  # (function, letter) in column order
+    findings: list = field(default_factory=list)
 
 
 @dataclass
@@ -141,6 +142,10 @@ def grid(matrix):
     """Everything the grid page draws, in five queries."""
     function_list = functions()
     rows = list(rows_for_grid(matrix=matrix))
+    findings = lint(matrix, rows=rows, function_list=function_list)
+    by_row = {}
+    for finding in findings:
+        by_row.setdefault(finding.row, []).append(finding)
     groups = {}
     labels = dict(Layer.choices)
     for row in rows:
@@ -148,18 +153,14 @@ def grid(matrix):
         group = groups.setdefault(
             row.layer, LayerGroup(row.layer, labels.get(row.layer, "Not grouped by layer"), [])
         )
-        group.rows.append(GridRow(row, [(f, letters.get(f.slug, "")) for f in function_list]))
+        group.rows.append(GridRow(
+            row, [(f, letters.get(f.slug, "")) for f in function_list], by_row.get(row.pk, [])
+        ))
     return {
         "functions": function_list,
         "groups": list(groups.values()),
         "rows": rows,
-        "findings": lint(matrix, rows=rows, function_list=function_list),
+        "findings": findings,
         "signoffs": signoff_status(matrix, function_list=function_list),
     }
 
-
-def grid_row(row):
-    """One row of the grid, for the htmx swap after a cell changes."""
-    row = rows_for_grid().get(pk=row.pk)
-    letters = letters_of(row)
-    return GridRow(row, [(f, letters.get(f.slug, "")) for f in functions()])
