@@ -78,9 +78,10 @@ def validate_body(body):
 
 
 @transaction.atomic
-def runbook_create(*, title, actor, door, motion="", is_default=False):
+def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
     """A new run book with its six sections in order, each holding a starter outline
-    as revision 1 and owned per the layer's Accountable function."""
+    as revision 1 and owned per the layer's Accountable function. ``at`` back-dates the
+    outlines (for imports and the demo)."""
     runbook = Runbook(
         title=(title or "").strip(), motion=(motion or "").strip(), created_by=_user(actor)
     )
@@ -113,7 +114,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False):
     sections = Section.objects.bulk_create(sections)
     if any(s.pk is None for s in sections):  # backends that do not return ids
         sections = list(runbook.sections.order_by("position"))
-    now = timezone.now()
+    now = at or timezone.now()
     Revision.objects.bulk_create(
         [
             Revision(
@@ -203,7 +204,8 @@ def _locked(section):
 
 @transaction.atomic
 def section_revise(
-    *, section, body, base_revision, actor, door, summary="", mark_reviewed=True, note=""
+    *, section, body, base_revision, actor, door, summary="", mark_reviewed=True, note="",
+    at=None,
 ):
     """Append a revision written on top of ``base_revision``.
 
@@ -228,6 +230,7 @@ def section_revise(
         body=body,
         body_html=rendering.render(body),
         summary=summary,
+        created_at=at or timezone.now(),
         created_by=_user(actor),
         door=door,
     )
@@ -256,22 +259,24 @@ def section_revise(
     )
     if mark_reviewed:
         section_review(
-            section=section, actor=actor, door=door, note=note or summary, revision=revision
+            section=section, actor=actor, door=door, note=note or summary, revision=revision,
+            at=at,
         )
     return revision
 
 
 @transaction.atomic
-def section_review(*, section, actor, door, note="", revision=None):
+def section_review(*, section, actor, door, note="", revision=None, at=None):
     """Record that ``actor`` read the section and it is still true: stamps the last
-    review (date, who, which revision) and closes the open stale flag, if any."""
+    review (date, who, which revision) and closes the open stale flag, if any.
+    ``at`` back-dates the review (imports, the demo)."""
     _locked(section)
     number = getattr(revision, "number", revision)
     if number is None:
         number = section.revision
     if not isinstance(number, int) or not 0 <= number <= section.revision:
         raise ValidationError({"revision": f"The section has no revision {number}."})
-    now = timezone.now()
+    now = at or timezone.now()
     review = Review(
         section=section,
         revision_number=number,
