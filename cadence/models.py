@@ -1,0 +1,223 @@
+"""Rituals on RFC 5545 schedules, their materialized occurrences, and calendar feed tokens.
+
+Invariants held by the database: one occurrence per ritual per scheduled time (so
+re-running the materializer creates nothing), a sane duration, a known status.
+"""
+
+import hashlib
+import secrets
+import zoneinfo
+from datetime import timedelta
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.timezone import localtime, now
+
+from cadence import rules
+from revops import constraints
+from revops.models import Function, Layer
+
+
+class Horizon(models.TextChoices):
+    DAILY = rules.DAILY, "Daily"
+    WEEKLY = rules.WEEKLY, "Weekly"
+    MONTHLY = rules.MONTHLY, "Monthly"
+    QUARTERLY = rules.QUARTERLY, "Quarterly"
+
+
+class Purpose(models.TextChoices):
+    """What the readiness report looks for by name: the weekly forecast call and the
+    quarterly operating-model refresh."""
+
+    OTHER = "", "Other"
+    FORECAST = rules.FORECAST, "Forecast call"
+    REFRESH = rules.REFRESH, "Operating-model refresh"
+
+
+class Ritual(models.Model):
+    """A recurring meeting of the operating model, with a schedule stored as an RFC 5545
+    rule (no DTSTART: the time of day is its BYHOUR/BYMINUTE, wall-clock in ``timezone``).
+
+    ``schedule_start`` is when the current schedule took effect (creation, or the last
+    change of rule, zone or horizon): nothing is scheduled before it, and it anchors the
+    rule's DTSTART (on the fiscal quarter for quarterly rules).
+    """
+
+    name = models.CharField(max_length=120)
+    horizon = models.CharField(max_length=10, choices=Horizon.choices)
+    layer = models.CharField(max_length=10, choices=Layer.choices)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, blank=True, default="")
+    owner = models.ForeignKey(
+        Function, null=True, blank=True, on_delete=models.PROTECT, related_name="rituals"
+    )
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_rituals",
+    )
+    attendees = models.ManyToManyField(Function, blank=True, related_name="attended_rituals")
+    duration_minutes = models.PositiveIntegerField(default=30)
+    output = models.CharField(max_length=200, blank=True, help_text="What the ritual produces.")
+    output_section = models.ForeignKey(
+        "runbook.Section", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="rituals", help_text="The run-book section its output updates.",
+    )
+    agenda = models.TextField(blank=True, help_text="Markdown.")
+    agenda_html = models.TextField(blank=True, editable=False)
+    timezone = models.CharField(max_length=64, default="UTC")
+    rrule = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+    reminder_lead = models.DurationField(
+        default=timedelta(hours=1),
+        help_text="How long before each occurrence the owner is reminded.",
+    )
+    grace = models.DurationField(
+        null=True, blank=True,
+        help_text="How long after its time an occurrence may be recorded before it is "
+                  "missed. Empty: one day for daily rituals, two days otherwise.",
+    )
+    schedule_start = models.DateTimeField(default=now)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1)
+                & Q(duration_minutes__lte=rules.MAX_DURATION_MINUTES),
+                name="cadence_ritual_duration_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon__in=rules.HORIZONS), name="cadence_ritual_horizon_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cadence:ritual", args=[self.pk])
+
+    @property
+    def owning_function_id(self):
+        return self.owner_id
+
+    @cached_property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def schedule(self):
+        """The checked ``rules.Schedule`` of the stored rule."""
+        return rules.schedule(
+            horizon=self.horizon, rrule=self.rrule, timezone=self.timezone,
+            starts_at=self.schedule_start, start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH,
+        )
+
+    @property
+    def schedule_text(self):
+        return rules.describe(self.horizon, self.rrule, settings.REVOPS_FISCAL_YEAR_START_MONTH)
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    SKIPPED = "skipped", "Skipped"
+    MISSED = "missed", "Missed"
+
+
+class Occurrence(models.Model):
+    """One scheduled time of a ritual, and what became of it."""
+
+    ritual = models.ForeignKey(Ritual, on_delete=models.CASCADE, related_name="occurrences")
+    scheduled_for = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    notes_html = models.TextField(blank=True, editable=False)
+    reviewed_sections = models.ManyToManyField(
+        "runbook.Section", blank=True, related_name="ritual_occurrences"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scheduled_for", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ritual", "scheduled_for"], name="cadence_occurrence_once_per_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="cadence_occurrence_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "scheduled_for"])]
+
+    def __str__(self):
+        local = localtime(self.scheduled_for, self.ritual.tz)
+        return f"{self.ritual} · {local:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("cadence:occurrence", args=[self.pk])
+
+    @property
+    def owning_function_id(self):
+        return self.ritual.owner_id
+
+    @property
+    def local_time(self):
+        return localtime(self.scheduled_for, self.ritual.tz)
+
+    @property
+    def is_recorded(self):
+        return self.status in (Status.HELD, Status.SKIPPED)
+
+
+class FeedToken(models.Model):
+    """A per-user secret for calendar subscriptions: it goes in the feed URL, because
+    calendar apps cannot send headers. Only a SHA-256 digest is stored; revocable."""
+
+    PREFIX_LENGTH = 6
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
+    )
+    prefix = models.CharField(max_length=PREFIX_LENGTH)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw):
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def generate():
+        return "cal_" + secrets.token_urlsafe(24)
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.user.is_active
+
+
+constraints.register({
+    "cadence_occurrence_once_per_time": "This ritual already has an occurrence at that time.",
+    "cadence_ritual_duration_sane": (
+        f"duration_minutes: the duration must be between 1 and {rules.MAX_DURATION_MINUTES} "
+        "minutes."
+    ),
+    "cadence_ritual_horizon_known": "horizon: unknown horizon.",
+})

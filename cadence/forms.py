@@ -1,0 +1,160 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from cadence import rules
+from cadence.models import Horizon, Purpose
+from revops import policy
+from revops.models import Function, Layer
+from runbook.models import Section
+
+WEEKDAY_CHOICES = [(d, rules.WEEKDAY_NAMES[d]) for d in rules.WEEKDAYS]
+NTH_CHOICES = [(n, name.capitalize()) for n, name in rules.NTH_NAMES.items()]
+MONTH_DAY_CHOICES = [(d, str(d)) for d in range(1, 29)] + [(-1, "Last day")]
+QUARTER_MONTH_CHOICES = [(1, "First month"), (2, "Second month"), (3, "Third month")]
+
+
+def zone_choices():
+    return [(z, z) for z in sorted(rules.known_zones())]
+
+
+class ScheduleForm(forms.Form):
+    """The schedule pickers (one set per horizon) and the advanced raw rule."""
+
+    horizon = forms.ChoiceField(choices=Horizon.choices)
+    timezone = forms.ChoiceField(label="Time zone", choices=zone_choices,
+                                 help_text="Times are wall-clock in this zone, across DST.")
+    schedule_mode = forms.ChoiceField(
+        label="How to set the schedule", widget=forms.RadioSelect, initial="picker",
+        choices=[("picker", "Pick a day and time"), ("advanced", "Advanced: RFC 5545 rule")],
+    )
+    at = forms.TimeField(label="Time of day", required=False,
+                         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    weekdays = forms.MultipleChoiceField(
+        label="On these days", choices=WEEKDAY_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple, initial=list(rules.WORKDAYS),
+    )
+    monthly_mode = forms.ChoiceField(
+        label="Monthly on", widget=forms.RadioSelect, initial="day", required=False,
+        choices=[("day", "A day of the month"), ("weekday", "A weekday, e.g. first Tuesday")],
+    )
+    month_day = forms.TypedChoiceField(label="Day of the month", choices=MONTH_DAY_CHOICES,
+                                       coerce=int, required=False, initial=1)
+    nth = forms.TypedChoiceField(label="Which one", choices=NTH_CHOICES, coerce=int,
+                                 required=False, initial=1)
+    weekday = forms.ChoiceField(label="Weekday", choices=WEEKDAY_CHOICES, required=False,
+                                initial="MO")
+    quarter_month = forms.TypedChoiceField(
+        label="Month of the fiscal quarter", choices=QUARTER_MONTH_CHOICES, coerce=int,
+        required=False, initial=1,
+    )
+    rrule = forms.CharField(
+        label="Rule", required=False, max_length=300,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        help_text="The rule alone, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0. The time "
+                  "is BYHOUR/BYMINUTE; quarterly rules use FREQ=MONTHLY;INTERVAL=3.",
+    )
+
+    def schedule_rule(self):
+        """The rule the form describes (``cleaned_data`` must exist); adds field errors
+        and returns None when the pickers are incomplete."""
+        data = self.cleaned_data
+        if data.get("schedule_mode") == "advanced":
+            if not data.get("rrule"):
+                self.add_error("rrule", "Write a rule, or use the picker.")
+                return None
+            return data["rrule"]
+        try:
+            return rules.rule_from_picker(
+                data.get("horizon"), at=data.get("at"), weekdays=data.get("weekdays") or (),
+                weekday=data.get("weekday") or "", monthly_mode=data.get("monthly_mode") or "day",
+                month_day=data.get("month_day") or 1, nth=data.get("nth") or 1,
+                quarter_month=data.get("quarter_month") or 1,
+                start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH,
+            )
+        except rules.ScheduleError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+            return None
+
+
+class RitualForm(ScheduleForm):
+    field_order = ["name", "horizon", "layer", "purpose", "owner", "owner_person",
+                   "attendees", "duration_minutes", "output", "output_section", "agenda"]
+
+    name = forms.CharField(max_length=120)
+    layer = forms.ChoiceField(choices=Layer.choices, help_text="The layer the ritual serves.")
+    purpose = forms.ChoiceField(choices=Purpose.choices, required=False,
+                                help_text="The readiness report looks for the weekly forecast "
+                                          "call and the quarterly operating-model refresh.")
+    owner = forms.ModelChoiceField(queryset=Function.objects.none(), label="Owner function")
+    owner_person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        required=False, label="Owner person (optional)",
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.ordered(), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Attending functions",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=1, max_value=rules.MAX_DURATION_MINUTES,
+        initial=30,
+    )
+    output = forms.CharField(max_length=200, required=False,
+                             help_text="What the ritual produces, e.g. “Committed forecast”.")
+    output_section = forms.ModelChoiceField(
+        queryset=Section.objects.select_related("runbook").order_by("runbook_id", "position"),
+        required=False, label="Run-book section its output updates",
+    )
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                             help_text="Markdown.")
+    active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = Function.objects.ordered()
+        if not policy.is_lead(user):
+            owners = owners.filter(pk__in=policy.headed_function_ids(user))
+        self.fields["owner"].queryset = owners
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"], "horizon": data["horizon"], "layer": data["layer"],
+            "purpose": data.get("purpose") or "", "owner": data["owner"],
+            "owner_person": data.get("owner_person"), "attendees": list(data["attendees"]),
+            "duration_minutes": data["duration_minutes"], "output": data.get("output", ""),
+            "output_section": data.get("output_section"), "agenda": data.get("agenda", ""),
+            "timezone": data["timezone"], "active": data.get("active", False),
+        }
+
+
+def initial_for(ritual):
+    """Form values of an existing ritual: its rule in the pickers when they can show it."""
+    picked = rules.picker_from_rule(ritual.horizon, ritual.rrule,
+                                    settings.REVOPS_FISCAL_YEAR_START_MONTH)
+    initial = {
+        "name": ritual.name, "horizon": ritual.horizon, "layer": ritual.layer,
+        "purpose": ritual.purpose, "owner": ritual.owner_id,
+        "owner_person": ritual.owner_person_id,
+        "attendees": [a.pk for a in ritual.attendees.all()],
+        "duration_minutes": ritual.duration_minutes, "output": ritual.output,
+        "output_section": ritual.output_section_id, "agenda": ritual.agenda,
+        "timezone": ritual.timezone, "active": ritual.active, "rrule": ritual.rrule,
+        "schedule_mode": "picker" if picked else "advanced",
+    }
+    if picked:
+        initial.update({k: v for k, v in picked.items() if k != "horizon"})
+    return initial
+
+
+class RecordForm(forms.Form):
+    status = forms.ChoiceField(choices=[("held", "Held"), ("skipped", "Skipped")],
+                               widget=forms.RadioSelect)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text="Markdown: decisions, numbers, follow-ups.")
+    reviewed_sections = forms.ModelMultipleChoiceField(
+        queryset=Section.objects.select_related("runbook").order_by("runbook_id", "position"),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        label="Run-book sections this meeting reviewed",
+        help_text="Each ticked section gets a review stamp when the occurrence was held.",
+    )

@@ -1,0 +1,220 @@
+"""Shared reads of the cadence for pages, endpoints, the feed, the dashboard and the
+readiness report. Each runs a fixed number of queries whatever the number of rituals
+or occurrences."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+
+from cadence import rules
+from cadence.models import Horizon, Occurrence, Purpose, Ritual, Status
+from revops import fiscal
+
+ADHERENCE_WINDOW = 8
+
+
+def rituals():
+    """Rituals with what every list shows, prefetched."""
+    return (
+        Ritual.objects.select_related("owner", "owner__head", "owner_person",
+                                      "output_section", "output_section__runbook")
+        .prefetch_related("attendees")
+        .order_by("name", "id")
+    )
+
+
+def occurrences(*, start=None, end=None, ritual=None, status=None):
+    """Occurrences in time order, with their ritual (and its owner) joined."""
+    qs = Occurrence.objects.select_related("ritual", "ritual__owner").order_by(
+        "scheduled_for", "id")
+    if start is not None:
+        qs = qs.filter(scheduled_for__gte=start)
+    if end is not None:
+        qs = qs.filter(scheduled_for__lt=end)
+    if ritual is not None:
+        qs = qs.filter(ritual=ritual)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def occurrence_for_recording(pk):
+    return (Occurrence.objects.select_related("ritual", "ritual__owner",
+                                              "ritual__output_section", "recorded_by")
+            .prefetch_related("reviewed_sections").get(pk=pk))
+
+
+@dataclass
+class RitualRow:
+    ritual: Ritual
+    next_at: datetime | None
+    held: int = 0
+    missed: int = 0
+    skipped: int = 0
+    recent: list = field(default_factory=list)
+
+    @property
+    def adherence_text(self):
+        counted = self.held + self.missed
+        return f"{self.held} held / {self.missed} missed" if counted else "no history yet"
+
+    @property
+    def has_recent_miss(self):
+        return self.missed > 0
+
+
+def recent_statuses(*, now, ritual_ids=None, limit=ADHERENCE_WINDOW):
+    """``{ritual_id: [status, …]}`` of each ritual's last ``limit`` past occurrences,
+    newest first, in one query (a window function)."""
+    qs = Occurrence.objects.filter(scheduled_for__lt=now)
+    if ritual_ids is not None:
+        qs = qs.filter(ritual_id__in=ritual_ids)
+    qs = (qs.annotate(rank=Window(RowNumber(), partition_by=[F("ritual_id")],
+                                  order_by=F("scheduled_for").desc()))
+          .filter(rank__lte=limit)
+          .values_list("ritual_id", "status", "scheduled_for")
+          .order_by("ritual_id", "-scheduled_for"))
+    result = defaultdict(list)
+    for ritual_id, status, _ in qs:
+        result[ritual_id].append(status)
+    return result
+
+
+def ritual_rows(*, now, queryset=None):
+    """Every ritual with its next occurrence and adherence over its last eight
+    occurrences (held / missed), in three queries."""
+    next_at = (Occurrence.objects.filter(ritual=OuterRef("pk"), scheduled_for__gte=now,
+                                         status=Status.SCHEDULED)
+               .order_by("scheduled_for").values("scheduled_for")[:1])
+    items = list((queryset if queryset is not None else rituals())
+                 .annotate(next_at=Subquery(next_at)))
+    history = recent_statuses(now=now, ritual_ids=[r.pk for r in items])
+    rows = []
+    for ritual in items:
+        statuses = history.get(ritual.pk, [])
+        rows.append(RitualRow(
+            ritual=ritual, next_at=ritual.next_at,
+            held=statuses.count(Status.HELD), missed=statuses.count(Status.MISSED),
+            skipped=statuses.count(Status.SKIPPED), recent=statuses,
+        ))
+    return rows
+
+
+def rows_by_horizon(*, now):
+    """``[(horizon_label, [RitualRow…])]`` in horizon order, every horizon present."""
+    groups = {h: [] for h in Horizon.values}
+    for row in ritual_rows(now=now):
+        groups[row.ritual.horizon].append(row)
+    return [(Horizon(h).label, h, groups[h]) for h in Horizon.values]
+
+
+def lint():
+    """The lint findings of the current cadence (one query)."""
+    return rules.lint(list(Ritual.objects.all()))
+
+
+def local_day_bounds(day, tz):
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def days_grid(*, first_day, days, tz):
+    """``[(date, [Occurrence…])]`` for ``days`` days from ``first_day`` in the viewer's
+    zone, in one query."""
+    start = datetime.combine(first_day, time(0), tzinfo=tz)
+    end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=tz)
+    by_day = defaultdict(list)
+    for occurrence in occurrences(start=start, end=end):
+        by_day[occurrence.scheduled_for.astimezone(tz).date()].append(occurrence)
+    return [(first_day + timedelta(days=i), by_day[first_day + timedelta(days=i)])
+            for i in range(days)]
+
+
+def feed_data(*, ritual_ids=None):
+    """Rituals for the calendar feed and the occurrences the rule alone does not carry
+    (skipped ones, and those kept from an earlier schedule or an inactive ritual)."""
+    qs = Ritual.objects.order_by("id")
+    if ritual_ids is not None:
+        qs = qs.filter(pk__in=ritual_ids)
+    items = list(qs.prefetch_related(Prefetch(
+        "occurrences",
+        queryset=Occurrence.objects.filter(
+            Q(status=Status.SKIPPED) | Q(scheduled_for__lt=F("ritual__schedule_start"))
+            | Q(ritual__active=False)
+        ).exclude(status=Status.SCHEDULED, ritual__active=False).order_by("scheduled_for"),
+        to_attr="feed_occurrences",
+    )))
+    items = [r for r in items if r.active or r.feed_occurrences]
+    return items, {r.pk: r.feed_occurrences for r in items}
+
+
+# --- What the dashboard and the readiness report read ----------------------------
+
+def week_bounds(today, tz):
+    monday = today - timedelta(days=today.weekday())
+    return local_day_bounds(monday, tz)[0], local_day_bounds(monday + timedelta(days=6), tz)[1]
+
+
+def dashboard(*, today, now, tz, miss_days=14):
+    """This week's occurrences and the recent misses, in two queries."""
+    start, end = week_bounds(today, tz)
+    this_week = list(occurrences(start=start, end=end))
+    misses = list(occurrences(start=now - timedelta(days=miss_days), end=now,
+                              status=Status.MISSED).order_by("-scheduled_for")[:10])
+    return this_week, misses
+
+
+@dataclass(frozen=True)
+class ReadinessFacts:
+    horizons_covered: frozenset
+    horizons_missing: tuple
+    rituals_missing_owner: tuple  # names
+    rituals_missing_output: tuple
+    has_weekly_forecast: bool
+    recent_held: int
+    recent_missed: int
+    recent_skipped: int
+    refresh_held_recently: bool
+    refresh_exists: bool
+
+
+def readiness(*, now, today, recent_days=56, start_month=None):
+    """What the Friday test needs of the cadence, in three queries.
+
+    "Recent" is the last ``recent_days`` days of occurrences; the refresh counts when a
+    quarterly refresh ritual was held in this fiscal quarter or the previous one.
+    """
+    start_month = start_month or settings.REVOPS_FISCAL_YEAR_START_MONTH
+    active = list(Ritual.objects.filter(active=True).only(
+        "name", "horizon", "owner", "output", "purpose"))
+    covered = frozenset(r.horizon for r in active)
+    counts = dict(
+        Occurrence.objects.filter(scheduled_for__gte=now - timedelta(days=recent_days),
+                                  scheduled_for__lt=now)
+        .values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    quarter = fiscal.quarter_index(today, start_month)
+    since = fiscal.quarter_start(quarter - 1, start_month)
+    refresh = Occurrence.objects.filter(
+        ritual__horizon=Horizon.QUARTERLY, ritual__purpose=Purpose.REFRESH,
+    )
+    refresh_held = refresh.filter(status=Status.HELD, scheduled_for__date__gte=since,
+                                  scheduled_for__lte=now).exists()
+    return ReadinessFacts(
+        horizons_covered=covered,
+        horizons_missing=tuple(h for h in rules.HORIZONS if h not in covered),
+        rituals_missing_owner=tuple(r.name for r in active if r.owner_id is None),
+        rituals_missing_output=tuple(r.name for r in active if not r.output.strip()),
+        has_weekly_forecast=any(r.horizon == Horizon.WEEKLY and r.purpose == Purpose.FORECAST
+                                for r in active),
+        recent_held=counts.get(Status.HELD, 0),
+        recent_missed=counts.get(Status.MISSED, 0),
+        recent_skipped=counts.get(Status.SKIPPED, 0),
+        refresh_held_recently=refresh_held,
+        refresh_exists=any(r.horizon == Horizon.QUARTERLY and r.purpose == Purpose.REFRESH
+                           for r in active),
+    )

@@ -1,0 +1,434 @@
+"""Every state change of the cadence: rituals, the occurrences they materialize,
+recording, missed marking, reminders and calendar feed tokens.
+
+Each service takes ``actor`` and ``door``, runs in one transaction, validates before it
+writes (``ValidationError`` keyed by field, nothing written) and writes the audit entry;
+webhooks and e-mails go out after commit.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cadence import rules
+from cadence.models import FeedToken, Occurrence, Ritual, Status
+from revops import audit, notify, webhooks
+from revops.models import Function
+from runbook import rendering
+from runbook import services as runbook_services
+from runbook.models import Section
+
+RITUAL_FIELDS = [
+    "name", "horizon", "layer", "purpose", "owner", "owner_person", "duration_minutes",
+    "output", "output_section", "agenda", "timezone", "rrule", "active", "reminder_lead",
+    "grace",
+]
+SCHEDULE_FIELDS = {"horizon", "rrule", "timezone"}
+BULK_BATCH = 2000
+
+
+def _snapshot(ritual, fields=RITUAL_FIELDS):
+    """The audit snapshot, with durations written as text (JSON has no timedelta)."""
+    return {k: str(v) if isinstance(v, timedelta) else v
+            for k, v in audit.snapshot(ritual, fields).items()}
+
+
+def _start_month():
+    return settings.REVOPS_FISCAL_YEAR_START_MONTH
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _payload(ritual):
+    return {
+        "id": ritual.pk,
+        "name": ritual.name,
+        "horizon": ritual.horizon,
+        "layer": ritual.layer,
+        "owner": ritual.owner.slug if ritual.owner_id else None,
+        "rrule": ritual.rrule,
+        "timezone": ritual.timezone,
+        "active": ritual.active,
+        "url": f"{settings.REVOPS_SITE_URL.rstrip('/')}{ritual.get_absolute_url()}",
+    }
+
+
+def _occurrence_payload(occurrence):
+    return {
+        "id": occurrence.pk,
+        "ritual": occurrence.ritual_id,
+        "ritual_name": occurrence.ritual.name,
+        "scheduled_for": occurrence.scheduled_for,
+        "status": occurrence.status,
+        "notes": occurrence.notes,
+        "reviewed_sections": [s.pk for s in occurrence.reviewed_sections.all()],
+    }
+
+
+def _validate(ritual, attendees):
+    """Field errors of the ritual as a whole, schedule included, or nothing."""
+    errors = {}
+    try:
+        ritual.full_clean(exclude=["rrule", "timezone"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        rules.check_duration(ritual.duration_minutes)
+    except rules.ScheduleError as exc:
+        errors.setdefault(exc.field, [exc.message])
+    if ritual.horizon in rules.HORIZONS:
+        try:
+            schedule = rules.schedule(
+                horizon=ritual.horizon, rrule=ritual.rrule, timezone=ritual.timezone,
+                starts_at=ritual.schedule_start, start_month=_start_month(),
+            )
+            ritual.rrule = schedule.rule
+        except rules.ScheduleError as exc:
+            errors.setdefault(exc.field, [exc.message])
+    if ritual.grace is not None and ritual.grace < timedelta(0):
+        errors.setdefault("grace", ["The grace period cannot be negative."])
+    if ritual.reminder_lead is not None and not (
+        timedelta(0) <= ritual.reminder_lead <= timedelta(days=14)
+    ):
+        errors.setdefault("reminder_lead", ["The reminder lead time must be 0 to 14 days."])
+    bad = [a for a in attendees if not isinstance(a, Function) or a.pk is None]
+    if bad:
+        errors.setdefault("attendees", ["Unknown attending function."])
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
+                  duration_minutes=30, owner=None, owner_person=None, attendees=(),
+                  output="", output_section=None, agenda="", active=True, purpose="",
+                  reminder_lead=None, grace=None, now=None):
+    """Create a ritual and materialize its next 12 months of occurrences."""
+    now = now or timezone_now()
+    ritual = Ritual(
+        name=(name or "").strip(), horizon=horizon, layer=layer, purpose=purpose or "",
+        owner=owner, owner_person=owner_person, duration_minutes=duration_minutes,
+        output=(output or "").strip(), output_section=output_section, agenda=agenda or "",
+        agenda_html=rendering.render(agenda or ""), timezone=timezone, rrule=rrule,
+        active=active, reminder_lead=reminder_lead if reminder_lead is not None
+        else timedelta(hours=1), grace=grace, schedule_start=now, created_at=now,
+        updated_at=now,
+    )
+    attendees = list(attendees or [])
+    _validate(ritual, attendees)
+    ritual.save()
+    ritual.attendees.set(attendees)
+    audit.record(actor=actor, door=door, action="create", obj=ritual,
+                 changes=audit.changes_between({}, {**_snapshot(ritual),
+                                                    "attendees": _slugs(attendees)}))
+    if ritual.active:
+        materialize(ritual=ritual, now=now)
+    webhooks.emit("ritual.changed", {**_payload(ritual), "change": "created"})
+    return ritual
+
+
+def _slugs(functions):
+    return sorted(f.slug for f in functions)
+
+
+def timezone_now():
+    return timezone.now()
+
+
+@transaction.atomic
+def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
+    """Change a ritual. A new rule, zone or horizon (or reactivation) restarts the
+    schedule now: future ``scheduled`` occurrences are replaced, recorded ones and past
+    ones stay. Deactivating removes the future ``scheduled`` ones."""
+    now = now or timezone_now()
+    ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
+    unknown = set(fields) - set(RITUAL_FIELDS)
+    if unknown:
+        raise TypeError(f"ritual_update() cannot change {', '.join(sorted(unknown))}")
+    before = {**_snapshot(ritual),
+              "attendees": _slugs(ritual.attendees.all())}
+    was_active = ritual.active
+    for name, value in fields.items():
+        if name in {"name", "output"}:
+            value = (value or "").strip()
+        setattr(ritual, name, value)
+    if "agenda" in fields:
+        ritual.agenda_html = rendering.render(ritual.agenda or "")
+    old_start = ritual.schedule_start
+    reactivated = ritual.active and not was_active
+    if set(fields) & SCHEDULE_FIELDS or reactivated:
+        ritual.schedule_start = now
+    new_attendees = list(attendees) if attendees is not None else None
+    _validate(ritual, new_attendees or [])
+    # Compared after validation, which normalizes the rule's spelling.
+    schedule_changed = reactivated or any(
+        before[name] != getattr(ritual, name) for name in SCHEDULE_FIELDS
+    )
+    if not schedule_changed:
+        ritual.schedule_start = old_start
+    after = {**_snapshot(ritual),
+             "attendees": _slugs(new_attendees) if new_attendees is not None
+             else before["attendees"]}
+    changes = audit.changes_between(before, after)
+    if not changes:
+        return ritual
+    ritual.sequence += 1
+    ritual.updated_at = now
+    ritual.save()
+    if new_attendees is not None:
+        ritual.attendees.set(new_attendees)
+    if schedule_changed or not ritual.active:
+        Occurrence.objects.filter(
+            ritual=ritual, status=Status.SCHEDULED, scheduled_for__gte=now
+        ).delete()
+    if ritual.active:
+        materialize(ritual=ritual, now=now)
+    audit.record(actor=actor, door=door, action="update", obj=ritual, changes=changes)
+    webhooks.emit("ritual.changed", {**_payload(ritual), "change": "updated",
+                                     "changed": sorted(changes)})
+    return ritual
+
+
+@transaction.atomic
+def ritual_delete(*, ritual, actor, door):
+    """Delete a ritual that has no recorded history; one with history is deactivated
+    instead, so the record of what was held stays."""
+    if ritual.occurrences.exclude(status=Status.SCHEDULED).exists():
+        raise ValidationError({"active": "This ritual has a recorded history: deactivate it "
+                                         "(active = false) instead of deleting it."})
+    payload = {**_payload(ritual), "change": "deleted"}
+    audit.record(actor=actor, door=door, action="delete", obj=ritual,
+                 changes=audit.changes_between(_snapshot(ritual), {}))
+    ritual.delete()
+    webhooks.emit("ritual.changed", payload)
+
+
+# --- Materialization ----------------------------------------------------------------
+
+def materialize(*, ritual, now=None, start=None):
+    """Create the occurrences of ``ritual`` from ``start`` (default now) to now + 12
+    months that do not exist yet. Never before the ritual's schedule started. Returns
+    how many were created; running it again creates nothing."""
+    return materialize_many(rituals=[ritual], now=now, start=start)
+
+
+@transaction.atomic
+def materialize_many(*, rituals, now=None, start=None):
+    """``materialize`` for many rituals in a fixed number of queries (set-based: one read
+    of what exists, bulk inserts; the unique constraint makes races harmless)."""
+    now = now or timezone_now()
+    start = start or now
+    end = now + rules.WINDOW
+    wanted = []
+    for ritual in rituals:
+        if ritual.active:
+            wanted.extend((ritual.pk, t) for t in ritual.schedule().between(start, end))
+    if not wanted:
+        return 0
+    existing = set(
+        Occurrence.objects.filter(
+            ritual_id__in={pk for pk, _ in wanted}, scheduled_for__gte=start,
+            scheduled_for__lt=end,
+        ).values_list("ritual_id", "scheduled_for")
+    )
+    new = [
+        Occurrence(ritual_id=pk, scheduled_for=t)
+        for pk, t in wanted
+        if (pk, t) not in existing
+    ]
+    Occurrence.objects.bulk_create(new, batch_size=BULK_BATCH, ignore_conflicts=True)
+    return len(new)
+
+
+def materialize_all(*, now=None):
+    """The daily roll-forward: every active ritual's next 12 months."""
+    rituals = list(Ritual.objects.filter(active=True))
+    return materialize_many(rituals=rituals, now=now)
+
+
+# --- Recording ----------------------------------------------------------------------
+
+RECORDABLE = (Status.HELD, Status.SKIPPED)
+
+
+@transaction.atomic
+def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=(),
+                      now=None):
+    """Record an occurrence as held or skipped, with notes. Recording it held with
+    sections records a review of each section through the run book, which keeps their
+    "last reviewed" stamps current."""
+    now = now or timezone_now()
+    occurrence = (Occurrence.objects.select_for_update().select_related("ritual")
+                  .get(pk=occurrence.pk))
+    sections = list(reviewed_sections or [])
+    errors = {}
+    if status not in RECORDABLE:
+        errors["status"] = [f"Record an occurrence as {' or '.join(RECORDABLE)}, "
+                            f"not {status!r}."]
+    tz = occurrence.ritual.tz
+    if status == Status.HELD and (
+        occurrence.scheduled_for.astimezone(tz).date() > now.astimezone(tz).date()
+    ):
+        errors["status"] = ["An occurrence can be recorded as held from its day on; "
+                            "record a future one as skipped."]
+    if any(not isinstance(s, Section) or s.pk is None for s in sections):
+        errors["reviewed_sections"] = ["Unknown run-book section."]
+    elif sections and status != Status.HELD:
+        errors["reviewed_sections"] = ["Sections are reviewed only by an occurrence that "
+                                       "was held."]
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(occurrence, ["status", "notes"])
+    occurrence.status = status
+    occurrence.notes = notes or ""
+    occurrence.notes_html = rendering.render(occurrence.notes)
+    occurrence.recorded_at = now
+    occurrence.recorded_by = _user(actor)
+    occurrence.full_clean(exclude=["ritual", "scheduled_for"])
+    occurrence.save()
+    occurrence.reviewed_sections.set(sections)
+    local = occurrence.local_time
+    for section in sections:
+        runbook_services.section_review(
+            section=section, actor=actor, door=door,
+            note=f"Reviewed at “{occurrence.ritual.name}” on {local:%Y-%m-%d}.",
+        )
+    audit.record(actor=actor, door=door, action="record", obj=occurrence,
+                 changes={**audit.changes_between(
+                     before, audit.snapshot(occurrence, ["status", "notes"])),
+                     "reviewed_sections": [str(s) for s in sections]})
+    webhooks.emit("occurrence.recorded", _occurrence_payload(occurrence))
+    return occurrence
+
+
+def _deadline():
+    """SQL: the time after which an unrecorded occurrence counts as missed."""
+    default = Case(
+        *[When(ritual__horizon=h, then=Value(g, output_field=DurationField()))
+          for h, g in rules.DEFAULT_GRACE.items()],
+        default=Value(rules.OTHER_GRACE, output_field=DurationField()),
+        output_field=DurationField(),
+    )
+    return ExpressionWrapper(
+        F("scheduled_for") + Coalesce(F("ritual__grace"), default),
+        output_field=DateTimeField(),
+    )
+
+
+def mark_missed(*, now=None, actor=None, door="task"):
+    """Mark ``missed`` every occurrence nobody recorded within its grace period.
+    Returns how many were marked; a second run marks none."""
+    now = now or timezone_now()
+    due = list(
+        Occurrence.objects.filter(status=Status.SCHEDULED, scheduled_for__lt=now)
+        .annotate(deadline=_deadline())
+        .filter(deadline__lt=now)
+        .select_related("ritual")
+    )
+    marked = 0
+    for occurrence in due:
+        with transaction.atomic():
+            if not Occurrence.objects.filter(pk=occurrence.pk, status=Status.SCHEDULED).update(
+                status=Status.MISSED
+            ):
+                continue
+            occurrence.status = Status.MISSED
+            audit.record(actor=actor, door=door, action="missed", obj=occurrence,
+                         changes={"status": [Status.SCHEDULED, Status.MISSED]})
+            webhooks.emit("occurrence.missed", {
+                "id": occurrence.pk, "ritual": occurrence.ritual_id,
+                "ritual_name": occurrence.ritual.name,
+                "scheduled_for": occurrence.scheduled_for, "status": occurrence.status,
+            })
+            marked += 1
+    return marked
+
+
+def _reminder_email(occurrence):
+    ritual = occurrence.ritual
+    local = occurrence.local_time
+    link = f"{settings.REVOPS_SITE_URL.rstrip('/')}{occurrence.get_absolute_url()}"
+    subject = f"Reminder: {ritual.name} at {local:%H:%M} ({ritual.timezone}) on {local:%a %d %b}"
+    body = (f"{ritual.name} is scheduled for {local:%A %d %B %Y at %H:%M} "
+            f"({ritual.timezone}), {ritual.duration_minutes} minutes.\n\n"
+            f"Output: {ritual.output or '(none stated)'}\n\n{ritual.agenda}\n\n"
+            f"Record it here afterwards: {link}\n")
+    if ritual.owner_person_id and ritual.owner_person.email:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [ritual.owner_person.email])
+    else:
+        notify.email_function(ritual.owner, subject, body)
+
+
+def send_reminders(*, now=None):
+    """E-mail the owner before each occurrence, once: the occurrence is claimed by
+    stamping ``reminded_at`` in the same statement that checks it is unset."""
+    now = now or timezone_now()
+    due = list(
+        Occurrence.objects.filter(
+            status=Status.SCHEDULED, reminded_at__isnull=True, scheduled_for__gt=now,
+            ritual__active=True,
+        )
+        .annotate(remind_at=ExpressionWrapper(F("scheduled_for") - F("ritual__reminder_lead"),
+                                              output_field=DateTimeField()))
+        .filter(remind_at__lte=now)
+        .select_related("ritual", "ritual__owner", "ritual__owner__head",
+                        "ritual__owner_person")
+    )
+    sent = 0
+    for occurrence in due:
+        with transaction.atomic():
+            if Occurrence.objects.filter(pk=occurrence.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                transaction.on_commit(lambda o=occurrence: _reminder_email(o))
+                sent += 1
+    return sent
+
+
+# --- Calendar feed tokens -----------------------------------------------------------
+
+@transaction.atomic
+def feed_token_create(*, user, actor, door):
+    """A new calendar feed token for ``user``; earlier ones are revoked (one live link
+    per person). Returns ``(token, raw)``: the raw value is shown once, never stored."""
+    now = timezone_now()
+    for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
+        feed_token_revoke(token=old, actor=actor, door=door)
+    raw = FeedToken.generate()
+    token = FeedToken(user=user, prefix=raw[4:4 + FeedToken.PREFIX_LENGTH],
+                      digest=FeedToken.digest_of(raw), created_at=now)
+    token.full_clean()
+    token.save()
+    audit.record(actor=actor, door=door, action="create", obj=token)
+    return token, raw
+
+
+@transaction.atomic
+def feed_token_revoke(*, token, actor, door):
+    if token.revoked_at is None:
+        token.revoked_at = timezone_now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, door=door, action="revoke", obj=token)
+    return token
+
+
+def feed_token_user(raw):
+    """The user a raw feed token belongs to, or None (unknown, revoked, inactive)."""
+    if not raw:
+        return None
+    token = (FeedToken.objects.select_related("user")
+             .filter(digest=FeedToken.digest_of(raw)).first())
+    if token is None or not token.is_usable:
+        return None
+    now = timezone_now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
