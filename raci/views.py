@@ -287,7 +287,7 @@ def signoff(request, pk):
     else:
         version = form.cleaned_data["version"]
         messages.success(request, f"Signed off version {version} for {function.name}.")
-    return redirect(f"{reverse('raci:matrix', args=[pk])}#signoffs")
+    return redirect(f"{reverse('raci:matrix', args=[pk])}#raci-signoffs")
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.urls import path
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import SimpleRouter
 
 from raci.api import views
@@ -8,8 +9,9 @@ router.register("raci/matrices", views.MatrixViewSet, basename="raci-matrix")
 router.register("raci/rows", views.RowViewSet, basename="raci-row")
 
 urlpatterns = [
-    # The contract's spelling, without the router's trailing slash.
     path("raci/matrices/<int:pk>/export.csv",
-         views.MatrixViewSet.as_view({"get": "export_csv"}), name="raci-matrix-export-csv-plain"),
+         views.MatrixViewSet.as_view({"get": "export_csv"},
+                                     renderer_classes=[views.CSVRenderer, JSONRenderer]),
+         name="raci-matrix-export-csv"),
     *router.urls,
 ]
