@@ -192,6 +192,7 @@ def test_task_is_in_the_beat_schedule(settings):
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_runs_on_a_real_worker(celery_worker):
     import time
 
