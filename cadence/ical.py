@@ -16,7 +16,15 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from dateutil.rrule import rrulestr
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vRecur,
+)
 
 from cadence import tzrules
 
@@ -145,7 +153,9 @@ def ritual_events(ritual, occurrences, *, site_url):
         start = _local(occurrence.scheduled_for, tz)
         skipped = occurrence.status == "skipped"
         summary = f"Skipped: {ritual.name}" if skipped else ritual.name
-        in_rule = bool(first) and occurrence.scheduled_for >= ritual.schedule_start
+        in_rule = bool(first) and occurrence.scheduled_for >= ritual.schedule_start and bool(
+            schedule.between(occurrence.scheduled_for,
+                             occurrence.scheduled_for + timedelta(seconds=1)))
         if in_rule:
             if not skipped:
                 continue
@@ -170,7 +180,7 @@ def feed(rituals, occurrences_by_ritual, *, name, site_url):
     cal.add("METHOD", "PUBLISH")
     cal.add("X-WR-CALNAME", name)
     cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("X-PUBLISHED-TTL", REFRESH)
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     events = []
     for ritual in rituals:
         events.extend(ritual_events(ritual, occurrences_by_ritual.get(ritual.pk, ()),

@@ -249,15 +249,37 @@ def schedule(*, horizon, rrule, timezone, starts_at, start_month):
         rrulestr(rule, dtstart=dtstart)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ScheduleError("rrule", f"Cannot read this rule: {exc}.") from exc
+    local_start = starts_at.astimezone(tz).replace(tzinfo=None)
+    if not _yields_between(rule, dtstart, local_start - timedelta(days=1),
+                           local_start + WINDOW + timedelta(days=1)):
+        raise ScheduleError("rrule", "This rule yields no date in the next year.")
     result = Schedule(rule=rule, tz=tz, dtstart=dtstart, starts_at=starts_at,
                       start_time=start_time)
-    try:
-        first = result.upcoming(starts_at, 1)
-    except (ValueError, TypeError) as exc:
-        raise ScheduleError("rrule", f"Cannot expand this rule: {exc}.") from exc
+    first = result.upcoming(starts_at, 1)
     if not first or first[0] >= starts_at + WINDOW:
         raise ScheduleError("rrule", "This rule yields no date in the next year.")
     return result
+
+
+# The Gregorian calendar repeats exactly every 400 years (weekdays and leap days alike).
+CALENDAR_CYCLE_YEARS = 400
+
+
+def _yields_between(rule, dtstart, start, end):
+    """Whether the rule has a date in ``[start, end]`` (naive, local).
+
+    A rule that never matches (``BYMONTH=2;BYMONTHDAY=30``) makes dateutil walk period
+    by period up to the year 9999 before it gives up: seconds of CPU per request. So
+    the question is asked of the same dates moved whole 400-year cycles forward, close
+    to that limit, where the walk ends within a few years.
+    """
+    shift = (datetime.max.year - 2 - end.year) // CALENDAR_CYCLE_YEARS * CALENDAR_CYCLE_YEARS
+
+    def moved(moment):
+        return moment.replace(year=moment.year + shift)
+
+    found = rrulestr(rule, dtstart=moved(dtstart), cache=False).after(moved(start), inc=True)
+    return found is not None and found <= moved(end)
 
 
 def grace_period(horizon, override=None):

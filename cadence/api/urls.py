@@ -1,5 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from cadence.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("rituals", views.RitualViewSet, basename="ritual")
+router.register("occurrences", views.OccurrenceViewSet, basename="occurrence")
+
+urlpatterns = [
+    path("rituals/<int:pk>/calendar.ics", views.RitualCalendarView.as_view(),
+         name="ritual-calendar"),
+    *router.urls,
+]

@@ -229,3 +229,12 @@ def test_grace_defaults_to_a_day_for_daily_and_two_days_otherwise():
     assert rules.grace_period("daily").days == 1
     assert rules.grace_period("weekly").days == 2
     assert rules.grace_period("quarterly").days == 2
+
+
+def test_a_rule_that_never_matches_is_refused_quickly():
+    import time as clock
+
+    began = clock.monotonic()
+    with pytest.raises(rules.ScheduleError, match="no date"):
+        sched("FREQ=WEEKLY;BYDAY=MO;BYMONTH=2;BYMONTHDAY=30;BYHOUR=9;BYMINUTE=0")
+    assert clock.monotonic() - began < 0.5

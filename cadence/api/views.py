@@ -1,0 +1,151 @@
+"""The cadence endpoints: thin — validate, ask the policy, call one service, render."""
+
+from datetime import datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework import authentication, exceptions, mixins, renderers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cadence import ical, selectors, services
+from cadence.api.serializers import OccurrenceSerializer, RecordSerializer, RitualSerializer
+from cadence.models import Ritual, Status
+from revops import policy
+from revops.api.authentication import BearerTokenAuthentication
+from revops.models import Door
+
+
+class RitualViewSet(viewsets.ModelViewSet):
+    serializer_class = RitualSerializer
+    write_policy = "owned"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_fields = ["horizon", "layer", "active", "owner__slug"]
+
+    def get_queryset(self):
+        return selectors.rituals()
+
+    def _check_owner(self, owner):
+        if not policy.can_change(self.request.user, Ritual(owner=owner)):
+            raise exceptions.PermissionDenied(
+                "Function heads may only create or move rituals to a function they head.")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self._check_owner(data.get("owner"))
+        serializer.instance = services.ritual_create(actor=self.request.user, door=Door.API,
+                                                     **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "owner" in data and data["owner"] != serializer.instance.owner:
+            self._check_owner(data["owner"])
+        attendees = data.pop("attendees", None)
+        serializer.instance = services.ritual_update(
+            ritual=serializer.instance, actor=self.request.user, door=Door.API,
+            attendees=attendees, **data)
+
+    def perform_destroy(self, instance):
+        services.ritual_delete(ritual=instance, actor=self.request.user, door=Door.API)
+
+
+def _moment(value, field):
+    """An ISO date (midnight, server zone) or datetime from a query parameter."""
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+        day = parse_date(value) if parsed is None else None
+    except ValueError:
+        parsed = day = None
+    if parsed is None and day is None:
+        raise ValidationError({field: f"Not a date or date-time: {value!r} (use ISO 8601, "
+                                      "e.g. 2026-03-01)."})
+    if parsed is None:
+        parsed = datetime.combine(day, time(0))
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """``GET /occurrences/?from=&to=&ritual=&status=`` (``to`` is exclusive)."""
+
+    serializer_class = OccurrenceSerializer
+    write_policy = "owned"
+    filter_backends = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        ritual = params.get("ritual")
+        if ritual is not None and not ritual.isdigit():
+            raise ValidationError({"ritual": "Give a ritual id."})
+        status = params.get("status") or None
+        if status is not None and status not in Status.values:
+            raise ValidationError({"status": f"Unknown status {status!r}: one of "
+                                             f"{', '.join(Status.values)}."})
+        start, end = _moment(params.get("from"), "from"), _moment(params.get("to"), "to")
+        if start and end and end <= start:
+            raise ValidationError({"to": "'to' must be after 'from'."})
+        qs = selectors.occurrences(start=start, end=end, status=status)
+        if ritual is not None:
+            qs = qs.filter(ritual_id=int(ritual))
+        return qs.prefetch_related("reviewed_sections")
+
+    @action(detail=True, methods=["post"], serializer_class=RecordSerializer)
+    def record(self, request, pk=None):
+        occurrence = self.get_object()
+        serializer = RecordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        occurrence = services.occurrence_record(
+            occurrence=occurrence, actor=request.user, door=Door.API,
+            **serializer.validated_data)
+        occurrence = selectors.occurrences().prefetch_related("reviewed_sections").get(
+            pk=occurrence.pk)
+        return Response(OccurrenceSerializer(occurrence).data)
+
+
+class ICalendarRenderer(renderers.BaseRenderer):
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
+
+
+class FeedTokenAuthentication(authentication.BaseAuthentication):
+    """``?token=<calendar feed token>``, for calendar apps that cannot send headers."""
+
+    def authenticate(self, request):
+        raw = request.query_params.get("token")
+        if not raw:
+            return None
+        user = services.feed_token_user(raw)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Unknown or revoked calendar feed token.")
+        return user, None
+
+
+class RitualCalendarView(APIView):
+    """``GET /rituals/{id}/calendar.ics``: one ritual as an iCalendar feed."""
+
+    authentication_classes = [BearerTokenAuthentication, FeedTokenAuthentication,
+                              authentication.SessionAuthentication]
+    renderer_classes = [ICalendarRenderer, renderers.JSONRenderer]
+
+    def get(self, request, pk):
+        ritual = get_object_or_404(Ritual, pk=pk)
+        items, extra = selectors.feed_data(ritual_ids=[ritual.pk])
+        body = ical.feed(items, extra, name=ritual.name, site_url=settings.REVOPS_SITE_URL)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="ritual-{ritual.pk}.ics"'
+        return response
