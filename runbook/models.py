@@ -123,7 +123,7 @@ class Revision(models.Model):
         default=0, help_text="The revision this one was written on top of."
     )
     body = models.TextField()
-    body_html = models.TextField()
+    body_html = models.TextField(blank=True)
     summary = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -217,7 +217,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("body", models.TextField()),
-                ("body_html", models.TextField()),
+                ("body_html", models.TextField(blank=True)),
                 ("summary", models.CharField(blank=True, max_length=200)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
