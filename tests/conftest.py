@@ -41,6 +41,12 @@ def require_or_skip(available, what):
     pytest.skip(f"{what} not available on this machine; .ci/run provides it")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2's deliberate slowness buys nothing in tests (the demo makes seven users)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (see ``celery_worker``)."""
