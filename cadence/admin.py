@@ -1,0 +1,208 @@
+"""The cadence in the console. Heads see everything and change only their function's
+rituals and occurrences; every save goes through the services (door=console)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+
+from cadence import rules, services
+from cadence.models import FeedToken, Occurrence, Ritual, Status
+from revops import policy
+from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
+from revops.models import Door, Function
+
+RITUAL_FORM_FIELDS = ["name", "horizon", "layer", "purpose", "owner", "owner_person",
+                      "attendees", "duration_minutes", "output", "output_section", "agenda",
+                      "timezone", "rrule", "active", "reminder_lead", "grace"]
+
+
+class RitualAdminForm(forms.ModelForm):
+    """Validates through the service's rules before the admin saves, so a bad schedule
+    is a form error, not a server error."""
+
+    class Meta:
+        model = Ritual
+        fields = RITUAL_FORM_FIELDS
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        data = super().clean()
+        owner = data.get("owner")
+        if self.request and not policy.can_change(self.request.user, Ritual(owner=owner)):
+            self.add_error("owner", "You may only give rituals to a function you head.")
+        if data.get("horizon") and data.get("rrule") and data.get("timezone"):
+            try:
+                rules.schedule(horizon=data["horizon"], rrule=data["rrule"],
+                               timezone=data["timezone"], starts_at=timezone.now(),
+                               start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH)
+            except rules.ScheduleError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        try:
+            rules.check_duration(data.get("duration_minutes"))
+        except rules.ScheduleError as exc:
+            self.add_error("duration_minutes", exc.message)
+        return data
+
+
+class OccurrenceInline(admin.TabularInline):
+    model = Occurrence
+    fields = ["scheduled_for", "status", "recorded_at", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-scheduled_for"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=Status.SCHEDULED)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ritual, site=site)
+class RitualAdmin(OwnedConsoleModelAdmin):
+    form = RitualAdminForm
+    list_display = ["name", "horizon", "layer", "owner", "duration_minutes", "active"]
+    list_filter = ["horizon", "layer", "owner", "active"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "output"]
+    fields = RITUAL_FORM_FIELDS
+    filter_horizontal = ["attendees"]
+    inlines = [OccurrenceInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if not policy.is_lead(request.user) and "owner" in form_class.base_fields:
+            form_class.base_fields["owner"].queryset = Function.objects.filter(
+                pk__in=policy.headed_function_ids(request.user))
+
+        class WithRequest(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, request=request, **kw)
+
+        return WithRequest
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: it validates the schedule and materializes occurrences.
+        A service error is stored and shown by ``save_related``'s caller as a message."""
+        fields = {f: form.cleaned_data[f] for f in RITUAL_FORM_FIELDS if f != "attendees"}
+        self._attendees = list(form.cleaned_data.get("attendees") or [])
+        if change:
+            stored = Ritual.objects.get(pk=obj.pk)
+            saved = services.ritual_update(ritual=stored, actor=request.user, door=Door.CONSOLE,
+                                           attendees=self._attendees, **fields)
+        else:
+            saved = services.ritual_create(actor=request.user, door=Door.CONSOLE,
+                                           attendees=self._attendees, **fields)
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def save_related(self, request, form, formsets, change):
+        """Attendees were set by the service."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+                for error in errors:
+                    self.message_user(request, f"{field}: {error}" if field else error,
+                                      messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_model(self, request, obj):
+        services.ritual_delete(ritual=obj, actor=request.user, door=Door.CONSOLE)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.can_administer(request.user)
+
+
+@admin.action(description="Record as held")
+def record_held(modeladmin, request, queryset):
+    _record(modeladmin, request, queryset, Status.HELD)
+
+
+@admin.action(description="Record as skipped")
+def record_skipped(modeladmin, request, queryset):
+    _record(modeladmin, request, queryset, Status.SKIPPED)
+
+
+def _record(modeladmin, request, queryset, status):
+    done, refused = 0, []
+    for occurrence in queryset.select_related("ritual"):
+        if not policy.can_change(request.user, occurrence):
+            refused.append(f"{occurrence} (not your function's)")
+            continue
+        reviewed = ([occurrence.ritual.output_section]
+                    if status == Status.HELD and occurrence.ritual.output_section_id else [])
+        try:
+            services.occurrence_record(occurrence=occurrence, status=status,
+                                       notes=occurrence.notes, reviewed_sections=reviewed,
+                                       actor=request.user, door=Door.CONSOLE)
+            done += 1
+        except ValidationError as exc:
+            refused.append(f"{occurrence}: {' '.join(exc.messages)}")
+    if done:
+        modeladmin.message_user(request, f"Recorded {done} occurrence(s) as {status}.",
+                                messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, "Not recorded: " + "; ".join(refused), messages.ERROR)
+
+
+@admin.register(Occurrence, site=site)
+class OccurrenceAdmin(OwnedConsoleModelAdmin):
+    """Occurrences are made by the schedule and changed by recording them (actions)."""
+
+    list_display = ["ritual", "scheduled_for", "status", "recorded_at", "recorded_by"]
+    list_filter = ["status", "ritual__horizon", "ritual__owner"]
+    list_select_related = ["ritual", "ritual__owner", "recorded_by"]
+    date_hierarchy = "scheduled_for"
+    search_fields = ["ritual__name", "notes"]
+    readonly_fields = ["ritual", "scheduled_for", "status", "notes", "reviewed_sections",
+                       "recorded_at", "recorded_by", "reminded_at"]
+    fields = readonly_fields
+    actions = [record_held, record_skipped]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change form is read-only; the actions do the recording and check each row.
+        return obj is None and (policy.is_lead(request.user) or policy.is_head(request.user))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (policy.is_lead(request.user) or policy.is_head(request.user)):
+            actions.pop("record_held", None)
+            actions.pop("record_skipped", None)
+        return actions
+
+
+@admin.register(FeedToken, site=site)
+class FeedTokenAdmin(ConsoleModelAdmin):
+    list_display = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.feed_token_revoke(token=token, actor=request.user, door=Door.CONSOLE)

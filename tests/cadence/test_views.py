@@ -1,0 +1,180 @@
+"""The cadence pages: lists, pickers and preview, week/month views, recording."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from cadence.models import Occurrence, Ritual, Status
+from tests.cadence.factories import ritual as make_ritual
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+
+PICKER_POST = {
+    "name": "Funnel review", "horizon": "weekly", "layer": "process", "purpose": "",
+    "owner": "", "attendees": [], "duration_minutes": "45", "output": "Stage conversion",
+    "output_section": "", "agenda": "Look at **stages**", "active": "on",
+    "timezone": "America/New_York", "schedule_mode": "picker", "at": "11:00",
+    "weekday": "WE", "monthly_mode": "day", "month_day": "1", "nth": "1",
+    "quarter_month": "1", "rrule": "",
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def _post(client, user, data, url="/cadence/rituals/new/"):
+    client.force_login(user)
+    return client.post(url, data)
+
+
+def test_lead_creates_a_weekly_ritual_with_the_picker(client, lead):
+    from tests.factories import function
+
+    response = _post(client, lead, {**PICKER_POST, "owner": function("marketing").pk})
+    ritual = Ritual.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cadence/rituals/{ritual.pk}/"
+    assert ritual.rrule == "FREQ=WEEKLY;BYDAY=WE;BYHOUR=11;BYMINUTE=0"
+    assert ritual.occurrences.count() == 53  # today at 11:00 EST is still ahead
+
+
+def test_advanced_rule_and_bad_rule_in_the_form(client, lead):
+    from tests.factories import function
+
+    data = {**PICKER_POST, "owner": function("sales").pk, "schedule_mode": "advanced",
+            "rrule": "FREQ=DAILY;BYHOUR=9;BYMINUTE=0"}
+    response = _post(client, lead, data)
+    assert response.status_code == 200
+    assert b"FREQ=WEEKLY" in response.content  # the horizon/rule mismatch message
+    assert not Ritual.objects.exists()
+
+
+def test_head_may_only_choose_their_own_function(client, sales_head):
+    from tests.factories import function
+
+    response = _post(client, sales_head, {**PICKER_POST, "owner": function("marketing").pk})
+    assert response.status_code == 200 and not Ritual.objects.exists()
+    response = _post(client, sales_head, {**PICKER_POST, "owner": function("sales").pk})
+    assert response.status_code == 302
+
+
+def test_viewer_cannot_open_the_create_page(client, viewer):
+    client.force_login(viewer)
+    assert client.get("/cadence/rituals/new/").status_code == 403
+
+
+def test_preview_shows_the_next_five_dates_and_the_rule(client, viewer):
+    client.force_login(viewer)
+    response = client.get("/cadence/schedule-preview/", {
+        "horizon": "quarterly", "timezone": "America/New_York", "schedule_mode": "picker",
+        "at": "10:00", "nth": "2", "weekday": "WE", "quarter_month": "1"})
+    text = response.content.decode()
+    assert "FREQ=MONTHLY;INTERVAL=3;BYDAY=+2WE;BYHOUR=10;BYMINUTE=0" in text
+    assert text.count("<li>") == 5
+    assert "Wednesday 8 April 2026, 10:00" in text
+    bad = client.get("/cadence/schedule-preview/", {
+        "horizon": "daily", "timezone": "America/New_York", "schedule_mode": "picker",
+        "at": "10:00"})
+    assert b"Choose at least one weekday" in bad.content
+
+
+def test_edit_form_shows_the_rule_in_the_pickers(client, lead):
+    r = make_ritual()
+    client.force_login(lead)
+    page = client.get(f"/cadence/rituals/{r.pk}/edit/").content.decode()
+    assert 'value="MO" selected' in page or 'value="MO" selected=""' in page \
+        or '<option value="MO" selected>' in page
+
+
+def test_record_page_preticks_the_output_section_and_recording_stamps_it(
+    client, sales_head, sections, frozen
+):
+    r = make_ritual(output_section=sections["insights"])
+    frozen.shift(timedelta(days=6))
+    occurrence = r.occurrences.first()
+    client.force_login(sales_head)
+    page = client.get(f"/cadence/occurrences/{occurrence.pk}/").content.decode()
+    assert f'value="{sections["insights"].pk}"' in page
+    box = page.split(f'value="{sections["insights"].pk}"')[1].split(">")[0]
+    assert "checked" in box
+    response = client.post(f"/cadence/occurrences/{occurrence.pk}/", {
+        "status": "held", "notes": "Done", "reviewed_sections": [sections["insights"].pk]})
+    assert response.status_code == 302
+    occurrence.refresh_from_db()
+    sections["insights"].refresh_from_db()
+    assert occurrence.status == Status.HELD
+    assert sections["insights"].last_reviewed_by == sales_head
+
+
+def test_other_head_cannot_record(client, marketing_head, frozen):
+    r = make_ritual()
+    frozen.shift(timedelta(days=6))
+    client.force_login(marketing_head)
+    url = f"/cadence/occurrences/{r.occurrences.first().pk}/"
+    assert client.post(url, {"status": "held"}).status_code == 403
+
+
+def _bulk(n):
+    r = make_ritual(name=f"Bulk {n}")
+    Occurrence.objects.filter(ritual=r).delete()
+    Occurrence.objects.bulk_create([
+        Occurrence(ritual=r, scheduled_for=datetime(2026, 3, 2, tzinfo=UTC)
+                   + timedelta(seconds=(7 * 86400 - 1) * i // n),
+                   status=Status.MISSED if i % 3 else Status.SCHEDULED)
+        for i in range(n)
+    ])
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_week_view_query_count_does_not_grow(client, viewer, n, django_assert_max_num_queries):
+    _bulk(n)
+    client.force_login(viewer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/cadence/week/?start=2026-03-04")
+    assert response.content.decode().count("chip-") >= n
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_month_view_query_count_does_not_grow(client, viewer, n,
+                                              django_assert_max_num_queries):
+    _bulk(n)
+    client.force_login(viewer)
+    with django_assert_max_num_queries(8):
+        assert client.get("/cadence/month/?month=2026-03").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_index_query_count_does_not_grow(client, viewer, n, django_assert_max_num_queries):
+    for i in range(n):
+        make_ritual(name=f"Ritual {i}")
+    client.force_login(viewer)
+    with django_assert_max_num_queries(10):
+        response = client.get("/cadence/")
+    assert response.content.decode().count("/cadence/rituals/") >= n
+
+
+@pytest.mark.parametrize("n", [10, 500])
+def test_dashboard_panel_query_count_does_not_grow(client, viewer, n,
+                                                   django_assert_max_num_queries):
+    from cadence import dashboard
+
+    _bulk(n)
+    with django_assert_max_num_queries(2):
+        panel = dashboard.panel(user=viewer, today=NOW.date())
+    assert panel["this_week"]
+    client.force_login(viewer)
+    assert b"Recent misses" in client.get("/").content
+
+
+def test_pages_render(client, viewer, frozen):
+    r = make_ritual()
+    client.force_login(viewer)
+    for url in ["/cadence/", f"/cadence/rituals/{r.pk}/", "/cadence/week/", "/cadence/month/",
+                "/cadence/subscribe/", f"/cadence/occurrences/{r.occurrences.first().pk}/",
+                "/cadence/week/?start=garbage", "/cadence/month/?month=2026-99"]:
+        assert client.get(url).status_code == 200, url
