@@ -252,10 +252,15 @@ def section_revise(
         obj=section,
         changes={"revision": [base_revision, revision.number], "summary": summary},
     )
+    author = _user(actor)
     webhooks.emit(
         "section.revised",
-        {**_section_payload(section), "summary": summary, "by": audit.snapshot(
-            revision, ["created_by"])["created_by"]},
+        {
+            **_section_payload(section),
+            "summary": summary,
+            "base_revision": base_revision,
+            "by": author.get_username() if author else None,
+        },
     )
     if mark_reviewed:
         section_review(

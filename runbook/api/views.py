@@ -4,7 +4,13 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -36,6 +42,7 @@ class RunbookViewSet(
             )
         )
 
+    @extend_schema(request=s.RunbookCreateSerializer, responses={201: s.RunbookSerializer})
     def create(self, request, *args, **kwargs):
         data = s.RunbookCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -43,6 +50,14 @@ class RunbookViewSet(
         runbook = self.get_queryset().get(pk=runbook.pk)
         return Response(s.RunbookSerializer(runbook).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        methods=["GET"], operation_id="v1_runbooks_releases_list",
+        responses=s.ReleaseSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_runbooks_releases_create",
+        request=s.ReleaseCreateSerializer, responses={201: s.ReleaseSerializer},
+    )
     @action(detail=True, methods=["get", "post"], url_path="releases")
     def releases(self, request, pk=None):
         runbook = self.get_object()
@@ -58,6 +73,8 @@ class RunbookViewSet(
         page = self.paginate_queryset(_releases(runbook))
         return self.get_paginated_response(s.ReleaseSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="v1_runbooks_release_retrieve",
+                   responses=s.ReleaseSerializer)
     @action(detail=True, methods=["get"], url_path=r"releases/(?P<number>[0-9]+)")
     def release(self, request, pk=None, number=None):
         runbook = self.get_object()
@@ -103,6 +120,7 @@ class SectionViewSet(
                    "current_revision": selectors.current_revision(section)}
         return Response(s.SectionDetailSerializer(section, context=context).data)
 
+    @extend_schema(request=s.SectionUpdateSerializer, responses=s.SectionDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         section = self.get_object()
         data = s.SectionUpdateSerializer(data=request.data, partial=True)
@@ -117,9 +135,21 @@ class SectionViewSet(
         )
         return self.retrieve(request, *args, **kwargs)
 
+    @extend_schema(exclude=True)
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
+    @extend_schema(
+        methods=["GET"], operation_id="v1_sections_revisions_list",
+        responses=s.RevisionListSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_sections_revisions_create",
+        request=s.RevisionCreateSerializer,
+        responses={201: s.RevisionSerializer, 409: OpenApiResponse(
+            description="base_revision is not the current revision; nothing was written. "
+            "The body carries current_revision.")},
+    )
     @action(detail=True, methods=["get", "post"], url_path="revisions")
     def revisions(self, request, pk=None):
         section = self.get_object()
@@ -143,11 +173,21 @@ class SectionViewSet(
         page = self.paginate_queryset(selectors.revisions_for(section))
         return self.get_paginated_response(s.RevisionListSerializer(page, many=True).data)
 
+    @extend_schema(operation_id="v1_sections_revision_retrieve",
+                   responses=s.RevisionSerializer)
     @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)")
     def revision(self, request, pk=None, number=None):
         section = self.get_object()
         return Response(s.RevisionSerializer(_revision_or_404(section, number)).data)
 
+    @extend_schema(
+        operation_id="v1_sections_revision_diff",
+        parameters=[OpenApiParameter("against", int, description="The older revision "
+                                     "(default: the one before).")],
+        responses=inline_serializer("RevisionDiff", {
+            "section": serializers.IntegerField(), "from": serializers.IntegerField(),
+            "to": serializers.IntegerField(), "diff": serializers.CharField()}),
+    )
     @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)/diff")
     def diff(self, request, pk=None, number=None):
         section = self.get_object()
@@ -174,6 +214,14 @@ class SectionViewSet(
             }
         )
 
+    @extend_schema(
+        methods=["GET"], operation_id="v1_sections_reviews_list",
+        responses=s.ReviewSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_sections_reviews_create",
+        request=s.ReviewCreateSerializer, responses={201: s.ReviewSerializer},
+    )
     @action(detail=True, methods=["get", "post"], url_path="reviews")
     def reviews(self, request, pk=None):
         section = self.get_object()

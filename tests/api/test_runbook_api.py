@@ -337,3 +337,14 @@ def test_release_list_runs_the_same_queries_for_1_and_20_releases(api, lead, run
         client.post(url, {"name": f"r{i}"}, format="json")
     large, body = _queries(client, url)
     assert body["count"] == 20 and large == small
+
+
+def test_openapi_schema_documents_the_runbook_endpoints(api, viewer):
+    schema = api.as_user(viewer).get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/v1/runbooks/", "/api/v1/runbooks/{id}/releases/",
+                 "/api/v1/sections/", "/api/v1/sections/{id}/revisions/",
+                 "/api/v1/sections/{id}/revisions/{number}/diff/",
+                 "/api/v1/sections/{id}/reviews/"):
+        assert path in schema["paths"], path
+    params = {p["name"] for p in schema["paths"]["/api/v1/sections/"]["get"]["parameters"]}
+    assert {"runbook", "kind", "owner", "state"} <= params
