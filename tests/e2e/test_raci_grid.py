@@ -7,14 +7,14 @@ from raci.models import Row
 from tests.factories import make_head
 from tests.raci import factories
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SLUGS = ["revops", "cro", "marketing", "sales", "cs", "finance"]
 LAYERS = ["strategy", "process", "systems", "insights"]
 
 
 def forty_rows():
+    factories.ensure_default_functions()
     matrix = factories.matrix("Revenue operating model RACI")
     factories.row(matrix, "Lead routing rules and response SLAs",
                   {"sales": "A", "marketing": "R", "revops": "C"}, layer="process",

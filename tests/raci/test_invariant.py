@@ -86,10 +86,15 @@ def _in_thread(target, errors):
     return threading.Thread(target=run)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL's row locks; CI runs it there"
+)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_reassigns_leave_exactly_one_accountable():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks; CI runs it there")
+    factories.ensure_default_functions()
     m = factories.matrix()
     row = factories.row(m, "Lead routing rules", {"sales": "A", "marketing": "R", "cs": "C"})
     barrier = threading.Barrier(2)
@@ -115,13 +120,13 @@ def test_two_concurrent_reassigns_leave_exactly_one_accountable():
     assert factories.fresh(m).version == 4  # create row, two reassigns
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_a_cell_written_while_the_a_moves_to_its_function_is_refused_on_commit_race():
     """Around the services: one transaction moves the A to Marketing while another
     inserts an R for Marketing based on what it read before. The composite foreign key
     makes the second wait and then fail."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL; CI runs it there")
+    factories.ensure_default_functions()
     m = factories.matrix()
     row = factories.row(m, "Deal desk", {"sales": "A", "cs": "C"})
     sales, marketing = function("sales"), function("marketing")
