@@ -242,6 +242,19 @@ LAYER_BY_TEXT = {
 }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula; the export
+# prefixes such text with an apostrophe and the import takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def guard_formula(text):
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def unguard_formula(text):
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def csv_header(columns):
     return ["layer", "name", "description", *[c.slug for c in columns]]
 
@@ -310,7 +323,7 @@ def parse_csv(text, columns):
                 )
                 continue
             record = record + [""] * (len(header) - len(record))
-            name = record[index["name"]].strip()
+            name = unguard_formula(record[index["name"]].strip())
             label = name or f"line {number}"
             problems = []
             if not name:
@@ -346,7 +359,10 @@ def parse_csv(text, columns):
                 continue
             seen[name.casefold()] = number
             # Without a description column, the rows keep the descriptions they have.
-            description = record[index["description"]].strip() if "description" in index else None
+            description = (
+                unguard_formula(record[index["description"]].strip())
+                if "description" in index else None
+            )
             rows.append(ImportedRow(number, name, layer, description, letters))
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: not readable as CSV ({exc}).")
@@ -360,7 +376,7 @@ def write_csv(rows, columns):
     writer.writerow(csv_header(columns))
     for row in rows:
         writer.writerow([
-            row["layer"], row["name"], row["description"],
+            row["layer"], guard_formula(row["name"]), guard_formula(row["description"]),
             *[row["letters"].get(c.slug, "") for c in columns],
         ])
     return out.getvalue()

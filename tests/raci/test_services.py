@@ -170,3 +170,25 @@ def test_lint_findings(matrix):
     assert ("accountable_bottleneck", "revops") in codes
     assert ("function_without_head", "sales") in codes
     assert not any(c == "function_unused" for c, _ in codes)
+
+
+def test_readiness_selectors(matrix, routing, sales_head, django_assert_max_num_queries):
+    no_r = factories.row(matrix, "Data dictionary", {"revops": "A", "finance": "C"})
+    factories.row(matrix, "CRM governance", {"revops": "A/R"})
+    assert selectors.current_matrix() == matrix
+    assert selectors.rows_without_responsible(matrix) == [no_r]
+    services.signoff_create(matrix=matrix, actor=sales_head, door=Door.API)
+    missing = {s.function.slug for s in selectors.missing_signoffs(factories.fresh(matrix))}
+    assert missing == {"revops", "cro", "marketing", "cs", "finance"}
+    factories.bulk_rows(matrix, 100)
+    with django_assert_max_num_queries(3):
+        selectors.rows_without_responsible(matrix)
+    with django_assert_max_num_queries(2):
+        selectors.missing_signoffs(matrix)
+
+
+def test_import_refuses_a_moved_version(matrix, routing):
+    with pytest.raises(services.VersionMoved):
+        services.matrix_import(matrix=matrix, text="name,layer,sales\nX,,A\n", actor=None,
+                               door=Door.UI, expected_version=1)
+    assert matrix.rows.count() == 1
