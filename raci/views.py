@@ -100,7 +100,7 @@ def matrix_make_current(request, pk):
 # The grid's htmx endpoints --------------------------------------------------------------
 
 
-def _row_response(request, row, *, status_message="", error="", dialog=""):
+def _row_response(request, row, *, status_message="", error="", dialog="", focus_slug=None):
     """The row's new <tr>, plus out-of-band updates of the lint panel, the sign-off
     strip, the version, the status line and the dialog."""
     matrix = Matrix.objects.get(pk=row.matrix_id)
@@ -108,7 +108,7 @@ def _row_response(request, row, *, status_message="", error="", dialog=""):
     grid_row = next(g for group in context["groups"] for g in group.rows if g.row.pk == row.pk)
     html = render_to_string("raci/_row_update.html", {
         **context, "g": grid_row, "oob": True, "status_message": status_message,
-        "error": error, "dialog": dialog,
+        "error": error, "dialog": dialog, "focus_slug": focus_slug,
     }, request=request)
     return HttpResponse(html)
 
@@ -152,7 +152,8 @@ def cell_set(request, pk, slug):
 def row_fragment(request, pk):
     """The row as it is (the reassign dialog's Cancel)."""
     row = get_object_or_404(Row, pk=pk)
-    return _row_response(request, row, status_message="Nothing changed.")
+    return _row_response(request, row, status_message="Nothing changed.",
+                         focus_slug=request.GET.get("focus"))
 
 
 @login_required
@@ -179,8 +180,8 @@ def row_reassign(request, pk):
             message = f"{to.name} is now accountable for {row.name}; {previous.name} is {becomes}."
             if not request.htmx:
                 messages.success(request, message)
-            return _htmx_or_redirect(request, _row_response(request, row,
-                                                            status_message=message), row)
+            response = _row_response(request, row, status_message=message, focus_slug=to.slug)
+            return _htmx_or_redirect(request, response, row)
     else:
         error = "Choose what the previous Accountable becomes."
     if not request.htmx:

@@ -58,7 +58,17 @@ def test_set_cells_reassign_and_sign_off(sign_in, lead, page, screenshot):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") \
         == f"Finance on {row_name}"
 
-    # A second A opens the reassign dialog and changes nothing yet.
+    # A second A opens the reassign dialog; Cancel puts the cell back.
+    page.get_by_label(f"CRO on {row_name}").select_option("A")
+    page.get_by_role("dialog").wait_for()
+    focused = "document.activeElement.getAttribute('aria-label') || document.activeElement.value"
+    assert page.evaluate(focused) == "R"  # the dialog's first choice
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    page.get_by_role("dialog").wait_for(state="detached")
+    assert page.get_by_label(f"CRO on {row_name}").input_value() == ""
+    assert page.evaluate(focused) == f"CRO on {row_name}"  # focus goes back to the cell
+
+    # Again with Marketing; nothing changes until the dialog is confirmed.
     page.get_by_label(f"Marketing on {row_name}").select_option("A")
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
@@ -72,6 +82,7 @@ def test_set_cells_reassign_and_sign_off(sign_in, lead, page, screenshot):
     assert letters(row_name) == {"marketing": "A", "sales": "C", "revops": "C", "cs": "I",
                                  "finance": "C"}
     assert page.get_by_role("dialog").count() == 0
+    assert page.evaluate(focused) == f"Marketing on {row_name}"
     assert page.get_by_label(f"Marketing on {row_name}").input_value() == "A"
 
     # The grid fits 1,280 px: six functions, forty rows, no sideways scrolling.
