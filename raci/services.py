@@ -188,7 +188,9 @@ def row_update(*, row, actor, door, cells=None, **fields):
     if "name" in fields:
         fields["name"] = _check_name(matrix, fields["name"], exclude=row)
     for name, value in fields.items():
-        setattr(row, name, value if value is not None or name == "position" else "")
+        if value is None and name == "position":
+            continue
+        setattr(row, name, "" if value is None else value)
     split = None
     if cells is not None:
         split = _split(row.name, cells, by_slug)
