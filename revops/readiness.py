@@ -8,6 +8,10 @@ share of checks passed.
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
+
+# Recent occurrences count as "mostly held" from this share of held over held + missed.
+HELD_SHARE = 0.8
 
 
 @dataclass
@@ -89,5 +93,39 @@ def _raci_checks():
     ]
 
 
+def _cadence_checks(today):
+    from cadence import selectors as cadence_selectors
+
+    facts = cadence_selectors.readiness(now=timezone.now(), today=today)
+    url = reverse("cadence:index")
+    incomplete = sorted(set(facts.rituals_missing_owner) | set(facts.rituals_missing_output))
+    recorded = facts.recent_held + facts.recent_missed
+    held_share = facts.recent_held / recorded if recorded else 0
+    return [
+        Check("cadence_horizons", not facts.horizons_missing,
+              "Rituals cover the daily, weekly, monthly and quarterly horizons."
+              if not facts.horizons_missing else
+              "No active ritual at: " + ", ".join(facts.horizons_missing) + ".",
+              url, list(facts.horizons_missing)),
+        Check("rituals_complete", not incomplete,
+              "Every ritual has an owner and an output." if not incomplete else
+              "Missing an owner or an output: " + ", ".join(incomplete) + ".",
+              url, incomplete),
+        Check("weekly_forecast", facts.has_weekly_forecast,
+              "A weekly forecast ritual exists." if facts.has_weekly_forecast else
+              "There is no weekly forecast ritual.", reverse("cadence:ritual_create")),
+        Check("rituals_held", recorded > 0 and held_share >= HELD_SHARE,
+              f"{facts.recent_held} of {recorded} recent occurrences were held."
+              if recorded else "No ritual has been held or missed in the last eight weeks.",
+              url),
+        Check("refresh_held", facts.refresh_held_recently,
+              "The quarterly operating-model refresh was held this quarter or last."
+              if facts.refresh_held_recently else
+              "The quarterly operating-model refresh was not held this quarter or last."
+              if facts.refresh_exists else
+              "There is no quarterly operating-model refresh ritual.", url),
+    ]
+
+
 def report(*, today):
-    return Report(checks=[*_runbook_checks(today), *_raci_checks()])
+    return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today)])

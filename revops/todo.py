@@ -5,6 +5,8 @@ Like the dashboard and the readiness report, it reads each app through its selec
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from revops import policy
 from revops.models import Function
 
@@ -40,7 +42,10 @@ def for_user(user, *, today):
             (matrix, status) for status in raci_selectors.missing_signoffs(matrix)
             if status.function.pk in function_ids
         ]
+    start, end = cadence_selectors.week_bounds(today, timezone.get_current_timezone())
     todo.occurrences = list(
-        cadence_selectors.occurrences_this_week(today=today, owner_ids=function_ids)
+        cadence_selectors.occurrences(start=start, end=end).filter(
+            ritual__owner_id__in=function_ids
+        )
     )
     return todo
