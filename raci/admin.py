@@ -92,7 +92,7 @@ class RowAdminForm(forms.ModelForm):
                 label=f"{function.name}", choices=LETTER_CHOICES, required=False,
                 initial=letters.get(function.slug, ""),
             )
-        if self.instance.pk:
+        if self.instance.pk and "matrix" in self.fields:
             self.fields["matrix"].disabled = True
 
     def cells(self):
@@ -121,6 +121,8 @@ class RowAdmin(ConsoleModelAdmin):
         return selectors.rows_for_grid()
 
     def get_fieldsets(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            return [(None, {"fields": [*RowAdminForm.Meta.fields, "letters"]})]
         letter_fields = [f"letter_{f.slug}" for f in Function.objects.ordered()]
         return [
             (None, {"fields": ["matrix", "layer", "name", "description", "position"]}),

@@ -68,3 +68,27 @@ def test_console_viewer_has_no_signoff_action(client, lead, matrix):
     client.force_login(lead)
     page = client.get("/admin/raci/matrix/").content.decode()
     assert "sign_off" not in page  # the lead heads no function here
+
+
+def test_console_head_sees_a_row_read_only_with_its_letters(client, sales_head, routing):
+    client.force_login(sales_head)
+    response = client.get(f"/admin/raci/row/{routing.pk}/change/")
+    assert response.status_code == 200
+    assert "sales A" in response.content.decode()
+
+
+def test_console_pages_render_for_heads_and_leads(client, sales_head, lead, matrix, routing):
+    client.force_login(sales_head)
+    for url in (f"/admin/raci/matrix/{matrix.pk}/change/", "/admin/raci/signoff/",
+                "/admin/raci/matrix/"):
+        assert client.get(url).status_code == 200, url
+    client.force_login(lead)
+    assert client.get("/admin/raci/row/add/").status_code == 200
+    response = client.post("/admin/raci/row/add/", {
+        "matrix": matrix.pk, "layer": "systems", "name": "Data dictionary", "description": "",
+        "position": 20, "letter_revops": "A/R", "letter_finance": "C"})
+    assert response.status_code == 302
+    from tests.raci.test_invariant import letters
+    assert letters(Row.objects.get(name="Data dictionary")) == {"revops": "A/R", "finance": "C"}
+    response = client.post("/admin/raci/matrix/add/", {"title": "PLG motion RACI"})
+    assert response.status_code == 302 and Matrix.objects.filter(title="PLG motion RACI").exists()
