@@ -192,3 +192,17 @@ def test_import_refuses_a_moved_version(matrix, routing):
         services.matrix_import(matrix=matrix, text="name,layer,sales\nX,,A\n", actor=None,
                                door=Door.UI, expected_version=1)
     assert matrix.rows.count() == 1
+
+
+def test_every_change_is_audited_with_its_door_and_signoff_emits(routing, matrix, sales_head):
+    Webhook.objects.create(url="https://example.com/h", events=["raci.signed_off"], secret="s")
+    services.cell_set(row=routing, function=function("cs"), letter="C", actor=None, door=Door.UI)
+    services.row_reassign(row=routing, to=function("cs"), previous_becomes="R", actor=None,
+                          door=Door.API)
+    services.signoff_create(matrix=matrix, actor=sales_head, door=Door.CONSOLE)
+    entries = list(AuditEntry.objects.order_by("id").values_list("action", "door"))
+    assert entries[-3:] == [("set_cell", "ui"), ("reassign", "api"), ("sign_off", "console")]
+    reassign = AuditEntry.objects.get(action="reassign")
+    assert reassign.changes["accountable"] == ["Sales", "Customer Success"]
+    assert reassign.changes["Sales"] == ["A", "R"]
+    assert WebhookDelivery.objects.filter(event="raci.signed_off").count() == 1
