@@ -121,8 +121,22 @@ class RitualAdmin(OwnedConsoleModelAdmin):
     def delete_model(self, request, obj):
         services.ritual_delete(ritual=obj, actor=request.user, door=Door.CONSOLE)
 
+    def delete_queryset(self, request, queryset):
+        kept = []
+        for ritual in queryset:
+            try:
+                services.ritual_delete(ritual=ritual, actor=request.user, door=Door.CONSOLE)
+            except ValidationError:
+                kept.append(ritual.name)
+        if kept:
+            self.message_user(request, "Kept (they have a recorded history; deactivate them "
+                                       f"instead): {', '.join(kept)}.", messages.WARNING)
+
     def has_delete_permission(self, request, obj=None):
-        return policy.can_administer(request.user)
+        """Leads delete rituals without history; one with history is deactivated instead."""
+        if not policy.can_administer(request.user):
+            return False
+        return obj is None or not obj.occurrences.exclude(status=Status.SCHEDULED).exists()
 
 
 @admin.action(description="Record as held")

@@ -8,6 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import authentication, exceptions, mixins, renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -73,6 +76,12 @@ def _moment(value, field):
     return parsed
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("from", OpenApiTypes.DATETIME, description="From (ISO date or date-time)"),
+    OpenApiParameter("to", OpenApiTypes.DATETIME, description="Until, exclusive"),
+    OpenApiParameter("ritual", OpenApiTypes.INT),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+]))
 class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     """``GET /occurrences/?from=&to=&ritual=&status=`` (``to`` is exclusive)."""
@@ -98,6 +107,7 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             qs = qs.filter(ritual_id=int(ritual))
         return qs.prefetch_related("reviewed_sections")
 
+    @extend_schema(request=RecordSerializer, responses=OccurrenceSerializer)
     @action(detail=True, methods=["post"], serializer_class=RecordSerializer)
     def record(self, request, pk=None):
         occurrence = self.get_object()
@@ -135,6 +145,14 @@ class FeedTokenAuthentication(authentication.BaseAuthentication):
         return user, None
 
 
+class FeedTokenScheme(OpenApiAuthenticationExtension):
+    target_class = FeedTokenAuthentication
+    name = "calendarFeedToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "query", "name": "token"}
+
+
 class RitualCalendarView(APIView):
     """``GET /rituals/{id}/calendar.ics``: one ritual as an iCalendar feed."""
 
@@ -142,6 +160,8 @@ class RitualCalendarView(APIView):
                               authentication.SessionAuthentication]
     renderer_classes = [ICalendarRenderer, renderers.JSONRenderer]
 
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR},
+                   description="The ritual as an iCalendar (RFC 5545) feed with its VTIMEZONE.")
     def get(self, request, pk):
         ritual = get_object_or_404(Ritual, pk=pk)
         items, extra = selectors.feed_data(ritual_ids=[ritual.pk])
