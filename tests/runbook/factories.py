@@ -55,3 +55,13 @@ def make_sections(n_runbooks):
                   body_html=rendering.render(OUTLINES[s.kind])) for s in sections]
     )
     return runbooks
+
+
+def ensure_default_functions():
+    """Transactional tests flush the database, data migrations included: put the six
+    default functions back (what ``revops`` migration 0002 creates)."""
+    import importlib
+
+    defaults = importlib.import_module("revops.migrations.0002_default_functions")
+    for position, (slug, name) in enumerate(defaults.DEFAULT_FUNCTIONS, start=1):
+        Function.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})

@@ -16,7 +16,13 @@ from revops.models import AuditEntry, Door, Function, Webhook, WebhookDelivery
 from runbook import selectors, services, tasks
 from runbook.models import Section, StaleFlag
 from tests.factories import UserFactory, make_head
-from tests.runbook.factories import make_runbook, make_sections, section, stamp_review
+from tests.runbook.factories import (
+    ensure_default_functions,
+    make_runbook,
+    make_sections,
+    section,
+    stamp_review,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -192,10 +198,11 @@ def test_task_is_in_the_beat_schedule(settings):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_task_runs_on_a_real_worker(celery_worker):
     import time
 
+    ensure_default_functions()
     make_runbook()
     # An explicit connection and polling the database (not the result backend): a task
     # sent eagerly earlier in the session leaves the app's producer pool and result
