@@ -81,10 +81,6 @@ def release_entries(release):
     return release.entries.select_related("section", "revision").order_by("section__position")
 
 
-def open_flags():
-    return StaleFlag.objects.filter(closed_at__isnull=True)
-
-
 
 def current_revisions(sections):
     """``{section_id: Revision}`` for the current revision of each section, in one query."""

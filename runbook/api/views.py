@@ -135,10 +135,6 @@ class SectionViewSet(
         )
         return self.retrieve(request, *args, **kwargs)
 
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
     @extend_schema(
         methods=["GET"], operation_id="v1_sections_revisions_list",
         responses=s.RevisionListSerializer(many=True),
