@@ -50,3 +50,10 @@ class RecordSerializer(serializers.Serializer):
                                   max_length=20000)
     reviewed_sections = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Section.objects.all(), required=False, default=list)
+
+
+class LintFindingSerializer(serializers.Serializer):
+    ritual = serializers.IntegerField(source="ritual_id", allow_null=True)
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()

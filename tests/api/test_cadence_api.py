@@ -211,3 +211,12 @@ def test_ritual_list_query_count_does_not_grow(api, viewer, n, django_assert_max
     api.as_user(viewer)
     with django_assert_max_num_queries(6):
         assert api.get("/api/v1/rituals/?page_size=100").json()["count"] == n
+
+
+def test_lint_endpoint_lists_warnings(api, viewer):
+    make_ritual(name="Long daily", horizon="daily", duration_minutes=60,
+                rrule="FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=0", output="")
+    findings = api.as_user(viewer).get("/api/v1/rituals/lint/").json()
+    codes = {f["code"] for f in findings}
+    assert {"daily_too_long", "no_output", "horizon_uncovered", "no_weekly_forecast"} <= codes
+    assert all(set(f) == {"ritual", "code", "severity", "message"} for f in findings)

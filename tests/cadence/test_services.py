@@ -240,3 +240,16 @@ def test_readiness_facts(frozen, sections):
     assert facts.has_weekly_forecast
     assert facts.horizons_missing == ("daily", "monthly", "quarterly")
     assert not facts.refresh_held_recently and not facts.refresh_exists
+
+
+def test_periodic_tasks_call_the_services_and_are_idempotent(frozen):
+    from cadence import tasks
+
+    r = make_ritual()
+    frozen.shift(timedelta(days=8))
+    assert tasks.materialize_occurrences.apply().result == {"created": 1}
+    assert tasks.materialize_occurrences.apply().result == {"created": 0}
+    assert tasks.mark_missed_occurrences.apply().result == {"missed": 1}
+    assert tasks.mark_missed_occurrences.apply().result == {"missed": 0}
+    assert tasks.send_reminders.apply().result["sent"] >= 0
+    assert r.occurrences.filter(status=Status.MISSED).count() == 1
