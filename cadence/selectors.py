@@ -145,7 +145,7 @@ def feed_data(*, ritual_ids=None):
         queryset=Occurrence.objects.filter(
             Q(status=Status.SKIPPED) | Q(scheduled_for__lt=F("ritual__schedule_start"))
             | Q(ritual__active=False)
-        ).exclude(status=Status.SCHEDULED, ritual__active=False).order_by("scheduled_for"),
+        ).order_by("scheduled_for"),
         to_attr="feed_occurrences",
     )))
     items = [r for r in items if r.active or r.feed_occurrences]

@@ -185,3 +185,14 @@ def test_subscribe_page_makes_and_revokes_a_link(client, viewer):
     from cadence.models import FeedToken
 
     assert not FeedToken.objects.filter(user=viewer, revoked_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_inactive_ritual_keeps_its_history_as_single_events(client, lead, frozen):
+    r = make_ritual()
+    frozen.shift(timedelta(days=9))
+    services.ritual_update(ritual=r, actor=lead, door=Door.CLI, active=False)
+    body = client.get(f"/cadence/feed/{_feed_token(lead)}.ics").content
+    events = Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) == r.occurrences.count() == 1
+    assert "RRULE" not in events[0]
