@@ -7,7 +7,7 @@ Objects that belong to a function (sections, rituals, occurrences…) expose
 
 from django.contrib.auth.models import Group
 
-LEADS_GROUP = "RevOps leads"
+from revops.defaults import LEADS_GROUP
 
 
 def _cached(user, attr, compute):

@@ -25,6 +25,15 @@ def redis_url_for_this_worker():
     return f"{root}/{int(base_db or 0) + 1 + worker}"
 
 
+def pytest_configure(config):
+    """Point Celery at this worker's Redis database before anything connects to it:
+    Celery caches its producer pool and result backend on first use."""
+    url = redis_url_for_this_worker()
+    if url:
+        settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+        celery_app.conf.update(broker_url=url, result_backend=url)
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return [
@@ -48,6 +57,23 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _default_functions(request):
+    """Transactional tests flush the database, data migrations' rows included: put the
+    six default functions and the leads group back for every test that uses the DB."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from revops.defaults import ensure_defaults
+
+    ensure_defaults()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (see ``celery_worker``)."""
     celery_app.conf.task_always_eager = True
@@ -65,13 +91,10 @@ def _fresh_cache():
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker thread consuming from the real Redis broker."""
-    url = redis_url_for_this_worker()
-    require_or_skip(url, "Redis (REDIS_URL)")
+    require_or_skip(settings.REDIS_URL, "Redis (REDIS_URL)")
     from celery.contrib.testing.worker import start_worker
 
-    celery_app.conf.update(
-        broker_url=url, result_backend=url, task_always_eager=False, task_ignore_result=False
-    )
+    celery_app.conf.update(task_always_eager=False, task_ignore_result=False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield celery_app
 

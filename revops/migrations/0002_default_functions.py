@@ -1,20 +1,10 @@
 from django.db import migrations
 
-DEFAULT_FUNCTIONS = [
-    ("revops", "RevOps"),
-    ("cro", "CRO"),
-    ("marketing", "Marketing"),
-    ("sales", "Sales"),
-    ("cs", "Customer Success"),
-    ("finance", "Finance"),
-]
+from revops.defaults import ensure_defaults
 
 
 def create_defaults(apps, schema_editor):
-    Function = apps.get_model("revops", "Function")
-    for position, (slug, name) in enumerate(DEFAULT_FUNCTIONS, start=1):
-        Function.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
-    apps.get_model("auth", "Group").objects.get_or_create(name="RevOps leads")
+    ensure_defaults(apps.get_model("revops", "Function"), apps.get_model("auth", "Group"))
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,5 @@
 """RACI test data, built through the services so every row obeys the rules."""
 
-from importlib import import_module
 
 from raci import services
 from raci.models import Matrix
@@ -55,14 +54,3 @@ def bulk_rows(m, count, *, start=0):
         for k, letter in ((1, "R"), (2, "C"), (3, "I"))
     ])
     return rows
-
-
-def ensure_default_functions():
-    """Transactional tests start from a flushed database: put the six functions back."""
-    from revops import policy
-    from revops.models import Function
-
-    defaults = import_module("revops.migrations.0002_default_functions").DEFAULT_FUNCTIONS
-    for position, (slug, name) in enumerate(defaults, start=1):
-        Function.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
-    policy.ensure_leads_group()

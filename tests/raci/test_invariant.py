@@ -94,7 +94,6 @@ needs_postgresql = pytest.mark.skipif(
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_reassigns_leave_exactly_one_accountable():
-    factories.ensure_default_functions()
     m = factories.matrix()
     row = factories.row(m, "Lead routing rules", {"sales": "A", "marketing": "R", "cs": "C"})
     barrier = threading.Barrier(2)
@@ -126,7 +125,6 @@ def test_a_cell_written_while_the_a_moves_to_its_function_is_refused_on_commit_r
     """Around the services: one transaction moves the A to Marketing while another
     inserts an R for Marketing based on what it read before. The composite foreign key
     makes the second wait and then fail."""
-    factories.ensure_default_functions()
     m = factories.matrix()
     row = factories.row(m, "Deal desk", {"sales": "A", "cs": "C"})
     sales, marketing = function("sales"), function("marketing")

@@ -1,0 +1,29 @@
+"""What every installation starts with: the six functions and the leads group.
+
+Used by the data migration (with historical models) and by anything that must restore
+them, such as tests that flush the database.
+"""
+
+DEFAULT_FUNCTIONS = [
+    ("revops", "RevOps"),
+    ("cro", "CRO"),
+    ("marketing", "Marketing"),
+    ("sales", "Sales"),
+    ("cs", "Customer Success"),
+    ("finance", "Finance"),
+]
+LEADS_GROUP = "RevOps leads"
+
+
+def ensure_defaults(function_model=None, group_model=None):
+    if function_model is None:
+        from django.contrib.auth.models import Group
+
+        from revops.models import Function
+
+        function_model, group_model = Function, Group
+    for position, (slug, name) in enumerate(DEFAULT_FUNCTIONS, start=1):
+        function_model.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
+    group_model.objects.get_or_create(name=LEADS_GROUP)
