@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import markdown as md
 import nh3
+from markdown.extensions.toc import TocExtension, slugify
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -22,7 +23,15 @@ ALLOWED_ATTRIBUTES = {
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = ["extra", "sane_lists", "toc"]
+
+
+def _heading_id(value, separator):
+    """Heading anchors get a prefix so a section body can never name an element of the
+    page around it (``main``, ``preview``…): no DOM clobbering through ids."""
+    return "h-" + slugify(value, separator)
+
+
+EXTENSIONS = ["extra", "sane_lists", TocExtension(slugify=_heading_id)]
 
 
 def render(body):

@@ -120,10 +120,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class RunbookSectionSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    review_state = serializers.CharField(read_only=True)
 
     class Meta:
         model = Section
-        fields = ["id", "kind", "title", "owner", "revision", "last_reviewed_on"]
+        fields = ["id", "kind", "title", "owner", "revision", "last_reviewed_on", "review_state"]
         read_only_fields = fields
 
 

@@ -20,7 +20,7 @@ from revops.models import Door
 from runbook import diffs, selectors, services
 from runbook.api import serializers as s
 from runbook.api.filters import SectionFilter
-from runbook.models import ReleaseSection, Section
+from runbook.models import ReleaseSection
 
 
 class RunbookViewSet(
@@ -37,8 +37,7 @@ class RunbookViewSet(
     def get_queryset(self):
         return selectors.runbooks().prefetch_related(
             Prefetch(
-                "sections",
-                queryset=Section.objects.select_related("owner").order_by("position"),
+                "sections", queryset=selectors.sections_with_state(today=timezone.localdate())
             )
         )
 

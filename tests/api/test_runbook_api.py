@@ -26,6 +26,7 @@ def test_creating_a_runbook_creates_six_sections_in_order(api, lead):
         "strategy", "process", "systems", "insights", "cadence", "playbooks"
     ]
     assert [s["owner"] for s in body["sections"]] == ["cro"] + ["revops"] * 5
+    assert {s["review_state"] for s in body["sections"]} == {"never"}
 
 
 def test_only_leads_create_runbooks(api, sales_head, viewer):

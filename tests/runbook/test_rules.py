@@ -81,8 +81,11 @@ CASES = [
 def test_state_at_every_quarter_boundary_for_every_start_month(
     start_month, threshold, reviewed, today, expected
 ):
-    assert rules.review_state(reviewed, today, threshold=threshold,
-                              start_month=start_month) == expected
+    # Noon of ``today`` in the configured zone: the local date is ``today``.
+    moment = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    with time_machine.travel(moment, tick=False):
+        assert rules.review_state(reviewed, timezone.localdate(), threshold=threshold,
+                                  start_month=start_month) == expected
 
 
 @pytest.mark.parametrize("start_month", range(1, 13))

@@ -148,3 +148,9 @@ def test_api_body_html_is_inert(api, lead, runbook, payload):
     assert executable(response.json()["body_html"]) == []
     detail = client.get(f"/api/v1/sections/{target.pk}/").json()
     assert executable(detail["body_html"]) == []
+
+
+def test_heading_ids_cannot_name_elements_of_the_page():
+    html = rendering.render("# main\n\n## preview")
+    assert 'id="main"' not in html and 'id="preview"' not in html
+    assert 'id="h-main"' in html
