@@ -89,3 +89,29 @@ def test_lead_renames_section_through_service(client, lead, runbook):
     target.refresh_from_db()
     assert target.title == "Stack and data"
     assert AuditEntry.objects.filter(action="update", door="console").exists()
+
+
+def test_lead_adds_a_runbook_in_the_console_with_its_six_sections(client, lead, runbook):
+    from runbook.models import Runbook
+
+    client.force_login(lead)
+    response = client.post("/admin/runbook/runbook/add/", {"title": "Product-led",
+                                                           "motion": "product-led"})
+    assert response.status_code == 302, response.content[:1500]
+    created = Runbook.objects.get(title="Product-led")
+    assert created.sections.count() == 6
+    assert AuditEntry.objects.filter(action="create", door="console").exists()
+
+
+def test_head_cannot_add_runbooks_in_the_console(client, sales_head):
+    client.force_login(sales_head)
+    assert client.get("/admin/runbook/runbook/add/").status_code == 403
+
+
+def test_head_sees_owner_read_only_on_own_section(client, sales_head, runbook):
+    mine = section(runbook, "process")
+    mine.owner = Function.objects.get(slug="sales")
+    mine.save()
+    client.force_login(sales_head)
+    page = client.get(f"/admin/runbook/section/{mine.pk}/change/").content.decode()
+    assert 'name="title"' in page and 'name="owner"' not in page
