@@ -276,6 +276,8 @@ def section_review(*, section, actor, door, note="", revision=None, at=None):
     review (date, who, which revision) and closes the open stale flag, if any.
     ``at`` back-dates the review (imports, the demo)."""
     _locked(section)
+    if isinstance(revision, Revision) and revision.section_id != section.pk:
+        raise ValidationError({"revision": "That revision belongs to another section."})
     number = getattr(revision, "number", revision)
     if number is None:
         number = section.revision

@@ -223,3 +223,12 @@ def test_section_update_changes_title_and_owner(runbook, lead):
     assert target.owning_function_id == target.owner_id
     entry = AuditEntry.objects.get(action="update", object_type="runbook.section")
     assert entry.changes["owner"] == ["RevOps", "Sales"]
+
+
+def test_review_of_another_sections_revision_is_refused(runbook, lead):
+    other = section(runbook, "process").revisions.get()
+    with pytest.raises(ValidationError) as error:
+        services.section_review(
+            section=section(runbook, "systems"), actor=lead, door=Door.UI, revision=other
+        )
+    assert "revision" in error.value.message_dict
