@@ -52,7 +52,7 @@ class RecordSerializer(serializers.Serializer):
         many=True, queryset=Section.objects.all(), required=False, default=list)
 
 
-class LintFindingSerializer(serializers.Serializer):
+class RitualLintFindingSerializer(serializers.Serializer):
     ritual = serializers.IntegerField(source="ritual_id", allow_null=True)
     code = serializers.CharField()
     severity = serializers.CharField()

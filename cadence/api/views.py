@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 
 from cadence import ical, selectors, services
 from cadence.api.serializers import (
-    LintFindingSerializer,
     OccurrenceSerializer,
     RecordSerializer,
+    RitualLintFindingSerializer,
     RitualSerializer,
 )
 from cadence.models import Ritual, Status
@@ -61,12 +61,12 @@ class RitualViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.ritual_delete(ritual=instance, actor=self.request.user, door=Door.API)
 
-    @extend_schema(responses=LintFindingSerializer(many=True))
+    @extend_schema(responses=RitualLintFindingSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)
     def lint(self, request):
         """Warnings about the cadence: long daily rituals, missing owner or output,
         uncovered horizons, no weekly forecast ritual."""
-        return Response(LintFindingSerializer(selectors.lint(), many=True).data)
+        return Response(RitualLintFindingSerializer(selectors.lint(), many=True).data)
 
 
 def _moment(value, field):
