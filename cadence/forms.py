@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -108,6 +110,14 @@ class RitualForm(ScheduleForm):
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
                              help_text="Markdown.")
     active = forms.BooleanField(required=False, initial=True)
+    reminder_minutes = forms.IntegerField(
+        label="Remind the owner (minutes before)", min_value=0, max_value=14 * 24 * 60,
+        initial=60, help_text="One e-mail before each occurrence.",
+    )
+    grace_hours = forms.IntegerField(
+        label="Missed after (hours)", min_value=1, max_value=30 * 24, required=False,
+        help_text="Left empty: 24 hours for daily rituals, 48 otherwise.",
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +135,8 @@ class RitualForm(ScheduleForm):
             "duration_minutes": data["duration_minutes"], "output": data.get("output", ""),
             "output_section": data.get("output_section"), "agenda": data.get("agenda", ""),
             "timezone": data["timezone"], "active": data.get("active", False),
+            "reminder_lead": timedelta(minutes=data["reminder_minutes"]),
+            "grace": timedelta(hours=data["grace_hours"]) if data.get("grace_hours") else None,
         }
 
 
@@ -141,6 +153,8 @@ def initial_for(ritual):
         "output_section": ritual.output_section_id, "agenda": ritual.agenda,
         "timezone": ritual.timezone, "active": ritual.active, "rrule": ritual.rrule,
         "schedule_mode": "picker" if picked else "advanced",
+        "reminder_minutes": int(ritual.reminder_lead.total_seconds() // 60),
+        "grace_hours": int(ritual.grace.total_seconds() // 3600) if ritual.grace else None,
     }
     if picked:
         initial.update({k: v for k, v in picked.items() if k != "horizon"})

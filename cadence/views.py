@@ -91,7 +91,7 @@ def ritual_create(request):
         form = RitualForm(user=request.user, initial={
             "horizon": horizon if horizon in rules.HORIZONS else rules.WEEKLY,
             "timezone": settings.TIME_ZONE, "at": "09:00", "schedule_mode": "picker",
-            "active": True,
+            "active": True, "reminder_minutes": 60,
         })
     return render(request, "cadence/ritual_form.html", {"form": form, "ritual": None})
 

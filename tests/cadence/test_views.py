@@ -18,7 +18,7 @@ PICKER_POST = {
     "output_section": "", "agenda": "Look at **stages**", "active": "on",
     "timezone": "America/New_York", "schedule_mode": "picker", "at": "11:00",
     "weekday": "WE", "monthly_mode": "day", "month_day": "1", "nth": "1",
-    "quarter_month": "1", "rrule": "",
+    "quarter_month": "1", "rrule": "", "reminder_minutes": "30", "grace_hours": "",
 }
 
 
@@ -41,6 +41,7 @@ def test_lead_creates_a_weekly_ritual_with_the_picker(client, lead):
     assert response.status_code == 302 and response["Location"] == f"/cadence/rituals/{ritual.pk}/"
     assert ritual.rrule == "FREQ=WEEKLY;BYDAY=WE;BYHOUR=11;BYMINUTE=0"
     assert ritual.occurrences.count() == 53  # today at 11:00 EST is still ahead
+    assert ritual.reminder_lead.total_seconds() == 30 * 60 and ritual.grace is None
 
 
 def test_advanced_rule_and_bad_rule_in_the_form(client, lead):
