@@ -127,6 +127,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
