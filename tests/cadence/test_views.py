@@ -84,12 +84,19 @@ def test_preview_shows_the_next_five_dates_and_the_rule(client, viewer):
     assert b"Choose at least one weekday" in bad.content
 
 
-def test_edit_form_shows_the_rule_in_the_pickers(client, lead):
+def test_edit_form_shows_the_rule_in_the_pickers_and_saves_a_new_schedule(client, lead):
     r = make_ritual()
     client.force_login(lead)
     page = client.get(f"/cadence/rituals/{r.pk}/edit/").content.decode()
-    assert 'value="MO" selected' in page or 'value="MO" selected=""' in page \
-        or '<option value="MO" selected>' in page
+    weekday = page.split('name="weekday"')[1].split("</select>")[0]
+    assert '<option value="MO" selected>' in weekday
+    assert 'value="09:00"' in page
+    data = {**PICKER_POST, "name": r.name, "owner": r.owner_id, "output": r.output,
+            "weekday": "FR", "at": "16:15"}
+    assert client.post(f"/cadence/rituals/{r.pk}/edit/", data).status_code == 302
+    r.refresh_from_db()
+    assert r.rrule == "FREQ=WEEKLY;BYDAY=FR;BYHOUR=16;BYMINUTE=15" and r.sequence == 1
+    assert {o.local_time.strftime("%a %H:%M") for o in r.occurrences.all()} == {"Fri 16:15"}
 
 
 def test_record_page_preticks_the_output_section_and_recording_stamps_it(
