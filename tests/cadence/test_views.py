@@ -186,3 +186,21 @@ def test_pages_render(client, viewer, frozen):
                 "/cadence/subscribe/", f"/cadence/occurrences/{r.occurrences.first().pk}/",
                 "/cadence/week/?start=garbage", "/cadence/month/?month=2026-99"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_week_view_and_occurrence_list_run_the_same_queries_for_10_and_1000(client, viewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(viewer)
+    counts = {}
+    for n in (10, 1000):
+        Occurrence.objects.all().delete()
+        Ritual.objects.all().delete()
+        _bulk(n)
+        with CaptureQueriesContext(connection) as week:
+            client.get("/cadence/week/?start=2026-03-04")
+        with CaptureQueriesContext(connection) as listing:
+            assert client.get("/api/v1/occurrences/?page_size=500").status_code == 200
+        counts[n] = (len(week), len(listing))
+    assert counts[10] == counts[1000], counts
