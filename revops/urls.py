@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -5,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from revops import views
 from revops.admin import site as console
+
+# The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
+admin.autodiscover()
 
 api_docs = SpectacularSwaggerView.as_view(url_name="schema")
 

@@ -14,7 +14,6 @@ LAYERS = ["strategy", "process", "systems", "insights"]
 
 
 def forty_rows():
-    factories.ensure_default_functions()
     matrix = factories.matrix("Revenue operating model RACI")
     factories.row(matrix, "Lead routing rules and response SLAs",
                   {"sales": "A", "marketing": "R", "revops": "C"}, layer="process",

@@ -7,7 +7,7 @@ from django.test import Client
 from revops.models import Door
 from runbook import services
 from tests.factories import LeadFactory
-from tests.runbook.factories import ensure_default_functions, make_runbook, section
+from tests.runbook.factories import make_runbook, section
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,6 @@ def sign_in(context, live_server, user):
 
 @pytest.mark.django_db(transaction=True)
 def test_conflict_merge_review_turns_badge_fresh(page, browser, live_server, screenshot):
-    ensure_default_functions()
     riley = LeadFactory(username="riley", first_name="Riley")
     sam = LeadFactory(username="sam", first_name="Sam")
     runbook = make_runbook("Sales-led run book")

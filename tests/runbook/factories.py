@@ -55,20 +55,3 @@ def make_sections(n_runbooks):
                   body_html=rendering.render(OUTLINES[s.kind])) for s in sections]
     )
     return runbooks
-
-
-def ensure_default_functions():
-    """Transactional tests flush the database, data migrations included: put the six
-    default functions back. (The core's autouse fixture may already have done so.)"""
-    try:
-        from revops.defaults import ensure_defaults
-    except ImportError:  # a core without revops.defaults: the data migration holds the list
-        import importlib
-
-        defaults = importlib.import_module("revops.migrations.0002_default_functions")
-        for position, (slug, name) in enumerate(defaults.DEFAULT_FUNCTIONS, start=1):
-            Function.objects.get_or_create(
-                slug=slug, defaults={"name": name, "position": position}
-            )
-    else:
-        ensure_defaults()

@@ -8,17 +8,12 @@ from django.db import connection, connections
 from revops.models import Door
 from runbook import services
 from runbook.models import Review, Revision, Section, StaleFlag
-from tests.runbook.factories import ensure_default_functions, make_runbook, section
+from tests.runbook.factories import make_runbook, section
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _functions():
-    ensure_default_functions()
 
 
 def run_concurrently(*calls):

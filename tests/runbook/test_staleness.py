@@ -17,7 +17,6 @@ from runbook import selectors, services, tasks
 from runbook.models import Section, StaleFlag
 from tests.factories import UserFactory, make_head
 from tests.runbook.factories import (
-    ensure_default_functions,
     make_runbook,
     make_sections,
     section,
@@ -202,7 +201,6 @@ def test_task_is_in_the_beat_schedule(settings):
 def test_task_runs_on_a_real_worker(celery_worker):
     import time
 
-    ensure_default_functions()
     make_runbook()
     # An explicit connection and polling the database (not the result backend): a task
     # sent eagerly earlier in the session leaves the app's producer pool and result
