@@ -39,6 +39,14 @@ def _snapshot(ritual, fields=RITUAL_FIELDS):
             for k, v in audit.snapshot(ritual, fields).items()}
 
 
+def _slugs(functions):
+    return sorted(f.slug for f in functions)
+
+
+def _now():
+    return timezone.now()
+
+
 def _start_month():
     return settings.REVOPS_FISCAL_YEAR_START_MONTH
 
@@ -112,7 +120,7 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
                   output="", output_section=None, agenda="", active=True, purpose="",
                   reminder_lead=None, grace=None, now=None):
     """Create a ritual and materialize its next 12 months of occurrences."""
-    now = now or timezone_now()
+    now = now or _now()
     ritual = Ritual(
         name=(name or "").strip(), horizon=horizon, layer=layer, purpose=purpose or "",
         owner=owner, owner_person=owner_person, duration_minutes=duration_minutes,
@@ -135,20 +143,12 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
     return ritual
 
 
-def _slugs(functions):
-    return sorted(f.slug for f in functions)
-
-
-def timezone_now():
-    return timezone.now()
-
-
 @transaction.atomic
 def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     """Change a ritual. A new rule, zone or horizon (or reactivation) restarts the
     schedule now: future ``scheduled`` occurrences are replaced, recorded ones and past
     ones stay. Deactivating removes the future ``scheduled`` ones."""
-    now = now or timezone_now()
+    now = now or _now()
     ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
     unknown = set(fields) - set(RITUAL_FIELDS)
     if unknown:
@@ -224,7 +224,7 @@ def materialize(*, ritual, now=None, start=None):
 def materialize_many(*, rituals, now=None, start=None):
     """``materialize`` for many rituals in a fixed number of queries (set-based: one read
     of what exists, bulk inserts; the unique constraint makes races harmless)."""
-    now = now or timezone_now()
+    now = now or _now()
     start = start or now
     end = now + rules.WINDOW
     wanted = []
@@ -265,7 +265,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     """Record an occurrence as held or skipped, with notes. Recording it held with
     sections records a review of each section through the run book, which keeps their
     "last reviewed" stamps current."""
-    now = now or timezone_now()
+    now = now or _now()
     occurrence = (Occurrence.objects.select_for_update().select_related("ritual")
                   .get(pk=occurrence.pk))
     sections = list(reviewed_sections or [])
@@ -326,7 +326,7 @@ def _deadline():
 def mark_missed(*, now=None, actor=None, door="task"):
     """Mark ``missed`` every occurrence nobody recorded within its grace period.
     Returns how many were marked; a second run marks none."""
-    now = now or timezone_now()
+    now = now or _now()
     due = list(
         Occurrence.objects.filter(status=Status.SCHEDULED, scheduled_for__lt=now)
         .annotate(deadline=_deadline())
@@ -370,7 +370,7 @@ def _reminder_email(occurrence):
 def send_reminders(*, now=None):
     """E-mail the owner before each occurrence, once: the occurrence is claimed by
     stamping ``reminded_at`` in the same statement that checks it is unset."""
-    now = now or timezone_now()
+    now = now or _now()
     due = list(
         Occurrence.objects.filter(
             status=Status.SCHEDULED, reminded_at__isnull=True, scheduled_for__gt=now,
@@ -399,7 +399,7 @@ def send_reminders(*, now=None):
 def feed_token_create(*, user, actor, door):
     """A new calendar feed token for ``user``; earlier ones are revoked (one live link
     per person). Returns ``(token, raw)``: the raw value is shown once, never stored."""
-    now = timezone_now()
+    now = _now()
     for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
         feed_token_revoke(token=old, actor=actor, door=door)
     raw = FeedToken.generate()
@@ -414,7 +414,7 @@ def feed_token_create(*, user, actor, door):
 @transaction.atomic
 def feed_token_revoke(*, token, actor, door):
     if token.revoked_at is None:
-        token.revoked_at = timezone_now()
+        token.revoked_at = _now()
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, door=door, action="revoke", obj=token)
     return token
@@ -428,7 +428,7 @@ def feed_token_user(raw):
              .filter(digest=FeedToken.digest_of(raw)).first())
     if token is None or not token.is_usable:
         return None
-    now = timezone_now()
+    now = _now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
