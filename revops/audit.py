@@ -29,12 +29,12 @@ def changes_between(before, after):
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def record(*, actor, door, action, obj, changes=None, object_type=None):
-    """Append one entry. ``actor`` may be None for the system (tasks, migrations)."""
+def _entry(*, actor, door, action, obj, changes, object_type, at=None):
     if door not in Door.values:
         raise ValueError(f"unknown door {door!r}")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
+        **({"at": at} if at else {}),
         actor=actor if is_user else None,
         actor_name=actor.get_username() if is_user else "system",
         door=door,
@@ -44,3 +44,20 @@ def record(*, actor, door, action, obj, changes=None, object_type=None):
         object_repr=str(obj)[:200],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+
+
+def record(*, actor, door, action, obj, changes=None, object_type=None):
+    """Append one entry. ``actor`` may be None for the system (tasks, migrations)."""
+    entry = _entry(actor=actor, door=door, action=action, obj=obj, changes=changes,
+                   object_type=object_type)
+    entry.save()
+    return entry
+
+
+def record_many(*, actor, door, action, changes_by_object, at=None):
+    """Append one entry per ``(obj, changes)`` pair in a single query (set-based jobs)."""
+    return AuditEntry.objects.bulk_create([
+        _entry(actor=actor, door=door, action=action, obj=obj, changes=changes,
+               object_type=None, at=at)
+        for obj, changes in changes_by_object
+    ])

@@ -22,14 +22,19 @@ def encode(payload):
 
 def emit(event, payload):
     """Queue one delivery per active webhook subscribed to ``event``, after commit."""
+    return emit_many(event, [payload])
+
+
+def emit_many(event, payloads):
+    """``emit`` for many payloads of one event in two queries (set-based jobs)."""
     if event not in Webhook.EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events]
-    if not hooks:
+    if not hooks or not payloads:
         return []
-    body = json.loads(encode({"event": event, "data": payload}))
+    bodies = [json.loads(encode({"event": event, "data": payload})) for payload in payloads]
     deliveries = WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook=h, event=event, payload=body) for h in hooks]
+        [WebhookDelivery(webhook=h, event=event, payload=body) for body in bodies for h in hooks]
     )
     from revops.tasks import deliver_webhook
 

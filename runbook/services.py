@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from revops import audit, webhooks
-from revops.models import AuditEntry, Function, Webhook, WebhookDelivery
+from revops.models import Function
 from runbook import rendering, rules, selectors
 from runbook.models import (
     MAX_BODY_BYTES,
@@ -490,28 +490,24 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
             f.pk = by_section[f.section_id]
     result.newly_flagged = flags
 
-    is_user = _user(actor) is not None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                at=now,
-                actor=actor if is_user else None,
-                actor_name=actor.get_username() if is_user else "system",
-                door=door,
-                action="flag_stale",
-                object_type=StaleFlag._meta.label_lower,
-                object_id=str(f.pk),
-                object_repr=str(f)[:200],
-                changes={
-                    "section": f.section_id,
-                    "state": f.state,
-                    "last_reviewed_on": f.last_reviewed_on and f.last_reviewed_on.isoformat(),
-                },
-            )
+    audit.record_many(
+        actor=actor, door=door, action="flag_stale", at=now,
+        changes_by_object=[
+            (f, {"section": f.section_id, "state": f.state,
+                 "last_reviewed_on": f.last_reviewed_on})
             for f in flags
-        ]
+        ],
     )
-    _emit_stale(flags)
+    webhooks.emit_many("section.stale", [
+        {
+            **_section_payload(f.section),
+            "flag": f.pk,
+            "state": f.state,
+            "stale_since": f.raised_at,
+            "last_reviewed_on": f.last_reviewed_on,
+        }
+        for f in flags
+    ])
 
     fallback = None
     if any(f.section.owner.head_id is None for f in flags):
@@ -521,37 +517,3 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
         if head is not None and head.email:
             transaction.on_commit(lambda f=f, to=[head.email]: _flag_email(f, to))
     return result
-
-
-def _emit_stale(flags):
-    """``section.stale`` once per new flag, with one read of the webhooks and one write
-    of the deliveries (``webhooks.emit`` would cost two queries per flag)."""
-    hooks = [h for h in Webhook.objects.filter(active=True) if "section.stale" in h.events]
-    if not hooks:
-        return
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(
-                webhook=hook,
-                event="section.stale",
-                payload={
-                    "event": "section.stale",
-                    "data": {
-                        **_section_payload(f.section),
-                        "flag": f.pk,
-                        "state": f.state,
-                        "stale_since": f.raised_at.isoformat(),
-                        "last_reviewed_on": (
-                            f.last_reviewed_on.isoformat() if f.last_reviewed_on else None
-                        ),
-                    },
-                },
-            )
-            for f in flags
-            for hook in hooks
-        ]
-    )
-    from revops.tasks import deliver_webhook
-
-    for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
