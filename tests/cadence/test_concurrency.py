@@ -13,7 +13,7 @@ from cadence.models import Occurrence, Ritual
 from revops.models import Door, Function
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
 

@@ -11,7 +11,7 @@ from cadence import services
 from cadence.models import Ritual
 from tests.cadence.factories import runbook_sections
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_weekly_ritual_from_picker_to_recorded_review(sign_in, lead, page, live_server,
