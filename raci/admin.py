@@ -10,7 +10,7 @@ from raci import rules, selectors, services
 from raci.forms import LETTER_CHOICES
 from raci.models import Matrix, Row, SignOff
 from revops import policy
-from revops.admin import ConsoleModelAdmin, site
+from revops.admin import ConsoleModelAdmin, ReadOnlyAdminMixin, site
 from revops.models import Door, Function
 
 
@@ -157,7 +157,7 @@ class RowAdmin(ConsoleModelAdmin):
 
 
 @admin.register(SignOff, site=site)
-class SignOffAdmin(ConsoleModelAdmin):
+class SignOffAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["matrix", "function", "version", "signed_by_name", "signed_at"]
     list_filter = ["matrix", "function"]
     exclude = ["snapshot"]
@@ -165,11 +165,3 @@ class SignOffAdmin(ConsoleModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("matrix", "function")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -50,6 +50,20 @@ class ConsoleModelAdmin(admin.ModelAdmin):
         return policy.can_administer(request.user)
 
 
+class ReadOnlyAdminMixin:
+    """History (audit, revisions, reviews, sign-offs…) is written by services only:
+    the console shows it and never edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Function, site=site)
 class FunctionAdmin(ConsoleModelAdmin):
     list_display = ["name", "slug", "position", "head"]
@@ -75,20 +89,11 @@ class FunctionAdmin(ConsoleModelAdmin):
 
 
 @admin.register(AuditEntry, site=site)
-class AuditEntryAdmin(ConsoleModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["at", "actor_name", "door", "action", "object_type", "object_repr"]
     list_filter = ["door", "object_type", "action"]
     search_fields = ["object_repr", "actor_name"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from revops import policy
-from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
+from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
 from revops.models import Door
 from runbook import rules, services
 from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section, StaleFlag
@@ -15,19 +15,6 @@ from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, S
 def _errors(error):
     return "; ".join(m for ms in getattr(error, "message_dict", {"": error.messages}).values()
                      for m in ms)
-
-
-class ReadOnlyMixin:
-    """History is written by services only: the console shows it, never edits it."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Runbook, site=site)
@@ -70,7 +57,7 @@ def mark_reviewed(modeladmin, request, queryset):
         )
 
 
-class ReviewInline(ReadOnlyMixin, admin.TabularInline):
+class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Review
     fields = ["reviewed_at", "reviewer", "revision_number", "door", "note"]
     readonly_fields = fields
@@ -119,7 +106,7 @@ class SectionAdmin(OwnedConsoleModelAdmin):
 
 
 @admin.register(Revision, site=site)
-class RevisionAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+class RevisionAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["section", "number", "summary", "created_at", "created_by", "door"]
     list_filter = ["section__runbook", "section__kind", "door"]
     list_select_related = ["section__runbook", "created_by"]
@@ -129,7 +116,7 @@ class RevisionAdmin(ReadOnlyMixin, ConsoleModelAdmin):
 
 
 @admin.register(Review, site=site)
-class ReviewAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["section", "reviewed_at", "reviewer", "revision_number", "door", "note"]
     list_filter = ["door", "section__kind"]
     list_select_related = ["section__runbook", "reviewer"]
@@ -138,7 +125,7 @@ class ReviewAdmin(ReadOnlyMixin, ConsoleModelAdmin):
 
 
 @admin.register(StaleFlag, site=site)
-class StaleFlagAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+class StaleFlagAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["section", "state", "raised_on", "last_reviewed_on", "is_open", "closed_at"]
     list_filter = ["state", ("closed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["section__runbook"]
@@ -150,7 +137,7 @@ class StaleFlagAdmin(ReadOnlyMixin, ConsoleModelAdmin):
         return flag.is_open
 
 
-class ReleaseSectionInline(ReadOnlyMixin, admin.TabularInline):
+class ReleaseSectionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReleaseSection
     fields = ["section", "revision", "review_state", "last_reviewed_on", "last_reviewed_by_name"]
     readonly_fields = fields
@@ -158,7 +145,7 @@ class ReleaseSectionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Release, site=site)
-class ReleaseAdmin(ReadOnlyMixin, ConsoleModelAdmin):
+class ReleaseAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ["runbook", "number", "name", "created_at", "created_by"]
     list_select_related = ["runbook", "created_by"]
     readonly_fields = ["runbook", "number", "name", "note", "created_at", "created_by"]
