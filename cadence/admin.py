@@ -133,10 +133,19 @@ class RitualAdmin(OwnedConsoleModelAdmin):
                                        f"instead): {', '.join(kept)}.", messages.WARNING)
 
     def has_delete_permission(self, request, obj=None):
-        """Leads delete rituals without history; one with history is deactivated instead."""
-        if not policy.can_administer(request.user):
+        """Leads and the owning function's head delete a ritual without history (as in
+        the API); one with history is deactivated instead."""
+        if not super().has_delete_permission(request, obj):
             return False
         return obj is None or not obj.occurrences.exclude(status=Status.SCHEDULED).exists()
+
+    def get_deleted_objects(self, objs, request):
+        """A deletable ritual's occurrences are all still scheduled and go with it (the
+        service deletes them): the occurrence console's own "no delete" is about one
+        occurrence on its own, and must not block deleting the ritual."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(Occurrence._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
 
 @admin.action(description="Record as held")
