@@ -1,0 +1,492 @@
+"""The write actions of the access matrix (tests/core/test_access_matrix.py).
+
+Each action builds the few objects it needs, owned by the *target* function (Sales for
+everyone but ``head_other``, for whom it is Marketing: a Sales head's crafted request
+against another function's object), says how to perform it through each door the
+product offers, and how to read from the database whether it happened (``probe``).
+
+A door entry is ``(perform, ok, deny)``: ``perform(client, state)`` returns the
+response, ``ok`` the statuses that door answers a permitted write with, ``deny`` the
+statuses it answers a refused one with (anonymous users and console users without
+console access are handled by the test: login redirects).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from raci.models import Row, SignOff
+from revops.models import ApiToken, Function, Webhook
+from runbook.models import Release, Review, Runbook, Section
+from tests.raci import factories as raci_factories
+from tests.runbook.factories import make_runbook
+
+# Who may, per DESIGN.md §5 ----------------------------------------------------------------
+OWNED = "owned"  # leads, and the head of the owning function
+LEADS = "leads"  # RevOps leads only
+SIGNER = "signer"  # only the head of the function being signed for
+NOBODY = "nobody"  # the door offers no way to do it, whoever asks
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the page's main admin form."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+        self._select = None
+        self._textarea = None
+        self._in_form = False
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in {"submit", "button", "image", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            self._add(name, a.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self._add(self._select, a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea and self.data[self._textarea][-1].startswith("\n"):
+                self.data[self._textarea][-1] = self.data[self._textarea][-1][1:]
+            self._textarea = None
+
+
+def admin_form(lead_client, url, **changes):
+    """The form of the console page ``url`` as a lead sees it, with ``changes``: what a
+    crafted POST by anyone else would carry."""
+    page = lead_client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    parser = _FormFields()
+    parser.feed(page.content.decode())
+    data = {k: v if len(v) != 1 else v[0] for k, v in parser.data.items()}
+    data.update(changes)
+    return data
+
+
+def admin_action(client, changelist, action, pk, **extra):
+    return client.post(changelist, {"action": action, "_selected_action": [pk], "index": "0",
+                                    "select_across": "0", **extra})
+
+
+@dataclass
+class Ctx:
+    """Who acts and on what: ``target`` owns the object, ``other`` is another function."""
+
+    target: Function
+    other: Function
+    users: dict
+    lead_client: object
+    now: object
+    state: dict = field(default_factory=dict)
+
+
+@dataclass
+class Action:
+    name: str
+    who: str
+    setup: object
+    probe: object
+    doors: dict
+
+
+# Builders ---------------------------------------------------------------------------------
+
+
+def _section(ctx):
+    from revops.models import Door
+    from runbook import services
+
+    book = make_runbook()
+    target = Section.objects.get(runbook=book, kind="process")
+    services.section_update(section=target, actor=None, door=Door.CLI, owner=ctx.target)
+    return {"section": Section.objects.get(pk=target.pk), "runbook": book}
+
+
+def _row(ctx):
+    m = raci_factories.matrix()
+    row = raci_factories.row(m, "Lead routing rules", {ctx.target.slug: "A", "revops": "R"})
+    return {"matrix": m, "row": row}
+
+
+def _ritual(ctx):
+    from tests.cadence.factories import ritual
+
+    # Made a week earlier, so one occurrence is already due to be recorded.
+    with time_machine.travel(ctx.now - timedelta(days=8), tick=False):
+        made = ritual(owner=ctx.target)
+    occurrence = made.occurrences.filter(scheduled_for__lt=ctx.now).order_by(
+        "scheduled_for").first()
+    return {"ritual": made, "occurrence": occurrence}
+
+
+def _version(state):
+    """The matrix's version now (writing rows moved it since ``matrix()`` returned)."""
+    from raci.models import Matrix
+
+    return Matrix.objects.get(pk=state["matrix"].pk).version
+
+
+def _none(ctx):
+    return {}
+
+
+def _letters(row):
+    from raci import selectors
+
+    return dict(selectors.letters_of(selectors.rows_for_grid().get(pk=row.pk)))
+
+
+RITUAL_UI_FORM = {
+    "name": "Funnel review", "horizon": "weekly", "layer": "process", "purpose": "",
+    "owner": "", "owner_person": "", "attendees": [], "duration_minutes": "45",
+    "output": "Stage conversion", "output_section": "", "agenda": "", "active": "on",
+    "timezone": "America/New_York", "schedule_mode": "picker", "at": "11:00",
+    "weekday": "WE", "monthly_mode": "day", "month_day": "1", "nth": "1",
+    "quarter_month": "1", "rrule": "", "reminder_minutes": "30", "grace_hours": "",
+}
+
+RITUAL_CONSOLE_FORM = {
+    "name": "Systems standup", "horizon": "weekly", "layer": "systems", "purpose": "",
+    "owner_person": "", "duration_minutes": 30, "output": "Change queue",
+    "output_section": "", "agenda": "", "timezone": "Europe/Berlin",
+    "rrule": "FREQ=WEEKLY;BYDAY=TH;BYHOUR=10;BYMINUTE=0", "active": "on",
+    "reminder_lead": "01:00:00", "grace": "",
+    "occurrences-TOTAL_FORMS": 0, "occurrences-INITIAL_FORMS": 0,
+}
+
+RITUAL_API = {
+    "name": "Monday forecast call", "horizon": "weekly", "layer": "insights",
+    "duration_minutes": 45, "output": "Committed forecast",
+    "rrule": "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0", "timezone": "America/New_York",
+}
+
+
+def _csv(ctx, state):
+    """The matrix as exported, plus one new row: importing it adds that row."""
+    from raci import selectors
+
+    text = selectors.csv_export(state["matrix"])
+    text = text if isinstance(text, str) else text.decode()
+    header = text.splitlines()[0].split(",")
+    new = {"layer": "process", "name": "Imported activity", "description": "",
+           ctx.target.slug: "A", "revops": "R"}
+    return text.rstrip("\n") + "\n" + ",".join(new.get(col, "") for col in header) + "\n"
+
+
+def _row_ui_form(ctx, name="Pipeline review"):
+    data = {"name": name, "layer": "process", "description": ""}
+    for f in Function.objects.all():
+        data[f"letter_{f.slug}"] = {ctx.target.slug: "A", "revops": "R"}.get(f.slug, "")
+    return data
+
+
+def _edit_ui(state, ctx, **changes):
+    from cadence.forms import initial_for
+
+    r = state["ritual"]
+    data = {**RITUAL_UI_FORM, "name": r.name, "owner": r.owner_id, "output": r.output,
+            "weekday": "MO", "at": "09:00", "timezone": r.timezone, **changes}
+    assert initial_for(r)["schedule_mode"] == "picker"
+    return data
+
+
+# The actions ------------------------------------------------------------------------------
+
+ACTIONS = {}
+
+
+def action(name, who, setup, probe, **doors):
+    ACTIONS[name] = Action(name, who, setup, probe, doors)
+
+
+# Run book.
+action(
+    "section-revise", OWNED, _section,
+    lambda ctx, s: Section.objects.get(pk=s["section"].pk).revision,
+    ui=(lambda c, ctx, s: c.post(f"/runbook/sections/{s['section'].pk}/edit/", {
+        "body": "# Process\n\nNew text.", "summary": "matrix",
+        "base_revision": s["section"].revision}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/sections/{s['section'].pk}/revisions/", {
+        "body": "# Process\n\nNew text.", "summary": "matrix",
+        "base_revision": s["section"].revision, "mark_reviewed": False}, format="json"),
+        {201}, {403}),
+    # console: none. The section change form has no body field and revisions are
+    # read-only there (RevisionAdmin has no add/change): text is written in the UI or API.
+)
+action(
+    "section-review", OWNED, _section,
+    lambda ctx, s: Review.objects.filter(section=s["section"]).count(),
+    ui=(lambda c, ctx, s: c.post(f"/runbook/sections/{s['section'].pk}/review/",
+                                 {"note": "still true"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/sections/{s['section'].pk}/reviews/",
+                                  {"note": "still true"}, format="json"), {201}, {403}),
+    # The action skips sections that are not the user's, with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/runbook/section/", "mark_reviewed",
+                                            s["section"].pk), {302}, {302}),
+)
+action(
+    "section-title", OWNED, _section,
+    lambda ctx, s: Section.objects.get(pk=s["section"].pk).title,
+    # ui: none. The UI edits a section's text only; title and owner are API/console fields.
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/sections/{s['section'].pk}/",
+                                   {"title": "Renamed"}, format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/runbook/section/{s['section'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/runbook/section/{s['section'].pk}/change/",
+                   title="Renamed")), {302}, {403}),
+)
+action(
+    "section-owner", LEADS, _section,
+    lambda ctx, s: Section.objects.get(pk=s["section"].pk).owner_id,
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/sections/{s['section'].pk}/",
+                                   {"owner": ctx.other.slug}, format="json"), {200}, {403}),
+    # A head's own section: the owner field is read-only for them, so the posted owner
+    # is ignored (302, nothing handed away); another function's section: 403.
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/runbook/section/{s['section'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/runbook/section/{s['section'].pk}/change/",
+                   owner=ctx.other.pk)), {302}, {302, 403}),
+)
+action(
+    "runbook-create", LEADS, _none,
+    lambda ctx, s: Runbook.objects.count(),
+    ui=(lambda c, ctx, s: c.post("/runbook/new/", {"title": "PLG run book"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/runbooks/", {"title": "PLG run book"},
+                                  format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/runbook/runbook/add/", {
+        "title": "PLG run book", "motion": ""}), {302}, {403}),
+)
+action(
+    "release-create", LEADS, _section,
+    lambda ctx, s: Release.objects.filter(runbook=s["runbook"]).count(),
+    ui=(lambda c, ctx, s: c.post(f"/runbook/{s['runbook'].pk}/releases/",
+                                 {"name": "2026-Q1 refresh"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/runbooks/{s['runbook'].pk}/releases/",
+                                  {"name": "2026-Q1 refresh"}, format="json"), {201}, {403}),
+    # console: none. Releases are read-only there (ReleaseAdmin has no add).
+)
+
+# RACI.
+action(
+    "cell-set", LEADS, _row,
+    lambda ctx, s: _letters(s["row"]).get("cs", ""),
+    ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/cells/cs/", {"letter": "C"},
+                                 HTTP_HX_REQUEST="true"), {200}, {403}),
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/raci/rows/{s['row'].pk}/", {
+        "cells": {ctx.target.slug: "A", "revops": "R", "cs": "C"}}, format="json"),
+        {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/raci/row/{s['row'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/raci/row/{s['row'].pk}/change/",
+                   letter_cs="C")), {302}, {403}),
+)
+action(
+    "row-create", LEADS, _row,
+    lambda ctx, s: Row.objects.filter(matrix=s["matrix"]).count(),
+    ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/rows/new/", _row_ui_form(ctx)),
+        {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/raci/rows/", {
+        "matrix": s["matrix"].pk, "name": "Pipeline review", "layer": "process",
+        "cells": {ctx.target.slug: "A", "revops": "R"}}, format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/raci/row/add/", {
+        "matrix": s["matrix"].pk, "position": 100, **_row_ui_form(ctx)}), {302}, {403}),
+)
+action(
+    "row-delete", LEADS, _row,
+    lambda ctx, s: Row.objects.filter(pk=s["row"].pk).exists(),
+    ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/delete/"), {302}, {403}),
+    api=(lambda c, ctx, s: c.delete(f"/api/v1/raci/rows/{s['row'].pk}/"), {204}, {403}),
+    console=(lambda c, ctx, s: c.post(f"/admin/raci/row/{s['row'].pk}/delete/",
+                                      {"post": "yes"}), {302}, {403}),
+)
+action(
+    "row-reassign", LEADS, _row,
+    lambda ctx, s: Row.objects.get(pk=s["row"].pk).accountable_id,
+    ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/reassign/", {
+        "to": "cs", "letter": "A", "previous_becomes": "R"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/raci/rows/{s['row'].pk}/reassign/", {
+        "to": "cs", "previous_becomes": "R"}, format="json"), {200}, {403}),
+    # console: none. Reassigning is a grid/API gesture; the console's row form sets letters
+    # (covered by cell-set/console).
+)
+action(
+    "signoff", SIGNER, _row,
+    lambda ctx, s: SignOff.objects.filter(matrix=s["matrix"], function=ctx.target).count(),
+    # The UI answers a refused sign-off with an error message on the grid (302).
+    ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/signoff/", {
+        "function": ctx.target.slug, "version": _version(s)}), {302}, {302}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/raci/matrices/{s['matrix'].pk}/signoffs/", {
+        "function": ctx.target.slug}, format="json"), {201}, {403}),
+    # The console action signs for the function(s) the user heads, never another: a lead
+    # (who heads nothing) is not offered it (the changelist comes back, 200); a Sales
+    # head's click signs Sales, not Marketing.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/raci/matrix/", "sign_off",
+                                            s["matrix"].pk), {302}, {200, 302}),
+)
+action(
+    "csv-import", LEADS, _row,
+    lambda ctx, s: sorted(Row.objects.filter(matrix=s["matrix"]).values_list("name", flat=True)),
+    # The UI's confirm step (the one that writes), posted directly.
+    ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/import/", {
+        "confirm": "1", "text": _csv(ctx, s), "version": _version(s)}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/raci/matrices/{s['matrix'].pk}/import/", {
+        "file": SimpleUploadedFile("raci.csv", _csv(ctx, s).encode(), "text/csv")},
+        format="multipart"), {200}, {403}),
+    # console: none. Import lives in the UI and the API only.
+)
+
+# Cadence.
+action(
+    "ritual-create", OWNED, _none,
+    lambda ctx, s: _rituals(),
+    # A head offering another function as owner gets the form back with the error (200).
+    ui=(lambda c, ctx, s: c.post("/cadence/rituals/new/", {
+        **RITUAL_UI_FORM, "owner": ctx.target.pk}), {302}, {200, 403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/rituals/", {**RITUAL_API, "owner": ctx.target.slug},
+                                  format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/cadence/ritual/add/", {
+        **RITUAL_CONSOLE_FORM, "owner": ctx.target.pk}), {302}, {200, 403}),
+)
+action(
+    "ritual-change", OWNED, _ritual,
+    lambda ctx, s: _ritual_row(s),
+    ui=(lambda c, ctx, s: c.post(f"/cadence/rituals/{s['ritual'].pk}/edit/",
+                                 _edit_ui(s, ctx, name="Renamed call")), {302}, {403}),
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/rituals/{s['ritual'].pk}/",
+                                   {"name": "Renamed call"}, format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
+                   name="Renamed call")), {302}, {403}),
+)
+action(
+    # A head giving their own ritual to another function: refused (leads may).
+    "ritual-move", LEADS, _ritual,
+    lambda ctx, s: _ritual_row(s),
+    ui=(lambda c, ctx, s: c.post(f"/cadence/rituals/{s['ritual'].pk}/edit/",
+                                 _edit_ui(s, ctx, owner=ctx.other.pk)), {302}, {200, 403}),
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/rituals/{s['ritual'].pk}/",
+                                   {"owner": ctx.other.slug}, format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
+                   owner=ctx.other.pk)), {302}, {200, 403}),
+)
+action(
+    "ritual-delete", OWNED, _ritual,
+    lambda ctx, s: _rituals(),
+    # ui: none. The cadence UI has no delete; a ritual is deactivated in its edit form.
+    api=(lambda c, ctx, s: c.delete(f"/api/v1/rituals/{s['ritual'].pk}/"), {204}, {403}),
+    console=(lambda c, ctx, s: c.post(f"/admin/cadence/ritual/{s['ritual'].pk}/delete/",
+                                      {"post": "yes"}), {302}, {403}),
+)
+action(
+    # The changelist's bulk "Delete selected" (confirmed): checked per selected ritual.
+    "ritual-delete-selected", OWNED, _ritual,
+    lambda ctx, s: _rituals(),
+    console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/ritual/", "delete_selected",
+                                            s["ritual"].pk, post="yes"), {302}, {403}),
+)
+action(
+    "occurrence-record", OWNED, _ritual,
+    lambda ctx, s: _occurrence_row(s),
+    ui=(lambda c, ctx, s: c.post(f"/cadence/occurrences/{s['occurrence'].pk}/", {
+        "status": "held", "notes": "Forecast committed"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/occurrences/{s['occurrence'].pk}/record/", {
+        "status": "held", "notes": "Forecast committed"}, format="json"), {200}, {403}),
+    # The action skips occurrences that are not the user's, with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/occurrence/", "record_held",
+                                            s["occurrence"].pk), {302}, {302}),
+)
+
+# Core.
+action(
+    "function-change", LEADS, _none,
+    lambda ctx, s: Function.objects.get(pk=ctx.target.pk).name,
+    # ui: none. Functions are managed in the API and the console.
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/functions/{ctx.target.slug}/",
+                                   {"name": "Renamed"}, format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/revops/function/{ctx.target.pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/revops/function/{ctx.target.pk}/change/",
+                   name="Renamed")), {302}, {403}),
+)
+action(
+    "webhook-create", LEADS, _none,
+    lambda ctx, s: Webhook.objects.count(),
+    # ui: none.
+    api=(lambda c, ctx, s: c.post("/api/v1/webhooks/", {
+        "url": "https://hooks.example.com/revops", "events": ["section.stale"]},
+        format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/revops/webhook/add/", {
+        "url": "https://hooks.example.com/revops", "events": '["section.stale"]',
+        "secret": "s3cret", "active": "on"}), {302}, {403}),
+)
+action(
+    "token-for-other", LEADS, _none,
+    lambda ctx, s: ApiToken.objects.filter(user=ctx.users["marketing_head"]).count(),
+    # api: none (the contract has no token endpoint).
+    console=(lambda c, ctx, s: c.post("/admin/revops/apitoken/add/", {
+        "user": ctx.users["marketing_head"].pk, "name": "BI sync", "scope": "write",
+        "expires_at": ""}), {302}, {403}),
+)
+action(
+    # The UI's token page makes tokens for the signed-in user only: a crafted ``user``
+    # field is ignored, whoever posts it (the token is made for the poster).
+    "token-for-other-ui", NOBODY, _none,
+    lambda ctx, s: ApiToken.objects.filter(user=ctx.users["marketing_head"]).count(),
+    ui=(lambda c, ctx, s: c.post("/accounts/tokens/", {
+        "user": ctx.users["marketing_head"].pk, "name": "BI sync", "scope": "write"}),
+        {302}, {200}),
+)
+
+
+def _rituals():
+    from cadence.models import Ritual
+
+    return sorted(Ritual.objects.values_list("name", "owner_id"))
+
+
+def _ritual_row(state):
+    from cadence.models import Ritual
+
+    r = Ritual.objects.get(pk=state["ritual"].pk)
+    return (r.name, r.owner_id, r.rrule, r.active, r.sequence)
+
+
+def _occurrence_row(state):
+    from cadence.models import Occurrence
+
+    o = Occurrence.objects.get(pk=state["occurrence"].pk)
+    return (o.status, o.notes, o.recorded_by_id)

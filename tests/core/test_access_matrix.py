@@ -1,0 +1,159 @@
+"""Every role × every write action × every door (UI, API, console): allowed or refused.
+
+Acceptance point 1 of issue 6. One row per case: ``(action, door, role, expected)``.
+Roles (DESIGN.md §5):
+
+- ``lead``: member of "RevOps leads" (heads no function);
+- ``head_own``: the head of Sales acting on a Sales-owned object;
+- ``head_other``: the same Sales head acting on a Marketing-owned object (a crafted
+  request: the UI and console would not offer it);
+- ``viewer``: any other active user; ``anonymous``: nobody signed in;
+- API only: ``read_token`` (a read-scope token of a user who could otherwise do it: a
+  lead's, or for the sign-off the Sales head's) and ``write_token`` (the Sales head's
+  write-scope token: exactly what the head may).
+
+Every case checks the HTTP answer and the database: a refused write changes nothing
+(the action's probe reads the same before and after), an allowed one changes it.
+What each action posts, and which doors offer it, is in ``tests/core/access_actions.py``.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.test import Client
+from rest_framework.test import APIClient
+
+from revops import services
+from revops.models import ApiToken, Door, Function
+from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, SIGNER, Ctx
+from tests.factories import LeadFactory, UserFactory, make_head
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+
+ROLES = ["lead", "head_own", "head_other", "viewer", "anonymous"]
+TOKEN_ROLES = ["read_token", "write_token"]
+
+# Who is allowed, by the action's rule (DESIGN.md §5).
+ALLOWED = {
+    OWNED: {"lead", "head_own", "write_token"},
+    LEADS: {"lead"},
+    SIGNER: {"head_own", "write_token"},
+    NOBODY: set(),
+}
+
+
+def _table():
+    rows = []
+    for name, action in ACTIONS.items():
+        for door in action.doors:
+            for role in ROLES + (TOKEN_ROLES if door == "api" else []):
+                expected = "allow" if role in ALLOWED[action.who] else "deny"
+                rows.append((name, door, role, expected))
+    return rows
+
+
+TABLE = _table()
+
+# Refusals answered without an error message: the refused field is read-only for the user
+# and the posted value is dropped (a head's own section's owner in the console); the
+# console's sign-off action signs the user's own function, never the one targeted.
+QUIET_REFUSALS = {("section-owner", "console"), ("signoff", "console")}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "lead": LeadFactory(username="lead"),
+        "sales_head": make_head("sales", "sales-head"),
+        "marketing_head": make_head("marketing", "marketing-head"),
+        "viewer": UserFactory(username="viewer"),
+    }
+
+
+def _actor(role, action, people):
+    if role in {"head_own", "head_other", "write_token"}:
+        return people["sales_head"]
+    if role == "read_token":
+        # A token of someone the rule would let write, so only the scope refuses it.
+        return people["sales_head"] if action.who == SIGNER else people["lead"]
+    return people.get(role)
+
+
+def _client(role, door, actor):
+    client = APIClient() if door == "api" else Client()
+    if role in TOKEN_ROLES:
+        scope = ApiToken.Scope.READ if role == "read_token" else ApiToken.Scope.WRITE
+        _, raw = services.api_token_create(actor=actor, door=Door.CLI, user=actor,
+                                           name=f"matrix {role}", scope=scope)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    elif actor is not None:
+        client.force_login(actor)
+    return client
+
+
+def _assert_refused_answer(response, action_name, role, door, deny):
+    status = response.status_code
+    if role == "anonymous" and door == "ui":
+        assert status == 302 and response["Location"].startswith("/accounts/login/"), status
+    elif role == "anonymous" and door == "api":
+        assert status == 401, status
+    elif door == "console" and role in {"anonymous", "viewer"}:
+        # Not a console user: sent to the console's login, whatever the URL.
+        assert status == 302 and response["Location"].startswith("/admin/login/"), status
+    elif role == "read_token":
+        assert status == 403, status
+    else:
+        assert status in deny, (status, response.content[:500])
+        if status == 302 and (action_name, door) not in QUIET_REFUSALS:
+            # A refusal answered with a redirect says why (UI sign-off, console actions).
+            levels = {m.level_tag for m in get_messages(response.wsgi_request)}
+            assert levels & {"error", "info"}, levels
+
+
+@pytest.mark.parametrize(
+    ("action_name", "door", "role", "expected"),
+    TABLE,
+    ids=[f"{a}-{d}-{r}-{e}" for a, d, r, e in TABLE],
+)
+def test_access(action_name, door, role, expected, people):
+    action = ACTIONS[action_name]
+    slug = "marketing" if role == "head_other" else "sales"
+    target = Function.objects.get(slug=slug)
+    other = Function.objects.get(slug="sales" if slug == "marketing" else "marketing")
+    lead_client = Client()
+    lead_client.force_login(people["lead"])
+    ctx = Ctx(target=target, other=other, users=people, lead_client=lead_client, now=NOW)
+    state = action.setup(ctx)
+    perform, ok, deny = action.doors[door]
+    client = _client(role, door, _actor(role, action, people))
+
+    before = action.probe(ctx, state)
+    response = perform(client, ctx, state)
+    after = action.probe(ctx, state)
+
+    if expected == "allow":
+        assert response.status_code in ok, (response.status_code, response.content[:800])
+        assert after != before, f"allowed, but nothing changed: {before!r}"
+    else:
+        _assert_refused_answer(response, action_name, role, door, deny)
+        assert after == before, f"refused, but the database changed: {before!r} → {after!r}"
+
+
+def test_the_table_covers_every_role_on_every_door_offered():
+    """Readable size check: each action × door has every role once."""
+    by_action_door = {}
+    for name, door, role, _ in TABLE:
+        by_action_door.setdefault((name, door), []).append(role)
+    for (_, door), roles in by_action_door.items():
+        assert sorted(roles) == sorted(ROLES + (TOKEN_ROLES if door == "api" else []))
+    assert len(TABLE) > 150
