@@ -51,10 +51,6 @@ def _start_month():
     return settings.REVOPS_FISCAL_YEAR_START_MONTH
 
 
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def _payload(ritual):
     return {
         "id": ritual.pk,
@@ -291,7 +287,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     occurrence.notes = notes or ""
     occurrence.notes_html = rendering.render(occurrence.notes)
     occurrence.recorded_at = now
-    occurrence.recorded_by = _user(actor)
+    occurrence.recorded_by = audit.user_or_none(actor)
     occurrence.full_clean(exclude=["ritual", "scheduled_for"])
     occurrence.save()
     occurrence.reviewed_sections.set(sections)

@@ -33,10 +33,6 @@ class VersionMoved(Exception):
         )
 
 
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def _lock_matrix(matrix_or_id):
     pk = getattr(matrix_or_id, "pk", matrix_or_id)
     return Matrix.objects.select_for_update().get(pk=pk)
@@ -368,8 +364,8 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     given, must be the current one (VersionMoved otherwise): you sign what you saw.
     Signing a version already signed returns that sign-off.
     """
-    headed = list(Function.objects.filter(head=_user(actor)).order_by("position")) \
-        if _user(actor) else []
+    user = audit.user_or_none(actor)
+    headed = list(Function.objects.filter(head=user).order_by("position")) if user else []
     if function is None:
         if not headed:
             raise PermissionDenied("You head no function, so there is nothing to sign off.")
@@ -388,7 +384,7 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     if existing:
         return existing
     signoff = SignOff.objects.create(
-        matrix=matrix, function=function, version=matrix.version, signed_by=_user(actor),
+        matrix=matrix, function=function, version=matrix.version, signed_by=user,
         signed_by_name=actor.get_username(), snapshot=selectors.snapshot(matrix),
     )
     audit.record(actor=actor, door=door, action="sign_off", obj=signoff,

@@ -29,14 +29,19 @@ def changes_between(before, after):
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def user_or_none(actor):
+    """The acting user, or None when the system acts (tasks, commands without a user)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def _entry(*, actor, door, action, obj, changes, object_type, at=None):
     if door not in Door.values:
         raise ValueError(f"unknown door {door!r}")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = user_or_none(actor)
     return AuditEntry(
         **({"at": at} if at else {}),
-        actor=actor if is_user else None,
-        actor_name=actor.get_username() if is_user else "system",
+        actor=user,
+        actor_name=user.get_username() if user else "system",
         door=door,
         action=action,
         object_type=object_type or obj._meta.label_lower,

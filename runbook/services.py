@@ -45,10 +45,6 @@ class RevisionConflict(Exception):
         )
 
 
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def _section_payload(section):
     return {
         "id": section.pk,
@@ -83,7 +79,8 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
     as revision 1 and owned per the layer's Accountable function. ``at`` back-dates the
     outlines (for imports and the demo)."""
     runbook = Runbook(
-        title=(title or "").strip(), motion=(motion or "").strip(), created_by=_user(actor)
+        title=(title or "").strip(), motion=(motion or "").strip(),
+        created_by=audit.user_or_none(actor),
     )
     if Runbook.objects.filter(title__iexact=runbook.title).exists():
         raise ValidationError({"title": "A run book with this title already exists."})
@@ -125,7 +122,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
                 body_html=rendering.render(OUTLINES[s.kind]),
                 summary="Starter outline",
                 created_at=now,
-                created_by=_user(actor),
+                created_by=audit.user_or_none(actor),
                 door=door,
             )
             for s in sections
@@ -231,7 +228,7 @@ def section_revise(
         body_html=rendering.render(body),
         summary=summary,
         created_at=at or timezone.now(),
-        created_by=_user(actor),
+        created_by=audit.user_or_none(actor),
         door=door,
     )
     revision.full_clean(validate_constraints=False)
@@ -252,7 +249,7 @@ def section_revise(
         obj=section,
         changes={"revision": [base_revision, revision.number], "summary": summary},
     )
-    author = _user(actor)
+    author = audit.user_or_none(actor)
     webhooks.emit(
         "section.revised",
         {
@@ -289,7 +286,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None):
         revision_number=number,
         reviewed_at=now,
         reviewed_on=timezone.localdate(now),
-        reviewer=_user(actor),
+        reviewer=audit.user_or_none(actor),
         door=door,
         note=(note or "").strip(),
     )
@@ -356,7 +353,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
         number=runbook.version + 1,
         name=name,
         note=(note or "").strip(),
-        created_by=_user(actor),
+        created_by=audit.user_or_none(actor),
     )
     release.full_clean(validate_constraints=False)
     release.save()
