@@ -225,7 +225,10 @@ class FeedTokenAdmin(ConsoleModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Revoke")
+    def has_revoke_permission(self, request):
+        return policy.can_administer(request.user)
+
+    @admin.action(description="Revoke", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.feed_token_revoke(token=token, actor=request.user, door=Door.CONSOLE)

@@ -133,7 +133,10 @@ class ApiTokenAdmin(ConsoleModelAdmin):
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected tokens")
+    def has_revoke_permission(self, request):
+        return policy.can_administer(request.user)
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.api_token_revoke(actor=request.user, door=Door.CONSOLE, token=token)
