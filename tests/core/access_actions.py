@@ -161,6 +161,23 @@ def _none(ctx):
     return {}
 
 
+def _others_tokens(ctx):
+    """An API token and a calendar feed token of someone else (the Marketing head)."""
+    from cadence import services as cadence_services
+    from revops import services
+    from revops.models import Door
+
+    owner = ctx.users["marketing_head"]
+    api_token, _ = services.api_token_create(actor=owner, door=Door.CLI, user=owner,
+                                             name="theirs", scope=ApiToken.Scope.WRITE)
+    feed_token, _ = cadence_services.feed_token_create(user=owner, actor=owner, door=Door.CLI)
+    return {"api_token": api_token, "feed_token": feed_token}
+
+
+def _revoked(model, pk):
+    return model.objects.get(pk=pk).revoked_at is not None
+
+
 def _letters(row):
     from raci import selectors
 
@@ -288,6 +305,15 @@ action(
         "title": "PLG run book", "motion": ""}), {302}, {403}),
 )
 action(
+    "runbook-change", LEADS, _section,
+    lambda ctx, s: Runbook.objects.get(pk=s["runbook"].pk).title,
+    # ui/api: none (run books are created there; their sections change).
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/runbook/runbook/{s['runbook'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/runbook/runbook/{s['runbook'].pk}/change/",
+                   title="Renamed run book")), {302}, {403}),
+)
+action(
     "release-create", LEADS, _section,
     lambda ctx, s: Release.objects.filter(runbook=s["runbook"]).count(),
     ui=(lambda c, ctx, s: c.post(f"/runbook/{s['runbook'].pk}/releases/",
@@ -353,6 +379,25 @@ action(
     # head's click signs Sales, not Marketing.
     console=(lambda c, ctx, s: admin_action(c, "/admin/raci/matrix/", "sign_off",
                                             s["matrix"].pk), {302}, {200, 302}),
+)
+action(
+    "matrix-create", LEADS, _none,
+    lambda ctx, s: _matrices(),
+    ui=(lambda c, ctx, s: c.post("/raci/new/", {"title": "PLG RACI"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/raci/matrices/", {"title": "PLG RACI"},
+                                  format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/raci/matrix/add/", {"title": "PLG RACI"}),
+             {302}, {403}),
+)
+action(
+    "matrix-change", LEADS, _row,
+    lambda ctx, s: _matrices(),
+    # ui: "make current" is the UI's only change to a matrix (covered here by the title).
+    # api: none (matrices are created and read; rows change them).
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/raci/matrix/{s['matrix'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/raci/matrix/{s['matrix'].pk}/change/",
+                   title="Renamed RACI")), {302}, {403}),
 )
 action(
     "csv-import", LEADS, _row,
@@ -443,6 +488,14 @@ action(
                    name="Renamed")), {302}, {403}),
 )
 action(
+    "function-create", LEADS, _none,
+    lambda ctx, s: Function.objects.count(),
+    api=(lambda c, ctx, s: c.post("/api/v1/functions/", {
+        "slug": "partners", "name": "Partners", "position": 70}, format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/revops/function/add/", {
+        "slug": "partners", "name": "Partners", "position": 70, "head": ""}), {302}, {403}),
+)
+action(
     "webhook-create", LEADS, _none,
     lambda ctx, s: Webhook.objects.count(),
     # ui: none.
@@ -490,3 +543,38 @@ def _occurrence_row(state):
 
     o = Occurrence.objects.get(pk=state["occurrence"].pk)
     return (o.status, o.notes, o.recorded_by_id)
+
+
+def _matrices():
+    from raci.models import Matrix
+
+    return sorted(Matrix.objects.values_list("title", flat=True))
+
+
+action(
+    "api-token-revoke", LEADS, _others_tokens,
+    lambda ctx, s: _revoked(ApiToken, s["api_token"].pk),
+    console=(lambda c, ctx, s: admin_action(c, "/admin/revops/apitoken/", "revoke",
+                                            s["api_token"].pk), {302}, {200, 403}),
+)
+action(
+    # The tokens page revokes the signed-in user's own tokens only: someone else's is 404.
+    "api-token-revoke-ui", NOBODY, _others_tokens,
+    lambda ctx, s: _revoked(ApiToken, s["api_token"].pk),
+    ui=(lambda c, ctx, s: c.post(f"/accounts/tokens/{s['api_token'].pk}/revoke/"),
+        {302}, {404}),
+)
+
+
+def _feed_token_model():
+    from cadence.models import FeedToken
+
+    return FeedToken
+
+
+action(
+    "feed-token-revoke", LEADS, _others_tokens,
+    lambda ctx, s: _revoked(_feed_token_model(), s["feed_token"].pk),
+    console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/feedtoken/", "revoke",
+                                            s["feed_token"].pk), {302}, {200, 403}),
+)
