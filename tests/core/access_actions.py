@@ -161,6 +161,32 @@ def _none(ctx):
     return {}
 
 
+def _two_rows(ctx):
+    state = _row(ctx)
+    raci_factories.row(state["matrix"], "Territory plan", {ctx.target.slug: "A"})
+    return state
+
+
+def _two_matrices(ctx):
+    raci_factories.matrix("Current RACI", is_current=True)
+    return {"matrix": raci_factories.matrix("Draft RACI", is_current=False)}
+
+
+def _current_matrix():
+    from raci.models import Matrix
+
+    return list(Matrix.objects.filter(is_current=True).values_list("title", flat=True))
+
+
+def _webhook(ctx):
+    from revops import services
+    from revops.models import Door
+
+    return {"webhook": services.webhook_create(
+        actor=None, door=Door.CLI, url="https://hooks.example.com/x", events=["section.stale"],
+        secret="s3cret", active=True)}
+
+
 def _others_tokens(ctx):
     """An API token and a calendar feed token of someone else (the Marketing head)."""
     from cadence import services as cadence_services
@@ -349,6 +375,26 @@ action(
         "matrix": s["matrix"].pk, "position": 100, **_row_ui_form(ctx)}), {302}, {403}),
 )
 action(
+    "row-edit", LEADS, _row,
+    lambda ctx, s: Row.objects.get(pk=s["row"].pk).name,
+    ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/edit/",
+                                 _row_ui_form(ctx, name="Renamed activity")), {302}, {403}),
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/raci/rows/{s['row'].pk}/",
+                                   {"name": "Renamed activity"}, format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/raci/row/{s['row'].pk}/change/",
+        admin_form(ctx.lead_client, f"/admin/raci/row/{s['row'].pk}/change/",
+                   name="Renamed activity")), {302}, {403}),
+)
+action(
+    "row-move", LEADS, _two_rows,
+    lambda ctx, s: list(Row.objects.filter(matrix=s["matrix"]).order_by("position")
+                        .values_list("name", flat=True)),
+    # ui only: the API and console set ``position`` (covered by row-edit's write rule).
+    ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/move/", {"direction": "down"}),
+        {302}, {403}),
+)
+action(
     "row-delete", LEADS, _row,
     lambda ctx, s: Row.objects.filter(pk=s["row"].pk).exists(),
     ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/delete/"), {302}, {403}),
@@ -388,6 +434,11 @@ action(
                                   format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/raci/matrix/add/", {"title": "PLG RACI"}),
              {302}, {403}),
+)
+action(
+    "matrix-make-current", LEADS, _two_matrices,
+    lambda ctx, s: _current_matrix(),
+    ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/current/"), {302}, {403}),
 )
 action(
     "matrix-change", LEADS, _row,
@@ -505,6 +556,16 @@ action(
     console=(lambda c, ctx, s: c.post("/admin/revops/webhook/add/", {
         "url": "https://hooks.example.com/revops", "events": '["section.stale"]',
         "secret": "s3cret", "active": "on"}), {302}, {403}),
+)
+action(
+    "webhook-change", LEADS, _webhook,
+    lambda ctx, s: Webhook.objects.get(pk=s["webhook"].pk).active,
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/webhooks/{s['webhook'].pk}/", {"active": False},
+                                   format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/revops/webhook/{s['webhook'].pk}/change/",
+        {**admin_form(ctx.lead_client, f"/admin/revops/webhook/{s['webhook'].pk}/change/"),
+         "active": ""}), {302}, {403}),
 )
 action(
     "token-for-other", LEADS, _none,
