@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import models
 from django.utils import timezone
 
 from revops import policy, services
@@ -145,6 +146,7 @@ class ApiTokenAdmin(ConsoleModelAdmin):
 
 @admin.register(Webhook, site=site)
 class WebhookAdmin(ConsoleModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["url", "active", "created_at"]
     fields = ["url", "events", "secret", "active"]
 
