@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
-from revops import audit, notify, webhooks
+from revops import audit, notify, policy, webhooks
 from revops.models import Function
 from runbook import rendering
 from runbook import services as runbook_services
@@ -256,6 +256,15 @@ RECORDABLE = (Status.HELD, Status.SKIPPED)
 
 
 @transaction.atomic
+def _sections_not_reviewable_by(actor, ritual, sections):
+    """A ritual stamps its own output section; any other section it reviews must be one
+    the recording person may review (the system, acting for nobody, may review all)."""
+    if audit.user_or_none(actor) is None:
+        return []
+    return [s for s in sections
+            if s.pk != ritual.output_section_id and not policy.can_change(actor, s)]
+
+
 def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=(),
                       now=None):
     """Record an occurrence as held or skipped, with notes. Recording it held with
@@ -280,6 +289,11 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     elif sections and status != Status.HELD:
         errors["reviewed_sections"] = ["Sections are reviewed only by an occurrence that "
                                        "was held."]
+    elif foreign := _sections_not_reviewable_by(actor, occurrence.ritual, sections):
+        errors["reviewed_sections"] = [
+            "Besides the ritual's output section, you may review only sections your "
+            "function owns: " + ", ".join(str(s) for s in foreign) + "."
+        ]
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(occurrence, ["status", "notes"])
