@@ -97,6 +97,23 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     date_hierarchy = "at"
 
 
+class LeadsOnly:
+    """Managed and seen by RevOps leads only (people, groups, tokens, webhooks)."""
+
+    def has_module_permission(self, request):
+        return policy.can_administer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can_administer(request.user)
+
+    has_add_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return policy.can_administer(request.user)
+
+    has_delete_permission = has_change_permission
+
+
 class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
@@ -104,7 +121,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken, site=site)
-class ApiTokenAdmin(ConsoleModelAdmin):
+class ApiTokenAdmin(LeadsOnly, ConsoleModelAdmin):
     """Leads make tokens for integrations' users here; the token is shown once."""
 
     form = ApiTokenForm
@@ -128,7 +145,7 @@ class ApiTokenAdmin(ConsoleModelAdmin):
         token, raw = services.api_token_create(
             actor=request.user, door=Door.CONSOLE, **form.cleaned_data
         )
-        obj.pk = token.pk
+        obj.pk, obj.prefix, obj.user = token.pk, token.prefix, token.user
         self.message_user(
             request, f"Token for {token.user}: {raw} — copy it now, it is not shown again.",
             messages.WARNING,
@@ -145,7 +162,9 @@ class ApiTokenAdmin(ConsoleModelAdmin):
 
 
 @admin.register(Webhook, site=site)
-class WebhookAdmin(ConsoleModelAdmin):
+class WebhookAdmin(LeadsOnly, ConsoleModelAdmin):
+    """Leads only: a webhook's secret must not be shown to anyone else."""
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["url", "active", "created_at"]
     fields = ["url", "events", "secret", "active"]
@@ -157,23 +176,6 @@ class WebhookAdmin(ConsoleModelAdmin):
             services.webhook_update(actor=request.user, door=Door.CONSOLE, webhook=stored, **data)
         else:
             obj.pk = services.webhook_create(actor=request.user, door=Door.CONSOLE, **data).pk
-
-
-class LeadsOnly:
-    """People and groups are managed by RevOps leads; heads do not see them."""
-
-    def has_module_permission(self, request):
-        return policy.can_administer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return policy.can_administer(request.user)
-
-    has_add_permission = has_module_permission
-
-    def has_change_permission(self, request, obj=None):
-        return policy.can_administer(request.user)
-
-    has_delete_permission = has_change_permission
 
 
 @admin.register(User, site=site)

@@ -16,11 +16,7 @@ PANELS = [
 def panels(*, user, today):
     result = []
     for dotted in PANELS:
-        try:
-            provider = import_string(dotted)
-        except ImportError:
-            continue
-        panel = provider(user=user, today=today)
+        panel = import_string(dotted)(user=user, today=today)
         if panel:
             result.append(panel)
     return result

@@ -2,18 +2,24 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit
+from revops import audit, policy
 from revops.models import ApiToken, Function, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head"]
 
 
-def _make_head_staff(user):
-    if user is not None and not user.is_staff:
-        user.is_staff = True
+def _sync_head_staff(user):
+    """Heads get the console (staff); a former head who heads nothing now and is not a
+    lead loses it again."""
+    if user is None or user.is_superuser:
+        return
+    should_be_staff = user.headed_functions.exists() or policy.is_lead(user)
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
         user.save(update_fields=["is_staff"])
 
 
@@ -22,7 +28,7 @@ def function_create(*, actor, door, slug, name, position=0, head=None):
     function = Function(slug=slug, name=name, position=position, head=head)
     function.full_clean()
     function.save()
-    _make_head_staff(head)
+    _sync_head_staff(head)
     audit.record(actor=actor, door=door, action="create", obj=function,
                  changes=audit.changes_between({}, audit.snapshot(function, FUNCTION_FIELDS)))
     return function
@@ -32,13 +38,16 @@ def function_create(*, actor, door, slug, name, position=0, head=None):
 def function_update(*, actor, door, function, **fields):
     """Change name, position or head; naming a head makes that user staff."""
     before = audit.snapshot(function, FUNCTION_FIELDS)
+    previous_head = function.head
     for name, value in fields.items():
         if name not in {"name", "position", "head"}:
             raise TypeError(f"function_update() cannot change {name!r}")
         setattr(function, name, value)
     function.full_clean()
     function.save()
-    _make_head_staff(function.head)
+    _sync_head_staff(function.head)
+    if previous_head is not None and previous_head != function.head:
+        _sync_head_staff(previous_head)
     changes = audit.changes_between(before, audit.snapshot(function, FUNCTION_FIELDS))
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=function, changes=changes)
@@ -48,6 +57,8 @@ def function_update(*, actor, door, function, **fields):
 @transaction.atomic
 def api_token_create(*, actor, door, user, name, scope, expires_at=None):
     """Make a token; returns ``(token, raw)``. The raw value is never stored."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "A token's expiry must be in the future."})
     raw = ApiToken.generate()
     token = ApiToken(
         user=user,

@@ -1,6 +1,7 @@
 """One way for errors: a service's ValidationError, or the IntegrityError of a named
 constraint, becomes a 400 ``{field: [message]}``; anything else stays DRF's."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions
@@ -27,7 +28,11 @@ def validation_error_detail(exc):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": ["The request body is too large."]}
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):
         message = message_for_integrity_error(exc)

@@ -74,3 +74,19 @@ def test_functions_list_query_count_does_not_grow(api, viewer, django_assert_max
         Function.objects.create(slug=f"f{n}", name=f"Function {n}", position=10 + n)
     with django_assert_max_num_queries(4):
         api.get("/api/v1/functions/?page_size=500")
+
+
+def test_a_former_head_loses_the_console(api, lead, sales_head, viewer):
+    api.as_user(lead).patch("/api/v1/functions/sales/", {"head": viewer.pk})
+    sales_head.refresh_from_db()
+    viewer.refresh_from_db()
+    assert viewer.is_staff and not sales_head.is_staff
+
+
+def test_a_former_head_who_is_a_lead_keeps_the_console(api, lead, viewer):
+    lead.is_staff = True
+    lead.save()
+    api.as_user(lead).patch("/api/v1/functions/finance/", {"head": lead.pk})
+    api.patch("/api/v1/functions/finance/", {"head": viewer.pk})
+    lead.refresh_from_db()
+    assert lead.is_staff

@@ -39,3 +39,27 @@ def test_api_is_throttled_per_principal(api, viewer, settings):
             api_settings.reload()
             SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert codes == [200, 200, 200, 429]
+
+
+def test_the_api_schema_needs_a_signed_in_user(api):
+    assert api.get("/api/schema/").status_code == 401
+
+
+def test_feed_tokens_in_paths_are_redacted_from_logs():
+    import logging
+
+    from revops.logfilters import RedactSecrets
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
+                               "Not Found: %s", ("/cadence/feed/s3cr3t-token.ics",), None)
+    RedactSecrets().filter(record)
+    assert record.getMessage() == "Not Found: /cadence/feed/[redacted].ics"
+
+
+def test_a_too_large_api_body_is_a_json_400(api, lead, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api.as_user(lead).patch(
+        "/api/v1/functions/sales/", {"name": "x" * 5000}, format="json"
+    )
+    assert response.status_code == 400
+    assert "too large" in response.json()["non_field_errors"][0]

@@ -125,7 +125,17 @@ def test_tokens_page_revokes_only_your_own_tokens(client, viewer, lead):
 def test_tokens_page_names_the_field_on_bad_input(client, viewer):
     client.force_login(viewer)
     response = client.post("/accounts/tokens/", {"name": "", "scope": "admin"})
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert set(form.errors) == {"name", "scope"}
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "scope"}
+    past = client.post("/accounts/tokens/",
+                       {"name": "x", "scope": "read", "expires_at": "2000-01-01"})
+    assert past.status_code == 400
+    assert "expires_at" in past.context["form"].errors
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_expiring_today_works_through_the_day(client, viewer, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z")
+    client.force_login(viewer)
+    client.post("/accounts/tokens/", {"name": "x", "scope": "read", "expires_at": "2026-05-04"})
+    assert ApiToken.objects.get().expires_at.isoformat() == "2026-05-05T00:00:00+00:00"
