@@ -97,14 +97,19 @@ class SignOffStatus:
         return "changed" if self.changed_since else "unsigned"
 
 
-def signoff_status(matrix, *, function_list=None):
-    """Per function, in column order: its latest sign-off and whether it is current."""
+def signoff_status(matrix, *, function_list=None, signoffs=None):
+    """Per function, in column order: its latest sign-off and whether it is current.
+
+    ``signoffs`` may pass the matrix's sign-offs already fetched (e.g. prefetched for a list
+    of matrices) so that no further query runs."""
     function_list = functions() if function_list is None else function_list
+    if signoffs is None:
+        signoffs = SignOff.objects.filter(matrix=matrix).defer("snapshot")
     latest = {}
-    for signoff in (
-        SignOff.objects.filter(matrix=matrix).defer("snapshot").order_by("function_id", "-version")
-    ):
-        latest.setdefault(signoff.function_id, signoff)
+    for signoff in signoffs:
+        known = latest.get(signoff.function_id)
+        if known is None or signoff.version > known.version:
+            latest[signoff.function_id] = signoff
     return [SignOffStatus(f, latest.get(f.id), matrix.version) for f in function_list]
 
 

@@ -33,6 +33,26 @@ class VersionMoved(Exception):
         )
 
 
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def read_upload(upload):
+    """An uploaded CSV's text (UTF-8, with or without a byte-order mark).
+
+    Raises a ValidationError keyed ``file`` when it is too large or not UTF-8; the UI and
+    the API both read uploads through here."""
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {"file": [f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB."]}
+        )
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"file": ["The file is not UTF-8 text; save it as CSV UTF-8."]}
+        ) from None
+
+
 def _lock_matrix(matrix_or_id):
     pk = getattr(matrix_or_id, "pk", matrix_or_id)
     return Matrix.objects.select_for_update().get(pk=pk)

@@ -25,8 +25,6 @@ from revops import policy
 from revops.http import add_service_errors, require_administer
 from revops.models import Door, Function
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
 
 def _grid_context(request, matrix):
     user = request.user
@@ -354,12 +352,8 @@ def import_csv(request, pk):
 
 
 def _read_upload(form):
-    upload = form.cleaned_data["file"]
-    if upload.size > MAX_IMPORT_BYTES:
-        form.add_error("file", f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB.")
-        return None
     try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        form.add_error("file", "The file is not UTF-8 text; save it as CSV UTF-8.")
+        return services.read_upload(form.cleaned_data["file"])
+    except ValidationError as exc:
+        add_service_errors(form, exc)
         return None

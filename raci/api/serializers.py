@@ -79,22 +79,21 @@ class MatrixSerializer(serializers.ModelSerializer):
         return RowSerializer(matrix.rows.all(), many=True).data
 
     def get_signoffs(self, matrix) -> list[dict]:
-        latest = {}
-        for signoff in matrix.signoffs.all():
-            latest.setdefault(signoff.function_id, signoff)
-        result = []
-        for function in self._functions():
-            signoff = latest.get(function.pk)
-            result.append({
-                "function": function.slug,
-                "head": function.head_id,
-                "signed_version": signoff.version if signoff else None,
-                "signed_at": signoff.signed_at if signoff else None,
-                "signed_by": signoff.signed_by_name if signoff else None,
-                "signed_current": bool(signoff and signoff.version == matrix.version),
-                "changed_since_signoff": bool(signoff and signoff.version < matrix.version),
-            })
-        return result
+        statuses = selectors.signoff_status(
+            matrix, function_list=self._functions(), signoffs=matrix.signoffs.all()
+        )
+        return [
+            {
+                "function": status.function.slug,
+                "head": status.function.head_id,
+                "signed_version": status.latest.version if status.latest else None,
+                "signed_at": status.latest.signed_at if status.latest else None,
+                "signed_by": status.latest.signed_by_name if status.latest else None,
+                "signed_current": status.signed_current,
+                "changed_since_signoff": status.changed_since,
+            }
+            for status in statuses
+        ]
 
 
 class MatrixWriteSerializer(serializers.Serializer):

@@ -17,8 +17,6 @@ from raci.models import Matrix, SignOff
 from revops.api.exceptions import Conflict
 from revops.models import Door
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-
 
 class CSVRenderer(BaseRenderer):
     """Lets ``Accept: text/csv`` reach the export (which builds its own response)."""
@@ -103,7 +101,7 @@ class MatrixViewSet(
         matrix = self.get_object()
         data = s.ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        text = read_upload(data.validated_data["file"])
+        text = services.read_upload(data.validated_data["file"])
         try:
             plan = services.matrix_import(
                 matrix=matrix, text=text, actor=request.user, door=Door.API,
@@ -117,18 +115,6 @@ class MatrixViewSet(
             "deleted": len(plan.deleted), "unchanged": plan.unchanged,
             "reordered": plan.reordered, "version": matrix.version,
         }).data)
-
-
-def read_upload(upload):
-    """The upload's text (UTF-8, with or without a byte-order mark), or a 400 naming it."""
-    if upload.size > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": [f"The file is larger than {MAX_IMPORT_BYTES // 1024} KB."]})
-    raw = upload.read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": ["The file is not UTF-8 text; save it as CSV UTF-8."]}) \
-            from None
 
 
 class RowViewSet(

@@ -206,3 +206,16 @@ def test_every_change_is_audited_with_its_door_and_signoff_emits(routing, matrix
     assert reassign.changes["accountable"] == ["Sales", "Customer Success"]
     assert reassign.changes["Sales"] == ["A", "R"]
     assert WebhookDelivery.objects.filter(event="raci.signed_off").count() == 1
+
+
+def test_read_upload_is_shared_and_names_the_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert services.read_upload(SimpleUploadedFile("a.csv", "\ufeffname\n".encode())) == "name\n"
+    with pytest.raises(ValidationError) as bad:
+        services.read_upload(SimpleUploadedFile("a.csv", b"\xff\xfe\x00bad"))
+    assert "file" in bad.value.message_dict
+    big = SimpleUploadedFile("a.csv", b"x" * (services.MAX_IMPORT_BYTES + 1))
+    with pytest.raises(ValidationError) as large:
+        services.read_upload(big)
+    assert "larger" in large.value.message_dict["file"][0]
