@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from revops import audit, webhooks
+from revops import audit, notify, webhooks
 from revops.models import Function
 from runbook import rendering, rules, selectors
 from runbook.models import (
@@ -416,11 +416,6 @@ class FlagResult:
         return f"newly flagged: {len(self.newly_flagged)}, already flagged: {self.already_flagged}"
 
 
-def _revops_head():
-    revops = Function.objects.select_related("head").filter(slug="revops").first()
-    return revops.head if revops else None
-
-
 def _flag_email(flag, to):
     section = flag.section
     site = settings.REVOPS_SITE_URL.rstrip("/")
@@ -429,13 +424,12 @@ def _flag_email(flag, to):
         if flag.last_reviewed_on
         else "has never been reviewed"
     )
-    send_mail(
+    notify.send(
+        to,
         f"Run book section is stale: {section.title}",
         f"“{section.title}” in the run book “{section.runbook.title}” {when}.\n"
         f"{section.owner.name} owns it. Please read it and mark it reviewed, or revise it:\n"
-        f"{site}/runbook/sections/{section.pk}/\n",
-        settings.DEFAULT_FROM_EMAIL,
-        to,
+        f"{site}{reverse('runbook:section', args=[section.pk])}\n",
     )
 
 
@@ -506,11 +500,9 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
         for f in flags
     ])
 
-    fallback = None
-    if any(f.section.owner.head_id is None for f in flags):
-        fallback = _revops_head()
+    recipients = notify.recipients_for_many({f.section.owner for f in flags})
     for f in flags:
-        head = f.section.owner.head or fallback
-        if head is not None and head.email:
-            transaction.on_commit(lambda f=f, to=[head.email]: _flag_email(f, to))
+        to = recipients[f.section.owner_id]
+        if to:
+            transaction.on_commit(lambda f=f, to=to: _flag_email(f, to))
     return result
