@@ -64,6 +64,25 @@ def can_change(user, obj):
     return owner_id is not None and owner_id in headed_function_ids(user)
 
 
+def can_own(user, function):
+    """Give an object (a ritual…) to ``function``: leads, or the head of that function.
+    Nobody but a lead may leave it without an owner (``function`` None)."""
+    if is_lead(user):
+        return True
+    function_id = getattr(function, "pk", function)
+    return function_id is not None and function_id in headed_function_ids(user)
+
+
+def can_create_owned(user):
+    """Create objects that belong to a function: leads, or the head of any function."""
+    return can_administer(user) or is_head(user)
+
+
+def can_hand_over(user):
+    """Move an object (e.g. a run book section) to another function: RevOps leads only."""
+    return is_lead(user)
+
+
 def can_sign_off(user, function):
     """Only the head of a function signs the RACI off for it."""
     return is_active_user(user) and function.head_id == user.pk

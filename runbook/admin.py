@@ -90,7 +90,7 @@ class SectionAdmin(OwnedConsoleModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
-        if not policy.can_administer(request.user):
+        if not policy.can_hand_over(request.user):
             readonly.append("owner")  # handing a section away is for leads
         return readonly
 

@@ -6,13 +6,13 @@ one transaction, records the audit entry and queues its webhook and e-mail on co
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from revops import audit, notify, webhooks
+from revops import audit, notify, policy, webhooks
 from revops.models import Function
 from runbook import rendering, rules, selectors
 from runbook.models import (
@@ -163,6 +163,11 @@ def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=
 # Sections -------------------------------------------------------------------------------
 
 
+HAND_OVER_REFUSED = (
+    "Only RevOps leads may change a section's owner (hand it to another function)."
+)
+
+
 @transaction.atomic
 def section_update(*, section, actor, door, title=None, owner=None):
     """Rename a section or hand it to another function."""
@@ -173,6 +178,10 @@ def section_update(*, section, actor, door, title=None, owner=None):
             raise ValidationError({"title": "The title cannot be empty."})
         section.title = title.strip()
     if owner is not None:
+        # ``actor=None`` is the system itself (CLI, tasks, fixtures): not a person to refuse.
+        handing_over = owner.pk != section.owner_id
+        if handing_over and actor is not None and not policy.can_hand_over(actor):
+            raise PermissionDenied(HAND_OVER_REFUSED)
         section.owner = owner
     section.full_clean()
     section.save(update_fields=["title", "owner"])

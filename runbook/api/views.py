@@ -125,10 +125,10 @@ class SectionViewSet(
         data = s.SectionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         owner = data.validated_data.get("owner")
-        if owner is not None and owner != section.owner and not policy.can_administer(
+        if owner is not None and owner != section.owner and not policy.can_hand_over(
             request.user
         ):
-            raise PermissionDenied("Only RevOps leads may hand a section to another function.")
+            raise PermissionDenied(services.HAND_OVER_REFUSED)
         services.section_update(
             section=section, actor=request.user, door=Door.API, **data.validated_data
         )

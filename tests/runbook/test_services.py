@@ -1,7 +1,7 @@
 """The run-book services on the database: creation, revisions, reviews, releases."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from revops.models import AuditEntry, Door, Function, Webhook, WebhookDelivery
@@ -223,6 +223,23 @@ def test_section_update_changes_title_and_owner(runbook, lead):
     assert target.owning_function_id == target.owner_id
     entry = AuditEntry.objects.get(action="update", object_type="runbook.section")
     assert entry.changes["owner"] == ["RevOps", "Sales"]
+
+
+def test_only_leads_hand_a_section_over_whatever_the_door(runbook, lead, sales_head):
+    target = section(runbook, "process")
+    services.section_update(section=target, owner=Function.objects.get(slug="sales"),
+                            actor=lead, door=Door.UI)
+    target.refresh_from_db()
+    with pytest.raises(PermissionDenied, match="owner"):
+        services.section_update(section=target, owner=Function.objects.get(slug="marketing"),
+                                actor=sales_head, door=Door.CONSOLE)
+    target.refresh_from_db()
+    assert target.owner.slug == "sales"
+    # The head may still rename it (and "setting" the owner it already has is no hand-over).
+    services.section_update(section=target, title="Selling", owner=target.owner,
+                            actor=sales_head, door=Door.CONSOLE)
+    target.refresh_from_db()
+    assert target.title == "Selling"
 
 
 def test_review_of_another_sections_revision_is_refused(runbook, lead):
