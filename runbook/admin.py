@@ -1,6 +1,7 @@
 """The run book in the console. Heads see everything and change only the sections
 their function owns; every save and action goes through the services (door=console)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,11 +11,6 @@ from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdmi
 from revops.models import Door
 from runbook import rules, services
 from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section, StaleFlag
-
-
-def _errors(error):
-    return "; ".join(m for ms in getattr(error, "message_dict", {"": error.messages}).values()
-                     for m in ms)
 
 
 @admin.register(Runbook, site=site)
@@ -67,6 +63,36 @@ class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
+def _section_changes(form):
+    data = {"title": form.cleaned_data.get("title")}
+    if "owner" in form.cleaned_data:
+        data["owner"] = form.cleaned_data["owner"]
+    return data
+
+
+class SectionAdminForm(forms.ModelForm):
+    """Runs ``services.validate_section_update`` so a refused change shows on the form."""
+
+    class Meta:
+        model = Section
+        fields = ["title", "owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.instance.pk is None:
+            return cleaned
+        stored = Section.objects.select_related("owner").get(pk=self.instance.pk)
+        try:
+            services.validate_section_update(section=stored, **_section_changes(self))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Section, site=site)
 class SectionAdmin(OwnedConsoleModelAdmin):
     list_display = ["title", "runbook", "owner", "revision", "last_reviewed_on",
@@ -94,15 +120,14 @@ class SectionAdmin(OwnedConsoleModelAdmin):
             readonly.append("owner")  # handing a section away is for leads
         return readonly
 
+    form = SectionAdminForm
+
     def save_model(self, request, obj, form, change):
-        data = {"title": form.cleaned_data.get("title")}
-        if "owner" in form.cleaned_data:
-            data["owner"] = form.cleaned_data["owner"]
+        # The form's clean() already ran the service's checks: errors re-render the form.
         stored = Section.objects.select_related("owner").get(pk=obj.pk)
-        try:
-            services.section_update(section=stored, actor=request.user, door=Door.CONSOLE, **data)
-        except ValidationError as error:
-            self.message_user(request, _errors(error), messages.ERROR)
+        services.section_update(
+            section=stored, actor=request.user, door=Door.CONSOLE, **_section_changes(form)
+        )
 
 
 @admin.register(Revision, site=site)

@@ -3,6 +3,7 @@ the cadence app, when a ritual is held) call these; each checks its input, write
 one transaction, records the audit entry and queues its webhook and e-mail on commit.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -168,22 +169,32 @@ HAND_OVER_REFUSED = (
 )
 
 
-@transaction.atomic
-def section_update(*, section, actor, door, title=None, owner=None):
-    """Rename a section or hand it to another function."""
-    fields = ["title", "owner"]
-    before = audit.snapshot(section, fields)
+def _apply_section_changes(section, *, title=None, owner=None):
     if title is not None:
         if not title.strip():
             raise ValidationError({"title": "The title cannot be empty."})
         section.title = title.strip()
     if owner is not None:
-        # ``actor=None`` is the system itself (CLI, tasks, fixtures): not a person to refuse.
-        handing_over = owner.pk != section.owner_id
-        if handing_over and actor is not None and not policy.can_hand_over(actor):
-            raise PermissionDenied(HAND_OVER_REFUSED)
         section.owner = owner
     section.full_clean()
+
+
+def validate_section_update(*, section, title=None, owner=None):
+    """The checks ``section_update`` makes, without writing anything (forms call this in
+    ``clean()``). Raises a ValidationError keyed by field."""
+    _apply_section_changes(copy.copy(section), title=title, owner=owner)
+
+
+@transaction.atomic
+def section_update(*, section, actor, door, title=None, owner=None):
+    """Rename a section or hand it to another function."""
+    fields = ["title", "owner"]
+    before = audit.snapshot(section, fields)
+    # ``actor=None`` is the system itself (CLI, tasks, fixtures): not a person to refuse.
+    handing_over = owner is not None and owner.pk != section.owner_id
+    if handing_over and actor is not None and not policy.can_hand_over(actor):
+        raise PermissionDenied(HAND_OVER_REFUSED)
+    _apply_section_changes(section, title=title, owner=owner)
     section.save(update_fields=["title", "owner"])
     changes = audit.changes_between(before, audit.snapshot(section, fields))
     if changes:

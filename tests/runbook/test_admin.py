@@ -115,3 +115,31 @@ def test_head_sees_owner_read_only_on_own_section(client, sales_head, runbook):
     client.force_login(sales_head)
     page = client.get(f"/admin/runbook/section/{mine.pk}/change/").content.decode()
     assert 'name="title"' in page and 'name="owner"' not in page
+
+
+def test_refused_section_change_re_renders_the_form_with_only_the_error(
+    client, lead, runbook, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from runbook import services
+
+    def refuse(**kwargs):
+        raise ValidationError({"title": "That title is refused by the service."})
+
+    monkeypatch.setattr(services, "validate_section_update", refuse)
+    target = section(runbook, "systems")
+    before = target.title
+    client.force_login(lead)
+    response = client.post(
+        f"/admin/runbook/section/{target.pk}/change/",
+        {"title": "Stack and data", "owner": target.owner_id,
+         "reviews-TOTAL_FORMS": "0", "reviews-INITIAL_FORMS": "0"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That title is refused by the service." in page
+    assert "changed successfully" not in page
+    target.refresh_from_db()
+    assert target.title == before
+    assert not AuditEntry.objects.filter(action="update", door="console").exists()
