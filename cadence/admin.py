@@ -2,13 +2,12 @@
 rituals and occurrences; every save goes through the services (door=console)."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
-from cadence import rules, services
+from cadence import services
 from cadence.models import FeedToken, Occurrence, Ritual, Status
 from revops import policy
 from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
@@ -34,19 +33,14 @@ class RitualAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         owner = data.get("owner")
-        if self.request and not policy.can_change(self.request.user, Ritual(owner=owner)):
+        if self.request and not policy.can_own(self.request.user, owner):
             self.add_error("owner", "You may only give rituals to a function you head.")
-        if data.get("horizon") and data.get("rrule") and data.get("timezone"):
-            try:
-                rules.schedule(horizon=data["horizon"], rrule=data["rrule"],
-                               timezone=data["timezone"], starts_at=timezone.now(),
-                               start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH)
-            except rules.ScheduleError as exc:
-                self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-        try:
-            rules.check_duration(data.get("duration_minutes"))
-        except rules.ScheduleError as exc:
-            self.add_error("duration_minutes", exc.message)
+        candidate = Ritual(**{f: data.get(f) for f in services.RULE_FIELDS})
+        for field, errors in services.ritual_rule_errors(
+            candidate, starts_at=timezone.now()
+        ).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, errors)
         return data
 
 
@@ -202,11 +196,11 @@ class OccurrenceAdmin(OwnedConsoleModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The change form is read-only; the actions do the recording and check each row.
-        return obj is None and (policy.is_lead(request.user) or policy.is_head(request.user))
+        return obj is None and policy.can_create_owned(request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not (policy.is_lead(request.user) or policy.is_head(request.user)):
+        if not policy.can_create_owned(request.user):
             actions.pop("record_held", None)
             actions.pop("record_skipped", None)
         return actions

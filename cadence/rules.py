@@ -12,7 +12,7 @@ would not, which is why it is not used.
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from dateutil.rrule import rrulestr
@@ -25,6 +25,16 @@ HORIZONS = (DAILY, WEEKLY, MONTHLY, QUARTERLY)
 # How far ahead occurrences are materialized ("the next 12 months").
 WINDOW = timedelta(days=365)
 MAX_DURATION_MINUTES = 8 * 60
+# The calendar pages and date filters stay within these days (no overflow at year 1 or 9999).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def clamp_day(day):
+    """``day`` moved into ``FIRST_DAY``..``LAST_DAY``."""
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
 DAILY_LINT_MINUTES = 30
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

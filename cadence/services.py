@@ -77,13 +77,16 @@ def _occurrence_payload(occurrence):
     }
 
 
-def _validate(ritual, attendees):
-    """Field errors of the ritual as a whole, schedule included, or nothing."""
+RULE_FIELDS = ["horizon", "rrule", "timezone", "duration_minutes", "grace", "reminder_lead"]
+MAX_GRACE = timedelta(days=30)
+MAX_REMINDER_LEAD = timedelta(days=14)
+
+
+def ritual_rule_errors(ritual, *, starts_at=None):
+    """The domain rules of a ritual beyond its model fields (duration, schedule, grace,
+    reminder lead) as ``{field: [message]}``. Shared by the services and the console form.
+    A valid schedule's rule is normalized on ``ritual``."""
     errors = {}
-    try:
-        ritual.full_clean(exclude=["rrule", "timezone"])
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
     try:
         rules.check_duration(ritual.duration_minutes)
     except rules.ScheduleError as exc:
@@ -92,17 +95,30 @@ def _validate(ritual, attendees):
         try:
             schedule = rules.schedule(
                 horizon=ritual.horizon, rrule=ritual.rrule, timezone=ritual.timezone,
-                starts_at=ritual.schedule_start, start_month=_start_month(),
+                starts_at=starts_at or ritual.schedule_start, start_month=_start_month(),
             )
             ritual.rrule = schedule.rule
         except rules.ScheduleError as exc:
             errors.setdefault(exc.field, [exc.message])
-    if ritual.grace is not None and ritual.grace < timedelta(0):
-        errors.setdefault("grace", ["The grace period cannot be negative."])
+    if ritual.grace is not None and not timedelta(0) <= ritual.grace <= MAX_GRACE:
+        errors.setdefault("grace", ["The grace period must be 0 to 30 days."])
     if ritual.reminder_lead is not None and not (
-        timedelta(0) <= ritual.reminder_lead <= timedelta(days=14)
+        timedelta(0) <= ritual.reminder_lead <= MAX_REMINDER_LEAD
     ):
         errors.setdefault("reminder_lead", ["The reminder lead time must be 0 to 14 days."])
+    return errors
+
+
+def _validate(ritual, attendees):
+    """Field errors of the ritual as a whole, schedule included, or nothing. The named
+    DB constraints are checked by the rules (field errors), not again as a whole."""
+    errors = {}
+    try:
+        ritual.full_clean(exclude=["rrule", "timezone"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for field, messages in ritual_rule_errors(ritual).items():
+        errors.setdefault(field, messages)
     bad = [a for a in attendees if not isinstance(a, Function) or a.pk is None]
     if bad:
         errors.setdefault("attendees", ["Unknown attending function."])
@@ -255,7 +271,6 @@ def materialize_all(*, now=None):
 RECORDABLE = (Status.HELD, Status.SKIPPED)
 
 
-@transaction.atomic
 def _sections_not_reviewable_by(actor, ritual, sections):
     """A ritual stamps its own output section; any other section it reviews must be one
     the recording person may review (the system, acting for nobody, may review all)."""
@@ -265,6 +280,7 @@ def _sections_not_reviewable_by(actor, ritual, sections):
             if s.pk != ritual.output_section_id and not policy.can_change(actor, s)]
 
 
+@transaction.atomic
 def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=(),
                       now=None):
     """Record an occurrence as held or skipped, with notes. Recording it held with
@@ -333,36 +349,37 @@ def _deadline():
     )
 
 
+@transaction.atomic
 def mark_missed(*, now=None, actor=None, door="task"):
-    """Mark ``missed`` every occurrence nobody recorded within its grace period.
+    """Mark ``missed`` every occurrence nobody recorded within its grace period, set-based:
+    the due occurrences are locked (one recorded meanwhile no longer matches and is
+    skipped), then one UPDATE, one audit INSERT and one webhook fan-out for them all.
     Returns how many were marked; a second run marks none."""
     now = now or _now()
     due = list(
-        Occurrence.objects.filter(status=Status.SCHEDULED, scheduled_for__lt=now)
+        Occurrence.objects.select_for_update(of=("self",))
+        .filter(status=Status.SCHEDULED, scheduled_for__lt=now)
         .annotate(deadline=_deadline())
         .filter(deadline__lt=now)
         .select_related("ritual")
     )
-    marked = 0
+    if not due:
+        return 0
+    Occurrence.objects.filter(pk__in=[o.pk for o in due]).update(status=Status.MISSED)
     for occurrence in due:
-        with transaction.atomic():
-            if not Occurrence.objects.filter(pk=occurrence.pk, status=Status.SCHEDULED).update(
-                status=Status.MISSED
-            ):
-                continue
-            occurrence.status = Status.MISSED
-            audit.record(actor=actor, door=door, action="missed", obj=occurrence,
-                         changes={"status": [Status.SCHEDULED, Status.MISSED]})
-            webhooks.emit("occurrence.missed", {
-                "id": occurrence.pk, "ritual": occurrence.ritual_id,
-                "ritual_name": occurrence.ritual.name,
-                "scheduled_for": occurrence.scheduled_for, "status": occurrence.status,
-            })
-            marked += 1
-    return marked
+        occurrence.status = Status.MISSED
+    audit.record_many(
+        actor=actor, door=door, action="missed", at=now,
+        changes_by_object=[(o, {"status": [Status.SCHEDULED, Status.MISSED]}) for o in due],
+    )
+    webhooks.emit_many("occurrence.missed", [{
+        "id": o.pk, "ritual": o.ritual_id, "ritual_name": o.ritual.name,
+        "scheduled_for": o.scheduled_for, "status": o.status,
+    } for o in due])
+    return len(due)
 
 
-def _reminder_email(occurrence):
+def _reminder_email(occurrence, fallback=None):
     ritual = occurrence.ritual
     local = occurrence.local_time
     link = f"{settings.REVOPS_SITE_URL.rstrip('/')}{occurrence.get_absolute_url()}"
@@ -374,7 +391,8 @@ def _reminder_email(occurrence):
     if ritual.owner_person_id and ritual.owner_person.email:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [ritual.owner_person.email])
     else:
-        notify.email_function(ritual.owner, subject, body)
+        owner = ritual.owner if ritual.owner_id and ritual.owner.head_id else fallback
+        notify.email_function(owner, subject, body)
 
 
 def send_reminders(*, now=None):
@@ -392,13 +410,18 @@ def send_reminders(*, now=None):
         .select_related("ritual", "ritual__owner", "ritual__owner__head",
                         "ritual__owner_person")
     )
+    # The RevOps function stands in for owners without a head: looked up once per run.
+    fallback = None
+    if any(not (o.ritual.owner_person_id and o.ritual.owner_person.email)
+           and not (o.ritual.owner_id and o.ritual.owner.head_id) for o in due):
+        fallback = Function.objects.select_related("head").filter(slug="revops").first()
     sent = 0
     for occurrence in due:
         with transaction.atomic():
             if Occurrence.objects.filter(pk=occurrence.pk, reminded_at__isnull=True).update(
                 reminded_at=now
             ):
-                transaction.on_commit(lambda o=occurrence: _reminder_email(o))
+                transaction.on_commit(lambda o=occurrence: _reminder_email(o, fallback))
                 sent += 1
     return sent
 

@@ -65,3 +65,14 @@ def test_ritual_changes_fire_the_webhook(client, lead):
                            secret="s")
     make_ritual()
     assert WebhookDelivery.objects.filter(event="ritual.changed").count() == 1
+
+
+def test_console_form_applies_the_services_rules(client, lead):
+    """One validation function for services and console: its caps show as field errors."""
+    client.force_login(lead)
+    response = client.post("/admin/cadence/ritual/add/", _form(
+        function("sales"), grace="31 00:00:00", duration_minutes=0,
+        rrule="FREQ=DAILY;BYHOUR=9;BYMINUTE=0"))
+    assert response.status_code == 200 and not Ritual.objects.exists()
+    errors = response.context["adminform"].form.errors
+    assert {"grace", "duration_minutes", "rrule"} <= set(errors), errors
