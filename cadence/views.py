@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cadence import ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
-from cadence.models import FeedToken, Occurrence, Ritual, Status
+from cadence.models import FeedToken, Occurrence, Status
 from revops import policy
 from revops.http import add_service_errors, require_change
 from revops.models import Door
@@ -34,7 +34,7 @@ def index(request):
     return render(request, "cadence/index.html", {
         "groups": selectors.rows_by_horizon(now=now),
         "findings": selectors.lint(),
-        "can_create": policy.can_administer(request.user) or policy.is_head(request.user),
+        "can_create": policy.can_create_owned(request.user),
         "now": now,
     })
 
@@ -60,8 +60,7 @@ def _save_ritual(request, form, ritual=None):
     if rule is None:
         return None
     fields = form.service_fields()
-    candidate = Ritual(owner=fields["owner"])
-    if not policy.can_change(request.user, candidate):
+    if not policy.can_own(request.user, fields["owner"]):
         form.add_error("owner", "You may only own rituals with a function you head.")
         return None
     try:
@@ -78,7 +77,7 @@ def _save_ritual(request, form, ritual=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ritual_create(request):
-    if not (policy.can_administer(request.user) or policy.is_head(request.user)):
+    if not policy.can_create_owned(request.user):
         raise PermissionDenied("Only RevOps leads and function heads create rituals.")
     if request.method == "POST":
         form = RitualForm(request.POST, user=request.user)
@@ -93,7 +92,8 @@ def ritual_create(request):
             "timezone": settings.TIME_ZONE, "at": "09:00", "schedule_mode": "picker",
             "active": True, "reminder_minutes": 60,
         })
-    return render(request, "cadence/ritual_form.html", {"form": form, "ritual": None})
+    return render(request, "cadence/ritual_form.html", {"form": form, "ritual": None},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -109,7 +109,8 @@ def ritual_edit(request, pk):
             return redirect(saved)
     else:
         form = RitualForm(user=request.user, initial=initial_for(ritual))
-    return render(request, "cadence/ritual_form.html", {"form": form, "ritual": ritual})
+    return render(request, "cadence/ritual_form.html", {"form": form, "ritual": ritual},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -143,9 +144,10 @@ def schedule_preview(request):
 
 def _parse_day(value, default):
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
-        return default
+        day = default
+    return rules.clamp_day(day)
 
 
 @login_required
@@ -169,6 +171,7 @@ def month(request):
         first = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         first = today.replace(day=1)
+    first = rules.clamp_day(first).replace(day=1)
     grid_start = first - timedelta(days=first.weekday())
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     grid_days = (last - grid_start).days + 1
@@ -220,7 +223,7 @@ def occurrence_detail(request, pk):
     return render(request, "cadence/occurrence.html", {
         "occurrence": occurrence, "ritual": occurrence.ritual, "form": form,
         "can_record": can_record, "section_choices": section_choices,
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required

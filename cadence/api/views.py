@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cadence import ical, selectors, services
+from cadence import ical, rules, selectors, services
 from cadence.api.serializers import (
     OccurrenceSerializer,
     RecordSerializer,
@@ -39,7 +39,7 @@ class RitualViewSet(viewsets.ModelViewSet):
         return selectors.rituals()
 
     def _check_owner(self, owner):
-        if not policy.can_change(self.request.user, Ritual(owner=owner)):
+        if not policy.can_own(self.request.user, owner):
             raise exceptions.PermissionDenied(
                 "Function heads may only create or move rituals to a function they head.")
 
@@ -83,9 +83,22 @@ def _moment(value, field):
                                       "e.g. 2026-03-01)."})
     if parsed is None:
         parsed = datetime.combine(day, time(0))
+    if parsed.date() != rules.clamp_day(parsed.date()):
+        raise ValidationError({field: f"Out of range: {value!r} (use a date from "
+                                      f"{rules.FIRST_DAY.year} to {rules.LAST_DAY.year})."})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
+
+
+def _ritual_id(value):
+    """The ``ritual`` query parameter: a database id (ASCII digits, within bigint)."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**63):
+        raise ValidationError({"ritual": f"Give a ritual id (a positive whole number), "
+                                         f"not {value!r}."})
+    return int(value)
 
 
 @extend_schema_view(list=extend_schema(parameters=[
@@ -104,9 +117,7 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         params = self.request.query_params
-        ritual = params.get("ritual")
-        if ritual is not None and not ritual.isdigit():
-            raise ValidationError({"ritual": "Give a ritual id."})
+        ritual = _ritual_id(params.get("ritual"))
         status = params.get("status") or None
         if status is not None and status not in Status.values:
             raise ValidationError({"status": f"Unknown status {status!r}: one of "
@@ -116,7 +127,7 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise ValidationError({"to": "'to' must be after 'from'."})
         qs = selectors.occurrences(start=start, end=end, status=status)
         if ritual is not None:
-            qs = qs.filter(ritual_id=int(ritual))
+            qs = qs.filter(ritual_id=ritual)
         return qs.prefetch_related("reviewed_sections")
 
     @extend_schema(request=RecordSerializer, responses=OccurrenceSerializer)

@@ -220,3 +220,44 @@ def test_lint_endpoint_lists_warnings(api, viewer):
     codes = {f["code"] for f in findings}
     assert {"daily_too_long", "no_output", "horizon_uncovered", "no_weekly_forecast"} <= codes
     assert all(set(f) == {"ritual", "code", "severity", "message"} for f in findings)
+
+
+@pytest.mark.parametrize("query,field", [
+    ("ritual=²", "ritual"), ("ritual=99999999999999999999999", "ritual"),
+    ("ritual=-1", "ritual"), ("ritual=0", "ritual"), ("ritual=", "ritual"),
+    ("ritual=１２", "ritual"), ("status=nope", "status"), ("from=yesterday", "from"),
+    ("from=0001-01-01", "from"), ("to=9999-12-31", "to"),
+    ("to=9999-12-31T23:59:59-12:00", "to"), ("from=2026-13-40", "from"),
+    ("from=2026-03-05&to=2026-03-01", "to"),
+])
+def test_odd_occurrence_filters_are_a_400_naming_the_parameter(api, viewer, query, field):
+    response = api.as_user(viewer).get(f"/api/v1/occurrences/?{query}")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+
+
+def test_ritual_filter_still_works(api, viewer):
+    r = make_ritual()
+    response = api.as_user(viewer).get(f"/api/v1/occurrences/?ritual={r.pk}&page_size=3")
+    assert response.status_code == 200
+    assert {o["ritual"] for o in response.json()["results"]} == {r.pk}
+
+
+@pytest.mark.parametrize("field,value", [
+    ("grace", "999999999 00:00:00"), ("grace", "31 00:00:00"),
+    ("reminder_lead", "999999999 00:00:00"),
+])
+def test_huge_durations_are_a_400_naming_the_field(api, lead, field, value):
+    response = api.as_user(lead).post("/api/v1/rituals/", {**WEEKLY, field: value},
+                                      format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not Ritual.objects.exists()
+
+
+def test_patch_zero_duration_names_only_the_field(api, lead):
+    r = make_ritual()
+    response = api.as_user(lead).patch(f"/api/v1/rituals/{r.pk}/", {"duration_minutes": 0},
+                                       format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"duration_minutes"}, response.json()

@@ -50,7 +50,7 @@ def test_advanced_rule_and_bad_rule_in_the_form(client, lead):
     data = {**PICKER_POST, "owner": function("sales").pk, "schedule_mode": "advanced",
             "rrule": "FREQ=DAILY;BYHOUR=9;BYMINUTE=0"}
     response = _post(client, lead, data)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form is re-shown with its errors
     assert b"FREQ=WEEKLY" in response.content  # the horizon/rule mismatch message
     assert not Ritual.objects.exists()
 
@@ -59,7 +59,8 @@ def test_head_may_only_choose_their_own_function(client, sales_head):
     from tests.factories import function
 
     response = _post(client, sales_head, {**PICKER_POST, "owner": function("marketing").pk})
-    assert response.status_code == 200 and not Ritual.objects.exists()
+    assert response.status_code == 400 and not Ritual.objects.exists()
+    assert "owner" in response.context["form"].errors
     response = _post(client, sales_head, {**PICKER_POST, "owner": function("sales").pk})
     assert response.status_code == 302
 
@@ -204,3 +205,32 @@ def test_week_view_and_occurrence_list_run_the_same_queries_for_10_and_1000(clie
             assert client.get("/api/v1/occurrences/?page_size=500").status_code == 200
         counts[n] = (len(week), len(listing))
     assert counts[10] == counts[1000], counts
+
+
+@pytest.mark.parametrize("url", [
+    "/cadence/week/?start=9999-12-31", "/cadence/week/?start=0001-01-01",
+    "/cadence/week/?start=2999-12-31", "/cadence/week/?start=1900-01-01",
+    "/cadence/month/?month=9999-12", "/cadence/month/?month=0001-01",
+    "/cadence/month/?month=2999-12", "/cadence/month/?month=1900-01",
+])
+def test_edge_dates_in_the_calendar_views_are_clamped_not_a_500(client, viewer, url):
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200
+
+
+def test_today_is_marked_for_assistive_technology(client, viewer):
+    client.force_login(viewer)
+    for url in ("/cadence/week/", "/cadence/month/"):
+        body = client.get(url).content.decode()
+        assert body.count('aria-current="date"') == 1, url
+        assert "today" in body
+
+
+def test_bad_record_input_is_a_400(client, sales_head, frozen):
+    r = make_ritual()
+    frozen.shift(timedelta(days=6))
+    client.force_login(sales_head)
+    occurrence = r.occurrences.first()
+    response = client.post(occurrence.get_absolute_url(), {"status": "nonsense"})
+    assert response.status_code == 400
+    assert Occurrence.objects.get(pk=occurrence.pk).status == Status.SCHEDULED
