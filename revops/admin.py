@@ -198,7 +198,7 @@ class OwnedConsoleModelAdmin(ConsoleModelAdmin):
     owner_field = "owner"
 
     def _may_change_some(self, request):
-        return policy.can_administer(request.user) or policy.is_head(request.user)
+        return policy.can_create_owned(request.user)
 
     def has_add_permission(self, request):
         return self._may_change_some(request)
