@@ -468,7 +468,7 @@ action(
     lambda ctx, s: _rituals(),
     # A head offering another function as owner gets the form back with the error (200).
     ui=(lambda c, ctx, s: c.post("/cadence/rituals/new/", {
-        **RITUAL_UI_FORM, "owner": ctx.target.pk}), {302}, {200, 403}),
+        **RITUAL_UI_FORM, "owner": ctx.target.pk}), {302}, {400, 403}),
     api=(lambda c, ctx, s: c.post("/api/v1/rituals/", {**RITUAL_API, "owner": ctx.target.slug},
                                   format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/cadence/ritual/add/", {
@@ -491,7 +491,7 @@ action(
     "ritual-move", LEADS, _ritual,
     lambda ctx, s: _ritual_row(s),
     ui=(lambda c, ctx, s: c.post(f"/cadence/rituals/{s['ritual'].pk}/edit/",
-                                 _edit_ui(s, ctx, owner=ctx.other.pk)), {302}, {200, 403}),
+                                 _edit_ui(s, ctx, owner=ctx.other.pk)), {302}, {400, 403}),
     api=(lambda c, ctx, s: c.patch(f"/api/v1/rituals/{s['ritual'].pk}/",
                                    {"owner": ctx.other.slug}, format="json"), {200}, {403}),
     console=(lambda c, ctx, s: c.post(
