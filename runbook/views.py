@@ -70,7 +70,8 @@ def runbook_create(request):
         else:
             messages.success(request, f"Created “{runbook.title}” with its six sections.")
             return redirect("runbook:runbook", pk=runbook.pk)
-    return render(request, "runbook/runbook_form.html", {"form": form})
+    return render(request, "runbook/runbook_form.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -122,7 +123,7 @@ def section_edit(request, pk):
         request,
         "runbook/section_edit.html",
         {"section": section, "form": form, "conflict": conflict},
-        status=409 if conflict else 200,
+        status=409 if conflict else (400 if form.errors else 200),
     )
 
 
@@ -172,7 +173,8 @@ def section_review(request, pk):
         else:
             messages.success(request, f"Marked “{section.title}” as reviewed.")
             return redirect("runbook:section", pk=section.pk)
-    return render(request, "runbook/section_review.html", {"section": section, "form": form})
+    return render(request, "runbook/section_review.html", {"section": section, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

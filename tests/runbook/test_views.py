@@ -72,7 +72,7 @@ def test_only_leads_create_runbooks_and_releases(client, sales_head, runbook):
 def test_duplicate_runbook_title_shows_the_error(client, lead, runbook):
     client.force_login(lead)
     response = client.post("/runbook/new/", {"title": runbook.title})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Runbook.objects.count() == 1
 
@@ -130,7 +130,7 @@ def test_edit_bad_input_shows_the_error_and_writes_nothing(client, lead, runbook
     target = section(runbook, "process")
     client.force_login(lead)
     response = client.post(f"/runbook/sections/{target.pk}/edit/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.get(field)
     assert Revision.objects.filter(section=target).count() == 1
 
@@ -184,6 +184,16 @@ def test_mark_reviewed_stamps_and_turns_the_badge_fresh(client, lead, runbook):
     page = client.get(f"/runbook/sections/{target.pk}/").content.decode()
     assert 'class="badge fresh"' in page and "Read it" in page
     assert "flagged stale" not in page
+
+
+def test_review_with_a_too_long_note_answers_400_and_writes_nothing(client, lead, runbook):
+    target = section(runbook, "insights")
+    client.force_login(lead)
+    response = client.post(f"/runbook/sections/{target.pk}/review/", {"note": "x" * 2001})
+    assert response.status_code == 400
+    assert response.context["form"].errors.get("note")
+    target.refresh_from_db()
+    assert target.last_reviewed_at is None
 
 
 def test_section_page_lists_links_out_and_history(client, lead, runbook):
