@@ -1,41 +1,19 @@
 """Two writers, one base revision: exactly one new revision, on real PostgreSQL."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from revops.models import Door
 from runbook import services
 from runbook.models import Review, Revision, Section, StaleFlag
+from tests.concurrency import run_concurrently
 from tests.runbook.factories import make_runbook, section
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_concurrently(*calls):
-    """Start every call at the same moment on its own connection; collect outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what we assert on
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return outcomes
 
 
 @pytest.mark.parametrize("attempt", range(5))
