@@ -14,6 +14,8 @@ impossible whatever writes to the tables:
 
 from django.db import migrations
 
+from revops.vendor_sql import run_vendor_sql
+
 POSTGRES_FORWARD = [
     "ALTER TABLE raci_row ADD CONSTRAINT raci_row_id_accountable_key UNIQUE (id, accountable_id)",
     "ALTER TABLE raci_cell ADD CONSTRAINT raci_cell_accountable_matches_row "
@@ -46,20 +48,12 @@ SQLITE_BACKWARD = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("raci", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
-            _run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+        run_vendor_sql(
+            {"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD},
+            {"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD},
         )
     ]

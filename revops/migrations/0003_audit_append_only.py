@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from revops.vendor_sql import run_vendor_sql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION revops_audit_append_only() RETURNS trigger AS $$
 BEGIN
@@ -27,17 +29,7 @@ DROP FUNCTION IF EXISTS revops_audit_append_only();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("revops", "0002_default_functions")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_vendor_sql({"postgresql": FORWARD}, {"postgresql": BACKWARD})]

@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from revops.vendor_sql import run_vendor_sql
+
 
 REVISION_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION runbook_revision_append_only() RETURNS trigger AS $$
@@ -29,16 +31,6 @@ REVISION_APPEND_ONLY_REVERSE = """
 DROP TRIGGER IF EXISTS runbook_revision_append_only ON runbook_revision;
 DROP FUNCTION IF EXISTS runbook_revision_append_only();
 """
-
-
-def _add_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVISION_APPEND_ONLY)
-
-
-def _drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVISION_APPEND_ONLY_REVERSE)
 
 
 class Migration(migrations.Migration):
@@ -455,5 +447,6 @@ class Migration(migrations.Migration):
                 name="runbook_one_open_stale_flag",
             ),
         ),
-        migrations.RunPython(_add_trigger, _drop_trigger),
+        run_vendor_sql({"postgresql": REVISION_APPEND_ONLY},
+                       {"postgresql": REVISION_APPEND_ONLY_REVERSE}),
     ]
