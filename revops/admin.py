@@ -25,7 +25,8 @@ class RevOpsConsole(admin.AdminSite):
     def index(self, request, extra_context=None):
         from revops import todo
 
-        extra = {"todo": todo.for_user(request.user, today=timezone.localdate())}
+        extra = {"todo": todo.for_user(request.user, today=timezone.localdate()),
+                 "now": timezone.now()}
         return super().index(request, {**extra, **(extra_context or {})})
 
 

@@ -4,6 +4,7 @@ Like the dashboard and the readiness report, it reads each app through its selec
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -42,10 +43,12 @@ def for_user(user, *, today):
             (matrix, status) for status in raci_selectors.missing_signoffs(matrix)
             if status.function.pk in function_ids
         ]
-    start, end = cadence_selectors.week_bounds(today, timezone.get_current_timezone())
+    # Still to record: the week behind (not recorded yet) and the week ahead.
+    now = timezone.now()
     todo.occurrences = list(
-        cadence_selectors.occurrences(start=start, end=end).filter(
-            ritual__owner_id__in=function_ids
-        )
+        cadence_selectors.occurrences(
+            start=now - timedelta(days=7), end=now + timedelta(days=7),
+            status="scheduled",
+        ).filter(ritual__owner_id__in=function_ids)
     )
     return todo

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from revops import views
 from revops.admin import site as console
@@ -10,7 +10,7 @@ from revops.admin import site as console
 # The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
 admin.autodiscover()
 
-api_docs = SpectacularSwaggerView.as_view(url_name="schema")
+api_docs = SpectacularSwaggerSplitView.as_view(url_name="schema")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

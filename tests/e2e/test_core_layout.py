@@ -30,3 +30,12 @@ def test_layout_is_usable_on_a_phone(sign_in, viewer, page, screenshot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot("core-dashboard-phone")
+
+
+def test_api_docs_render_under_our_content_security_policy(sign_in, viewer, page, live_server):
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "script-src" in m.text else None)
+    sign_in(viewer)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.get_by_text("RevOps operating model API").first.wait_for()
+    assert blocked == []
