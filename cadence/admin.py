@@ -11,6 +11,7 @@ from cadence import services
 from cadence.models import FeedToken, Occurrence, Ritual, Status
 from revops import policy
 from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
+from revops.errors import Refused
 from revops.models import Door, Function
 
 RITUAL_FORM_FIELDS = ["name", "horizon", "layer", "purpose", "owner", "owner_person",
@@ -26,15 +27,8 @@ class RitualAdminForm(forms.ModelForm):
         model = Ritual
         fields = RITUAL_FORM_FIELDS
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
     def clean(self):
         data = super().clean()
-        owner = data.get("owner")
-        if self.request and not policy.can_own(self.request.user, owner):
-            self.add_error("owner", "You may only give rituals to a function you head.")
         candidate = Ritual(**{f: data.get(f) for f in services.RULE_FIELDS})
         for field, errors in services.ritual_rule_errors(
             candidate, starts_at=timezone.now()
@@ -77,12 +71,7 @@ class RitualAdmin(OwnedConsoleModelAdmin):
         if not policy.is_lead(request.user) and "owner" in form_class.base_fields:
             form_class.base_fields["owner"].queryset = Function.objects.filter(
                 pk__in=policy.headed_function_ids(request.user))
-
-        class WithRequest(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, request=request, **kw)
-
-        return WithRequest
+        return form_class
 
     def save_model(self, request, obj, form, change):
         """Through the service: it validates the schedule and materializes occurrences.
@@ -155,16 +144,13 @@ def record_skipped(modeladmin, request, queryset):
 def _record(modeladmin, request, queryset, status):
     done, refused = 0, []
     for occurrence in queryset.select_related("ritual"):
-        if not policy.can_change(request.user, occurrence):
-            refused.append(f"{occurrence} (not your function's)")
-            continue
-        reviewed = ([occurrence.ritual.output_section]
-                    if status == Status.HELD and occurrence.ritual.output_section_id else [])
         try:
             services.occurrence_record(occurrence=occurrence, status=status,
-                                       notes=occurrence.notes, reviewed_sections=reviewed,
-                                       actor=request.user, door=Door.CONSOLE)
+                                       notes=occurrence.notes, actor=request.user,
+                                       door=Door.CONSOLE)
             done += 1
+        except Refused:
+            refused.append(f"{occurrence} (not your function's)")
         except ValidationError as exc:
             refused.append(f"{occurrence}: {' '.join(exc.messages)}")
     if done:

@@ -132,6 +132,8 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
                   output="", output_section=None, agenda="", active=True, purpose="",
                   reminder_lead=None, grace=None, now=None):
     """Create a ritual and materialize its next 12 months of occurrences."""
+    policy.require_create_owned(actor)
+    policy.require_own(actor, owner)
     now = now or _now()
     ritual = Ritual(
         name=(name or "").strip(), horizon=horizon, layer=layer, purpose=purpose or "",
@@ -160,6 +162,9 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     """Change a ritual. A new rule, zone or horizon (or reactivation) restarts the
     schedule now: future ``scheduled`` occurrences are replaced, recorded ones and past
     ones stay. Deactivating removes the future ``scheduled`` ones."""
+    policy.require_change(actor, ritual)
+    if "owner" in fields and getattr(fields["owner"], "pk", None) != ritual.owner_id:
+        policy.require_own(actor, fields["owner"])
     now = now or _now()
     ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
     unknown = set(fields) - set(RITUAL_FIELDS)
@@ -213,6 +218,7 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
 def ritual_delete(*, ritual, actor, door):
     """Delete a ritual that has no recorded history; one with history is deactivated
     instead, so the record of what was held stays."""
+    policy.require_change(actor, ritual)
     if ritual.occurrences.exclude(status=Status.SCHEDULED).exists():
         raise ValidationError({"active": "This ritual has a recorded history: deactivate it "
                                          "(active = false) instead of deleting it."})
@@ -274,22 +280,32 @@ RECORDABLE = (Status.HELD, Status.SKIPPED)
 def _sections_not_reviewable_by(actor, ritual, sections):
     """A ritual stamps its own output section; any other section it reviews must be one
     the recording person may review (the system, acting for nobody, may review all)."""
-    if audit.user_or_none(actor) is None:
-        return []
-    return [s for s in sections
-            if s.pk != ritual.output_section_id and not policy.can_change(actor, s)]
+    return [s for s in sections if actor is not None
+            and not policy.can_review(actor, s, ritual=ritual)]
+
+
+def default_reviewed_sections(occurrence):
+    """What recording ``occurrence`` as held reviews unless the recorder says otherwise:
+    the ritual's output section. The same default on every door."""
+    section = occurrence.ritual.output_section
+    return [section] if section is not None else []
 
 
 @transaction.atomic
-def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=(),
+def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=None,
                       now=None):
     """Record an occurrence as held or skipped, with notes. Recording it held with
     sections records a review of each section through the run book, which keeps their
-    "last reviewed" stamps current."""
+    "last reviewed" stamps current. ``reviewed_sections=None`` means the default (the
+    ritual's output section when held); ``[]`` reviews nothing."""
+    policy.require_change(actor, occurrence)
     now = now or _now()
     occurrence = (Occurrence.objects.select_for_update().select_related("ritual")
                   .get(pk=occurrence.pk))
-    sections = list(reviewed_sections or [])
+    if reviewed_sections is None:
+        reviewed_sections = (default_reviewed_sections(occurrence) if status == Status.HELD
+                             else [])
+    sections = list(reviewed_sections)
     errors = {}
     if status not in RECORDABLE:
         errors["status"] = [f"Record an occurrence as {' or '.join(RECORDABLE)}, "
@@ -324,7 +340,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     local = occurrence.local_time
     for section in sections:
         runbook_services.section_review(
-            section=section, actor=actor, door=door,
+            section=section, actor=actor, door=door, ritual=occurrence.ritual,
             note=f"Reviewed at “{occurrence.ritual.name}” on {local:%Y-%m-%d}.",
         )
     audit.record(actor=actor, door=door, action="record", obj=occurrence,
@@ -355,6 +371,7 @@ def mark_missed(*, now=None, actor=None, door="task"):
     the due occurrences are locked (one recorded meanwhile no longer matches and is
     skipped), then one UPDATE, one audit INSERT and one webhook fan-out for them all.
     Returns how many were marked; a second run marks none."""
+    policy.require_administer(actor)
     now = now or _now()
     due = list(
         Occurrence.objects.select_for_update(of=("self",))
@@ -432,6 +449,7 @@ def send_reminders(*, now=None):
 def feed_token_create(*, user, actor, door):
     """A new calendar feed token for ``user``; earlier ones are revoked (one live link
     per person). Returns ``(token, raw)``: the raw value is shown once, never stored."""
+    policy.require_manage_tokens_of(actor, user)
     now = _now()
     for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
         feed_token_revoke(token=old, actor=actor, door=door)
@@ -446,6 +464,7 @@ def feed_token_create(*, user, actor, door):
 
 @transaction.atomic
 def feed_token_revoke(*, token, actor, door):
+    policy.require_manage_tokens_of(actor, token.user_id)
     if token.revoked_at is None:
         token.revoked_at = _now()
         token.save(update_fields=["revoked_at"])

@@ -1,5 +1,6 @@
-"""The browser UI of the cadence. Views ask the policy (``revops.http``), call one
-service and render; the rules live in rules, services and selectors."""
+"""The browser UI of the cadence. Views refuse early what the service would refuse
+(``revops.http``), call one service and render; the rules live in rules, services and
+selectors."""
 
 import calendar
 from datetime import date, datetime, timedelta
@@ -7,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,9 +61,6 @@ def _save_ritual(request, form, ritual=None):
     if rule is None:
         return None
     fields = form.service_fields()
-    if not policy.can_own(request.user, fields["owner"]):
-        form.add_error("owner", "You may only own rituals with a function you head.")
-        return None
     try:
         if ritual is None:
             return services.ritual_create(actor=request.user, door=Door.UI, rrule=rule,
@@ -77,8 +75,7 @@ def _save_ritual(request, form, ritual=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ritual_create(request):
-    if not policy.can_create_owned(request.user):
-        raise PermissionDenied("Only RevOps leads and function heads create rituals.")
+    policy.require_create_owned(request.user)
     if request.method == "POST":
         form = RitualForm(request.POST, user=request.user)
         ritual = _save_ritual(request, form)
@@ -211,9 +208,8 @@ def occurrence_detail(request, pk):
                 messages.success(request, "Recorded.")
                 return redirect(occurrence)
     else:
-        ticked = [s.pk for s in occurrence.reviewed_sections.all()]
-        if not occurrence.is_recorded and occurrence.ritual.output_section_id:
-            ticked = [occurrence.ritual.output_section_id]
+        ticked = (occurrence.reviewed_sections.all() if occurrence.is_recorded
+                  else services.default_reviewed_sections(occurrence))
         form = RecordForm(initial={
             "status": occurrence.status if occurrence.is_recorded else Status.HELD,
             "notes": occurrence.notes, "reviewed_sections": ticked,

@@ -3,7 +3,7 @@ heads read them and sign off for their function with an admin action."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from raci import rules, selectors, services
@@ -11,6 +11,7 @@ from raci.forms import LETTER_CHOICES
 from raci.models import Matrix, Row, SignOff
 from revops import policy
 from revops.admin import ConsoleModelAdmin, ReadOnlyAdminMixin, site
+from revops.errors import Refused
 from revops.models import Door, Function
 
 
@@ -51,7 +52,7 @@ class MatrixAdmin(ConsoleModelAdmin):
                     signoff = services.signoff_create(
                         matrix=matrix, function=function, actor=request.user, door=Door.CONSOLE
                     )
-                except (PermissionDenied, ValidationError) as exc:
+                except (Refused, ValidationError) as exc:
                     self.message_user(request, f"{matrix}: {exc}", messages.ERROR)
                 else:
                     self.message_user(

@@ -9,19 +9,20 @@ on its own as well (see ``raci.models``); these checks are there to say it clear
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from raci import rules, selectors
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, policy, webhooks
+from revops.errors import Conflict, Refused
 from revops.models import Function
 
 PREVIOUS_BECOMES = {"R": "R", "C": "C", "I": "I", "": "", "NONE": ""}
 
 
-class VersionMoved(Exception):
+class VersionMoved(Conflict):
     """The caller acted on a matrix version that is no longer the current one."""
 
     def __init__(self, *, matrix, expected):
@@ -129,6 +130,7 @@ def _check_name(matrix, name, exclude=None):
 @transaction.atomic
 def matrix_create(*, title, is_current=None, actor, door):
     """A new, empty matrix; the first one becomes the current one."""
+    policy.require_administer(actor)
     if is_current is None:
         is_current = not Matrix.objects.filter(is_current=True).exists()
     if is_current:
@@ -144,6 +146,7 @@ def matrix_create(*, title, is_current=None, actor, door):
 @transaction.atomic
 def matrix_update(*, matrix, actor, door, title=None, is_current=None):
     """Rename a matrix or make it the current one. Its rows are untouched."""
+    policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
     before = audit.snapshot(matrix, ["title", "is_current"])
     if title is not None:
@@ -167,6 +170,7 @@ def matrix_update(*, matrix, actor, door, title=None, is_current=None):
 @transaction.atomic
 def row_create(*, matrix, name, cells, actor, door, layer="", description="", position=None):
     """Add a row. ``cells`` is ``{function_slug: letter}`` and must hold exactly one A."""
+    policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
     by_slug = _functions_by_slug()
     name = _check_name(matrix, name)
@@ -195,6 +199,7 @@ ROW_FIELDS = ("name", "layer", "description", "position")
 @transaction.atomic
 def row_update(*, row, actor, door, cells=None, **fields):
     """Change a row's fields and, if ``cells`` is given, replace all its letters."""
+    policy.require_administer(actor)
     unknown = set(fields) - set(ROW_FIELDS)
     if unknown:
         raise TypeError(f"row_update() cannot change {', '.join(sorted(unknown))}")
@@ -233,6 +238,7 @@ def row_update(*, row, actor, door, cells=None, **fields):
 
 @transaction.atomic
 def row_delete(*, row, actor, door):
+    policy.require_administer(actor)
     matrix, row = _lock_row(row)
     letters = _letters(row)
     pk, name = row.pk, row.name
@@ -247,6 +253,7 @@ def row_delete(*, row, actor, door):
 @transaction.atomic
 def rows_reorder(*, matrix, row_ids, actor, door):
     """Put the matrix's rows in the order of ``row_ids`` (every row, once)."""
+    policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
     rows = {r.pk: r for r in matrix.rows.all()}
     ids = [int(i) for i in row_ids]
@@ -266,6 +273,7 @@ def rows_reorder(*, matrix, row_ids, actor, door):
 @transaction.atomic
 def row_move(*, row, direction, actor, door):
     """Swap a row with its neighbour above or below within its layer."""
+    policy.require_administer(actor)
     if direction not in {"up", "down"}:
         raise ValidationError({"direction": "Move a row 'up' or 'down'."})
     matrix, row = _lock_row(row)
@@ -295,6 +303,7 @@ def cell_set(*, row, function, letter, actor, door):
     code ``second_accountable`` (the UI then offers ``row_reassign``), and clearing or
     downgrading the A is refused with code ``no_accountable``.
     """
+    policy.require_administer(actor)
     new = rules.normalize_letter(letter)
     if new is None:
         raise ValidationError({"letter": ValidationError(
@@ -346,6 +355,7 @@ def row_reassign(*, row, to, previous_becomes, actor, door, letter="A"):
     ``to`` loses whatever letter it had; ``letter`` may be 'A/R' to make it
     accountable and responsible.
     """
+    policy.require_administer(actor)
     previous = PREVIOUS_BECOMES.get(str(previous_becomes or "").strip().upper())
     if previous is None:
         raise ValidationError({"previous_becomes": (
@@ -385,17 +395,18 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     Signing a version already signed returns that sign-off.
     """
     user = audit.user_or_none(actor)
-    headed = list(Function.objects.filter(head=user).order_by("position")) if user else []
+    if user is None:
+        raise Refused("A sign-off is given by a function's head in person, not by the system.")
+    headed = list(Function.objects.filter(head=user).order_by("position"))
     if function is None:
         if not headed:
-            raise PermissionDenied("You head no function, so there is nothing to sign off.")
+            raise Refused(policy.SIGN_OFF_REFUSED)
         if len(headed) > 1:
             raise ValidationError({"function": (
                 f"You head {rules.names_and(f.name for f in headed)}; say which one you "
                 f"are signing off for.")})
         function = headed[0]
-    if not policy.can_sign_off(actor, function):
-        raise PermissionDenied(f"Only the head of {function.name} signs off for it.")
+    policy.require_sign_off(actor, function)
     matrix = _lock_matrix(matrix)
     if version is not None and int(version) != matrix.version:
         raise VersionMoved(matrix=matrix, expected=version)
@@ -487,6 +498,7 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
     Every bad line is reported (``{"file": ["line N (row): …", …]}``) and nothing is
     written. Importing the file that ``export`` wrote changes nothing.
     """
+    policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
     if expected_version is not None and int(expected_version) != matrix.version:
         raise VersionMoved(matrix=matrix, expected=expected_version)

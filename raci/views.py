@@ -3,7 +3,7 @@ grid's cells change through htmx without a page reload."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +22,7 @@ from raci.forms import (
 )
 from raci.models import Matrix, Row
 from revops import policy
+from revops.errors import Conflict, Refused
 from revops.http import add_service_errors, require_administer
 from revops.models import Door, Function
 
@@ -279,10 +280,8 @@ def signoff(request, pk):
     try:
         services.signoff_create(matrix=matrix, function=function, actor=request.user,
                                 door=Door.UI, version=form.cleaned_data["version"])
-    except services.VersionMoved as moved:
-        messages.error(request, str(moved))
-    except PermissionDenied as denied:
-        messages.error(request, str(denied))
+    except (Conflict, Refused) as refusal:
+        messages.error(request, str(refusal))
     else:
         version = form.cleaned_data["version"]
         messages.success(request, f"Signed off version {version} for {function.name}.")

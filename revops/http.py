@@ -1,18 +1,20 @@
-"""Helpers the UI views of every app use to ask the policy and report service errors."""
+"""Helpers the UI views of every app use to refuse early and report service errors.
 
-from django.core.exceptions import PermissionDenied, ValidationError
+A page that leads to a write refuses a person the service would refuse, before it reads
+their input (so a refused person learns nothing about it); the service asks the same
+guard again whatever the page did, so this is never the only check."""
+
+from django.core.exceptions import ValidationError
 
 from revops import policy
 
 
 def require_administer(request):
-    if not policy.can_administer(request.user):
-        raise PermissionDenied("Only RevOps leads may do this.")
+    policy.require_administer(request.user)
 
 
 def require_change(request, obj):
-    if not policy.can_change(request.user, obj):
-        raise PermissionDenied("Only RevOps leads and the head of the owning function may do this.")
+    policy.require_change(request.user, obj)
 
 
 def add_service_errors(form, error):

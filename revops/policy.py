@@ -1,6 +1,12 @@
 """Who may do what: the one place the roles of DESIGN.md §5 are decided.
 
-UI views, DRF permissions and admin ``has_*_permission`` methods all ask here.
+The ``can_*`` questions answer yes or no; the ``require_*`` guards raise ``Refused``.
+Every write service calls a guard before anything else, so no door can skip it
+(``actor=None`` is the system itself: tasks, migrations, commands, and is never
+refused). Doors ask the ``can_*`` questions only to hide a button or scope a list,
+and may call the service's guard early so that a refused person is refused before
+their input is validated: the service asks again whatever the door did.
+
 Objects that belong to a function (sections, rituals, occurrences…) expose
 ``owning_function_id``; the policy needs nothing else from the apps.
 """
@@ -8,6 +14,7 @@ Objects that belong to a function (sections, rituals, occurrences…) expose
 from django.contrib.auth.models import Group
 
 from revops.defaults import LEADS_GROUP
+from revops.errors import Refused
 
 
 def _cached(user, attr, compute):
@@ -86,6 +93,75 @@ def can_hand_over(user):
 def can_sign_off(user, function):
     """Only the head of a function signs the RACI off for it."""
     return is_active_user(user) and function.head_id == user.pk
+
+
+def can_review(user, section, *, ritual=None):
+    """Record that a section is still true: whoever may change it; and whoever records
+    a held occurrence of ``ritual`` when the ritual's output is this section (that is
+    how the cadence keeps the run book's stamps current)."""
+    if can_change(user, section):
+        return True
+    return (
+        ritual is not None
+        and getattr(ritual, "output_section_id", None) == section.pk
+        and can_change(user, ritual)
+    )
+
+
+def can_manage_tokens_of(user, owner):
+    """API and calendar feed tokens: their owner, and RevOps leads for anyone."""
+    return is_active_user(user) and (user.pk == getattr(owner, "pk", owner) or is_lead(user))
+
+
+# Guards: the same questions, asked by the services. ``actor=None`` is the system. ---------
+
+ADMINISTER_REFUSED = "Only RevOps leads may do this."
+CHANGE_REFUSED = "Only RevOps leads and the head of the owning function may do this."
+SIGN_OFF_REFUSED = "You head no function, so there is nothing to sign off."
+
+
+def _require(actor, allowed, message):
+    if actor is not None and not allowed():
+        raise Refused(message)
+
+
+def require_administer(actor):
+    _require(actor, lambda: can_administer(actor), ADMINISTER_REFUSED)
+
+
+def require_change(actor, obj):
+    _require(actor, lambda: can_change(actor, obj), CHANGE_REFUSED)
+
+
+def require_create_owned(actor):
+    _require(actor, lambda: can_create_owned(actor),
+             "Only RevOps leads and function heads may create this.")
+
+
+def require_own(actor, function):
+    _require(actor, lambda: can_own(actor, function),
+             "You may give this only to a function you head." if function is not None
+             else "Only RevOps leads may leave this without an owning function.")
+
+
+def require_hand_over(actor):
+    _require(actor, lambda: can_hand_over(actor),
+             "Only RevOps leads may change the owner (hand this to another function).")
+
+
+def require_review(actor, section, *, ritual=None):
+    _require(actor, lambda: can_review(actor, section, ritual=ritual),
+             f"You may review only sections your function owns, not “{section}”.")
+
+
+def require_sign_off(actor, function):
+    _require(actor, lambda: can_sign_off(actor, function),
+             f"Only the head of {function.name} signs off for it.")
+
+
+def require_manage_tokens_of(actor, owner):
+    _require(actor, lambda: can_manage_tokens_of(actor, owner),
+             "Only the token's owner and RevOps leads may do this.")
 
 
 ROLE_LABELS = {

@@ -25,6 +25,7 @@ def _sync_head_staff(user):
 
 @transaction.atomic
 def function_create(*, actor, door, slug, name, position=0, head=None):
+    policy.require_administer(actor)
     function = Function(slug=slug, name=name, position=position, head=head)
     function.full_clean()
     function.save()
@@ -37,6 +38,7 @@ def function_create(*, actor, door, slug, name, position=0, head=None):
 @transaction.atomic
 def function_update(*, actor, door, function, **fields):
     """Change name, position or head; naming a head makes that user staff."""
+    policy.require_administer(actor)
     before = audit.snapshot(function, FUNCTION_FIELDS)
     previous_head = function.head
     for name, value in fields.items():
@@ -57,6 +59,7 @@ def function_update(*, actor, door, function, **fields):
 @transaction.atomic
 def api_token_create(*, actor, door, user, name, scope, expires_at=None):
     """Make a token; returns ``(token, raw)``. The raw value is never stored."""
+    policy.require_manage_tokens_of(actor, user)
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "A token's expiry must be in the future."})
     raw = ApiToken.generate()
@@ -77,6 +80,7 @@ def api_token_create(*, actor, door, user, name, scope, expires_at=None):
 
 @transaction.atomic
 def api_token_revoke(*, actor, door, token):
+    policy.require_manage_tokens_of(actor, token.user_id)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -90,6 +94,7 @@ WEBHOOK_FIELDS = ["url", "events", "active"]
 @transaction.atomic
 def webhook_create(*, actor, door, url, events, secret="", active=True):
     """Subscribe a URL to events; a secret is generated when none is given."""
+    policy.require_administer(actor)
     webhook = Webhook(url=url, events=list(events), secret=secret or secrets.token_urlsafe(32),
                       active=active, created_by=actor)
     webhook.full_clean()
@@ -101,6 +106,7 @@ def webhook_create(*, actor, door, url, events, secret="", active=True):
 
 @transaction.atomic
 def webhook_update(*, actor, door, webhook, **fields):
+    policy.require_administer(actor)
     before = audit.snapshot(webhook, WEBHOOK_FIELDS)
     for name, value in fields.items():
         if name not in {"url", "events", "secret", "active"}:

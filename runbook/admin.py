@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from revops import policy
 from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
+from revops.errors import Refused
 from revops.models import Door
 from runbook import rules, services
 from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section, StaleFlag
@@ -36,13 +37,13 @@ class RunbookAdmin(ConsoleModelAdmin):
 def mark_reviewed(modeladmin, request, queryset):
     done, refused = 0, []
     for section in queryset.select_related("owner"):
-        if not policy.can_change(request.user, section):
+        try:
+            services.section_review(section=section, actor=request.user, door=Door.CONSOLE,
+                                    note="Reviewed in the console")
+        except Refused:
             refused.append(section.title)
-            continue
-        services.section_review(
-            section=section, actor=request.user, door=Door.CONSOLE, note="Reviewed in the console"
-        )
-        done += 1
+        else:
+            done += 1
     if done:
         modeladmin.message_user(request, f"Marked {done} section(s) reviewed.", messages.SUCCESS)
     if refused:

@@ -7,13 +7,14 @@ import copy
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from revops import audit, notify, policy, webhooks
+from revops.errors import Conflict
 from revops.models import Function
 from runbook import rendering, rules, selectors
 from runbook.models import (
@@ -31,7 +32,7 @@ from runbook.models import (
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
 
 
-class RevisionConflict(Exception):
+class RevisionConflict(Conflict):
     """A save was based on a revision that is no longer the section's current one.
 
     Nothing was written; ``current`` is the revision the writer must merge with."""
@@ -44,6 +45,10 @@ class RevisionConflict(Exception):
             f"The section is at revision {current.number if current else 0}; "
             f"your edit was based on revision {base_revision}."
         )
+
+    def detail(self):
+        return {"base_revision": self.base_revision,
+                "current_revision": self.current.number if self.current else 0}
 
 
 def _section_payload(section):
@@ -79,6 +84,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
     """A new run book with its six sections in order, each holding a starter outline
     as revision 1 and owned per the layer's Accountable function. ``at`` back-dates the
     outlines (for imports and the demo)."""
+    policy.require_administer(actor)
     runbook = Runbook(
         title=(title or "").strip(), motion=(motion or "").strip(),
         created_by=audit.user_or_none(actor),
@@ -141,6 +147,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
 
 @transaction.atomic
 def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=None):
+    policy.require_administer(actor)
     fields = ["title", "motion", "is_default"]
     before = audit.snapshot(runbook, fields)
     if title is not None:
@@ -164,11 +171,6 @@ def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=
 # Sections -------------------------------------------------------------------------------
 
 
-HAND_OVER_REFUSED = (
-    "Only RevOps leads may change a section's owner (hand it to another function)."
-)
-
-
 def _apply_section_changes(section, *, title=None, owner=None):
     if title is not None:
         if not title.strip():
@@ -188,12 +190,11 @@ def validate_section_update(*, section, title=None, owner=None):
 @transaction.atomic
 def section_update(*, section, actor, door, title=None, owner=None):
     """Rename a section or hand it to another function."""
+    policy.require_change(actor, section)
+    if owner is not None and owner.pk != section.owner_id:
+        policy.require_hand_over(actor)
     fields = ["title", "owner"]
     before = audit.snapshot(section, fields)
-    # ``actor=None`` is the system itself (CLI, tasks, fixtures): not a person to refuse.
-    handing_over = owner is not None and owner.pk != section.owner_id
-    if handing_over and actor is not None and not policy.can_hand_over(actor):
-        raise PermissionDenied(HAND_OVER_REFUSED)
     _apply_section_changes(section, title=title, owner=owner)
     section.save(update_fields=["title", "owner"])
     changes = audit.changes_between(before, audit.snapshot(section, fields))
@@ -230,6 +231,7 @@ def section_revise(
     carries the current revision so the writer can merge. With ``mark_reviewed`` the
     save also counts as a review of the new revision.
     """
+    policy.require_change(actor, section)
     validate_body(body)
     if isinstance(base_revision, bool) or not isinstance(base_revision, int):
         raise ValidationError({"base_revision": "Give the revision number your edit is based on."})
@@ -288,10 +290,12 @@ def section_revise(
 
 
 @transaction.atomic
-def section_review(*, section, actor, door, note="", revision=None, at=None):
+def section_review(*, section, actor, door, note="", revision=None, at=None, ritual=None):
     """Record that ``actor`` read the section and it is still true: stamps the last
     review (date, who, which revision) and closes the open stale flag, if any.
-    ``at`` back-dates the review (imports, the demo)."""
+    ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
+    occurrence is being recorded as held, when the review comes from one."""
+    policy.require_review(actor, section, ritual=ritual)
     _locked(section)
     if isinstance(revision, Revision) and revision.section_id != section.pk:
         raise ValidationError({"revision": "That revision belongs to another section."})
@@ -360,6 +364,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
     """Cut v(N+1) of the run book: pin each section's current revision and record its
     review state. Stale or never-reviewed sections are allowed; they are listed in
     ``release.warnings`` so the caller can say so."""
+    policy.require_administer(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the release a name, e.g. “2026-Q3 refresh”."})
@@ -462,6 +467,7 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     section twice (and the partial unique index would refuse it anyway). Each new flag
     is audited, fires ``section.stale`` and e-mails the owner's head (or RevOps' head).
     """
+    policy.require_administer(actor)
     today = today or timezone.localdate()
     cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
     candidates = list(

@@ -49,7 +49,9 @@ class RecordSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="",
                                   max_length=20000)
     reviewed_sections = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Section.objects.all(), required=False, default=list)
+        many=True, queryset=Section.objects.all(), required=False,
+        help_text="Sections this meeting reviewed. Omitted: the ritual's output section "
+                  "when held; [] reviews none.")
 
 
 class RitualLintFindingSerializer(serializers.Serializer):

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from raci import selectors, services
 from raci.api import serializers as s
 from raci.models import Matrix, SignOff
-from revops.api.exceptions import Conflict
 from revops.models import Door
 
 
@@ -44,7 +43,7 @@ class MatrixViewSet(
 
     serializer_class = s.MatrixSerializer
     write_policy = "administer"
-    action_policies = {"signoffs": "signed_in"}
+    action_policies = {"signoffs": "signer"}
 
     def get_queryset(self):
         return Matrix.objects.prefetch_related(
@@ -76,12 +75,9 @@ class MatrixViewSet(
         matrix = self.get_object()
         data = s.SignOffCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            signoff = services.signoff_create(
-                matrix=matrix, actor=request.user, door=Door.API, **data.validated_data
-            )
-        except services.VersionMoved as moved:
-            raise Conflict(str(moved)) from None
+        signoff = services.signoff_create(
+            matrix=matrix, actor=request.user, door=Door.API, **data.validated_data
+        )
         return Response(s.SignOffSerializer(signoff).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -102,13 +98,10 @@ class MatrixViewSet(
         data = s.ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         text = services.read_upload(data.validated_data["file"])
-        try:
-            plan = services.matrix_import(
-                matrix=matrix, text=text, actor=request.user, door=Door.API,
-                expected_version=data.validated_data.get("version"),
-            )
-        except services.VersionMoved as moved:
-            raise Conflict(str(moved)) from None
+        plan = services.matrix_import(
+            matrix=matrix, text=text, actor=request.user, door=Door.API,
+            expected_version=data.validated_data.get("version"),
+        )
         matrix.refresh_from_db(fields=["version"])
         return Response(s.ImportResultSerializer({
             "created": len(plan.created), "updated": len(plan.updated),

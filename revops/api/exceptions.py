@@ -1,5 +1,7 @@
 """One way for errors: a service's ValidationError, or the IntegrityError of a named
-constraint, becomes a 400 ``{field: [message]}``; anything else stays DRF's."""
+constraint, becomes a 400 ``{field: [message]}``; the policy's ``Refused`` a 403 with its
+message; a domain ``Conflict`` a 409 with what the caller needs to merge; anything else
+stays DRF's."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -8,9 +10,10 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from revops.constraints import message_for_integrity_error
+from revops.errors import Conflict, Refused
 
 
-class Conflict(exceptions.APIException):
+class ConflictError(exceptions.APIException):
     status_code = 409
     default_detail = "The object changed since you read it."
     default_code = "conflict"
@@ -28,7 +31,13 @@ def validation_error_detail(exc):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, RequestDataTooBig):
+    if isinstance(exc, Conflict):
+        response = drf_exception_handler(ConflictError(str(exc)), context)
+        response.data.update(exc.detail())
+        return response
+    if isinstance(exc, Refused):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError(
             {"non_field_errors": ["The request body is too large."]}
         )

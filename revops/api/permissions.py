@@ -15,12 +15,14 @@ def token_allows(request):
 
 
 class PolicyPermission(permissions.BasePermission):
-    """Reads for every active user; writes per the policy.
+    """Reads for every active user; writes refused early for whoever the services would
+    refuse, before the request body is validated (a refused caller learns nothing about
+    their input). The services ask the policy again: this is never the only check.
 
     A view names its write rule with ``write_policy``: ``"administer"`` (leads only,
-    the default) or ``"owned"`` (leads, or the head of the object's owning function:
-    checked per object, and for creation by the view through ``policy.can_change``).
-    Views may also route single actions elsewhere with ``action_policies``.
+    the default), ``"owned"`` (leads, or the head of the object's owning function:
+    checked per object; creating needs a function to head) or ``"signer"`` (the head
+    of a function). Views may route single actions elsewhere with ``action_policies``.
     """
 
     message = "You do not have permission to perform this action."
@@ -39,9 +41,14 @@ class PolicyPermission(permissions.BasePermission):
             self.message = "This token has read scope only."
             return False
         rule = self._rule(view)
-        if rule == "administer":
-            return policy.can_administer(request.user)
-        return rule in {"owned", "signed_in"}
+        if rule == "owned":
+            self.message = policy.CHANGE_REFUSED
+            return policy.can_create_owned(request.user)
+        if rule == "signer":
+            self.message = policy.SIGN_OFF_REFUSED
+            return policy.is_head(request.user)
+        self.message = policy.ADMINISTER_REFUSED
+        return policy.can_administer(request.user)
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
@@ -49,6 +56,6 @@ class PolicyPermission(permissions.BasePermission):
         rule = self._rule(view)
         if rule == "owned":
             return policy.can_change(request.user, obj)
-        if rule == "signed_in":
-            return True
+        if rule == "signer":
+            return True  # which function is signed for is in the body: the service decides
         return policy.can_administer(request.user)

@@ -12,10 +12,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from revops import policy
 from revops.models import Door
 from runbook import diffs, selectors, services
 from runbook.api import serializers as s
@@ -124,11 +123,6 @@ class SectionViewSet(
         section = self.get_object()
         data = s.SectionUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        owner = data.validated_data.get("owner")
-        if owner is not None and owner != section.owner and not policy.can_hand_over(
-            request.user
-        ):
-            raise PermissionDenied(services.HAND_OVER_REFUSED)
         services.section_update(
             section=section, actor=request.user, door=Door.API, **data.validated_data
         )
@@ -151,19 +145,9 @@ class SectionViewSet(
         if request.method == "POST":
             data = s.RevisionCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            try:
-                revision = services.section_revise(
-                    section=section, actor=request.user, door=Door.API, **data.validated_data
-                )
-            except services.RevisionConflict as conflict:
-                return Response(
-                    {
-                        "detail": str(conflict),
-                        "base_revision": conflict.base_revision,
-                        "current_revision": conflict.current.number if conflict.current else 0,
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                )
+            revision = services.section_revise(
+                section=section, actor=request.user, door=Door.API, **data.validated_data
+            )
             return Response(s.RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(selectors.revisions_for(section))
         return self.get_paginated_response(s.RevisionListSerializer(page, many=True).data)

@@ -155,6 +155,25 @@ def test_record_held_with_sections_stamps_them(api, sales_head, sections, frozen
     assert sections["insights"].last_reviewed_by == sales_head
 
 
+@pytest.mark.parametrize(("body", "reviewed"), [
+    ({"status": "held"}, ["insights"]),
+    ({"status": "held", "reviewed_sections": []}, []),
+    ({"status": "skipped"}, []),
+])
+def test_recording_reviews_the_output_section_unless_told_otherwise(
+        api, sales_head, sections, frozen, body, reviewed):
+    """The same default as the UI's ticked box and the console's action."""
+    r = make_ritual(output_section=sections["insights"])
+    frozen.shift(timedelta(days=6))
+    occurrence = r.occurrences.first()
+    response = api.as_user(sales_head).post(f"/api/v1/occurrences/{occurrence.pk}/record/",
+                                            body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["reviewed_sections"] == [sections[k].pk for k in reviewed]
+    sections["insights"].refresh_from_db()
+    assert (sections["insights"].last_reviewed_by == sales_head) == bool(reviewed)
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"status": "done"}, "status"),
     ({"status": "missed"}, "status"),

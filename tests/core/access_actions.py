@@ -9,6 +9,10 @@ A door entry is ``(perform, ok, deny)``: ``perform(client, state)`` returns the
 response, ``ok`` the statuses that door answers a permitted write with, ``deny`` the
 statuses it answers a refused one with (anonymous users and console users without
 console access are handled by the test: login redirects).
+
+The fourth door, ``service``, is the write service called directly with the role's
+user as ``actor`` (what a new door — a Slack command, an import job — would do): a bare
+``perform(actor, ctx, state)`` that either writes or raises the policy's ``Refused``.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +22,12 @@ from html.parser import HTMLParser
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cadence import services as cadence_services
+from raci import services as raci_services
 from raci.models import Row, SignOff
-from revops.models import ApiToken, Function, Webhook
+from revops import services as core_services
+from revops.models import ApiToken, Door, Function, Webhook
+from runbook import services as runbook_services
 from runbook.models import Release, Review, Runbook, Section
 from tests.raci import factories as raci_factories
 from tests.runbook.factories import make_runbook
@@ -118,6 +126,9 @@ class Action:
     setup: object
     probe: object
     doors: dict
+
+
+CLI = Door.CLI
 
 
 # Builders ---------------------------------------------------------------------------------
@@ -286,6 +297,9 @@ action(
         {201}, {403}),
     # console: none. The section change form has no body field and revisions are
     # read-only there (RevisionAdmin has no add/change): text is written in the UI or API.
+    service=lambda a, ctx, s: runbook_services.section_revise(
+        section=s["section"], body="# Process\n\nNew text.", summary="matrix",
+        base_revision=s["section"].revision, mark_reviewed=False, actor=a, door=CLI),
 )
 action(
     "section-review", OWNED, _section,
@@ -297,6 +311,8 @@ action(
     # The action skips sections that are not the user's, with an error message.
     console=(lambda c, ctx, s: admin_action(c, "/admin/runbook/section/", "mark_reviewed",
                                             s["section"].pk), {302}, {302}),
+    service=lambda a, ctx, s: runbook_services.section_review(
+        section=s["section"], note="still true", actor=a, door=CLI),
 )
 action(
     "section-title", OWNED, _section,
@@ -308,6 +324,8 @@ action(
         f"/admin/runbook/section/{s['section'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/runbook/section/{s['section'].pk}/change/",
                    title="Renamed")), {302}, {403}),
+    service=lambda a, ctx, s: runbook_services.section_update(
+        section=s["section"], title="Renamed", actor=a, door=CLI),
 )
 action(
     "section-owner", LEADS, _section,
@@ -320,6 +338,8 @@ action(
         f"/admin/runbook/section/{s['section'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/runbook/section/{s['section'].pk}/change/",
                    owner=ctx.other.pk)), {302}, {302, 403}),
+    service=lambda a, ctx, s: runbook_services.section_update(
+        section=s["section"], owner=ctx.other, actor=a, door=CLI),
 )
 action(
     "runbook-create", LEADS, _none,
@@ -329,6 +349,8 @@ action(
                                   format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/runbook/runbook/add/", {
         "title": "PLG run book", "motion": ""}), {302}, {403}),
+    service=lambda a, ctx, s: runbook_services.runbook_create(
+        title="PLG run book", actor=a, door=CLI),
 )
 action(
     "runbook-change", LEADS, _section,
@@ -338,6 +360,8 @@ action(
         f"/admin/runbook/runbook/{s['runbook'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/runbook/runbook/{s['runbook'].pk}/change/",
                    title="Renamed run book")), {302}, {403}),
+    service=lambda a, ctx, s: runbook_services.runbook_update(
+        runbook=s["runbook"], title="Renamed run book", actor=a, door=CLI),
 )
 action(
     "release-create", LEADS, _section,
@@ -347,6 +371,8 @@ action(
     api=(lambda c, ctx, s: c.post(f"/api/v1/runbooks/{s['runbook'].pk}/releases/",
                                   {"name": "2026-Q1 refresh"}, format="json"), {201}, {403}),
     # console: none. Releases are read-only there (ReleaseAdmin has no add).
+    service=lambda a, ctx, s: runbook_services.release_create(
+        runbook=s["runbook"], name="2026-Q1 refresh", actor=a, door=CLI),
 )
 
 # RACI.
@@ -362,6 +388,8 @@ action(
         f"/admin/raci/row/{s['row'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/raci/row/{s['row'].pk}/change/",
                    letter_cs="C")), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.cell_set(
+        row=s["row"], function=Function.objects.get(slug="cs"), letter="C", actor=a, door=CLI),
 )
 action(
     "row-create", LEADS, _row,
@@ -373,6 +401,9 @@ action(
         "cells": {ctx.target.slug: "A", "revops": "R"}}, format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/raci/row/add/", {
         "matrix": s["matrix"].pk, "position": 100, **_row_ui_form(ctx)}), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.row_create(
+        matrix=s["matrix"], name="Pipeline review", layer="process",
+        cells={ctx.target.slug: "A", "revops": "R"}, actor=a, door=CLI),
 )
 action(
     "row-edit", LEADS, _row,
@@ -385,6 +416,8 @@ action(
         f"/admin/raci/row/{s['row'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/raci/row/{s['row'].pk}/change/",
                    name="Renamed activity")), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.row_update(
+        row=s["row"], name="Renamed activity", actor=a, door=CLI),
 )
 action(
     "row-move", LEADS, _two_rows,
@@ -393,6 +426,8 @@ action(
     # ui only: the API and console set ``position`` (covered by row-edit's write rule).
     ui=(lambda c, ctx, s: c.post(f"/raci/rows/{s['row'].pk}/move/", {"direction": "down"}),
         {302}, {403}),
+    service=lambda a, ctx, s: raci_services.row_move(
+        row=s["row"], direction="down", actor=a, door=CLI),
 )
 action(
     "row-delete", LEADS, _row,
@@ -401,6 +436,7 @@ action(
     api=(lambda c, ctx, s: c.delete(f"/api/v1/raci/rows/{s['row'].pk}/"), {204}, {403}),
     console=(lambda c, ctx, s: c.post(f"/admin/raci/row/{s['row'].pk}/delete/",
                                       {"post": "yes"}), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.row_delete(row=s["row"], actor=a, door=CLI),
 )
 action(
     "row-reassign", LEADS, _row,
@@ -411,6 +447,9 @@ action(
         "to": "cs", "previous_becomes": "R"}, format="json"), {200}, {403}),
     # console: none. Reassigning is a grid/API gesture; the console's row form sets letters
     # (covered by cell-set/console).
+    service=lambda a, ctx, s: raci_services.row_reassign(
+        row=s["row"], to=Function.objects.get(slug="cs"), previous_becomes="R", actor=a,
+        door=CLI),
 )
 action(
     "signoff", SIGNER, _row,
@@ -425,6 +464,8 @@ action(
     # head's click signs Sales, not Marketing.
     console=(lambda c, ctx, s: admin_action(c, "/admin/raci/matrix/", "sign_off",
                                             s["matrix"].pk), {302}, {200, 302}),
+    service=lambda a, ctx, s: raci_services.signoff_create(
+        matrix=s["matrix"], function=ctx.target, actor=a, door=CLI),
 )
 action(
     "matrix-create", LEADS, _none,
@@ -434,11 +475,15 @@ action(
                                   format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/raci/matrix/add/", {"title": "PLG RACI"}),
              {302}, {403}),
+    service=lambda a, ctx, s: raci_services.matrix_create(
+        title="PLG RACI", actor=a, door=CLI),
 )
 action(
     "matrix-make-current", LEADS, _two_matrices,
     lambda ctx, s: _current_matrix(),
     ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/current/"), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.matrix_update(
+        matrix=s["matrix"], is_current=True, actor=a, door=CLI),
 )
 action(
     "matrix-change", LEADS, _row,
@@ -449,6 +494,8 @@ action(
         f"/admin/raci/matrix/{s['matrix'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/raci/matrix/{s['matrix'].pk}/change/",
                    title="Renamed RACI")), {302}, {403}),
+    service=lambda a, ctx, s: raci_services.matrix_update(
+        matrix=s["matrix"], title="Renamed RACI", actor=a, door=CLI),
 )
 action(
     "csv-import", LEADS, _row,
@@ -460,6 +507,8 @@ action(
         "file": SimpleUploadedFile("raci.csv", _csv(ctx, s).encode(), "text/csv")},
         format="multipart"), {200}, {403}),
     # console: none. Import lives in the UI and the API only.
+    service=lambda a, ctx, s: raci_services.matrix_import(
+        matrix=s["matrix"], text=_csv(ctx, s), actor=a, door=CLI),
 )
 
 # Cadence.
@@ -473,6 +522,9 @@ action(
                                   format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/cadence/ritual/add/", {
         **RITUAL_CONSOLE_FORM, "owner": ctx.target.pk}), {302}, {200, 403}),
+    service=lambda a, ctx, s: cadence_services.ritual_create(
+        owner=ctx.target, **{k: v for k, v in RITUAL_API.items() if k != "owner"},
+        actor=a, door=CLI),
 )
 action(
     "ritual-change", OWNED, _ritual,
@@ -485,6 +537,8 @@ action(
         f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
                    name="Renamed call")), {302}, {403}),
+    service=lambda a, ctx, s: cadence_services.ritual_update(
+        ritual=s["ritual"], name="Renamed call", actor=a, door=CLI),
 )
 action(
     # A head giving their own ritual to another function: refused (leads may).
@@ -498,6 +552,8 @@ action(
         f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
         admin_form(ctx.lead_client, f"/admin/cadence/ritual/{s['ritual'].pk}/change/",
                    owner=ctx.other.pk)), {302}, {200, 403}),
+    service=lambda a, ctx, s: cadence_services.ritual_update(
+        ritual=s["ritual"], owner=ctx.other, actor=a, door=CLI),
 )
 action(
     "ritual-delete", OWNED, _ritual,
@@ -506,6 +562,7 @@ action(
     api=(lambda c, ctx, s: c.delete(f"/api/v1/rituals/{s['ritual'].pk}/"), {204}, {403}),
     console=(lambda c, ctx, s: c.post(f"/admin/cadence/ritual/{s['ritual'].pk}/delete/",
                                       {"post": "yes"}), {302}, {403}),
+    service=lambda a, ctx, s: cadence_services.ritual_delete(ritual=s["ritual"], actor=a, door=CLI),
 )
 action(
     # The changelist's bulk "Delete selected" (confirmed): checked per selected ritual.
@@ -524,6 +581,9 @@ action(
     # The action skips occurrences that are not the user's, with an error message.
     console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/occurrence/", "record_held",
                                             s["occurrence"].pk), {302}, {302}),
+    service=lambda a, ctx, s: cadence_services.occurrence_record(
+        occurrence=s["occurrence"], status="held", notes="Forecast committed", actor=a,
+        door=CLI),
 )
 
 # Core.
@@ -537,6 +597,8 @@ action(
         f"/admin/revops/function/{ctx.target.pk}/change/",
         admin_form(ctx.lead_client, f"/admin/revops/function/{ctx.target.pk}/change/",
                    name="Renamed")), {302}, {403}),
+    service=lambda a, ctx, s: core_services.function_update(
+        function=ctx.target, name="Renamed", actor=a, door=CLI),
 )
 action(
     "function-create", LEADS, _none,
@@ -545,6 +607,8 @@ action(
         "slug": "partners", "name": "Partners", "position": 70}, format="json"), {201}, {403}),
     console=(lambda c, ctx, s: c.post("/admin/revops/function/add/", {
         "slug": "partners", "name": "Partners", "position": 70, "head": ""}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.function_create(
+        slug="partners", name="Partners", position=70, actor=a, door=CLI),
 )
 action(
     "webhook-create", LEADS, _none,
@@ -556,6 +620,8 @@ action(
     console=(lambda c, ctx, s: c.post("/admin/revops/webhook/add/", {
         "url": "https://hooks.example.com/revops", "events": '["section.stale"]',
         "secret": "s3cret", "active": "on"}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.webhook_create(
+        url="https://hooks.example.com/revops", events=["section.stale"], actor=a, door=CLI),
 )
 action(
     "webhook-change", LEADS, _webhook,
@@ -566,6 +632,8 @@ action(
         f"/admin/revops/webhook/{s['webhook'].pk}/change/",
         {**admin_form(ctx.lead_client, f"/admin/revops/webhook/{s['webhook'].pk}/change/"),
          "active": ""}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.webhook_update(
+        webhook=s["webhook"], active=False, actor=a, door=CLI),
 )
 action(
     "token-for-other", LEADS, _none,
@@ -574,6 +642,8 @@ action(
     console=(lambda c, ctx, s: c.post("/admin/revops/apitoken/add/", {
         "user": ctx.users["marketing_head"].pk, "name": "BI sync", "scope": "write",
         "expires_at": ""}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.api_token_create(
+        user=ctx.users["marketing_head"], name="BI sync", scope="write", actor=a, door=CLI),
 )
 action(
     # The UI's token page makes tokens for the signed-in user only: a crafted ``user``
@@ -617,6 +687,8 @@ action(
     lambda ctx, s: _revoked(ApiToken, s["api_token"].pk),
     console=(lambda c, ctx, s: admin_action(c, "/admin/revops/apitoken/", "revoke",
                                             s["api_token"].pk), {302}, {200, 403}),
+    service=lambda a, ctx, s: core_services.api_token_revoke(
+        token=s["api_token"], actor=a, door=CLI),
 )
 action(
     # The tokens page revokes the signed-in user's own tokens only: someone else's is 404.
@@ -638,4 +710,6 @@ action(
     lambda ctx, s: _revoked(_feed_token_model(), s["feed_token"].pk),
     console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/feedtoken/", "revoke",
                                             s["feed_token"].pk), {302}, {200, 403}),
+    service=lambda a, ctx, s: cadence_services.feed_token_revoke(
+        token=s["feed_token"], actor=a, door=CLI),
 )

@@ -1,4 +1,5 @@
-"""Every role × every write action × every door (UI, API, console): allowed or refused.
+"""Every role × every write action × every door (UI, API, console, and the write service
+called directly): allowed or refused.
 
 Acceptance point 1 of issue 6. One row per case: ``(action, door, role, expected)``.
 Roles (DESIGN.md §5):
@@ -21,11 +22,13 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.test import Client
 from rest_framework.test import APIClient
 
 from revops import services
+from revops.errors import Refused
 from revops.models import ApiToken, Door, Function
 from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, SIGNER, Ctx
 from tests.factories import LeadFactory, UserFactory, make_head
@@ -134,6 +137,9 @@ def test_access(action_name, door, role, expected, people):
     lead_client.force_login(people["lead"])
     ctx = Ctx(target=target, other=other, users=people, lead_client=lead_client, now=NOW)
     state = action.setup(ctx)
+    if door == "service":
+        _check_service(action, role, expected, ctx, state, people)
+        return
     perform, ok, deny = action.doors[door]
     client = _client(role, door, _actor(role, action, people))
 
@@ -146,6 +152,20 @@ def test_access(action_name, door, role, expected, people):
         assert after != before, f"allowed, but nothing changed: {before!r}"
     else:
         _assert_refused_answer(response, action_name, role, door, deny)
+        assert after == before, f"refused, but the database changed: {before!r} → {after!r}"
+
+
+def _check_service(action, role, expected, ctx, state, people):
+    """The fourth door: the service itself, with the role's user as ``actor``."""
+    actor = _actor(role, action, people) or AnonymousUser()
+    before = action.probe(ctx, state)
+    if expected == "allow":
+        action.doors["service"](actor, ctx, state)
+        assert action.probe(ctx, state) != before, f"allowed, but nothing changed: {before!r}"
+    else:
+        with pytest.raises(Refused):
+            action.doors["service"](actor, ctx, state)
+        after = action.probe(ctx, state)
         assert after == before, f"refused, but the database changed: {before!r} → {after!r}"
 
 
