@@ -1,17 +1,13 @@
-"""Pure RACI rules: letters, the one-Accountable rule, lint, CSV, what changed.
+"""Pure RACI rules: letters, the one-Accountable rule, lint, what changed.
 
 Nothing here touches the database; services and selectors hand in plain values.
 A row's letters are a dict ``{function_slug: letter}`` with letters from ``LETTERS``
 (the A, or A/R, included); functions are ``Column``s in column order.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-
-from revops.models import Layer
 
 LETTERS = ("R", "A", "C", "I", "A/R")
 ACCOUNTABLE_LETTERS = ("A", "A/R")
@@ -23,7 +19,6 @@ LEGEND = [
     ("I", "Informed", "is told after the decision"),
     ("A/R", "Accountable and responsible", "owns the outcome and does the work"),
 ]
-MAX_IMPORT_LINES = 5000
 
 
 @dataclass(frozen=True)
@@ -233,150 +228,3 @@ def changes_between(before, after, names):
         lines.append(("change", "Rows reordered"))
     return lines
 
-
-# --- CSV ------------------------------------------------------------------------------
-
-LAYER_BY_TEXT = {
-    **{v.casefold(): v for v in Layer.values},
-    **{label.casefold(): v for v, label in Layer.choices},
-}
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula; the export
-# prefixes such text with an apostrophe and the import takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def guard_formula(text):
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def unguard_formula(text):
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
-
-def csv_header(columns):
-    return ["layer", "name", "description", *[c.slug for c in columns]]
-
-
-def parse_layer(raw):
-    text = (raw or "").strip().casefold()
-    if not text:
-        return ""
-    return LAYER_BY_TEXT.get(text)
-
-
-@dataclass
-class ImportedRow:
-    line: int
-    name: str
-    layer: str
-    description: str | None
-    letters: dict
-
-
-def parse_csv(text, columns):
-    """``(rows, errors)`` for a CSV file's text; errors are ``"line N: …"`` strings.
-
-    Line numbers count the header as line 1. Columns are matched by header name.
-    """
-    names = {c.slug: c.name for c in columns}
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], ["line 1: the file is empty; the first line must be the header."]
-    except csv.Error as exc:
-        return [], [f"line 1: not readable as CSV ({exc})."]
-    header = [h.strip() for h in header]
-    errors = []
-    keys = [h.casefold() for h in header]
-    for required in ("name", "layer"):
-        if required not in keys:
-            errors.append(f"line 1: the header has no '{required}' column.")
-    known = {"name", "layer", "description", *names}
-    unknown = [h for h in header if h.casefold() not in known and h]
-    if unknown:
-        errors.append(
-            f"line 1: unknown function {names_and(repr(h) for h in unknown)}; "
-            f"the function columns are {', '.join(names)}."
-        )
-    duplicates = sorted({h for h in keys if keys.count(h) > 1 and h})
-    if duplicates:
-        errors.append(f"line 1: column {names_and(repr(h) for h in duplicates)} appears twice.")
-    if errors:
-        return [], errors
-
-    index = {key: i for i, key in enumerate(keys)}
-    function_columns = [(c.slug, index[c.slug]) for c in columns if c.slug in index]
-    rows, seen = [], {}
-    try:
-        for number, record in enumerate(reader, start=2):
-            if number > MAX_IMPORT_LINES + 1:
-                errors.append(f"line {number}: too many lines (at most {MAX_IMPORT_LINES}).")
-                break
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(header):
-                errors.append(
-                    f"line {number}: {len(record)} values but the header has {len(header)}."
-                )
-                continue
-            record = record + [""] * (len(header) - len(record))
-            name = unguard_formula(record[index["name"]].strip())
-            label = name or f"line {number}"
-            problems = []
-            if not name:
-                problems.append("the name is empty")
-            elif len(name) > 200:
-                problems.append("the name is longer than 200 characters")
-            elif name.casefold() in seen:
-                first = seen[name.casefold()]
-                problems.append(f"the name {name!r} is already used on line {first}")
-            layer = parse_layer(record[index["layer"]])
-            if layer is None:
-                problems.append(
-                    f"layer {record[index['layer']].strip()!r} is not one of "
-                    f"{', '.join(Layer.values)} (or empty)"
-                )
-            letters = {}
-            for slug, i in function_columns:
-                letter = normalize_letter(record[i])
-                if letter is None:
-                    problems.append(
-                        f"{record[i].strip()!r} under {slug} is not a RACI letter "
-                        f"(use R, A, C, I, A/R or leave it empty)"
-                    )
-                elif letter:
-                    letters[slug] = letter
-            if not problems:
-                try:
-                    exactly_one_accountable(name, letters, names)
-                except ValidationError as exc:
-                    problems.append(exc.messages[0])
-            if problems:
-                errors.append(f"line {number} ({label}): {'; '.join(problems)}.".replace("..", "."))
-                continue
-            seen[name.casefold()] = number
-            # Without a description column, the rows keep the descriptions they have.
-            description = (
-                unguard_formula(record[index["description"]].strip())
-                if "description" in index else None
-            )
-            rows.append(ImportedRow(number, name, layer, description, letters))
-    except csv.Error as exc:
-        errors.append(f"line {reader.line_num}: not readable as CSV ({exc}).")
-    return rows, errors
-
-
-def write_csv(rows, columns):
-    """CSV text for ``rows`` (dicts as made by ``snapshot_row``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(csv_header(columns))
-    for row in rows:
-        writer.writerow([
-            row["layer"], guard_formula(row["name"]), guard_formula(row["description"]),
-            *[row["letters"].get(c.slug, "") for c in columns],
-        ])
-    return out.getvalue()

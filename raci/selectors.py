@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from raci import rules
+from raci import csv_io, rules
 from raci.models import Cell, Matrix, Row, SignOff
 from revops.models import Function, Layer
 
@@ -56,7 +56,7 @@ def snapshot(matrix):
 
 def csv_export(matrix):
     """The matrix as CSV: ``layer, name, description`` and one column per function slug."""
-    return rules.write_csv(snapshot(matrix), columns(functions()))
+    return csv_io.write_csv(snapshot(matrix), columns(functions()))
 
 
 def lint(matrix, *, rows=None, function_list=None):

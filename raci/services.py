@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from raci import rules, selectors
+from raci import csv_io, rules, selectors
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, policy, webhooks
 from revops.errors import Conflict, Refused
@@ -456,7 +456,7 @@ def import_plan(*, matrix, text):
     """
     function_list = selectors.functions()
     plan = ImportPlan(matrix=matrix)
-    plan.rows, plan.errors = rules.parse_csv(text, selectors.columns(function_list))
+    plan.rows, plan.errors = csv_io.parse_csv(text, selectors.columns(function_list))
     if plan.errors:
         return plan
     names = {f.slug: f.name for f in function_list}

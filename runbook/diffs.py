@@ -22,16 +22,21 @@ class DiffLine:
 
 def lines(old, new, *, context=3):
     """The unified diff as typed lines, without the file header."""
+    return typed_lines(unified(old, new, old_label="", new_label="", context=context))
+
+
+def typed_lines(diff):
+    """The lines of a unified diff's text, typed, without its two-line file header."""
+    raw = diff.split("\n")[:-1]  # every line of a diff ends with a newline
+    if raw[:1] and raw[0].startswith("--- ") and raw[1:2] and raw[1].startswith("+++ "):
+        raw = raw[2:]
     result = []
-    for raw in difflib.unified_diff(_lines(old), _lines(new), n=context):
-        if raw.startswith(("---", "+++")):
-            continue
-        text = raw.rstrip("\n")
-        if raw.startswith("@@"):
+    for text in raw:
+        if text.startswith("@@"):
             result.append(DiffLine("hunk", text))
-        elif raw.startswith("+"):
+        elif text.startswith("+"):
             result.append(DiffLine("add", text))
-        elif raw.startswith("-"):
+        elif text.startswith("-"):
             result.append(DiffLine("del", text))
         else:
             result.append(DiffLine("", text))

@@ -3,10 +3,19 @@ report. Each returns querysets that run a fixed number of queries however many
 sections there are: the review state is computed in SQL from fiscal-quarter cut-offs.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 
-from runbook import rules
-from runbook.models import ReviewState, Revision, Runbook, Section, StaleFlag
+from runbook import diffs, rules
+from runbook.models import (
+    Release,
+    ReleaseSection,
+    ReviewState,
+    Revision,
+    Runbook,
+    Section,
+    StaleFlag,
+)
 
 
 def default_runbook():
@@ -80,6 +89,86 @@ def releases_for(runbook):
 def release_entries(release):
     return release.entries.select_related("section", "revision").order_by("section__position")
 
+
+def release_comparison(*, runbook, a, b):
+    """Releases ``a`` and ``b`` (numbers) of ``runbook`` side by side, in two queries.
+
+    A plain structure for the page and the API: each release's number, label and name,
+    then per section in run-book order the revision each side pinned and the review
+    state and stamp it recorded then, whether the text changed and the unified diff
+    (empty when unchanged). A side is None for a section the release did not pin.
+    Raises ``ValidationError`` keyed ``a``/``b`` for a number that is not a release.
+    """
+    # Releases are numbered 1 to the run book's version: nothing else is worth a query
+    # (and a number too large for the column would make SQLite raise).
+    wanted = [n for n in (a, b) if 0 < n <= runbook.version]
+    releases = {r.number: r for r in Release.objects.filter(runbook=runbook, number__in=wanted)}
+    errors = {key: _no_such_release(runbook, number)
+              for key, number in (("a", a), ("b", b)) if number not in releases}
+    if errors:
+        raise ValidationError(errors)
+    old, new = releases[a], releases[b]
+    pinned = {old.pk: {}, new.pk: {}}
+    sections = {}
+    for entry in (
+        ReleaseSection.objects.filter(release__in=[old, new])
+        .select_related("section", "revision")
+        .order_by("section__position")
+    ):
+        pinned[entry.release_id][entry.section_id] = entry
+        sections[entry.section_id] = entry.section
+    rows = []
+    for section in sections.values():
+        before = pinned[old.pk].get(section.pk)
+        after = pinned[new.pk].get(section.pk)
+        old_body, new_body = _pinned_body(before), _pinned_body(after)
+        changed = old_body != new_body
+        rows.append(
+            {
+                "section": section.pk,
+                "kind": section.kind,
+                "title": section.title,
+                "a": _pinned_side(before),
+                "b": _pinned_side(after),
+                "changed": changed,
+                "diff": diffs.unified(
+                    old_body, new_body, old_label=f"{old.label}/{section.kind}",
+                    new_label=f"{new.label}/{section.kind}",
+                ) if changed else "",
+            }
+        )
+    return {
+        "runbook": runbook.pk,
+        "a": _compared_release(old),
+        "b": _compared_release(new),
+        "sections": rows,
+    }
+
+
+def _no_such_release(runbook, number):
+    if not runbook.version:
+        return f"This run book has no releases yet (asked for v{number})."
+    return f"This run book has no release v{number} (it has v1 to v{runbook.version})."
+
+
+def _compared_release(release):
+    return {"number": release.number, "version": release.label, "name": release.name}
+
+
+def _pinned_body(entry):
+    return entry.revision.body if entry and entry.revision else ""
+
+
+def _pinned_side(entry):
+    if entry is None:
+        return None
+    return {
+        "revision": entry.revision.number if entry.revision else None,
+        "review_state": entry.review_state,
+        "last_reviewed_on": entry.last_reviewed_on,
+        "last_reviewed_by": entry.last_reviewed_by_name,
+        "last_reviewed_revision": entry.last_reviewed_revision,
+    }
 
 
 def current_revisions(sections):

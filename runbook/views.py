@@ -280,37 +280,26 @@ def release_detail(request, pk, number):
 def release_compare(request, pk):
     """Two releases side by side: which sections changed, with the diff of each."""
     runbook = get_object_or_404(Runbook, pk=pk)
-    all_releases = list(selectors.releases_for(runbook))
     errors = {}
     chosen = {}
     for key in ("a", "b"):
         raw = request.GET.get(key, "")
-        match = next((r for r in all_releases if str(r.number) == raw.lstrip("v")), None)
-        if match is None:
+        if raw.lstrip("v").isdecimal():
+            chosen[key] = int(raw.lstrip("v"))
+        else:
             errors[key] = f"Choose a release of this run book (got “{raw or 'nothing'}”)."
-        chosen[key] = match
-    rows = []
+    comparison = None
     if not errors:
-        old = {e.section_id: e for e in selectors.release_entries(chosen["a"])}
-        new = selectors.release_entries(chosen["b"])
-        for entry in new:
-            before = old.get(entry.section_id)
-            old_body = before.revision.body if before and before.revision else ""
-            new_body = entry.revision.body if entry.revision else ""
-            rows.append(
-                {
-                    "section": entry.section,
-                    "before": before,
-                    "after": entry,
-                    "changed": old_body != new_body,
-                    "lines": diffs.lines(old_body, new_body) if old_body != new_body else [],
-                }
-            )
+        try:
+            comparison = selectors.release_comparison(runbook=runbook, **chosen)
+        except ValidationError as error:
+            errors = {key: " ".join(messages) for key, messages in error.message_dict.items()}
     return render(
         request,
         "runbook/release_compare.html",
-        {"runbook": runbook, "releases": all_releases, "a": chosen.get("a"),
-         "b": chosen.get("b"), "rows": rows, "errors": errors if request.GET else {}},
+        {"runbook": runbook, "releases": list(selectors.releases_for(runbook)),
+         "chosen": chosen, "comparison": comparison,
+         "errors": errors if request.GET else {}},
         status=400 if errors and request.GET else 200,
     )
 

@@ -174,3 +174,43 @@ class ReleaseSerializer(serializers.ModelSerializer):
 class ReleaseCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReleaseCompareQuerySerializer(serializers.Serializer):
+    a = serializers.IntegerField(help_text="The release to compare from: its number (1 for v1).")
+    b = serializers.IntegerField(help_text="The release to compare to: its number (2 for v2).")
+
+
+class ComparedReleaseSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    version = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PinnedSectionSerializer(serializers.Serializer):
+    """What one release recorded for a section when it was cut."""
+
+    revision = serializers.IntegerField(allow_null=True)
+    review_state = serializers.CharField()
+    last_reviewed_on = serializers.DateField(allow_null=True)
+    last_reviewed_by = serializers.CharField(allow_blank=True)
+    last_reviewed_revision = serializers.IntegerField(allow_null=True)
+
+
+class ComparedSectionSerializer(serializers.Serializer):
+    section = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    a = PinnedSectionSerializer(allow_null=True)
+    b = PinnedSectionSerializer(allow_null=True)
+    changed = serializers.BooleanField()
+    diff = serializers.CharField(allow_blank=True, help_text="Unified diff; empty if unchanged.")
+
+
+class ReleaseComparisonSerializer(serializers.Serializer):
+    """``selectors.release_comparison`` as the API shows it."""
+
+    runbook = serializers.IntegerField()
+    a = ComparedReleaseSerializer()
+    b = ComparedReleaseSerializer()
+    sections = ComparedSectionSerializer(many=True)

@@ -71,6 +71,21 @@ class RunbookViewSet(
         page = self.paginate_queryset(_releases(runbook))
         return self.get_paginated_response(s.ReleaseSerializer(page, many=True).data)
 
+    @extend_schema(
+        operation_id="v1_runbooks_releases_compare",
+        parameters=[s.ReleaseCompareQuerySerializer],
+        responses={200: s.ReleaseComparisonSerializer, 400: OpenApiResponse(
+            description="a or b is missing, not a number, or not a release of this run book.")},
+    )
+    @action(detail=True, methods=["get"], url_path="releases/compare")
+    def compare_releases(self, request, pk=None):
+        """Two releases side by side: per section, what each pinned and the diff."""
+        runbook = self.get_object()
+        query = s.ReleaseCompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        comparison = selectors.release_comparison(runbook=runbook, **query.validated_data)
+        return Response(s.ReleaseComparisonSerializer(comparison).data)
+
     @extend_schema(operation_id="v1_runbooks_release_retrieve",
                    responses=s.ReleaseSerializer)
     @action(detail=True, methods=["get"], url_path=r"releases/(?P<number>[0-9]+)")

@@ -1,6 +1,6 @@
 from django import template
 
-from runbook import rendering
+from runbook import diffs, rendering
 from runbook.models import ReviewState
 
 register = template.Library()
@@ -24,3 +24,9 @@ def state_badge(state):
 def links_out(html):
     """The external links of a rendered section, for the “Links out” list."""
     return rendering.links_out(html)
+
+
+@register.filter
+def diff_lines(diff):
+    """A unified diff's text as the typed lines ``_diff_lines.html`` shows."""
+    return diffs.typed_lines(diff)

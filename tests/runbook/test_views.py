@@ -242,6 +242,10 @@ def test_release_compare_shows_changed_sections(client, lead, runbook):
     assert "+Weekly call on Monday" in page
     bad = client.get(f"/runbook/{runbook.pk}/releases/compare/?a=1&b=7")
     assert bad.status_code == 400
+    assert "b: This run book has no release v7 (it has v1 to v2)." in bad.content.decode()
+    assert client.get(f"/runbook/{runbook.pk}/releases/compare/?a=v1&b=v2").status_code == 200
+    assert client.get(f"/runbook/{runbook.pk}/releases/compare/?a=x&b=2").status_code == 400
+    assert client.get(f"/runbook/{runbook.pk}/releases/compare/").status_code == 200
 
 
 def test_exports_as_markdown_and_print(client, lead, runbook):
