@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
-from revops import audit, notify, policy, webhooks
+from revops import audit, notify, policy, rendering, webhooks
 from revops.models import Function
-from runbook import rendering
 from runbook import services as runbook_services
 from runbook.models import Section
 

@@ -22,11 +22,13 @@ class RevOpsConsole(admin.AdminSite):
         )
 
 
-    def index(self, request, extra_context=None):
-        from revops import todo
+    #: ``todo_for(user, *, today)``: a function head's to-do for the home page. It reads
+    #: every app, so the top layer (``overview``) sets it when it is ready.
+    todo_for = None
 
-        extra = {"todo": todo.for_user(request.user, today=timezone.localdate()),
-                 "now": timezone.now()}
+    def index(self, request, extra_context=None):
+        todo = self.todo_for(request.user, today=timezone.localdate()) if self.todo_for else None
+        extra = {"todo": todo, "now": timezone.now()}
         return super().index(request, {**extra, **(extra_context or {})})
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "runbook",
     "raci",
     "cadence",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -13,16 +13,15 @@ admin.autodiscover()
 api_docs = SpectacularSwaggerSplitView.as_view(url_name="schema")
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("audit/", views.audit_trail, name="audit"),
-    path("readiness/", views.readiness, name="readiness"),
     path("runbook/", include("runbook.urls")),
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
+    path("", include("overview.urls")),
     path("admin/", console.urls),
     path("api/v1/", include("revops.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

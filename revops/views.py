@@ -9,21 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from revops import selectors, services
-from revops.dashboard import panels as dashboard_panels
 from revops.forms import ApiTokenForm, AuditFilterForm
 from revops.http import add_service_errors
 from revops.models import ApiToken, Door
-from revops.readiness import report as readiness_report
-
-
-@login_required
-def dashboard(request):
-    today = timezone.localdate()
-    return render(
-        request,
-        "revops/dashboard.html",
-        {"panels": dashboard_panels(user=request.user, today=today), "today": today},
-    )
 
 
 @login_required
@@ -75,8 +63,3 @@ def audit_trail(request):
     return render(request, "revops/audit.html",
                   {"form": form, "page": page, "query": query.urlencode()})
 
-
-@login_required
-def readiness(request):
-    report = readiness_report(today=timezone.localdate())
-    return render(request, "revops/readiness.html", {"report": report})

@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from revops import audit, notify, policy, webhooks
+from revops import audit, notify, policy, rendering, webhooks
 from revops.errors import Conflict
 from revops.models import Function
-from runbook import rendering, rules, selectors
+from runbook import rules, selectors
 from runbook.models import (
     MAX_BODY_BYTES,
     Release,

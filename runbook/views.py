@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revops import policy
+from revops import policy, rendering
 from revops.http import add_service_errors, require_administer, require_change
 from revops.models import Door
-from runbook import diffs, export, rendering, selectors, services
+from runbook import diffs, export, selectors, services
 from runbook.forms import ReleaseForm, ReviewForm, RunbookForm, SectionEditForm
 from runbook.models import Release, Runbook, Section
 

@@ -47,16 +47,3 @@ class WebhookCreatedSerializer(WebhookSerializer):
     """The 201 answer shows the secret once, so a generated one can be stored."""
 
     secret = serializers.CharField(read_only=True)
-
-
-class ReadinessCheckSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    passed = serializers.BooleanField()
-    message = serializers.CharField()
-    fix_url = serializers.CharField()
-    gaps = serializers.ListField(child=serializers.CharField())
-
-
-class ReadinessSerializer(serializers.Serializer):
-    score = serializers.IntegerField()
-    checks = ReadinessCheckSerializer(many=True)

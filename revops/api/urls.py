@@ -14,6 +14,6 @@ urlpatterns = [
     path("", include("runbook.api.urls")),
     path("", include("raci.api.urls")),
     path("", include("cadence.api.urls")),
-    path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

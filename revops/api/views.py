@@ -1,8 +1,5 @@
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from revops import services
 from revops.api.filters import AuditEntryFilter
@@ -10,12 +7,10 @@ from revops.api.serializers import (
     AuditEntrySerializer,
     FunctionSerializer,
     FunctionUpdateSerializer,
-    ReadinessSerializer,
     WebhookCreatedSerializer,
     WebhookSerializer,
 )
 from revops.models import AuditEntry, Door, Function, Webhook
-from revops.readiness import report as readiness_report
 
 
 class FunctionViewSet(
@@ -80,12 +75,3 @@ class WebhookViewSet(
             actor=self.request.user, door=Door.API, webhook=serializer.instance,
             **serializer.validated_data,
         )
-
-
-class ReadinessView(APIView):
-    """The Friday test: a score and every check, with where to fix it."""
-
-    @extend_schema(responses=ReadinessSerializer)
-    def get(self, request):
-        report = readiness_report(today=timezone.localdate())
-        return Response(ReadinessSerializer(report).data)

@@ -1,6 +1,7 @@
 from django import template
 
-from runbook import diffs, rendering
+from revops import rendering
+from runbook import diffs
 from runbook.models import ReviewState
 
 register = template.Library()

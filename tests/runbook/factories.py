@@ -5,8 +5,9 @@ import itertools
 
 from django.utils import timezone
 
+from revops import rendering
 from revops.models import Door, Function
-from runbook import rendering, services
+from runbook import services
 from runbook.models import Revision, Runbook, Section, SectionKind
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from revops import rendering
 from revops.models import Door
-from runbook import rendering, services
+from runbook import services
 from tests.runbook.factories import section
 
 pytestmark = pytest.mark.django_db

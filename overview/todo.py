@@ -1,6 +1,8 @@
 """A function head's to-do, shown on the console home: what they own that needs them.
 
-Like the dashboard and the readiness report, it reads each app through its selectors.
+Like the dashboard and the readiness report, it reads each app through its selectors;
+the console (in the core) shows it through ``RevOpsConsole.todo_for``, set when this app
+is ready.
 """
 
 from dataclasses import dataclass, field
@@ -8,8 +10,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
+from raci import selectors as raci_selectors
 from revops import policy
 from revops.models import Function
+from runbook import selectors as runbook_selectors
 
 
 @dataclass
@@ -29,10 +34,6 @@ def for_user(user, *, today):
     function_ids = policy.headed_function_ids(user)
     if not function_ids:
         return None
-    from cadence import selectors as cadence_selectors
-    from raci import selectors as raci_selectors
-    from runbook import selectors as runbook_selectors
-
     todo = Todo(functions=list(Function.objects.filter(pk__in=function_ids)))
     todo.sections = list(
         runbook_selectors.sections_needing_review(today=today).filter(owner_id__in=function_ids)

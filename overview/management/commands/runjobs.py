@@ -15,9 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         app.loader.import_default_modules()
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-            task = app.tasks.get(entry["task"])
-            if task is None:
-                self.stdout.write(f"{name}: not available")
-                continue
-            result = task.apply()
+            result = app.tasks[entry["task"]].apply()
             self.stdout.write(f"{name}: {result.result}")

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
+from raci import selectors as raci_selectors
+from runbook import selectors as runbook_selectors
+from runbook.models import ReviewState
+
 # Recent occurrences count as "mostly held" from this share of held over held + missed.
 HELD_SHARE = 0.8
 
@@ -39,9 +44,6 @@ class Report:
 
 
 def _runbook_checks(today):
-    from runbook import selectors as runbook_selectors
-    from runbook.models import ReviewState
-
     runbook = runbook_selectors.default_runbook()
     if runbook is None:
         return [Check("runbook_written", False, "There is no run book yet.",
@@ -71,8 +73,6 @@ def _runbook_checks(today):
 
 
 def _raci_checks():
-    from raci import selectors as raci_selectors
-
     matrix = raci_selectors.current_matrix()
     url = reverse("raci:index")
     if matrix is None:
@@ -94,8 +94,6 @@ def _raci_checks():
 
 
 def _cadence_checks(today):
-    from cadence import selectors as cadence_selectors
-
     facts = cadence_selectors.readiness(now=timezone.now(), today=today)
     url = reverse("cadence:index")
     incomplete = sorted(set(facts.rituals_missing_owner) | set(facts.rituals_missing_output))

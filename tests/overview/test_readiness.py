@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from revops import readiness
+from overview import readiness
 from revops.models import Function
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,13 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
+from cadence import demo as cadence_demo
+from raci import demo as raci_demo
 from revops import demo
+from runbook import demo as runbook_demo
 
-APP_DEMOS = ["runbook.demo.load", "raci.demo.load", "cadence.demo.load"]
+APP_DEMOS = [runbook_demo.load, raci_demo.load, cadence_demo.load]
 
 
 class Command(BaseCommand):
@@ -15,12 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             people = demo.load_people()
-            for dotted in APP_DEMOS:
-                try:
-                    loader = import_string(dotted)
-                except ImportError:
-                    continue
-                loader(people=people)
+            for load in APP_DEMOS:
+                load(people=people)
         self.stdout.write("Demo operating model ready. Sign in at http://127.0.0.1:8000 with:")
         for username, role in demo.LOGINS:
             self.stdout.write(f"  {username:<10} / {demo.PASSWORD}   ({role})")

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from cadence.models import Status
-from revops import todo
+from overview import todo
 from tests.cadence.factories import ritual
 
 pytestmark = pytest.mark.django_db

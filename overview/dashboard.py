@@ -1,0 +1,20 @@
+"""The dashboard composes one panel per app, each read through the app's selectors.
+
+A panel provider is a function ``panel(*, user, today) -> dict | None``; the dict has
+``title``, ``template`` and whatever that template reads.
+"""
+
+from cadence import dashboard as cadence_dashboard
+from raci import dashboard as raci_dashboard
+from runbook import dashboard as runbook_dashboard
+
+PANELS = [runbook_dashboard.panel, cadence_dashboard.panel, raci_dashboard.panel]
+
+
+def panels(*, user, today):
+    result = []
+    for panel in PANELS:
+        made = panel(user=user, today=today)
+        if made:
+            result.append(made)
+    return result
