@@ -435,9 +435,7 @@ def feed_token_create(*, user, actor, door):
     now = _now()
     for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
         feed_token_revoke(token=old, actor=actor, door=door)
-    raw = FeedToken.generate()
-    token = FeedToken(user=user, prefix=raw[4:4 + FeedToken.PREFIX_LENGTH],
-                      digest=FeedToken.digest_of(raw), created_at=now)
+    token, raw = FeedToken.issue(user=user, created_at=now)
     token.full_clean()
     token.save()
     audit.record(actor=actor, door=door, action="create", obj=token)
@@ -454,14 +452,6 @@ def feed_token_revoke(*, token, actor, door):
 
 
 def feed_token_user(raw):
-    """The user a raw feed token belongs to, or None (unknown, revoked, inactive)."""
-    if not raw:
-        return None
-    token = (FeedToken.objects.select_related("user")
-             .filter(digest=FeedToken.digest_of(raw)).first())
-    if token is None or not token.is_usable:
-        return None
-    now = _now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    """The user a raw feed token belongs to, or None (unknown, revoked, expired, inactive)."""
+    token = FeedToken.authenticate(raw)
+    return token.user if token else None

@@ -59,15 +59,7 @@ def api_token_create(*, actor, door, user, name, scope, expires_at=None):
     """Make a token; returns ``(token, raw)``. The raw value is never stored."""
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "A token's expiry must be in the future."})
-    raw = ApiToken.generate()
-    token = ApiToken(
-        user=user,
-        name=name,
-        scope=scope,
-        expires_at=expires_at,
-        prefix=raw[4 : 4 + ApiToken.PREFIX_LENGTH],
-        digest=ApiToken.digest_of(raw),
-    )
+    token, raw = ApiToken.issue(user=user, name=name, scope=scope, expires_at=expires_at)
     token.full_clean()
     token.save()
     audit.record(actor=actor, door=door, action="create", obj=token,
