@@ -3,13 +3,20 @@ feed tokens are both a ``HashedToken``."""
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
 
 # Recording every use would be a write per request; to the minute is all the pages show.
 LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def end_of_day(day):
+    """A token that "expires on" a date works through that whole day in the configured
+    time zone: it stops at the next midnight there."""
+    midnight = datetime.combine(day + timedelta(days=1), time.min)
+    return timezone.make_aware(midnight, timezone.get_default_timezone())
 
 
 class HashedToken(models.Model):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -215,3 +215,27 @@ def test_a_token_expiring_today_works_through_the_day(client, viewer, time_machi
     client.force_login(viewer)
     client.post("/accounts/tokens/", {"name": "x", "scope": "read", "expires_at": "2026-05-04"})
     assert ApiToken.objects.get().expires_at.isoformat() == "2026-05-05T00:00:00+00:00"
+
+
+def test_a_token_expiring_on_a_day_works_until_midnight_in_the_configured_zone(
+        lead, settings, time_machine):
+    settings.TIME_ZONE = "America/New_York"
+    time_machine.move_to("2026-05-04 23:00-04:00", tick=False)
+    token, raw = make_token(lead, expires_on=timezone.localdate())
+    assert token.expires_at == datetime.fromisoformat("2026-05-05T04:00:00+00:00")
+    time_machine.move_to("2026-05-04 23:59:59-04:00", tick=False)
+    assert ApiToken.authenticate(raw) == token
+    time_machine.move_to("2026-05-05 00:00-04:00", tick=False)
+    assert ApiToken.authenticate(raw) is None
+
+
+def test_tokens_page_shows_each_tokens_state(client, viewer, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    make_token(viewer, expires_on=timezone.localdate())
+    services.api_token_revoke(actor=viewer, door=Door.UI, token=make_token(viewer)[0])
+    make_token(viewer)
+    time_machine.move_to("2026-05-05 09:00Z", tick=False)
+    client.force_login(viewer)
+    html = client.get("/accounts/tokens/").content.decode()
+    assert [html.count(f">{state}</span>") for state in ("active", "expired", "revoked")] \
+        == [1, 1, 1]
