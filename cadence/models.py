@@ -4,8 +4,6 @@ Invariants held by the database: one occurrence per ritual per scheduled time (s
 re-running the materializer creates nothing), a sane duration, a known status.
 """
 
-import hashlib
-import secrets
 import zoneinfo
 from datetime import timedelta
 from functools import cached_property
@@ -19,6 +17,7 @@ from django.utils.timezone import localtime, now
 from cadence import rules
 from revops import constraints
 from revops.models import Function, Layer
+from revops.tokens import HashedToken
 
 
 class Horizon(models.TextChoices):
@@ -179,38 +178,20 @@ class Occurrence(models.Model):
         return self.status in (Status.HELD, Status.SKIPPED)
 
 
-class FeedToken(models.Model):
+class FeedToken(HashedToken):
     """A per-user secret for calendar subscriptions: it goes in the feed URL, because
-    calendar apps cannot send headers. Only a SHA-256 digest is stored; revocable."""
+    calendar apps cannot send headers."""
 
+    KIND = "cal_"
+    SECRET_BYTES = 24
     PREFIX_LENGTH = 6
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
     )
-    prefix = models.CharField(max_length=PREFIX_LENGTH)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"Calendar feed of {self.user} ({self.prefix}…)"
-
-    @staticmethod
-    def digest_of(raw):
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    @staticmethod
-    def generate():
-        return "cal_" + secrets.token_urlsafe(24)
-
-    @property
-    def is_usable(self):
-        return self.revoked_at is None and self.user.is_active
 
 
 constraints.register({

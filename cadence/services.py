@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
-from revops import audit, notify, policy, rendering, webhooks
+from revops import audit, events, notify, policy, rendering
 from revops.models import Function
 from runbook import services as runbook_services
 from runbook.models import Section
@@ -152,7 +152,7 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
                                                     "attendees": _slugs(attendees)}))
     if ritual.active:
         materialize(ritual=ritual, now=now)
-    webhooks.emit("ritual.changed", {**_payload(ritual), "change": "created"})
+    events.emit("ritual.changed", {**_payload(ritual), "change": "created"})
     return ritual
 
 
@@ -208,7 +208,7 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     if ritual.active:
         materialize(ritual=ritual, now=now)
     audit.record(actor=actor, door=door, action="update", obj=ritual, changes=changes)
-    webhooks.emit("ritual.changed", {**_payload(ritual), "change": "updated",
+    events.emit("ritual.changed", {**_payload(ritual), "change": "updated",
                                      "changed": sorted(changes)})
     return ritual
 
@@ -225,7 +225,7 @@ def ritual_delete(*, ritual, actor, door):
     audit.record(actor=actor, door=door, action="delete", obj=ritual,
                  changes=audit.changes_between(_snapshot(ritual), {}))
     ritual.delete()
-    webhooks.emit("ritual.changed", payload)
+    events.emit("ritual.changed", payload)
 
 
 # --- Materialization ----------------------------------------------------------------
@@ -346,7 +346,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
                  changes={**audit.changes_between(
                      before, audit.snapshot(occurrence, ["status", "notes"])),
                      "reviewed_sections": [str(s) for s in sections]})
-    webhooks.emit("occurrence.recorded", _occurrence_payload(occurrence))
+    events.emit("occurrence.recorded", _occurrence_payload(occurrence))
     return occurrence
 
 
@@ -388,7 +388,7 @@ def mark_missed(*, now=None, actor=None, door="task"):
         actor=actor, door=door, action="missed", at=now,
         changes_by_object=[(o, {"status": [Status.SCHEDULED, Status.MISSED]}) for o in due],
     )
-    webhooks.emit_many("occurrence.missed", [{
+    events.emit_many("occurrence.missed", [{
         "id": o.pk, "ritual": o.ritual_id, "ritual_name": o.ritual.name,
         "scheduled_for": o.scheduled_for, "status": o.status,
     } for o in due])
@@ -452,9 +452,7 @@ def feed_token_create(*, user, actor, door):
     now = _now()
     for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
         feed_token_revoke(token=old, actor=actor, door=door)
-    raw = FeedToken.generate()
-    token = FeedToken(user=user, prefix=raw[4:4 + FeedToken.PREFIX_LENGTH],
-                      digest=FeedToken.digest_of(raw), created_at=now)
+    token, raw = FeedToken.issue(user=user, created_at=now)
     token.full_clean()
     token.save()
     audit.record(actor=actor, door=door, action="create", obj=token)
@@ -472,14 +470,6 @@ def feed_token_revoke(*, token, actor, door):
 
 
 def feed_token_user(raw):
-    """The user a raw feed token belongs to, or None (unknown, revoked, inactive)."""
-    if not raw:
-        return None
-    token = (FeedToken.objects.select_related("user")
-             .filter(digest=FeedToken.digest_of(raw)).first())
-    if token is None or not token.is_usable:
-        return None
-    now = _now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    """The user a raw feed token belongs to, or None (unknown, revoked, expired, inactive)."""
+    token = FeedToken.authenticate(raw)
+    return token.user if token else None

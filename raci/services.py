@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from raci import csv_io, rules, selectors
 from raci.models import Cell, Matrix, Row, SignOff
-from revops import audit, policy, webhooks
+from revops import audit, events, policy
 from revops.errors import Conflict, Refused
 from revops.models import Function
 
@@ -89,7 +89,7 @@ def _changed(matrix, *, actor, door, action, obj, changes, row=None):
         actor=actor, door=door, action=action, obj=obj,
         changes={**changes, "matrix_version": [matrix.version - 1, matrix.version]},
     )
-    webhooks.emit("raci.changed", {
+    events.emit("raci.changed", {
         "matrix": matrix.pk, "version": matrix.version, "action": action,
         "row": row.pk if row is not None else None,
     })
@@ -420,7 +420,7 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     )
     audit.record(actor=actor, door=door, action="sign_off", obj=signoff,
                  changes={"function": [None, function.name], "version": [None, matrix.version]})
-    webhooks.emit("raci.signed_off", {
+    events.emit("raci.signed_off", {
         "matrix": matrix.pk, "version": matrix.version, "function": function.slug,
         "signed_by": actor.get_username(),
     })

@@ -1,13 +1,12 @@
 """What every app shares: the functions of the revenue org, the audit trail,
 API tokens and webhooks."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from revops.tokens import HashedToken
 
 
 class Door(models.TextChoices):
@@ -104,47 +103,26 @@ class AuditEntry(models.Model):
         raise ValidationError("The audit trail is append-only.")
 
 
-class ApiToken(models.Model):
-    """A bearer token for integrations. Only a SHA-256 digest is stored."""
+class ApiToken(HashedToken):
+    """A bearer token for integrations, capped by its scope."""
+
+    KIND = "rvo_"
 
     class Scope(models.TextChoices):
         READ = "read", "Read"
         WRITE = "write", "Read and write"
 
-    PREFIX_LENGTH = 8
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(max_length=80)
-    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
-    digest = models.CharField(max_length=64, unique=True)
     scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(HashedToken.Meta):
         verbose_name = "API token"
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def digest_of(raw):
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    @staticmethod
-    def generate():
-        return "rvo_" + secrets.token_urlsafe(32)
-
-    def is_usable(self, now=None):
-        now = now or timezone.now()
-        if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > now
 
     @property
     def allows_write(self):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, policy
+from revops import audit, policy, tokens
 from revops.models import ApiToken, Function, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head"]
@@ -57,20 +57,19 @@ def function_update(*, actor, door, function, **fields):
 
 
 @transaction.atomic
-def api_token_create(*, actor, door, user, name, scope, expires_at=None):
-    """Make a token; returns ``(token, raw)``. The raw value is never stored."""
+def api_token_create(*, actor, door, user, name, scope, expires_at=None, expires_on=None):
+    """Make a token; returns ``(token, raw)``. The raw value is never stored.
+
+    It expires at the instant ``expires_at``, or works through the whole day
+    ``expires_on`` (a date, as people pick it), or never."""
     policy.require_manage_tokens_of(actor, user)
+    if expires_on is not None:
+        if expires_at is not None:
+            raise TypeError("api_token_create() takes expires_at or expires_on, not both")
+        expires_at = tokens.end_of_day(expires_on)
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "A token's expiry must be in the future."})
-    raw = ApiToken.generate()
-    token = ApiToken(
-        user=user,
-        name=name,
-        scope=scope,
-        expires_at=expires_at,
-        prefix=raw[4 : 4 + ApiToken.PREFIX_LENGTH],
-        digest=ApiToken.digest_of(raw),
-    )
+    token, raw = ApiToken.issue(user=user, name=name, scope=scope, expires_at=expires_at)
     token.full_clean()
     token.save()
     audit.record(actor=actor, door=door, action="create", obj=token,

@@ -1,11 +1,8 @@
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from revops import selectors, services
@@ -20,12 +17,11 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
-        expires = form.cleaned_data["expires_at"]
         try:
             token, raw = services.api_token_create(
                 actor=request.user, door=Door.UI, user=request.user,
                 name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
-                expires_at=end_of_day(expires) if expires else None,
+                expires_on=form.cleaned_data["expires_at"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -34,13 +30,8 @@ def api_tokens(request):
             messages.success(request, f"Token {token.prefix}… created. Copy it now.")
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "revops/api_tokens.html",
-                  {"form": form, "tokens": tokens, "raw": raw, "now": timezone.now()},
+                  {"form": form, "tokens": tokens, "raw": raw},
                   status=400 if form.errors else 200)
-
-
-def end_of_day(day):
-    """A token that "expires on" a date works through that whole local day."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 @login_required

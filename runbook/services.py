@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from revops import audit, notify, policy, rendering, webhooks
+from revops import audit, events, notify, policy, rendering
 from revops.errors import Conflict
 from revops.models import Function
 from runbook import rules, selectors
@@ -272,7 +272,7 @@ def section_revise(
         changes={"revision": [base_revision, revision.number], "summary": summary},
     )
     author = audit.user_or_none(actor)
-    webhooks.emit(
+    events.emit(
         "section.revised",
         {
             **_section_payload(section),
@@ -343,7 +343,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
             "stale_flag_closed": bool(closed),
         },
     )
-    webhooks.emit(
+    events.emit(
         "section.reviewed",
         {
             **_section_payload(section),
@@ -416,7 +416,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
         obj=release,
         changes={"number": release.number, "name": name, "warnings": release.warnings},
     )
-    webhooks.emit(
+    events.emit(
         "release.created",
         {
             "id": release.pk,
@@ -515,7 +515,7 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
             for f in flags
         ],
     )
-    webhooks.emit_many("section.stale", [
+    events.emit_many("section.stale", [
         {
             **_section_payload(f.section),
             "flag": f.pk,

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
+from cadence.models import FeedToken
 from revops import services
 from revops.models import ApiToken, AuditEntry, Door
 
@@ -20,6 +21,81 @@ def make_token(user, scope="read", **kwargs):
 def bearer(api, raw):
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return api
+
+
+# --- What every hashed token does, API and calendar feed alike ----------------------
+
+KINDS = pytest.mark.parametrize("kind", [ApiToken, FeedToken], ids=["api", "feed"])
+
+
+def issue(kind, user, **fields):
+    if kind is ApiToken:
+        fields = {"name": "t", "scope": ApiToken.Scope.READ, **fields}
+    token, raw = kind.issue(user=user, **fields)
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+@KINDS
+def test_a_token_is_known_by_its_digest_and_shows_only_a_prefix(kind, lead):
+    token, raw = issue(kind, lead)
+    assert raw.startswith(kind.KIND + token.prefix) and len(token.prefix) == kind.PREFIX_LENGTH
+    assert token.digest == kind.digest_of(raw)
+    assert kind.authenticate(raw) == token
+    assert kind.authenticate(raw + "x") is None
+    assert kind.authenticate("") is None
+
+
+@KINDS
+def test_a_token_stops_working_when_it_expires(kind, lead, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    token, raw = issue(kind, lead, expires_at=timezone.now() + timedelta(hours=1))
+    assert token.state == "active" and kind.authenticate(raw) == token
+    time_machine.move_to("2026-05-04 10:00Z", tick=False)
+    assert token.is_expired and token.state == "expired"
+    assert kind.authenticate(raw) is None
+
+
+@KINDS
+def test_a_revoked_token_stops_working_and_says_revoked_even_once_expired(kind, lead,
+                                                                         time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    token, raw = issue(kind, lead, expires_at=timezone.now() + timedelta(hours=1))
+    token.revoked_at = timezone.now()
+    token.save()
+    assert token.state == "revoked" and kind.authenticate(raw) is None
+    time_machine.move_to("2026-05-04 11:00Z", tick=False)
+    assert token.state == "revoked"
+
+
+@KINDS
+def test_a_token_of_a_deactivated_user_stops_working(kind, viewer):
+    _, raw = issue(kind, viewer)
+    viewer.is_active = False
+    viewer.save()
+    assert kind.authenticate(raw) is None
+
+
+@KINDS
+def test_last_use_is_written_at_most_once_a_minute(kind, lead, time_machine,
+                                                   django_assert_num_queries):
+    time_machine.move_to("2026-05-04 09:00:00Z", tick=False)
+    token, raw = issue(kind, lead)
+    assert token.last_used_at is None
+    kind.authenticate(raw)
+    time_machine.move_to("2026-05-04 09:01:00Z", tick=False)
+    with django_assert_num_queries(1):  # the lookup; no write
+        kind.authenticate(raw)
+    token.refresh_from_db()
+    assert token.last_used_at.isoformat() == "2026-05-04T09:00:00+00:00"
+    time_machine.move_to("2026-05-04 09:01:01Z", tick=False)
+    kind.authenticate(raw)
+    token.refresh_from_db()
+    assert token.last_used_at.isoformat() == "2026-05-04T09:01:01+00:00"
+
+
+# --- API tokens through their doors -------------------------------------------------
 
 
 def test_the_raw_token_is_stored_nowhere_in_the_database(lead):
@@ -139,3 +215,27 @@ def test_a_token_expiring_today_works_through_the_day(client, viewer, time_machi
     client.force_login(viewer)
     client.post("/accounts/tokens/", {"name": "x", "scope": "read", "expires_at": "2026-05-04"})
     assert ApiToken.objects.get().expires_at.isoformat() == "2026-05-05T00:00:00+00:00"
+
+
+def test_a_token_expiring_on_a_day_works_until_midnight_in_the_configured_zone(
+        lead, settings, time_machine):
+    settings.TIME_ZONE = "America/New_York"
+    time_machine.move_to("2026-05-04 23:00-04:00", tick=False)
+    token, raw = make_token(lead, expires_on=timezone.localdate())
+    assert token.expires_at == datetime.fromisoformat("2026-05-05T04:00:00+00:00")
+    time_machine.move_to("2026-05-04 23:59:59-04:00", tick=False)
+    assert ApiToken.authenticate(raw) == token
+    time_machine.move_to("2026-05-05 00:00-04:00", tick=False)
+    assert ApiToken.authenticate(raw) is None
+
+
+def test_tokens_page_shows_each_tokens_state(client, viewer, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    make_token(viewer, expires_on=timezone.localdate())
+    services.api_token_revoke(actor=viewer, door=Door.UI, token=make_token(viewer)[0])
+    make_token(viewer)
+    time_machine.move_to("2026-05-05 09:00Z", tick=False)
+    client.force_login(viewer)
+    html = client.get("/accounts/tokens/").content.decode()
+    assert [html.count(f">{state}</span>") for state in ("active", "expired", "revoked")] \
+        == [1, 1, 1]
