@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Coalesce
@@ -405,7 +404,7 @@ def _reminder_email(occurrence, fallback=None):
             f"Output: {ritual.output or '(none stated)'}\n\n{ritual.agenda}\n\n"
             f"Record it here afterwards: {link}\n")
     if ritual.owner_person_id and ritual.owner_person.email:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [ritual.owner_person.email])
+        notify.send([ritual.owner_person.email], subject, body)
     else:
         owner = ritual.owner if ritual.owner_id and ritual.owner.head_id else fallback
         notify.email_function(owner, subject, body)
@@ -413,7 +412,8 @@ def _reminder_email(occurrence, fallback=None):
 
 def send_reminders(*, now=None):
     """E-mail the owner before each occurrence, once: the occurrence is claimed by
-    stamping ``reminded_at`` in the same statement that checks it is unset."""
+    stamping ``reminded_at`` in the same statement that checks it is unset, and the
+    e-mail is queued in the outbox in that same transaction."""
     now = now or _now()
     due = list(
         Occurrence.objects.filter(
@@ -437,7 +437,7 @@ def send_reminders(*, now=None):
             if Occurrence.objects.filter(pk=occurrence.pk, reminded_at__isnull=True).update(
                 reminded_at=now
             ):
-                transaction.on_commit(lambda o=occurrence: _reminder_email(o, fallback))
+                _reminder_email(occurrence, fallback)
                 sent += 1
     return sent
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from revops import policy, services
-from revops.models import ApiToken, AuditEntry, Door, Function, Webhook
+from revops.models import ApiToken, AuditEntry, Door, Function, Mail, Webhook, WebhookDelivery
 
 
 class RevOpsConsole(admin.AdminSite):
@@ -179,6 +179,46 @@ class WebhookAdmin(LeadsOnly, ConsoleModelAdmin):
             services.webhook_update(actor=request.user, door=Door.CONSOLE, webhook=stored, **data)
         else:
             obj.pk = services.webhook_create(actor=request.user, door=Door.CONSOLE, **data).pk
+
+
+class OutboxAdmin(LeadsOnly, ReadOnlyAdminMixin, ConsoleModelAdmin):
+    """What left, what is waiting and what was given up: read only (the outbox's drain
+    writes it). Leads only: webhook URLs and e-mail bodies are not for everyone."""
+
+    list_filter = [("gave_up_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="state")
+    def state(self, row):
+        return row.state
+
+
+@admin.register(WebhookDelivery, site=site)
+class WebhookDeliveryAdmin(OutboxAdmin):
+    list_display = ["event", "webhook", "state", "attempts", "response_status",
+                    "next_attempt_at", "created_at", "event_id"]
+    list_filter = ["event", ("delivered_at", admin.EmptyFieldListFilter),
+                   *OutboxAdmin.list_filter]
+    list_select_related = ["webhook"]
+    readonly_fields = ["event", "event_id", "webhook", "payload", "state", "attempts",
+                       "response_status", "error", "created_at", "last_attempt_at",
+                       "next_attempt_at", "delivered_at", "gave_up_at"]
+    fields = readonly_fields
+
+
+@admin.register(Mail, site=site)
+class MailAdmin(OutboxAdmin):
+    list_display = ["subject", "to", "state", "attempts", "next_attempt_at", "created_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), *OutboxAdmin.list_filter]
+    readonly_fields = ["to", "subject", "body", "state", "attempts", "error", "created_at",
+                       "last_attempt_at", "next_attempt_at", "sent_at", "gave_up_at"]
+    fields = readonly_fields
 
 
 @admin.register(User, site=site)

@@ -1,31 +1,60 @@
-"""Events: what services announce. Each event becomes one queued webhook delivery per
-active subscriber, written in the service's transaction and sent after it commits."""
+"""What services announce: webhook events and e-mail notifications. Both are written to
+the outbox (``revops.outbox``) in the service's own transaction and sent after it
+commits, by a worker or the periodic drain, never inside the request."""
 
 import json
+import logging
+import uuid
 
+from django.conf import settings
 from django.db import transaction
 
 from revops import tasks
-from revops.models import Webhook, WebhookDelivery
+from revops.models import Mail, Webhook, WebhookDelivery
 from revops.webhooks import encode
+
+log = logging.getLogger(__name__)
 
 
 def emit(event, payload):
-    """Queue one delivery per active webhook subscribed to ``event``, after commit."""
+    """Queue one delivery per active webhook subscribed to ``event``."""
     return emit_many(event, [payload])
 
 
 def emit_many(event, payloads):
-    """``emit`` for many payloads of one event in two queries (set-based jobs)."""
+    """``emit`` for many payloads of one event in two queries (set-based jobs). Every
+    subscriber of one payload gets the same event id."""
     if event not in Webhook.EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events]
     if not hooks or not payloads:
         return []
     bodies = [json.loads(encode({"event": event, "data": payload})) for payload in payloads]
-    deliveries = WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(webhook=h, event=event, payload=body) for body in bodies for h in hooks]
-    )
-    for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: tasks.deliver_webhook.delay(pk))
+    deliveries = WebhookDelivery.objects.bulk_create([
+        WebhookDelivery(webhook=h, event=event, payload=body, event_id=event_id)
+        for body, event_id in ((b, uuid.uuid4()) for b in bodies) for h in hooks
+    ])
+    transaction.on_commit(nudge)
     return deliveries
+
+
+def mail(to, subject, body):
+    """Queue an e-mail; with nobody to send it to, nothing. Returns the row or None."""
+    to = [address for address in to if address]
+    if not to:
+        return None
+    queued = Mail.objects.create(to=to, subject=subject[:300], body=body)
+    transaction.on_commit(nudge)
+    return queued
+
+
+def nudge():
+    """Ask a worker to drain now rather than at the next periodic run. Without a broker
+    (``make run``) nothing happens here: the in-process beat drains on its schedule. A
+    broker that is down only delays delivery: the rows wait for the periodic drain."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    try:
+        tasks.drain_outbox.apply_async(retry=False)
+    except Exception:  # noqa: BLE001 — any broker failure: the periodic drain catches up
+        log.warning("outbox: the broker is unreachable; the periodic drain will send")

@@ -1,5 +1,7 @@
-"""What every app shares: the functions of the revenue org, the audit trail,
+"""What every app shares: the functions of the revenue org, the audit trail, the outbox,
 API tokens and webhooks."""
+
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -165,19 +167,75 @@ class Webhook(models.Model):
             raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
 
 
-class WebhookDelivery(models.Model):
+class OutboxMessage(models.Model):
+    """A row of the outbox: written in the transaction of the change that caused it (so
+    a rolled-back change sends nothing and a committed one cannot be lost), sent later
+    by ``revops.outbox.drain``, retried with backoff until sent or given up."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def state(self):
+        if self.gave_up_at is not None:
+            return "gave up"
+        if self.done_at is not None:
+            return "sent"
+        return "waiting" if self.attempts == 0 else "retrying"
+
+
+class WebhookDelivery(OutboxMessage):
+    """One event for one subscriber. ``event_id`` is the same for every subscriber and
+    every attempt: receivers de-duplicate on it (delivery is at least once)."""
+
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(default=uuid.uuid4, db_index=True)
     event = models.CharField(max_length=40)
     payload = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveIntegerField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(
+            fields=["next_attempt_at"], name="webhook_delivery_due",
+            condition=models.Q(delivered_at__isnull=True, gave_up_at__isnull=True))]
 
     def __str__(self):
         return f"{self.event} → {self.webhook}"
+
+    @property
+    def done_at(self):
+        return self.delivered_at
+
+
+class Mail(OutboxMessage):
+    """An e-mail notification waiting in the outbox (sent by the drain, never inside a
+    request)."""
+
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "e-mail"
+        indexes = [models.Index(
+            fields=["next_attempt_at"], name="mail_due",
+            condition=models.Q(sent_at__isnull=True, gave_up_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def done_at(self):
+        return self.sent_at

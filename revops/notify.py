@@ -1,8 +1,6 @@
 """E-mail to the people behind functions."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-
+from revops import events
 from revops.models import Function
 
 
@@ -37,9 +35,9 @@ def recipients_for_many(functions):
 
 
 def send(to, subject, body):
-    """Send one e-mail to ``to`` (a list of addresses) if there is anyone to send it to."""
-    if to:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    """Queue one e-mail to ``to`` (a list of addresses) in the outbox, if there is anyone
+    to send it to; it leaves when the caller's transaction commits."""
+    events.mail(to, subject, body)
     return to
 
 

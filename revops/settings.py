@@ -204,12 +204,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
     },
+    # Services nudge a worker after each commit; this catches up whatever a nudge missed
+    # (broker down, worker killed) and is the only sender when there is no broker.
+    "drain-outbox": {
+        "task": "revops.tasks.drain_outbox",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 # --- The operating model
 REVOPS_FISCAL_YEAR_START_MONTH = config.int_("REVOPS_FISCAL_YEAR_START_MONTH", 1, low=1, high=12)
 REVOPS_STALE_AFTER_QUARTERS = config.int_("REVOPS_STALE_AFTER_QUARTERS", 2, low=1, high=20)
 REVOPS_SITE_URL = config.str_("REVOPS_SITE_URL", "http://127.0.0.1:8000")
+# Webhook deliveries and e-mails still failing this long after they were queued are given up.
+REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(
+    hours=config.int_("REVOPS_OUTBOX_GIVE_UP_AFTER_HOURS", 72, low=1, high=24 * 30))
 
 LOGGING = {
     "version": 1,

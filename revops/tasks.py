@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from revops import webhooks
+from revops import outbox
 
 
 @shared_task
@@ -9,12 +9,8 @@ def ping():
     return "pong"
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def deliver_webhook(self, delivery_id):
-    """Send one queued delivery; retried a minute apart until the receiver answers."""
-    delivery = webhooks.deliver(delivery_id)
-    if delivery is None:
-        return None
-    if delivery.delivered_at is None and not self.request.is_eager:
-        raise self.retry()
-    return delivery.response_status
+@shared_task
+def drain_outbox():
+    """Send the webhook deliveries and e-mails that are due (idempotent: rows are
+    claimed, so two drains at once send each row once)."""
+    return outbox.drain()

@@ -1,7 +1,7 @@
 """Outgoing webhooks on the wire: the body, its signature and one delivery's POST.
 
-Services queue deliveries through ``revops.events``; the Celery task
-``revops.tasks.deliver_webhook`` calls ``deliver`` for each."""
+Services queue deliveries through ``revops.events``; the outbox's drain
+(``revops.outbox``) calls ``deliver`` for each."""
 
 import hashlib
 import hmac
@@ -10,11 +10,9 @@ import urllib.error
 import urllib.request
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
-
-from revops.models import WebhookDelivery
 
 SIGNATURE_HEADER = "X-RevOps-Signature"
+EVENT_ID_HEADER = "X-RevOps-Event-Id"
 
 
 def sign(secret, body):
@@ -25,14 +23,10 @@ def encode(payload):
     return json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True).encode()
 
 
-def deliver(delivery_id):
-    """POST one queued delivery, signed, and record the attempt on it.
-
-    Returns the delivery, or None when there is nothing to send (gone, or already
-    delivered: a retried task must not post twice). Retrying is the caller's business."""
-    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
-    if delivery is None or delivery.delivered_at is not None:
-        return None
+def deliver(delivery):
+    """POST one delivery, signed, with its stable event id. Returns ``(status, error)``:
+    the HTTP status (or None) and "" on success or a short reason. Records nothing: the
+    outbox does (``revops.outbox``)."""
     body = encode(delivery.payload)
     request = urllib.request.Request(
         delivery.webhook.url,
@@ -41,17 +35,14 @@ def deliver(delivery_id):
         headers={
             "Content-Type": "application/json",
             "X-RevOps-Event": delivery.event,
+            EVENT_ID_HEADER: str(delivery.event_id),
             SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
         },
     )
-    delivery.attempts += 1
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            delivery.response_status = response.status
-            delivery.delivered_at = timezone.now()
-            delivery.error = ""
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
-        delivery.error = str(exc)[:1000]
-        delivery.response_status = getattr(exc, "code", None)
-    delivery.save()
-    return delivery
+        return None, str(exc)[:1000]

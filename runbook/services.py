@@ -530,5 +530,5 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     for f in flags:
         to = recipients[f.section.owner_id]
         if to:
-            transaction.on_commit(lambda f=f, to=to: _flag_email(f, to))
+            _flag_email(f, to)
     return result

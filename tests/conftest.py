@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from revops.celery import app as celery_app
+from tests.receiver import Receiver
 
 REQUIRE_SERVICES = os.environ.get("REVOPS_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -97,6 +98,13 @@ def celery_worker(transactional_db):
     celery_app.conf.update(task_always_eager=False, task_ignore_result=False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield celery_app
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback (``tests.receiver``)."""
+    with Receiver() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,12 @@
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from revops import events, webhooks
+from revops import events, outbox, webhooks
 from revops.models import AuditEntry, Webhook, WebhookDelivery
-from revops.tasks import deliver_webhook
+from revops.tasks import drain_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -47,49 +45,29 @@ def test_only_leads_manage_webhooks(api, request, user_fixture):
     assert response.status_code == 403
 
 
-class Receiver(BaseHTTPRequestHandler):
-    received = []
-
-    def do_POST(self):  # noqa: N802 - the http.server API
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Receiver.received.append((self.headers, body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    Receiver.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook"
-    server.shutdown()
-
-
 def test_deliveries_are_signed_with_hmac_sha256(receiver, django_capture_on_commit_callbacks):
-    Webhook.objects.create(url=receiver, events=["raci.changed"], secret="s3cret")
-    Webhook.objects.create(url=receiver, events=["section.stale"], secret="other")
+    Webhook.objects.create(url=receiver.url, events=["raci.changed"], secret="s3cret")
+    Webhook.objects.create(url=receiver.url, events=["section.stale"], secret="other")
     with django_capture_on_commit_callbacks(execute=True):
         events.emit("raci.changed", {"matrix": 1, "version": 4})
-    assert len(Receiver.received) == 1
-    headers, body = Receiver.received[0]
+    assert receiver.received == []  # the outbox sends, later
+    outbox.drain()
+    assert len(receiver.received) == 1
+    headers, body = receiver.received[0]
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers[webhooks.SIGNATURE_HEADER] == expected
     assert json.loads(body) == {"event": "raci.changed", "data": {"matrix": 1, "version": 4}}
     delivery = WebhookDelivery.objects.get()
+    assert headers[webhooks.EVENT_ID_HEADER] == str(delivery.event_id)
     assert delivery.response_status == 204 and delivery.delivered_at is not None
 
 
 def test_a_delivered_webhook_is_not_sent_twice(receiver):
-    hook = Webhook.objects.create(url=receiver, events=["raci.changed"], secret="s")
-    delivery = WebhookDelivery.objects.create(webhook=hook, event="raci.changed", payload={})
-    deliver_webhook.delay(delivery.pk)
-    deliver_webhook.delay(delivery.pk)
-    assert len(Receiver.received) == 1
+    hook = Webhook.objects.create(url=receiver.url, events=["raci.changed"], secret="s")
+    WebhookDelivery.objects.create(webhook=hook, event="raci.changed", payload={})
+    drain_outbox.delay()
+    drain_outbox.delay()
+    assert len(receiver.received) == 1
 
 
 def test_emitting_an_unknown_event_is_a_programming_error():

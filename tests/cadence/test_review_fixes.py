@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cadence import services
 from cadence.models import Occurrence, Ritual, Status
-from revops import policy
+from revops import outbox, policy
 from revops.models import AuditEntry, Webhook, WebhookDelivery
 from tests.cadence.factories import ritual as make_ritual
 from tests.factories import UserFactory, function
@@ -123,4 +123,5 @@ def test_reminders_look_the_revops_head_up_once_per_run(
     revops_reads = [q for q in queries.captured_queries
                     if '"slug" = ' in q["sql"] and "revops" in q["sql"]]
     assert len(revops_reads) == 1
+    outbox.drain()
     assert [m.to for m in mail.outbox] == [["revops-head@example.com"]] * n

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from cadence import selectors, services
 from cadence.models import Occurrence, Ritual, Status
+from revops import outbox
 from revops.models import AuditEntry, Door
 from tests.cadence.factories import ritual as make_ritual
 from tests.factories import function
@@ -204,6 +205,8 @@ def test_reminder_goes_to_the_owner_once_before_each_occurrence(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_reminders() == 1
         assert services.send_reminders() == 0
+    assert mail.outbox == []  # queued, not sent inside the job's transaction
+    outbox.drain()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [sales_head.email]
     assert r.name in mail.outbox[0].subject and "09:00" in mail.outbox[0].subject

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from revops import outbox
 from revops.models import AuditEntry, Door, Function, Webhook, WebhookDelivery
 from runbook import selectors, services, tasks
 from runbook.models import Section, StaleFlag
@@ -93,6 +94,7 @@ def test_each_new_flag_emails_the_owner_head_or_the_revops_head(runbook, lead,
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.flag_stale_sections(door=Door.TASK)
+    outbox.drain()
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([sales_head.email] + [revops_head.email] * 5)
     process_mail = next(m for m in mail.outbox if m.to == [sales_head.email])
@@ -101,6 +103,7 @@ def test_each_new_flag_emails_the_owner_head_or_the_revops_head(runbook, lead,
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.flag_stale_sections(door=Door.TASK)
+    outbox.drain()
     assert mail.outbox == []  # only new flags e-mail
 
 

@@ -1,0 +1,107 @@
+"""The outbox: webhook deliveries and e-mails are rows written (by ``revops.events``) in
+the transaction of the change that caused them, and sent later by ``drain`` — never
+inside a user's request.
+
+A rolled-back change leaves no row, so it sends nothing; a committed one leaves a row
+that stays until it is sent or given up, so nothing is lost. ``drain`` claims due rows
+with a lease (their next attempt moves past the time a send can take), sends them
+outside any transaction, then records the outcome: a worker killed mid-send leaves the
+row to be claimed again once the lease runs out. Delivery is therefore at least once;
+a webhook receiver de-duplicates on the delivery's stable event id.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from revops import webhooks
+from revops.models import Mail, WebhookDelivery
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=6)
+#: Long enough for one send (webhooks time out after 10 s) and the write after it.
+LEASE = timedelta(minutes=2)
+BATCH = 50
+PENDING_WEBHOOK = Q(delivered_at__isnull=True, webhook__active=True)
+PENDING_MAIL = Q(sent_at__isnull=True)
+
+
+def backoff(attempts, *, rng=random):
+    """How long to wait after the ``attempts``-th failed attempt: doubling from 30 s up
+    to 6 h, with "equal jitter" (half fixed, half random), so receivers coming back are
+    not hit by every sender at once and a wait is never shorter than the one before."""
+    ceiling = min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20), LONGEST_RETRY)
+    return ceiling / 2 + ceiling / 2 * rng.random()
+
+
+def _claim(model, pending, now, limit):
+    """Lease up to ``limit`` due rows of ``model`` to this drain (rows another drain
+    holds are skipped, not waited for)."""
+    with transaction.atomic():
+        rows = list(
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pending, gave_up_at__isnull=True, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")[:limit]
+        )
+        model.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + LEASE)
+    return rows
+
+
+def _record(row, *, now, done, error, **fields):
+    """The outcome of one attempt. A failure is retried after ``backoff`` unless the
+    row is older than the give-up age."""
+    row.attempts += 1
+    row.last_attempt_at = now
+    row.error = error[:1000]
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if done:
+        row.next_attempt_at = now
+    elif now - row.created_at >= settings.REVOPS_OUTBOX_GIVE_UP_AFTER:
+        row.gave_up_at = now
+    else:
+        row.next_attempt_at = now + backoff(row.attempts)
+    type(row).objects.filter(pk=row.pk).update(
+        attempts=row.attempts, last_attempt_at=now, error=row.error,
+        next_attempt_at=row.next_attempt_at, gave_up_at=row.gave_up_at,
+        **{name: getattr(row, name) for name in fields},
+    )
+
+
+def _send_webhooks(now, limit):
+    claimed = _claim(WebhookDelivery, PENDING_WEBHOOK, now, limit)
+    for delivery in WebhookDelivery.objects.select_related("webhook").filter(
+        pk__in=[d.pk for d in claimed]
+    ):
+        status, error = webhooks.deliver(delivery)
+        ok = status is not None and 200 <= status < 300
+        _record(delivery, now=timezone.now(), done=ok, error="" if ok else error,
+                response_status=status, delivered_at=timezone.now() if ok else None)
+    return len(claimed)
+
+
+def _send_mails(now, limit):
+    claimed = _claim(Mail, PENDING_MAIL, now, limit)
+    for mail in claimed:
+        try:
+            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to)
+        except Exception as exc:  # noqa: BLE001 — any transport failure is retried
+            _record(mail, now=timezone.now(), done=False, error=type(exc).__name__)
+        else:
+            _record(mail, now=timezone.now(), done=True, error="", sent_at=timezone.now())
+    return len(claimed)
+
+
+def drain(*, now=None, limit=BATCH):
+    """Send what is due, at most ``limit`` of each kind; returns ``{"webhooks": n,
+    "mails": m}`` attempted. Safe to run in several workers at once."""
+    now = now or timezone.now()
+    return {"webhooks": _send_webhooks(now, limit), "mails": _send_mails(now, limit)}
