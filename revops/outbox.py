@@ -12,6 +12,7 @@ a webhook receiver de-duplicates on the delivery's stable event id.
 
 import logging
 import random
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,9 +28,9 @@ log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=6)
-#: Long enough for one send (webhooks time out after 10 s) and the write after it.
-LEASE = timedelta(minutes=2)
 BATCH = 50
+#: One drain stops claiming after this many seconds; the next one goes on.
+DRAIN_BUDGET = 50
 PENDING_WEBHOOK = Q(delivered_at__isnull=True, webhook__active=True)
 PENDING_MAIL = Q(sent_at__isnull=True)
 
@@ -51,7 +52,8 @@ def _claim(model, pending, now, limit):
             .filter(pending, gave_up_at__isnull=True, next_attempt_at__lte=now)
             .order_by("next_attempt_at")[:limit]
         )
-        model.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + LEASE)
+        model.objects.filter(pk__in=[r.pk for r in rows]).update(
+            next_attempt_at=now + settings.REVOPS_OUTBOX_LEASE)
     return rows
 
 
@@ -100,8 +102,16 @@ def _send_mails(now, limit):
     return len(claimed)
 
 
-def drain(*, now=None, limit=BATCH):
-    """Send what is due, at most ``limit`` of each kind; returns ``{"webhooks": n,
-    "mails": m}`` attempted. Safe to run in several workers at once."""
-    now = now or timezone.now()
-    return {"webhooks": _send_webhooks(now, limit), "mails": _send_mails(now, limit)}
+def drain(*, now=None, limit=BATCH, budget=DRAIN_BUDGET):
+    """Send what is due, ``limit`` rows of each kind at a time, until nothing is due or
+    ``budget`` (seconds) is spent; returns ``{"webhooks": n, "mails": m}`` attempted.
+    Safe to run in several workers at once."""
+    started = time.monotonic()
+    totals = {"webhooks": 0, "mails": 0}
+    while True:
+        moment = now or timezone.now()
+        batch = {"webhooks": _send_webhooks(moment, limit), "mails": _send_mails(moment, limit)}
+        for kind, count in batch.items():
+            totals[kind] += count
+        if not any(batch.values()) or time.monotonic() - started > budget:
+            return totals

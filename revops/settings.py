@@ -219,6 +219,10 @@ REVOPS_SITE_URL = config.str_("REVOPS_SITE_URL", "http://127.0.0.1:8000")
 # Webhook deliveries and e-mails still failing this long after they were queued are given up.
 REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(
     hours=config.int_("REVOPS_OUTBOX_GIVE_UP_AFTER_HOURS", 72, low=1, high=24 * 30))
+# How long a drain holds the rows it claimed: longer than one send (webhooks time out
+# after 10 s). A drain killed mid-send leaves its rows to the next drain after this.
+REVOPS_OUTBOX_LEASE = timedelta(
+    seconds=config.int_("REVOPS_OUTBOX_LEASE_SECONDS", 120, low=1, high=3600))
 
 LOGGING = {
     "version": 1,

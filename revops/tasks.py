@@ -9,7 +9,7 @@ def ping():
     return "pong"
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def drain_outbox():
     """Send the webhook deliveries and e-mails that are due (idempotent: rows are
     claimed, so two drains at once send each row once)."""

@@ -10,6 +10,8 @@ from revops.admin import site as console
 # The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
 admin.autodiscover()
 
+handler500 = "revops.views.server_error"
+
 api_docs = SpectacularSwaggerSplitView.as_view(url_name="schema")
 
 urlpatterns = [

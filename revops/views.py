@@ -1,8 +1,14 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from revops import selectors, services
@@ -54,3 +60,24 @@ def audit_trail(request):
     return render(request, "revops/audit.html",
                   {"form": form, "page": page, "query": query.urlencode()})
 
+
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """Django's last resort for an uncaught exception (``handler500``). A database that
+    went away mid-request is not a bug of ours: answer 503 with a short reason (JSON for
+    the API), so the client retries and nobody sees a traceback; the next request opens
+    a new connection."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        message = "The database is unavailable for a moment. Nothing was saved; try again."
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}),
+                                    status=503)
+        response["Retry-After"] = "5"
+        return response
+    return defaults.server_error(request)

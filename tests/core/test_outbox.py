@@ -143,12 +143,12 @@ def test_mail_waits_in_the_outbox_until_drained_and_is_sent_once():
 
 
 def test_a_claimed_row_is_not_sent_by_a_second_drain_until_its_lease_runs_out(
-        hook, receiver, frozen, monkeypatch):
+        hook, receiver, frozen, settings):
     """A worker killed after claiming leaves the row leased; once the lease is over, the
     next drain sends it (at least once, same id)."""
     events.emit("raci.changed", {"matrix": 1})
     outbox._claim(WebhookDelivery, outbox.PENDING_WEBHOOK, NOW, 10)  # then "killed"
     assert outbox.drain() == {"webhooks": 0, "mails": 0}
-    frozen.shift(outbox.LEASE)
+    frozen.shift(settings.REVOPS_OUTBOX_LEASE)
     assert outbox.drain()["webhooks"] == 1
     assert WebhookDelivery.objects.get().state == "sent"
