@@ -1,0 +1,141 @@
+"""Bounded load run: gunicorn on loopback against PostgreSQL, N concurrent clients mixing
+reads and writes for a fixed time; prints requests/s, p50/p99 and errors, then counts
+the rows the writes made (none may be lost).
+
+Needs DATABASE_URL pointing at a PostgreSQL database this run may fill (it migrates it
+and loads the demo). Only 127.0.0.1 is ever contacted.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/load_mixed.py [--clients 20]
+        [--seconds 60] [--workers 2]
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revops.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from revops import services  # noqa: E402
+from revops.models import ApiToken, Door  # noqa: E402
+from runbook.models import Review, Section  # noqa: E402
+
+
+def _prepare():
+    if connection.vendor != "postgresql":
+        sys.exit("load_mixed.py needs PostgreSQL: set DATABASE_URL=postgres://…")
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.get(username="lead")
+    _, token = services.api_token_create(actor=None, door=Door.CLI, user=lead,
+                                         name="load run", scope=ApiToken.Scope.WRITE)
+    return token, list(Section.objects.values_list("pk", flat=True))
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "load-run-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+              "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0",
+              "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0",
+              "API_THROTTLE_RATE": "1000000/min"}
+
+
+def _gunicorn(port, workers):
+    env = {**os.environ, **PRODUCTION}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                   cwd=ROOT, env=env, check=True)
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "revops.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not start")
+
+
+def _client(base, token, sections, until, results, rng):
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    while time.monotonic() < until:
+        roll = rng.random()
+        if roll < 0.6:
+            kind, request = "read", urllib.request.Request(
+                f"{base}/api/v1/sections/?page_size=50", headers=headers)
+        elif roll < 0.8:
+            kind, request = "read", urllib.request.Request(
+                f"{base}/api/v1/readiness/", headers=headers)
+        else:
+            kind, request = "write", urllib.request.Request(
+                f"{base}/api/v1/sections/{rng.choice(sections)}/reviews/",
+                data=json.dumps({"note": "load run"}).encode(), headers=headers,
+                method="POST")
+        began = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                ok = response.status < 400
+        except (urllib.error.URLError, OSError):
+            ok = False
+        results.append((kind, ok, time.perf_counter() - began))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    token, sections = _prepare()
+    reviews_before = Review.objects.count()
+    port = 8000 + random.randrange(1000, 2000)
+    server = _gunicorn(port, args.workers)
+    results = []
+    try:
+        until = time.monotonic() + args.seconds
+        threads = [
+            threading.Thread(target=_client, args=(f"http://127.0.0.1:{port}", token, sections,
+                                                   until, results, random.Random(i)))
+            for i in range(args.clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies = sorted(seconds for _, _, seconds in results)
+    errors = sum(1 for _, ok, _ in results if not ok)
+    writes_ok = sum(1 for kind, ok, _ in results if kind == "write" and ok)
+    written = Review.objects.count() - reviews_before
+    print(f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds} s "
+          f"(60 % section list, 20 % readiness, 20 % reviews)")
+    print(f"requests: {len(results)}  ({len(results) / args.seconds:.1f}/s)  errors: {errors}")
+    print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms  "
+          f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms")
+    print(f"reviews answered 201: {writes_ok}  reviews in the database: {written}  "
+          f"lost: {writes_ok - written}")
+
+
+if __name__ == "__main__":
+    main()
