@@ -1,6 +1,8 @@
 """What every app shares: the functions of the revenue org, the audit trail,
 API tokens and webhooks."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -157,7 +159,22 @@ class Webhook(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.url
+        return self.target
+
+    @property
+    def target(self):
+        """The URL as others may see it (audit trail, messages): scheme and host, not the
+        path, query or credentials, which often carry the receiver's secret."""
+        parts = urlsplit(self.url)
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        hidden = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+        return f"{parts.scheme}://{host}{port}{hidden}"
 
     def clean(self):
         unknown = sorted(set(self.events) - set(self.EVENTS))
