@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from revops import netguard
 from revops.tokens import HashedToken
 
 
@@ -177,9 +178,14 @@ class Webhook(models.Model):
         return f"{parts.scheme}://{host}{port}{hidden}"
 
     def clean(self):
+        errors = {}
         unknown = sorted(set(self.events) - set(self.EVENTS))
         if unknown:
-            raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
+            errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
+        if problem := netguard.url_problem(self.url):
+            errors["url"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class WebhookDelivery(models.Model):

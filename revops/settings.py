@@ -215,6 +215,9 @@ CELERY_BEAT_SCHEDULE = {
 REVOPS_FISCAL_YEAR_START_MONTH = config.int_("REVOPS_FISCAL_YEAR_START_MONTH", 1, low=1, high=12)
 REVOPS_STALE_AFTER_QUARTERS = config.int_("REVOPS_STALE_AFTER_QUARTERS", 2, low=1, high=20)
 REVOPS_SITE_URL = config.str_("REVOPS_SITE_URL", "http://127.0.0.1:8000")
+# Webhooks go to public https URLs only (revops.netguard); these open exceptions.
+REVOPS_WEBHOOK_ALLOW_HTTP = config.bool_("REVOPS_WEBHOOK_ALLOW_HTTP", False)
+REVOPS_WEBHOOK_ALLOWED_HOSTS = config.hosts_or_networks("REVOPS_WEBHOOK_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,

@@ -61,7 +61,10 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    """A receiver on loopback, which this installation is told to trust."""
+    settings.REVOPS_WEBHOOK_ALLOW_HTTP = True
+    settings.REVOPS_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     Receiver.received = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
