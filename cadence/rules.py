@@ -65,9 +65,14 @@ class ScheduleError(ValueError):
         self.message = message
 
 
+# Files of the system's zone database that are not places: "localtime" is whatever zone
+# this machine is set to, "Factory" a zone with no offset meaning "not configured".
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @lru_cache(maxsize=1)
 def known_zones():
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
 
 
 def zone(name):

@@ -67,6 +67,14 @@ class Header:
 
 # --- reading --------------------------------------------------------------------------
 
+# Python's csv module reads NUL like any character, and PostgreSQL refuses to store it.
+NUL_PROBLEM = "contains a NUL character (a byte 0), which is never text; is this a CSV file?"
+
+
+def has_nul(record):
+    return any("\x00" in cell for cell in record)
+
+
 
 def parse_csv(text, columns):
     """``(rows, errors)`` for a CSV file's text; errors are ``"line N: …"`` strings,
@@ -88,6 +96,9 @@ def parse_csv(text, columns):
                 errors.append(f"line {number}: too many lines (at most {MAX_IMPORT_LINES}).")
                 break
             if not any(cell.strip() for cell in record):
+                continue
+            if has_nul(record):
+                errors.append(f"line {number}: {NUL_PROBLEM}.")
                 continue
             try:
                 row = parse_line(number, record, header, names=names, seen=seen)
@@ -111,6 +122,8 @@ def read_header(reader, columns):
         ) from None
     except csv.Error as exc:
         raise ValidationError(f"line 1: not readable as CSV ({exc}).") from None
+    if has_nul(cells):
+        raise ValidationError(f"line 1: {NUL_PROBLEM}.")
     cells = [cell.strip() for cell in cells]
     problems = header_problems(cells, columns)
     if problems:

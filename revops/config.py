@@ -54,6 +54,21 @@ def list_(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def hosts_or_networks(name):
+    """Comma-separated host names and CIDRs (``hooks.corp.example,10.20.0.0/16``)."""
+    import ipaddress
+
+    entries = list_(name, [])
+    for entry in entries:
+        looks_like_address = "/" in entry or ":" in entry or entry.replace(".", "").isdigit()
+        if looks_like_address:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                _fail(name, "expected host names or CIDRs such as 10.0.0.0/8", entry)
+    return entries
+
+
 DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "pgsql://")
 
 

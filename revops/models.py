@@ -2,12 +2,14 @@
 API tokens and webhooks."""
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from revops import netguard
 from revops.tokens import HashedToken
 
 
@@ -159,12 +161,32 @@ class Webhook(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.url
+        return self.target
+
+    @property
+    def target(self):
+        """The URL as others may see it (audit trail, messages): scheme and host, not the
+        path, query or credentials, which often carry the receiver's secret."""
+        parts = urlsplit(self.url)
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        hidden = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+        return f"{parts.scheme}://{host}{port}{hidden}"
 
     def clean(self):
+        errors = {}
         unknown = sorted(set(self.events) - set(self.EVENTS))
         if unknown:
-            raise ValidationError({"events": f"Unknown event(s): {', '.join(unknown)}."})
+            errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
+        if problem := netguard.url_problem(self.url):
+            errors["url"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 class OutboxMessage(models.Model):

@@ -90,6 +90,11 @@ def api_token_revoke(*, actor, door, token):
 WEBHOOK_FIELDS = ["url", "events", "active"]
 
 
+def _webhook_snapshot(webhook):
+    """What the audit trail keeps of a webhook: its ``target``, never the whole URL."""
+    return {**audit.snapshot(webhook, WEBHOOK_FIELDS), "url": webhook.target}
+
+
 @transaction.atomic
 def webhook_create(*, actor, door, url, events, secret="", active=True):
     """Subscribe a URL to events; a secret is generated when none is given."""
@@ -99,21 +104,23 @@ def webhook_create(*, actor, door, url, events, secret="", active=True):
     webhook.full_clean()
     webhook.save()
     audit.record(actor=actor, door=door, action="create", obj=webhook,
-                 changes=audit.changes_between({}, audit.snapshot(webhook, WEBHOOK_FIELDS)))
+                 changes=audit.changes_between({}, _webhook_snapshot(webhook)))
     return webhook
 
 
 @transaction.atomic
 def webhook_update(*, actor, door, webhook, **fields):
     policy.require_administer(actor)
-    before = audit.snapshot(webhook, WEBHOOK_FIELDS)
+    before, url_before = _webhook_snapshot(webhook), webhook.url
     for name, value in fields.items():
         if name not in {"url", "events", "secret", "active"}:
             raise TypeError(f"webhook_update() cannot change {name!r}")
         setattr(webhook, name, value)
     webhook.full_clean()
     webhook.save()
-    changes = audit.changes_between(before, audit.snapshot(webhook, WEBHOOK_FIELDS))
+    changes = audit.changes_between(before, _webhook_snapshot(webhook))
+    if webhook.url != url_before and "url" not in changes:
+        changes["url"] = [before["url"], f"{webhook.target} (path changed)"]
     if "secret" in fields:
         changes["secret"] = ["…", "(rotated)"]
     if changes:

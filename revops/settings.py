@@ -155,6 +155,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["revops.api.permissions.PolicyPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "revops.api.parsers.TextOnlyJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "revops.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -223,6 +228,9 @@ REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(
 # after 10 s). A drain killed mid-send leaves its rows to the next drain after this.
 REVOPS_OUTBOX_LEASE = timedelta(
     seconds=config.int_("REVOPS_OUTBOX_LEASE_SECONDS", 120, low=1, high=3600))
+# Webhooks go to public https URLs only (revops.netguard); these open exceptions.
+REVOPS_WEBHOOK_ALLOW_HTTP = config.bool_("REVOPS_WEBHOOK_ALLOW_HTTP", False)
+REVOPS_WEBHOOK_ALLOWED_HOSTS = config.hosts_or_networks("REVOPS_WEBHOOK_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,

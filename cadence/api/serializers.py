@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from cadence.models import Occurrence, Ritual, Status
+from revops.api.fields import KeyField
 from revops.models import Function
 from runbook.models import Section
 
@@ -13,9 +14,9 @@ class RitualSerializer(serializers.ModelSerializer):
                                          allow_null=True, required=False)
     attendees = serializers.SlugRelatedField(slug_field="slug", many=True, required=False,
                                              queryset=Function.objects.all())
-    output_section = serializers.PrimaryKeyRelatedField(
+    output_section = KeyField(
         queryset=Section.objects.all(), allow_null=True, required=False)
-    owner_person = serializers.PrimaryKeyRelatedField(
+    owner_person = KeyField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True,
         required=False)
     duration_minutes = serializers.IntegerField(required=False)
@@ -48,7 +49,7 @@ class RecordSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Status.HELD.value, Status.SKIPPED.value])
     notes = serializers.CharField(required=False, allow_blank=True, default="",
                                   max_length=20000)
-    reviewed_sections = serializers.PrimaryKeyRelatedField(
+    reviewed_sections = KeyField(
         many=True, queryset=Section.objects.all(), required=False,
         help_text="Sections this meeting reviewed. Omitted: the ritual's output section "
                   "when held; [] reviews none.")

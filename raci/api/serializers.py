@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from raci import selectors
 from raci.models import Matrix, Row, SignOff
+from revops.api.fields import KeyField
 from revops.models import Function, Layer
 
 
@@ -28,7 +29,7 @@ class RowSerializer(serializers.ModelSerializer):
 class RowWriteSerializer(serializers.Serializer):
     """Input for POST/PATCH; the service checks the letters and the one-A rule."""
 
-    matrix = serializers.PrimaryKeyRelatedField(queryset=Matrix.objects.all())
+    matrix = KeyField(queryset=Matrix.objects.all())
     layer = serializers.ChoiceField(choices=Layer.choices, allow_blank=True, required=False)
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, required=False)

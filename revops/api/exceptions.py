@@ -1,7 +1,8 @@
 """One way for errors: a service's ValidationError, or the IntegrityError of a named
 constraint, becomes a 400 ``{field: [message]}``; the policy's ``Refused`` a 403 with its
 message; a domain ``Conflict`` a 409 with what the caller needs to merge; anything else
-stays DRF's."""
+stays DRF's. Whatever the error, its detail is made encodable: DRF echoes input in its
+messages, and a lone surrogate in an echo would turn the 400 into a 500."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -9,6 +10,7 @@ from django.db import IntegrityError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from revops.api.parsers import SURROGATE
 from revops.constraints import message_for_integrity_error
 from revops.errors import Conflict, Refused
 
@@ -48,5 +50,26 @@ def exception_handler(exc, context):
         if message is None:
             raise exc
         exc = exceptions.ValidationError({"non_field_errors": [message]})
-    return drf_exception_handler(exc, context)
+    return encodable(drf_exception_handler(exc, context))
+
+
+def _encodable(data):
+    if isinstance(data, str) and SURROGATE.search(data):
+        clean = SURROGATE.sub("\ufffd", data)
+        if isinstance(data, exceptions.ErrorDetail):
+            return exceptions.ErrorDetail(clean, data.code)
+        return clean
+    if isinstance(data, dict):
+        return {_encodable(k): _encodable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_encodable(v) for v in data]
+    return data
+
+
+def encodable(response):
+    """The response with every string of its data encodable as UTF-8: a lone surrogate
+    becomes the replacement character."""
+    if response is not None:
+        response.data = _encodable(response.data)
+    return response
 

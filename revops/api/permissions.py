@@ -23,6 +23,7 @@ class PolicyPermission(permissions.BasePermission):
     the default), ``"owned"`` (leads, or the head of the object's owning function:
     checked per object; creating needs a function to head) or ``"signer"`` (the head
     of a function). Views may route single actions elsewhere with ``action_policies``.
+    A view whose very reading is for leads says ``read_policy = "administer"``.
     """
 
     message = "You do not have permission to perform this action."
@@ -36,6 +37,9 @@ class PolicyPermission(permissions.BasePermission):
         if not policy.can_view(request.user):
             return False
         if request.method in permissions.SAFE_METHODS:
+            if getattr(view, "read_policy", None) == "administer":
+                self.message = policy.ADMINISTER_REFUSED
+                return policy.can_administer(request.user)
             return True
         if not token_allows(request):
             self.message = "This token has read scope only."

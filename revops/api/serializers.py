@@ -1,11 +1,12 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from revops.api.fields import KeyField
 from revops.models import AuditEntry, Function, Webhook
 
 
 class FunctionSerializer(serializers.ModelSerializer):
-    head = serializers.PrimaryKeyRelatedField(
+    head = KeyField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
     )
 

@@ -56,8 +56,10 @@ class WebhookViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Integrations' subscriptions. Managed by RevOps leads; deliveries are signed."""
+    """Integrations' subscriptions. Managed and read by RevOps leads only: a webhook's URL
+    often carries a secret of the receiver. Deliveries are signed."""
 
+    read_policy = "administer"
     queryset = Webhook.objects.all()
     serializer_class = WebhookSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]

@@ -83,12 +83,23 @@ def test_anonymous_gets_401(api):
     ({"duration_minutes": 100000}, "duration_minutes"),
     ({"output_section": 999999}, "output_section"),
     ({"layer": "vibes"}, "layer"),
+    ({"timezone": "localtime"}, "timezone"),
+    ({"timezone": "Factory"}, "timezone"),
+    ({"timezone": "posixrules"}, "timezone"),
+    ({"output_section": 1.5}, "output_section"),
 ])
 def test_bad_ritual_gets_400_naming_the_field_and_nothing_is_written(api, lead, change, field):
     response = api.as_user(lead).post("/api/v1/rituals/", {**WEEKLY, **change}, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert Ritual.objects.count() == 0 and Occurrence.objects.count() == 0
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_real_zone_names_are_accepted(api, lead, zone):
+    response = api.as_user(lead).post("/api/v1/rituals/", {**WEEKLY, "timezone": zone},
+                                      format="json")
+    assert response.status_code == 201, response.content
 
 
 def test_patch_schedule_raises_sequence_and_keeps_recorded(api, lead, frozen):

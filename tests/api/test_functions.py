@@ -90,3 +90,19 @@ def test_a_former_head_who_is_a_lead_keeps_the_console(api, lead, viewer):
     api.patch("/api/v1/functions/finance/", {"head": viewer.pk})
     lead.refresh_from_db()
     assert lead.is_staff
+
+
+@pytest.mark.parametrize("head", [1.5, "1.5", True, [1], {"id": 1}, "1e0"])
+def test_a_head_that_is_not_a_whole_number_id_is_a_400_and_sets_nobody(api, lead, head):
+    """``1.5`` used to be looked up as user 1."""
+    response = api.as_user(lead).patch("/api/v1/functions/cs/", {"head": head}, format="json")
+    assert response.status_code == 400
+    assert "head" in response.json()
+    assert Function.objects.get(slug="cs").head is None
+
+
+def test_a_head_given_as_a_digit_string_still_works(api, lead, viewer):
+    response = api.as_user(lead).patch("/api/v1/functions/cs/", {"head": str(viewer.pk)},
+                                       format="json")
+    assert response.status_code == 200
+    assert Function.objects.get(slug="cs").head == viewer

@@ -38,6 +38,8 @@ def manage(*args, **env):
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("REDIS_URL", "localhost:6379"),
         ("DEBUG", "maybe"),
+        ("REVOPS_WEBHOOK_ALLOW_HTTP", "sometimes"),
+        ("REVOPS_WEBHOOK_ALLOWED_HOSTS", "hooks.corp.example,10.0.0.0/33"),
     ],
 )
 def test_bad_configuration_fails_at_start_up_with_one_line_naming_the_variable(variable, value):

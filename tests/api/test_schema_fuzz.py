@@ -1,0 +1,91 @@
+"""Schemathesis reads ``/api/schema/`` from a live server and sends what it generates from
+it (valid and invalid bodies, odd strings, lone surrogates, NUL bytes) to every
+operation as a lead with a write token: any 5xx fails the test. A 500 it finds is a bug
+to fix in the app, never something to exclude here.
+
+Runs in CI on PostgreSQL, where NUL bytes and encodings fail for real; a budget of
+``MAX_TIME`` seconds keeps it to about a minute and a half on two cores."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from revops import services
+from revops.api.throttling import PrincipalRateThrottle
+from revops.models import Door
+from tests.conftest import require_or_skip
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.xdist_group("fuzz")]
+
+SEED = 20261201
+MAX_TIME = 75
+MAX_EXAMPLES = 30
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+def operations_on_demo_objects():
+    """Schemathesis configuration pinning each path's id to a demo object, so the
+    bodies reach the services instead of a 404 on a random id."""
+    from cadence.models import Occurrence, Ritual
+    from raci.models import Matrix, Row
+    from revops.models import AuditEntry
+    from runbook.models import Runbook, Section
+
+    ids = {
+        "/api/v1/runbooks/": Runbook, "/api/v1/sections/": Section,
+        "/api/v1/raci/matrices/": Matrix, "/api/v1/raci/rows/": Row,
+        "/api/v1/rituals/": Ritual, "/api/v1/occurrences/": Occurrence,
+        "/api/v1/audit/": AuditEntry,
+    }
+    blocks = []
+    for prefix, model in ids.items():
+        pk = model.objects.order_by("pk").values_list("pk", flat=True).first()
+        assert pk is not None, f"the demo has no {model.__name__}"
+        blocks.append(f'[[operations]]\ninclude-path-regex = "^{prefix}[{{]id[}}]"\n'
+                      f'parameters = {{ "path.id" = {pk} }}\n')
+    blocks.append('[[operations]]\ninclude-path-regex = "^/api/v1/functions/"\n'
+                  'parameters = { "path.slug" = "cs" }\n')
+    return "\n".join(blocks)
+
+
+def test_no_generated_request_makes_the_api_answer_a_server_error(live_server, monkeypatch,
+                                                                   tmp_path):
+    require_or_skip(
+        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        "PostgreSQL (DATABASE_URL)",
+    )
+    # The fuzzer sends thousands of requests a minute: the throttle would answer most.
+    monkeypatch.setattr(PrincipalRateThrottle, "THROTTLE_RATES", {"principal": "100000/min"})
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+        call_command("runjobs", stdout=quiet)  # materializes the occurrences
+    from django.contrib.auth import get_user_model
+
+    lead = get_user_model().objects.get(username="lead")
+    _, raw = services.api_token_create(actor=None, door=Door.CLI, user=lead, name="fuzz",
+                                       scope="write")
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(operations_on_demo_objects())
+    command = [
+        str(SCHEMATHESIS), "--config-file", str(config), "run", f"{live_server.url}/api/schema/",
+        "--url", live_server.url,
+        "--header", f"Authorization: Bearer {raw}",
+        "--checks", "not_a_server_error",
+        "--seed", str(SEED),
+        "--max-time", str(MAX_TIME),
+        "--max-examples", str(MAX_EXAMPLES),
+        "--workers", "2",
+        "--request-timeout", "20",
+        "--generation-database", "none",
+        "--no-color",
+        "--report", "junit",
+        "--report-dir", str(tmp_path),
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=MAX_TIME + 120,
+                         check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
