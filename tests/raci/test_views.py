@@ -1,10 +1,12 @@
-"""The browser UI: the grid, htmx cell changes, the reassign dialog, rows, sign-off, CSV."""
+"""The browser UI: the grid, htmx cell changes, the reassign dialog, rows, sign-off, CSV,
+the dashboard panel."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from raci.dashboard import panel as raci_panel
 from raci.models import Matrix, Row, SignOff
 from tests.raci import factories
 from tests.raci.test_invariant import letters
@@ -166,3 +168,14 @@ def test_empty_state_offers_leads_a_matrix(client, lead, db):
     assert "Start a matrix" in client.get("/raci/").content.decode()
     response = client.post("/raci/new/", {"title": "Sales-led RACI"})
     assert response.status_code == 302 and Matrix.objects.get().is_current
+
+
+def test_dashboard_panel_lists_lint_and_missing_signoffs(client, lead, matrix, routing,
+                                                        django_assert_max_num_queries):
+    client.force_login(lead)
+    page = client.get("/").content.decode()
+    assert "RACI: lint and sign-off" in page
+    assert f"/raci/{matrix.pk}/#signoff-sales" in page
+    factories.bulk_rows(matrix, 200)
+    with django_assert_max_num_queries(6):
+        assert raci_panel(user=lead, today=None)["finding_count"] >= 1
