@@ -31,16 +31,17 @@ def test_grid_shows_rows_by_layer_legend_lint_and_signoffs(client, viewer, matri
     assert "<select" not in page  # viewers read
 
 
-def test_grid_query_count_is_the_same_with_10_and_1000_rows(client, lead, matrix,
-                                                            django_assert_num_queries):
+def test_grid_query_count_is_the_same_with_10_and_200_rows(client, lead, matrix,
+                                                           django_assert_num_queries):
+    # 200 rows show an N+1 as surely as 1000 and render in a fraction of the time.
     client.force_login(lead)
     factories.bulk_rows(matrix, 10)
     with CaptureQueriesContext(connection) as small:
         assert client.get(f"/raci/{matrix.pk}/").status_code == 200
-    factories.bulk_rows(matrix, 990, start=10)
+    factories.bulk_rows(matrix, 190, start=10)
     with django_assert_num_queries(len(small)):
         response = client.get(f"/raci/{matrix.pk}/")
-    assert response.content.decode().count('class="raci-row"') == 1000
+    assert response.content.decode().count('class="raci-row"') == 200
 
 
 def test_cell_change_by_htmx_returns_the_row_and_panels(as_lead, routing):
