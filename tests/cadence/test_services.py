@@ -111,6 +111,29 @@ def test_bad_ritual_is_refused_naming_the_field_and_nothing_is_written(frozen, f
     assert not AuditEntry.objects.filter(object_type="cadence.ritual").exists()
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("grace", timedelta(days=31)), ("grace", timedelta(days=999999999)),
+    ("grace", -timedelta(hours=1)), ("reminder_lead", timedelta(days=15)),
+    ("reminder_lead", timedelta(days=999999999)),
+])
+def test_grace_or_reminder_lead_out_of_range_is_refused_naming_the_field(frozen, field, value):
+    with pytest.raises(ValidationError) as info:
+        make_ritual(**{field: value})
+    assert set(info.value.message_dict) == {field}
+    assert not Ritual.objects.exists()
+
+
+def test_thirty_days_of_grace_is_allowed(frozen):
+    assert make_ritual(grace=timedelta(days=30)).grace == timedelta(days=30)
+
+
+def test_zero_duration_is_one_field_error_not_a_constraint_message(frozen):
+    r = make_ritual()
+    with pytest.raises(ValidationError) as info:
+        services.ritual_update(ritual=r, actor=None, door=Door.CLI, duration_minutes=0)
+    assert set(info.value.message_dict) == {"duration_minutes"}
+
+
 def test_recording_held_with_sections_stamps_each_section_reviewed(frozen, sections):
     r = make_ritual(output_section=sections["insights"])
     frozen.shift(timedelta(days=6))

@@ -17,21 +17,11 @@ def row(m, name, cells, *, layer="process", description=""):
     )
 
 
-def many_rows(m, count, *, layer="process"):
-    """``count`` rows with an A, an R and a C each."""
-    slugs = ["revops", "cro", "marketing", "sales", "cs", "finance"]
-    made = []
-    for i in range(count):
-        a, r, c = slugs[i % 6], slugs[(i + 1) % 6], slugs[(i + 2) % 6]
-        made.append(row(m, f"Activity {i:04d}", {a: "A", r: "R", c: "C"}, layer=layer))
-    return made
-
-
 def fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-__all__ = ["Matrix", "fresh", "many_rows", "matrix", "row"]
+__all__ = ["Matrix", "bulk_rows", "fresh", "matrix", "row"]
 
 
 def bulk_rows(m, count, *, start=0):

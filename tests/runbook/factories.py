@@ -51,8 +51,10 @@ def make_sections(n_runbooks):
         ]
     )
     sections = Section.objects.filter(runbook__in=runbooks)
+    # Six outlines, rendered once each: rendering every copy was most of the time.
+    outlines_html = {kind: rendering.render(OUTLINES[kind]) for kind in SectionKind.values}
     Revision.objects.bulk_create(
-        [Revision(section=s, number=1, body=OUTLINES[s.kind],
-                  body_html=rendering.render(OUTLINES[s.kind])) for s in sections]
+        [Revision(section=s, number=1, body=OUTLINES[s.kind], body_html=outlines_html[s.kind],
+                  summary="Starter outline", door=Door.CLI) for s in sections]
     )
     return runbooks
