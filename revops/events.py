@@ -6,10 +6,10 @@ import json
 import logging
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 
 from revops import tasks
+from revops.celery import app as celery_app
 from revops.models import Mail, Webhook, WebhookDelivery
 from revops.webhooks import encode
 
@@ -52,8 +52,8 @@ def nudge():
     """Ask a worker to drain now rather than at the next periodic run. Without a broker
     (``make run``) nothing happens here: the in-process beat drains on its schedule. A
     broker that is down only delays delivery: the rows wait for the periodic drain."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
+    if celery_app.conf.task_always_eager:
+        return  # it would run here, inside the request: leave it to the periodic drain
     try:
         tasks.drain_outbox.apply_async(retry=False)
     except Exception:  # noqa: BLE001 — any broker failure: the periodic drain catches up
