@@ -47,6 +47,19 @@ def int_(name, default, *, low=None, high=None):
     return value
 
 
+def url_(name, default):
+    """An http(s) URL, or the default (often "" for "not configured")."""
+    raw = env.str(name, default=default)
+    if raw and not raw.startswith(("https://", "http://")):
+        _fail(name, "expected a URL such as https://login.example.com/realms/acme", raw)
+    return raw
+
+
+def secret(name):
+    """A secret: read like any string, and never echoed in an error message."""
+    return env.str(name, default="")
+
+
 def list_(name, default):
     raw = env.str(name, default=None)
     if raw is None:
