@@ -55,6 +55,14 @@ def url_(name, default):
     return raw
 
 
+def origin(url):
+    """``https://host[:port]`` of a URL, as a Content-Security-Policy source."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def secret(name):
     """A secret: read like any string, and never echoed in an error message."""
     return env.str(name, default="")

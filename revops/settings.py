@@ -165,7 +165,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # Signing out posts to us and we redirect to the provider: browsers hold that
+        # redirect to form-action too.
+        "form-action": ["'self'", *([config.origin(OIDC_ISSUER)] if OIDC_ISSUER else [])],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
