@@ -47,6 +47,27 @@ def int_(name, default, *, low=None, high=None):
     return value
 
 
+def url_(name, default):
+    """An http(s) URL, or the default (often "" for "not configured")."""
+    raw = env.str(name, default=default)
+    if raw and not raw.startswith(("https://", "http://")):
+        _fail(name, "expected a URL such as https://login.example.com/realms/acme", raw)
+    return raw
+
+
+def origin(url):
+    """``https://host[:port]`` of a URL, as a Content-Security-Policy source."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def secret(name):
+    """A secret: read like any string, and never echoed in an error message."""
+    return env.str(name, default="")
+
+
 def list_(name, default):
     raw = env.str(name, default=None)
     if raw is None:

@@ -261,3 +261,27 @@ class Mail(OutboxMessage):
     @property
     def done_at(self):
         return self.sent_at
+
+
+class ExternalIdentity(models.Model):
+    """The person at the identity provider that a user signs in as.
+
+    ``issuer`` and ``subject`` (the ID token's ``sub``) never change for a person, unlike
+    their name, e-mail or username, so they, not the e-mail, find the user again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="external_identity")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"],
+                                    name="external_identity_one_user_per_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} at {self.issuer}"

@@ -78,10 +78,40 @@ DATABASES["default"]["TEST"] = {"NAME": config.str_("TEST_DATABASE_NAME", "") or
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Single sign-on (OpenID Connect, README "Single sign-on"). With OIDC_ISSUER unset,
+# people sign in with a password exactly as before.
+OIDC_ISSUER = config.url_("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = config.str_("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = config.secret("OIDC_CLIENT_SECRET")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise config.ConfigError(
+        "OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required")
+OIDC_PROVIDER_NAME = config.str_("OIDC_PROVIDER_NAME", "your identity provider")
+# A value of the groups claim that makes a person a RevOps lead; unset: leads are chosen
+# in the app and sign-ins leave them alone.
+OIDC_LEADS_GROUP = config.str_("OIDC_LEADS_GROUP", "")
+OIDC_GROUPS_CLAIM = config.str_("OIDC_GROUPS_CLAIM", "groups")
+OIDC_RP_SCOPES = config.str_("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = config.str_("OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back as id_token_hint when signing out at the provider
+OIDC_TIMEOUT = config.int_("OIDC_TIMEOUT_SECONDS", 10, low=1, high=120)
+REVOPS_PASSWORD_LOGIN = config.bool_("REVOPS_PASSWORD_LOGIN", True)
+if not REVOPS_PASSWORD_LOGIN and not OIDC_ISSUER:
+    raise config.ConfigError(
+        "REVOPS_PASSWORD_LOGIN=0 needs OIDC_ISSUER: without single sign-on nobody could sign in")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # With password sign-in off, only superusers (the break-glass account) may use one.
+    "django.contrib.auth.backends.ModelBackend"
+    if REVOPS_PASSWORD_LOGIN else "revops.sso.BreakGlassBackend",
+    "revops.sso.OIDCBackend",
 ]
+# However a person signed in, the session ends after this long (default 12 hours): someone
+# the identity provider no longer lets in cannot keep working on an old cookie.
+SESSION_COOKIE_AGE = config.int_("SESSION_COOKIE_AGE", 12 * 3600, low=300, high=30 * 24 * 3600)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -135,7 +165,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # Signing out posts to us and we redirect to the provider: browsers hold that
+        # redirect to form-action too.
+        "form-action": ["'self'", *([config.origin(OIDC_ISSUER)] if OIDC_ISSUER else [])],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from revops import views
+from revops import sso, views
 from revops.admin import site as console
 
 # The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
@@ -15,8 +14,12 @@ handler500 = "revops.views.server_error"
 api_docs = SpectacularSwaggerSplitView.as_view(url_name="schema")
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso.SignIn.as_view(), name="login"),
+    path("accounts/logout/", sso.SignOut.as_view(), name="logout"),
+    # The names mozilla-django-oidc reverses; both answer 404 while OIDC_ISSUER is unset.
+    path("accounts/sso/start/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
+    path("accounts/sso/callback/", sso.SignInCallback.as_view(),
+         name="oidc_authentication_callback"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("audit/", views.audit_trail, name="audit"),

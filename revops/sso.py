@@ -1,0 +1,385 @@
+"""Single sign-on with OpenID Connect (authorization code flow with PKCE).
+
+mozilla-django-oidc runs the flow: state, nonce and PKCE verifier in the session, the
+code exchange, the ID token's signature against the provider's keys. We add what it
+leaves to us: discovery from ``OIDC_ISSUER``, the ID token's issuer and audience,
+users found by ``sub`` rather than by e-mail, lead membership from the groups claim, and
+clear pages instead of tracebacks when something is wrong.
+
+Nothing here logs or audits a token, a code or the client secret.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import View
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+from revops import audit
+from revops.defaults import LEADS_GROUP
+from revops.models import Door, ExternalIdentity
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_SECONDS = 3600
+USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
+
+
+class ProviderUnavailable(Exception):
+    """The identity provider did not answer, or not with what OpenID Connect promises."""
+
+
+class SignInRefused(Exception):
+    """A sign-in we will not complete; the message is shown to the person."""
+
+
+def enabled():
+    return bool(settings.OIDC_ISSUER)
+
+
+def discovery():
+    """The provider's metadata from ``{OIDC_ISSUER}/.well-known/openid-configuration``,
+    kept for an hour. Its ``issuer`` must be the one configured (OpenID Discovery §4.3)."""
+    issuer = settings.OIDC_ISSUER
+    key = "revops:oidc-discovery:" + hashlib.sha256(issuer.encode()).hexdigest()
+    metadata = cache.get(key)
+    if metadata is not None:
+        return metadata
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    try:
+        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        metadata = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        logger.warning("OpenID discovery at %s failed: %s", url, type(exc).__name__)
+        raise ProviderUnavailable(f"{url} did not answer") from exc
+    if metadata.get("issuer", "").rstrip("/") != issuer.rstrip("/"):
+        raise ProviderUnavailable(f"{url} names another issuer")
+    missing = {"authorization_endpoint", "token_endpoint", "jwks_uri"} - metadata.keys()
+    if missing:
+        raise ProviderUnavailable(f"{url} lacks {', '.join(sorted(missing))}")
+    cache.set(key, metadata, DISCOVERY_SECONDS)
+    return metadata
+
+
+# --- Claims to a person: pure, so every case is a row in a table test.
+
+@dataclass(frozen=True)
+class Profile:
+    subject: str
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    is_lead: bool | None  # None: the provider does not decide who leads
+
+
+def _groups(claims, name):
+    value = claims.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return []
+
+
+def profile_from_claims(claims, *, groups_claim="groups", leads_group=""):
+    """What the ID token and userinfo say about a person, in our terms."""
+    subject = str(claims.get("sub") or "")
+    if not subject:
+        raise SignInRefused("The identity provider did not say who you are (no sub claim).")
+    email = str(claims.get("email") or "")
+    first = str(claims.get("given_name") or "")
+    last = str(claims.get("family_name") or "")
+    if not (first or last) and claims.get("name"):
+        first, _, last = str(claims["name"]).partition(" ")
+    username = str(claims.get("preferred_username") or email.partition("@")[0] or subject)
+    username = USERNAME_UNSAFE.sub("-", username)[:120] or "user"
+    is_lead = leads_group in _groups(claims, groups_claim) if leads_group else None
+    return Profile(subject=subject, username=username, email=email[:254],
+                   first_name=first[:150], last_name=last[:150], is_lead=is_lead)
+
+
+def _free_username(wanted, *, issuer, subject):
+    """``wanted`` unless someone has it; then made unique by the identity, never by taking
+    over an existing account (a local account with the same name stays that person's)."""
+    User = get_user_model()
+    if not User.objects.filter(username=wanted).exists():
+        return wanted
+    digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()
+    for size in (6, 12, 64):
+        candidate = f"{wanted[:120]}-{digest[:size]}"
+        if not User.objects.filter(username=candidate).exists():
+            return candidate
+    raise SignInRefused("No username is free for you; ask a RevOps lead.")
+
+
+PROFILE_FIELDS = ["username", "email", "first_name", "last_name"]
+
+
+def _audited(user, is_lead):
+    return {**audit.snapshot(user, PROFILE_FIELDS), "revops_lead": is_lead}
+
+
+@transaction.atomic
+def sign_in_from_claims(*, issuer, claims):
+    """The user for a verified sign-in: made on the first one, then refreshed (name,
+    e-mail, lead membership) on every one, each change audited as the system's. Function
+    heads stay as set in the app: the provider does not know our functions."""
+    profile = profile_from_claims(claims, groups_claim=settings.OIDC_GROUPS_CLAIM,
+                                  leads_group=settings.OIDC_LEADS_GROUP)
+    identity = (ExternalIdentity.objects.select_related("user").select_for_update()
+                .filter(issuer=issuer, subject=profile.subject).first())
+    if identity is None:
+        user = get_user_model()(username=_free_username(
+            profile.username, issuer=issuer, subject=profile.subject))
+        user.set_unusable_password()
+        was_lead, before = False, {}
+    else:
+        user = identity.user
+        was_lead = user.groups.filter(name=LEADS_GROUP).exists()
+        before = _audited(user, was_lead)
+    user.email, user.first_name, user.last_name = (
+        profile.email, profile.first_name, profile.last_name)
+    user.save()
+    if identity is None:
+        ExternalIdentity.objects.create(user=user, issuer=issuer, subject=profile.subject)
+    else:
+        identity.last_sign_in_at = timezone.now()
+        identity.save(update_fields=["last_sign_in_at"])
+    is_lead = was_lead if profile.is_lead is None else profile.is_lead
+    if is_lead != was_lead:
+        leads = Group.objects.get(name=LEADS_GROUP)
+        (user.groups.add if is_lead else user.groups.remove)(leads)
+    changes = audit.changes_between(before, _audited(user, is_lead))
+    if changes:
+        audit.record(actor=None, door=Door.UI, action="update" if before else "create",
+                     obj=user, changes=changes)
+    return user
+
+
+# --- Authentication backends
+
+class OIDCBackend(OIDCAuthenticationBackend):
+    """mozilla-django-oidc's backend with endpoints from discovery, the ID token's issuer
+    and audience checked, and users found by ``sub``."""
+
+    def __init__(self, *args, **kwargs):
+        # Django makes a backend for every request of a signed-in user: read no settings
+        # and fetch nothing until a sign-in actually happens.
+        self.UserModel = get_user_model()
+
+    OIDC_RP_IDP_SIGN_KEY = None
+
+    @property
+    def OIDC_RP_CLIENT_ID(self):  # noqa: N802 - the names the library reads
+        return settings.OIDC_CLIENT_ID
+
+    @property
+    def OIDC_RP_CLIENT_SECRET(self):  # noqa: N802
+        return settings.OIDC_CLIENT_SECRET
+
+    @property
+    def OIDC_RP_SIGN_ALGO(self):  # noqa: N802
+        return settings.OIDC_RP_SIGN_ALGO
+
+    @property
+    def OIDC_OP_TOKEN_ENDPOINT(self):  # noqa: N802
+        return discovery()["token_endpoint"]
+
+    @property
+    def OIDC_OP_USER_ENDPOINT(self):  # noqa: N802
+        return discovery().get("userinfo_endpoint")
+
+    @property
+    def OIDC_OP_JWKS_ENDPOINT(self):  # noqa: N802
+        return discovery()["jwks_uri"]
+
+    def authenticate(self, request, *, nonce, code_verifier, **kwargs):
+        """Only the callback passes ``nonce`` and ``code_verifier``: a password sign-in
+        never reaches the provider, whatever its query string says."""
+        if not enabled():
+            return None
+        return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
+
+    def _verify_jws(self, payload, key):
+        """The library checks the signature and expiry; we also insist on our issuer and
+        on being the audience (OpenID Connect Core §3.1.3.7)."""
+        try:
+            algorithm = jwt.get_unverified_header(payload).get("alg")
+        except jwt.PyJWTError as exc:
+            raise SignInRefused("The identity provider's ID token is malformed.") from exc
+        if algorithm != self.OIDC_RP_SIGN_ALGO:
+            raise SignInRefused("The ID token is not signed the way we expect.")
+        try:
+            return jwt.decode(
+                payload, key, algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID, issuer=discovery()["issuer"], leeway=60,
+                options={"require": ["iss", "aud", "sub", "exp", "iat"]},
+            )
+        except jwt.InvalidAudienceError as exc:
+            raise SignInRefused("The ID token was issued for another application.") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise SignInRefused("The ID token comes from another identity provider.") from exc
+        except jwt.ExpiredSignatureError as exc:
+            raise SignInRefused("The ID token has expired; sign in again.") from exc
+        except jwt.PyJWTError as exc:
+            raise SignInRefused("The ID token's signature does not verify.") from exc
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = dict(payload)
+        if self.OIDC_OP_USER_ENDPOINT:
+            userinfo = self.get_userinfo(access_token, id_token, payload)
+            if str(userinfo.get("sub")) != str(payload.get("sub")):
+                # OpenID Connect Core §5.3.2: userinfo about someone else is not used.
+                raise SignInRefused("The identity provider answered about someone else.")
+            claims.update(userinfo)
+        return sign_in_from_claims(issuer=discovery()["issuer"], claims=claims)
+
+    def get_user(self, user_id):
+        """Unlike the library's, a user deactivated in the app is signed out at once."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
+
+class BreakGlassBackend(ModelBackend):
+    """Password sign-in for superusers only: with ``REVOPS_PASSWORD_LOGIN=0`` everyone signs
+    in through the provider, and an account made with ``createsuperuser`` is the way in
+    when the provider is down."""
+
+    def user_can_authenticate(self, user):
+        return super().user_can_authenticate(user) and user.is_superuser
+
+
+# --- Views
+
+def error_page(request, message, *, status):
+    return render(request, "registration/sso_error.html",
+                  {"message": message, "provider_name": settings.OIDC_PROVIDER_NAME},
+                  status=status)
+
+
+class _Guarded:
+    """Provider trouble and refused tokens become a page saying so, never a traceback."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not enabled():
+            raise Http404("Single sign-on is not configured.")
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except SignInRefused as exc:
+            logger.info("Single sign-on refused: %s", exc)
+            return error_page(request, str(exc), status=403)
+        except (ProviderUnavailable, requests.RequestException) as exc:
+            # The exception text may quote the provider's answer; its class is enough.
+            logger.warning("Single sign-on: the provider failed (%s)", type(exc).__name__)
+            return error_page(
+                request, f"{settings.OIDC_PROVIDER_NAME} could not be reached or gave an "
+                "answer we cannot use. Try again in a minute.", status=502)
+        except (SuspiciousOperation, jwt.PyJWTError) as exc:
+            logger.info("Single sign-on refused: %s", type(exc).__name__)
+            return error_page(request, "This sign-in could not be verified. Start again "
+                              "from the sign-in page.", status=400)
+
+
+class SignInStart(_Guarded, OIDCAuthenticationRequestView):
+    """Send the person to the provider (state, nonce and PKCE challenge kept in the
+    session by the library)."""
+
+    def __init__(self, **kwargs):
+        View.__init__(self, **kwargs)  # the endpoint comes from discovery, per request
+
+    @property
+    def OIDC_OP_AUTH_ENDPOINT(self):  # noqa: N802
+        return discovery()["authorization_endpoint"]
+
+    @property
+    def OIDC_RP_CLIENT_ID(self):  # noqa: N802
+        return settings.OIDC_CLIENT_ID
+
+
+class SignInCallback(_Guarded, OIDCAuthenticationCallbackView):
+    """Where the provider sends the person back with a code."""
+
+    def get(self, request):
+        if request.GET.get("error"):
+            super().get(request)  # forgets the state, signs out
+            return error_page(request, f"{settings.OIDC_PROVIDER_NAME} did not sign you "
+                              f"in ({request.GET['error'][:100]}).", status=403)
+        state = request.GET.get("state")
+        if state is None or state not in request.session.get("oidc_states", {}):
+            raise SignInRefused("This sign-in link was already used or has expired. "
+                                "Start again from the sign-in page.")
+        issuer = request.GET.get("iss")
+        if issuer is not None and issuer != discovery()["issuer"]:
+            # RFC 9207: an answer from another provider than the one we sent them to.
+            raise SignInRefused("The answer came from another identity provider.")
+        return super().get(request)
+
+    def login_failure(self):
+        user = getattr(self, "user", None)
+        if user is not None and not user.is_active:
+            return error_page(self.request, "Your account is deactivated in RevOps. Ask a "
+                              "RevOps lead if you need it back.", status=403)
+        return error_page(self.request, "The sign-in did not complete. Start again from the "
+                          "sign-in page.", status=403)
+
+
+class SignOut(auth_views.LogoutView):
+    """End the session here, then at the provider when it advertises how."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if not (id_token and enabled()):
+            return response
+        try:
+            end_session = discovery().get("end_session_endpoint")
+        except ProviderUnavailable:
+            return response
+        if not end_session:
+            return response
+        query = urlencode({
+            "id_token_hint": id_token,
+            "client_id": settings.OIDC_CLIENT_ID,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+        })
+        separator = "&" if "?" in end_session else "?"
+        return HttpResponseRedirect(f"{end_session}{separator}{query}")
+
+
+class SignIn(auth_views.LoginView):
+    """Django's password form, the provider's button next to it, or the button alone."""
+
+    def get_context_data(self, **kwargs):
+        local = self.request.GET.get("local") == "1"
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": enabled(),
+            "sso_provider_name": settings.OIDC_PROVIDER_NAME,
+            "password_login": settings.REVOPS_PASSWORD_LOGIN or local,
+            "break_glass": not settings.REVOPS_PASSWORD_LOGIN,
+        }
