@@ -144,6 +144,7 @@ class Webhook(models.Model):
         "ritual.changed",
         "occurrence.recorded",
         "occurrence.missed",
+        "person.handed_over",
     ]
 
     url = models.URLField(max_length=500)
