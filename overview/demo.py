@@ -1,6 +1,6 @@
 """The demo's departure drill: Hannah Kowalski (``cs``), head of Customer Success, holds
 a bit of everything — her function's section and ritual, A and R letters in the RACI, a
-sign-off of the current version, a ritual that names her in person, an API token for the
+sign-off of the current version, two rituals that name her in person, an API token for the
 customer-health sync and a calendar feed — and Jamie Osei (``jamie``), a CS team lead,
 is the natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
 
@@ -19,7 +19,10 @@ from revops.models import ApiToken, Door, Function
 
 DEPARTING = "cs"
 SUCCESSOR = ("jamie", "Jamie", "Osei")
-NAMED_RITUAL = "Handoff audit"
+# Finance's leakage review names her as the person who runs it (lapsed renewals are its
+# biggest item); her own Handoff audit names her already, as every demo ritual names its
+# function's head.
+LENT_RITUAL = ("Leakage review", "finance")
 TOKEN_NAME = "Customer health sync"
 
 
@@ -37,8 +40,8 @@ def load(*, people):
         successor.save()
     people[username] = successor
 
-    ritual = Ritual.objects.filter(name=NAMED_RITUAL, owner_person__isnull=True).first()
-    if ritual is not None:
+    name, lender = LENT_RITUAL
+    for ritual in Ritual.objects.filter(name=name, owner_person=people.get(lender)):
         cadence_services.ritual_update(ritual=ritual, actor=lead, door=Door.CLI,
                                        owner_person=departing)
     if not ApiToken.objects.filter(user=departing, name=TOKEN_NAME).exists():

@@ -3,7 +3,7 @@
 Through the functions they head: the run-book sections those functions own, the RACI
 rows where they are A or R, the rituals they own; in person: the current-version
 sign-offs they gave, the rituals naming them as owner, the occurrences still to
-record, their API and calendar feed tokens and the webhooks they registered. And the
+record (due, or in the coming month), their API and calendar feed tokens and the webhooks they registered. And the
 readiness impact: which Friday-test checks would fail if they were gone.
 
 ``holdings_of`` reads each app through its models and selectors in a fixed number of
@@ -11,6 +11,7 @@ queries, whatever the size of the model.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -21,8 +22,10 @@ from raci.models import Cell, Row, SignOff
 from revops.models import ApiToken, Function, Webhook
 from runbook import selectors as runbook_selectors
 
-# The page lists at most this many occurrences still to record (the count is exact).
+# The page lists at most this many occurrences still to record (the count is exact):
+# those already due and not recorded, and those of the coming month.
 OCCURRENCES_SHOWN = 20
+RECORD_AHEAD = timedelta(days=30)
 
 
 @dataclass
@@ -141,15 +144,12 @@ def holdings_of(person, *, today, now):
     ]
     to_record = Occurrence.objects.filter(
         Q(ritual__owner_id__in=function_ids) | Q(ritual__owner_person=person),
-        status=Status.SCHEDULED, scheduled_for__lt=now,
+        status=Status.SCHEDULED, scheduled_for__lt=now + RECORD_AHEAD,
     )
     holdings.occurrences = list(
         to_record.select_related("ritual").order_by("scheduled_for")[:OCCURRENCES_SHOWN]
     )
-    holdings.occurrences_count = (
-        len(holdings.occurrences) if len(holdings.occurrences) < OCCURRENCES_SHOWN
-        else to_record.count()
-    )
+    holdings.occurrences_count = to_record.count()
 
     holdings.api_tokens = [t for t in ApiToken.objects.filter(user=person, revoked_at__isnull=True)
                            if t.is_usable]

@@ -30,6 +30,7 @@ class HandoverPlan:
     api_tokens: list  # revoked
     feed_tokens: list  # revoked
     webhooks: list  # stay as they are: deliveries do not depend on who registered them
+    deactivated: bool = False  # set once the hand-over is done
 
     @property
     def deactivates(self):
@@ -102,7 +103,7 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
         core_services.api_token_revoke(actor=actor, door=door, token=token)
     for token in plan.feed_tokens:
         cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
-    deactivated = plan.deactivates
+    deactivated = plan.deactivated = plan.deactivates
     if deactivated:
         person.is_active = False
         person.save(update_fields=["is_active"])

@@ -96,7 +96,7 @@ def _done_message(plan):
     text = f"Handed over to {who}: " + (", ".join(parts) or "nothing to move") + "."
     if tokens:
         text += f" {tokens} token(s) revoked."
-    if plan.deactivates:
+    if plan.deactivated:
         text += f" {plan.person.get_username()} is deactivated."
     return text
 

@@ -74,7 +74,7 @@ class HandoverResultSerializer(serializers.Serializer):
     rituals = serializers.SerializerMethodField()
     api_tokens_revoked = serializers.SerializerMethodField()
     feed_tokens_revoked = serializers.SerializerMethodField()
-    deactivated = serializers.BooleanField(source="deactivates")
+    deactivated = serializers.BooleanField()
 
     def get_functions(self, plan) -> list[str]:
         return [f.slug for f in plan.functions]
