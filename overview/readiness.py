@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from raci import selectors as raci_selectors
+from revops.models import Function
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
@@ -43,6 +44,27 @@ class Report:
         return [c for c in self.checks if not c.passed]
 
 
+def _has_active_head(function):
+    return function.head_id is not None and function.head.is_active
+
+
+def _people_checks():
+    """A head deactivated by any door (console, ``manage.py``) without a hand-over leaves
+    their function headless in all but name: point at the hand-over."""
+    departed = list(Function.objects.filter(head__isnull=False, head__is_active=False)
+                    .select_related("head").order_by("position", "slug"))
+    if not departed:
+        return [Check("departed_head", True, "Every function head can still sign in.")]
+    return [Check(
+        "departed_head", False,
+        "Departed head: " + ", ".join(
+            f"{f.name} ({f.head.get_full_name() or f.head.get_username()})" for f in departed
+        ) + " can no longer sign in; hand over what they held.",
+        reverse("person", args=[departed[0].head.get_username()]) + "#handover",
+        [f.name for f in departed],
+    )]
+
+
 def _runbook_checks(today):
     runbook = runbook_selectors.default_runbook()
     if runbook is None:
@@ -53,7 +75,7 @@ def _runbook_checks(today):
     unwritten = [s for s in sections if not (current.get(s.pk) and current[s.pk].body.strip())]
     out_of_date = [s for s in sections
                    if s.review_state in (ReviewState.STALE, ReviewState.NEVER)]
-    headless = [s for s in sections if s.owner is None or s.owner.head_id is None]
+    headless = [s for s in sections if s.owner is None or not _has_active_head(s.owner)]
     url = reverse("runbook:index")
     return [
         Check("runbook_written", not unwritten and len(sections) == 6,
@@ -78,8 +100,10 @@ def _raci_checks():
     if matrix is None:
         return [Check("raci_exists", False, "There is no RACI matrix yet.", url)]
     no_r = raci_selectors.rows_without_responsible(matrix)
-    unsigned = [s.function for s in raci_selectors.missing_signoffs(matrix)
-                if s.function.head_id is not None]
+    missing = [s for s in raci_selectors.missing_signoffs(matrix)
+               if s.function.head_id is not None]
+    unsigned = [s.function for s in missing]
+    former = [s.function.name for s in missing if s.signed_by_former_head]
     return [
         Check("raci_responsible", not no_r,
               "Every RACI row has someone Responsible." if not no_r else
@@ -88,7 +112,9 @@ def _raci_checks():
         Check("raci_signed_off", not unsigned,
               f"Version {matrix.version} is signed off by every head." if not unsigned else
               f"Version {matrix.version} is not signed off by: "
-              + ", ".join(f.name for f in unsigned) + ".",
+              + ", ".join(f.name for f in unsigned) + "."
+              + (" Signed only by a former head (the new head has not signed): "
+                 + ", ".join(former) + "." if former else ""),
               url, [f.name for f in unsigned]),
     ]
 
@@ -126,4 +152,5 @@ def _cadence_checks(today):
 
 
 def report(*, today):
-    return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today)])
+    return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
+                          *_people_checks()])

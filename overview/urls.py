@@ -5,4 +5,9 @@ from overview import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("readiness/", views.readiness, name="readiness"),
+    path("start/", views.start, name="start"),
+    path("people/<str:username>/", views.person, name="person"),
+    path("people/<str:username>/handover/", views.handover, name="handover"),
+    path("handover/", views.pack_html, name="handover_pack"),
+    path("handover.md", views.pack_markdown, name="handover_markdown"),
 ]

@@ -1,11 +1,25 @@
-"""Pages that read the model as a whole: the dashboard and the Friday test."""
+"""Pages that read the model as a whole: the dashboard, the Friday test, a person's
+holdings and their hand-over, the hand-over pack and the first-week page."""
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
+from overview import pack as handover_pack
+from overview import services
 from overview.dashboard import panels as dashboard_panels
+from overview.forms import HandoverForm
+from overview.holdings import holdings_of
 from overview.readiness import report as readiness_report
+from overview.start import first_week
+from revops import policy
+from revops.http import add_service_errors, require_administer
+from revops.models import Door
 
 
 @login_required
@@ -14,7 +28,8 @@ def dashboard(request):
     return render(
         request,
         "overview/dashboard.html",
-        {"panels": dashboard_panels(user=request.user, today=today), "today": today},
+        {"panels": dashboard_panels(user=request.user, today=today), "today": today,
+         "report": readiness_report(today=today)},
     )
 
 
@@ -22,3 +37,106 @@ def dashboard(request):
 def readiness(request):
     report = readiness_report(today=timezone.localdate())
     return render(request, "overview/readiness.html", {"report": report})
+
+
+def _person(request, username):
+    person = get_object_or_404(get_user_model(), username=username)
+    policy.require_view_holdings_of(request.user, person)
+    return person
+
+
+@login_required
+def person(request, username):
+    """The departure drill: what this person holds, and (for leads) the hand-over."""
+    person = _person(request, username)
+    holdings = holdings_of(person, today=timezone.localdate(), now=timezone.now())
+    can_hand_over = policy.can_administer(request.user)
+    return render(request, "overview/person.html", {
+        "person": person, "holdings": holdings, "can_hand_over": can_hand_over,
+        "form": HandoverForm(person=person) if can_hand_over else None,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request, username):
+    """GET previews exactly what would move to the chosen successor; POST does it."""
+    require_administer(request)
+    person = _person(request, username)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = HandoverForm(data, person=person)
+    plan = None
+    if form.is_valid():
+        try:
+            successor = services.successor_named(form.cleaned_data["to"])
+            if request.method == "POST":
+                plan = services.person_hand_over(
+                    actor=request.user, door=Door.UI, person=person, successor=successor,
+                    deactivate=form.cleaned_data["deactivate"],
+                )
+                messages.success(request, _done_message(plan))
+                return redirect("person", username=successor.get_username())
+            plan = services.handover_plan(person=person, successor=successor,
+                                          deactivate=form.cleaned_data["deactivate"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return render(request, "overview/handover.html",
+                  {"person": person, "form": form, "plan": plan},
+                  status=400 if form.errors else 200)
+
+
+def _done_message(plan):
+    who = plan.successor.get_full_name() or plan.successor.get_username()
+    parts = []
+    if plan.functions:
+        parts.append(f"{len(plan.functions)} function(s)")
+    if plan.rituals:
+        parts.append(f"{len(plan.rituals)} ritual(s)")
+    tokens = len(plan.api_tokens) + len(plan.feed_tokens)
+    text = f"Handed over to {who}: " + (", ".join(parts) or "nothing to move") + "."
+    if tokens:
+        text += f" {tokens} token(s) revoked."
+    if plan.deactivated:
+        text += f" {plan.person.get_username()} is deactivated."
+    return text
+
+
+def _release_number(request):
+    value = request.GET.get("release", "").strip()
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) < 9):
+        raise Http404("A release is named by its number, e.g. ?release=2.")
+    return int(value)
+
+
+def _pack(request):
+    today = timezone.localdate()
+    return handover_pack.build(today=today, now=timezone.now(),
+                               release=_release_number(request),
+                               report=readiness_report(today=today))
+
+
+@login_required
+def pack_html(request):
+    pack = _pack(request)
+    releases = list(pack.runbook.releases.order_by("-number")) if pack.runbook else []
+    return render(request, "overview/pack.html", {"pack": pack, "releases": releases})
+
+
+@login_required
+def pack_markdown(request):
+    pack = _pack(request)
+    response = HttpResponse(handover_pack.to_markdown(pack),
+                            content_type="text/markdown; charset=utf-8")
+    suffix = f"-{pack.release.label}" if pack.release else ""
+    response["Content-Disposition"] = f'inline; filename="handover{suffix}.md"'
+    return response
+
+
+@login_required
+def start(request):
+    today = timezone.localdate()
+    steps = first_week(user=request.user, today=today, now=timezone.now(),
+                       report=readiness_report(today=today))
+    return render(request, "overview/start.html", {"steps": steps})

@@ -159,7 +159,9 @@ class SignOff(models.Model):
     """A function head's "this RACI is right for my function" at one matrix version.
 
     ``snapshot`` keeps the rows as they were signed, so the grid can show what changed
-    since.
+    since. A sign-off counts only while its signer heads the function: after a hand-over
+    the successor signs the same version again (once per signer), and the former head's
+    stays in the history.
     """
 
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="signoffs")
@@ -177,7 +179,8 @@ class SignOff(models.Model):
         verbose_name = "sign-off"
         constraints = [
             models.UniqueConstraint(
-                fields=["matrix", "function", "version"], name="raci_signoff_once_per_version"
+                fields=["matrix", "function", "version", "signed_by"],
+                name="raci_signoff_once_per_version",
             ),
         ]
 
@@ -203,6 +206,6 @@ register(
             "Every row must have exactly one Accountable: a cell must agree with its "
             "row on who that is."
         ),
-        "raci_signoff_once_per_version": "This function already signed off this version.",
+        "raci_signoff_once_per_version": "This head already signed off this version.",
     }
 )

@@ -83,8 +83,20 @@ class SignOffStatus:
     version: int  # the matrix version now
 
     @property
+    def by_current_head(self):
+        """A sign-off counts while its signer heads the function: a former head's
+        (after a hand-over, or a change of head) stays in history but no longer counts."""
+        return self.function.head_id is None or self.latest.signed_by_id == self.function.head_id
+
+    @property
     def signed_current(self):
-        return self.latest is not None and self.latest.version == self.version
+        return (self.latest is not None and self.latest.version == self.version
+                and self.by_current_head)
+
+    @property
+    def signed_by_former_head(self):
+        return (self.latest is not None and self.latest.version == self.version
+                and not self.by_current_head)
 
     @property
     def changed_since(self):
@@ -105,10 +117,15 @@ def signoff_status(matrix, *, function_list=None, signoffs=None):
     function_list = functions() if function_list is None else function_list
     if signoffs is None:
         signoffs = SignOff.objects.filter(matrix=matrix).defer("snapshot")
+    heads = {f.id: f.head_id for f in function_list}
     latest = {}
+
+    def rank(signoff):  # the newest version; within it, the current head's sign-off
+        return signoff.version, signoff.signed_by_id == heads.get(signoff.function_id)
+
     for signoff in signoffs:
         known = latest.get(signoff.function_id)
-        if known is None or signoff.version > known.version:
+        if known is None or rank(signoff) > rank(known):
             latest[signoff.function_id] = signoff
     return [SignOffStatus(f, latest.get(f.id), matrix.version) for f in function_list]
 

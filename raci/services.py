@@ -392,7 +392,8 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
 
     Without ``function`` the one function the actor heads is used. ``version``, when
     given, must be the current one (VersionMoved otherwise): you sign what you saw.
-    Signing a version already signed returns that sign-off.
+    Signing a version one has already signed returns that sign-off (a successor after a
+    hand-over signs again: the former head's sign-off no longer counts).
     """
     user = audit.user_or_none(actor)
     if user is None:
@@ -411,7 +412,7 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     if version is not None and int(version) != matrix.version:
         raise VersionMoved(matrix=matrix, expected=version)
     existing = SignOff.objects.filter(matrix=matrix, function=function,
-                                      version=matrix.version).first()
+                                      version=matrix.version, signed_by=user).first()
     if existing:
         return existing
     signoff = SignOff.objects.create(

@@ -146,6 +146,7 @@ class Webhook(models.Model):
         "ritual.changed",
         "occurrence.recorded",
         "occurrence.missed",
+        "person.handed_over",
     ]
 
     url = models.URLField(max_length=500)

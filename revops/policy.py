@@ -113,6 +113,12 @@ def can_manage_tokens_of(user, owner):
     return is_active_user(user) and (user.pk == getattr(owner, "pk", owner) or is_lead(user))
 
 
+def can_view_holdings_of(user, person):
+    """What a person holds (the departure drill): RevOps leads see anyone's, a person
+    their own."""
+    return is_active_user(user) and (is_lead(user) or user.pk == getattr(person, "pk", person))
+
+
 # Guards: the same questions, asked by the services. ``actor=None`` is the system. ---------
 
 ADMINISTER_REFUSED = "Only RevOps leads may do this."
@@ -162,6 +168,11 @@ def require_sign_off(actor, function):
 def require_manage_tokens_of(actor, owner):
     _require(actor, lambda: can_manage_tokens_of(actor, owner),
              "Only the token's owner and RevOps leads may do this.")
+
+
+def require_view_holdings_of(actor, person):
+    _require(actor, lambda: can_view_holdings_of(actor, person),
+             "Only RevOps leads and the person themselves may see what a person holds.")
 
 
 ROLE_LABELS = {

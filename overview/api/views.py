@@ -1,12 +1,23 @@
-"""Endpoints that read the model as a whole."""
+"""Endpoints that read the model as a whole, and the hand-over."""
 
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overview.api.serializers import ReadinessSerializer
+from overview import services
+from overview.api.serializers import (
+    HandoverResultSerializer,
+    HandoverSerializer,
+    HoldingsSerializer,
+    ReadinessSerializer,
+)
+from overview.holdings import holdings_of
 from overview.readiness import report as readiness_report
+from revops import policy
+from revops.models import Door
 
 
 class ReadinessView(APIView):
@@ -16,3 +27,37 @@ class ReadinessView(APIView):
     def get(self, request):
         report = readiness_report(today=timezone.localdate())
         return Response(ReadinessSerializer(report).data)
+
+
+def _person(username):
+    return get_object_or_404(get_user_model(), username=username)
+
+
+class HoldingsView(APIView):
+    """What a person holds, and what would fail the Friday test if they left. RevOps
+    leads see anyone's, a person their own."""
+
+    @extend_schema(responses=HoldingsSerializer)
+    def get(self, request, username):
+        person = _person(username)
+        policy.require_view_holdings_of(request.user, person)
+        holdings = holdings_of(person, today=timezone.localdate(), now=timezone.now())
+        return Response(HoldingsSerializer(holdings).data)
+
+
+class HandoverView(APIView):
+    """Hand everything a person holds to a successor, in one transaction (leads only)."""
+
+    write_policy = "administer"
+
+    @extend_schema(request=HandoverSerializer, responses=HandoverResultSerializer)
+    def post(self, request, username):
+        person = _person(username)
+        serializer = HandoverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = services.person_hand_over(
+            actor=request.user, door=Door.API, person=person,
+            successor=services.successor_named(serializer.validated_data["to"]),
+            deactivate=serializer.validated_data["deactivate"],
+        )
+        return Response(HandoverResultSerializer(plan).data)

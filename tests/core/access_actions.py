@@ -23,6 +23,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cadence import services as cadence_services
+from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Row, SignOff
 from revops import services as core_services
@@ -712,4 +713,38 @@ action(
                                             s["feed_token"].pk), {302}, {200, 403}),
     service=lambda a, ctx, s: cadence_services.feed_token_revoke(
         token=s["feed_token"], actor=a, door=CLI),
+)
+
+
+# The model as a whole.
+def _leaver(ctx):
+    """Someone leaving (they own a target-function ritual in person and hold an API token)
+    and their successor."""
+    from cadence.models import Ritual
+    from tests.cadence.factories import ritual
+    from tests.factories import UserFactory
+
+    leaver, heir = UserFactory(username="leaver"), UserFactory(username="heir")
+    made = ritual(owner=ctx.target, owner_person=leaver)
+    core_services.api_token_create(actor=None, door=CLI, user=leaver, name="sync",
+                                   scope=ApiToken.Scope.READ)
+    return {"leaver": leaver, "heir": heir, "ritual": Ritual.objects.get(pk=made.pk)}
+
+
+def _handed_over(ctx, s):
+    from cadence.models import Ritual
+
+    return (Ritual.objects.get(pk=s["ritual"].pk).owner_person_id,
+            ApiToken.objects.filter(user=s["leaver"], revoked_at__isnull=True).count())
+
+
+action(
+    "person-handover", LEADS, _leaver,
+    _handed_over,
+    ui=(lambda c, ctx, s: c.post("/people/leaver/handover/", {"to": "heir"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/people/leaver/handover/", {"to": "heir"},
+                                  format="json"), {200}, {403}),
+    # console: none. The hand-over is a page and an endpoint of the model as a whole.
+    service=lambda a, ctx, s: overview_services.person_hand_over(
+        person=s["leaver"], successor=s["heir"], actor=a, door=CLI),
 )

@@ -17,8 +17,10 @@ def test_demo_loads_once_with_one_accountable_per_row_and_a_changed_signoff():
     matrix = Matrix.objects.get()
     assert matrix.is_current and counts[1] >= 19
     states = {s.function.slug: s.state for s in selectors.signoff_status(matrix)}
+    # Customer Success's sign-off comes from the overview's departure drill (its head is
+    # the demo's leaver).
     assert states == {"revops": "unsigned", "cro": "signed", "marketing": "changed",
-                      "sales": "signed", "cs": "unsigned", "finance": "signed"}
+                      "sales": "signed", "cs": "signed", "finance": "signed"}
     for row in selectors.rows_for_grid(matrix=matrix):
         assert list(selectors.letters_of(row).values()).count("A") \
             + list(selectors.letters_of(row).values()).count("A/R") == 1

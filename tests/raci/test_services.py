@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from raci import selectors, services
 from raci.models import Cell, SignOff
+from revops import services as core_services
 from revops.models import AuditEntry, Door, Webhook, WebhookDelivery
-from tests.factories import function
+from tests.factories import UserFactory, function
 from tests.raci import factories
 from tests.raci.test_invariant import letters
 
@@ -145,6 +146,22 @@ def test_signoff_by_head_records_version_and_changed_since(routing, matrix, sale
     assert status["marketing"].state == "unsigned"
     _, lines = selectors.changes_since_signoff(factories.fresh(matrix), function("sales"))
     assert lines == [("change", "Lead routing rules: Customer Success — → I")]
+
+
+def test_a_former_heads_signoff_stays_in_history_but_the_successor_must_sign_again(
+        routing, matrix, sales_head):
+    first = services.signoff_create(matrix=matrix, actor=sales_head, door=Door.UI)
+    successor = UserFactory(username="new-sales-head")
+    core_services.function_update(actor=None, door=Door.CLI, function=function("sales"),
+                                  head=successor)
+    status = {s.function.slug: s for s in selectors.signoff_status(factories.fresh(matrix))}
+    assert not status["sales"].signed_current and status["sales"].signed_by_former_head
+    assert function("sales") in [s.function for s in selectors.missing_signoffs(matrix)]
+    second = services.signoff_create(matrix=matrix, actor=successor, door=Door.UI)
+    assert second.pk != first.pk and second.version == first.version
+    status = {s.function.slug: s for s in selectors.signoff_status(factories.fresh(matrix))}
+    assert status["sales"].signed_current and status["sales"].latest == second
+    assert SignOff.objects.filter(function=function("sales")).count() == 2
 
 
 def test_signoff_refused_for_non_heads_and_moved_versions(matrix, viewer, sales_head):

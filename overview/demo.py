@@ -1,0 +1,56 @@
+"""The demo's departure drill: Hannah Kowalski (``cs``), head of Customer Success, holds
+a bit of everything — her function's section and ritual, A and R letters in the RACI, a
+sign-off of the current version, two rituals that name her in person, an API token for the
+customer-health sync and a calendar feed — and Jamie Osei (``jamie``), a CS team lead,
+is the natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
+
+Idempotent: each piece is made only when it is missing.
+"""
+
+from django.contrib.auth import get_user_model
+
+from cadence import services as cadence_services
+from cadence.models import FeedToken, Ritual
+from raci import selectors as raci_selectors
+from raci import services as raci_services
+from revops import demo as people_demo
+from revops import services as core_services
+from revops.models import ApiToken, Door, Function
+
+DEPARTING = "cs"
+SUCCESSOR = ("jamie", "Jamie", "Osei")
+# Finance's leakage review names her as the person who runs it (lapsed renewals are its
+# biggest item); her own Handoff audit names her already, as every demo ritual names its
+# function's head.
+LENT_RITUAL = ("Leakage review", "finance")
+TOKEN_NAME = "Customer health sync"
+
+
+def load(*, people):
+    departing, lead = people.get(DEPARTING), people.get("lead")
+    if departing is None or lead is None:
+        return
+    username, first, last = SUCCESSOR
+    successor, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"},
+    )
+    if created:
+        successor.set_password(people_demo.PASSWORD)
+        successor.save()
+    people[username] = successor
+
+    name, lender = LENT_RITUAL
+    for ritual in Ritual.objects.filter(name=name, owner_person=people.get(lender)):
+        cadence_services.ritual_update(ritual=ritual, actor=lead, door=Door.CLI,
+                                       owner_person=departing)
+    if not ApiToken.objects.filter(user=departing, name=TOKEN_NAME).exists():
+        core_services.api_token_create(actor=departing, door=Door.CLI, user=departing,
+                                       name=TOKEN_NAME, scope=ApiToken.Scope.WRITE)
+    if not FeedToken.objects.filter(user=departing).exists():
+        cadence_services.feed_token_create(user=departing, actor=departing, door=Door.CLI)
+    matrix = raci_selectors.current_matrix()
+    function = Function.objects.filter(slug=DEPARTING, head=departing).first()
+    if matrix is not None and function is not None:
+        raci_services.signoff_create(matrix=matrix, function=function, actor=departing,
+                                     door=Door.CLI)

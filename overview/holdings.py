@@ -1,0 +1,204 @@
+"""The departure drill: everything a person holds that would be orphaned if they left.
+
+Through the functions they head: the run-book sections those functions own, the RACI
+rows where they are A or R, the rituals they own; in person: the current-version
+sign-offs they gave, the rituals naming them as owner, the occurrences still to
+record (due, or in the coming month), their API and calendar feed tokens and the
+webhooks they registered. And the readiness impact: which Friday-test checks would
+fail if they were gone.
+
+``holdings_of`` reads each app through its models and selectors in a fixed number of
+queries, whatever the size of the model.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+
+from cadence.models import FeedToken, Occurrence, Ritual, Status
+from raci import selectors as raci_selectors
+from raci.models import Cell, Row, SignOff
+from revops.models import ApiToken, Function, Webhook
+from runbook import selectors as runbook_selectors
+
+# The page lists at most this many occurrences still to record (the count is exact):
+# those already due and not recorded, and those of the coming month.
+OCCURRENCES_SHOWN = 20
+RECORD_AHEAD = timedelta(days=30)
+
+
+@dataclass
+class RowHeld:
+    row: Row
+    letter: str  # the strongest letter one of their functions holds: A/R, A or R
+    function: Function
+
+    @property
+    def id(self):
+        return self.row.pk
+
+    @property
+    def name(self):
+        return self.row.name
+
+
+@dataclass
+class RitualHeld:
+    ritual: Ritual
+    by_function: bool  # owned by a function they head
+    in_person: bool  # names them as the owning person
+
+    @property
+    def id(self):
+        return self.ritual.pk
+
+    @property
+    def name(self):
+        return self.ritual.name
+
+
+@dataclass
+class Impact:
+    code: str
+    message: str
+    url: str = ""
+
+
+@dataclass
+class Holdings:
+    person: object
+    functions: list
+    sections: list = field(default_factory=list)
+    raci_rows: list = field(default_factory=list)
+    matrix: object = None
+    signoffs: list = field(default_factory=list)
+    rituals: list = field(default_factory=list)
+    occurrences: list = field(default_factory=list)
+    occurrences_count: int = 0
+    api_tokens: list = field(default_factory=list)
+    feed_tokens: list = field(default_factory=list)
+    webhooks: list = field(default_factory=list)
+    readiness_impact: list = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.person.get_username()
+
+    @property
+    def rituals_in_person(self):
+        return [r for r in self.rituals if r.in_person]
+
+    @property
+    def empty(self):
+        return not (self.functions or self.sections or self.raci_rows or self.signoffs
+                    or self.rituals or self.api_tokens or self.feed_tokens or self.webhooks)
+
+
+def _raci(matrix, function_ids, by_id):
+    """``[RowHeld]`` of the current matrix, in grid order, in two queries."""
+    if matrix is None or not function_ids:
+        return []
+    held = {}
+    rows = (Row.objects.in_grid_order().filter(matrix=matrix)
+            .filter(Q(accountable_id__in=function_ids)
+                    | Q(cells__function_id__in=function_ids, cells__letter="R"))
+            .distinct())
+    order = []
+    for row in rows:
+        order.append(row.pk)
+        if row.accountable_id in function_ids:
+            held[row.pk] = RowHeld(row, row.accountable_letter, by_id[row.accountable_id])
+    for cell in Cell.objects.filter(row__matrix=matrix, function_id__in=function_ids,
+                                    letter="R").select_related("row"):
+        # A row where one of their functions is A already shows the stronger letter.
+        held.setdefault(cell.row_id, RowHeld(cell.row, "R", by_id[cell.function_id]))
+    return [held[pk] for pk in order if pk in held]
+
+
+def holdings_of(person, *, today, now):
+    """What ``person`` holds, with the readiness impact of their departure."""
+    functions = list(Function.objects.filter(head=person).order_by("position", "slug"))
+    by_id = {f.pk: f for f in functions}
+    function_ids = set(by_id)
+    holdings = Holdings(person=person, functions=functions)
+
+    if function_ids:
+        holdings.sections = list(
+            runbook_selectors.sections_with_state(today=today).filter(owner_id__in=function_ids)
+        )
+    holdings.matrix = raci_selectors.current_matrix()
+    holdings.raci_rows = _raci(holdings.matrix, function_ids, by_id)
+    if holdings.matrix is not None:
+        holdings.signoffs = list(
+            SignOff.objects.filter(matrix=holdings.matrix, version=holdings.matrix.version,
+                                   signed_by=person)
+            .select_related("function").defer("snapshot").order_by("function__position")
+        )
+
+    rituals = (Ritual.objects.filter(Q(owner_id__in=function_ids) | Q(owner_person=person))
+               .select_related("owner").order_by("name", "id"))
+    holdings.rituals = [
+        RitualHeld(r, r.owner_id in function_ids, r.owner_person_id == person.pk)
+        for r in rituals
+    ]
+    to_record = Occurrence.objects.filter(
+        Q(ritual__owner_id__in=function_ids) | Q(ritual__owner_person=person),
+        status=Status.SCHEDULED, scheduled_for__lt=now + RECORD_AHEAD,
+    )
+    holdings.occurrences = list(
+        to_record.select_related("ritual").order_by("scheduled_for")[:OCCURRENCES_SHOWN]
+    )
+    holdings.occurrences_count = to_record.count()
+
+    holdings.api_tokens = [t for t in ApiToken.objects.filter(user=person, revoked_at__isnull=True)
+                           if t.is_usable]
+    holdings.feed_tokens = [t for t in FeedToken.objects.filter(user=person,
+                                                                revoked_at__isnull=True)
+                            if t.is_usable]
+    holdings.webhooks = list(Webhook.objects.filter(created_by=person).order_by("id"))
+    holdings.readiness_impact = readiness_impact(holdings)
+    return holdings
+
+
+def _count(n, word, plural=None):
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def readiness_impact(holdings):
+    """The Friday-test checks that would fail if ``holdings.person`` were gone."""
+    fix = reverse("person", args=[holdings.user]) + "#handover"
+    impact = []
+    for function in holdings.functions:
+        sections = [s for s in holdings.sections if s.owner_id == function.pk]
+        rituals = [r for r in holdings.rituals if r.ritual.owner_id == function.pk]
+        accountable = [r for r in holdings.raci_rows
+                       if r.function == function and r.letter != "R"]
+        parts = [f"{_count(len(sections), 'section')} and {_count(len(rituals), 'ritual')} "
+                 "unowned"]
+        if accountable:
+            parts.append(f"nobody to answer for {_count(len(accountable), 'RACI row')}")
+        impact.append(Impact("departed_head",
+                             f"{function.name} would have no head: " + "; ".join(parts) + ".",
+                             fix))
+    if holdings.sections:
+        impact.append(Impact(
+            "sections_owned",
+            "Sections owned by a function with no head: "
+            + ", ".join(s.title for s in holdings.sections) + ".", fix))
+    counted = [s for s in holdings.signoffs if s.function.head_id == holdings.person.pk]
+    if counted:
+        impact.append(Impact(
+            "raci_signed_off",
+            f"RACI version {holdings.matrix.version} would lose the sign-off of "
+            + ", ".join(s.function.name for s in counted) + ".",
+            reverse("raci:index")))
+    in_person = holdings.rituals_in_person
+    if in_person:
+        # Not a Friday-test check of its own, but the same kind of orphan.
+        impact.append(Impact(
+            "ritual_owner_person",
+            f"{_count(len(in_person), 'ritual')} would name a person who has left as owner: "
+            + ", ".join(r.name for r in in_person) + ".", fix))
+    return impact

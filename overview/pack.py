@@ -1,0 +1,378 @@
+"""The hand-over pack: the whole operating model as one document a new lead can read
+front to back — cover, people and functions, the six run-book sections, the RACI by
+layer, the cadence — as print-ready HTML (``/handover/``) or one Markdown file
+(``/handover.md``), now or as of a run-book release (``?release=<n>``).
+
+What it leaves out on purpose, to stay readable: revision history and diffs, review
+notes, lint findings, row descriptions of the RACI, and individual occurrences beyond
+each ritual's next three dates and its last 13 weeks' tally. Those live one click away
+in the app.
+
+``build`` reads everything in a fixed number of queries; ``to_markdown`` renders it.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils import timezone
+
+from cadence import selectors as cadence_selectors
+from cadence.models import Horizon, Occurrence, Status
+from raci import selectors as raci_selectors
+from revops.models import Function, Layer
+from runbook import selectors as runbook_selectors
+from runbook.models import Release, ReviewState
+
+ADHERENCE_WEEKS = 13
+NEXT_DATES = 3
+# Section titles are the third heading level of the pack; their bodies' own headings
+# start one level below.
+BODY_TOP_LEVEL = 4
+
+
+@dataclass
+class PackSection:
+    number: int
+    kind: str
+    title: str
+    owner: object
+    revision: int | None
+    state: str
+    reviewed_on: object
+    reviewed_by: str
+    reviewed_revision: int | None
+    body: str
+    body_html: str
+
+    @property
+    def anchor(self):
+        return f"section-{self.kind}"
+
+    @property
+    def state_label(self):
+        return ReviewState(self.state).label if self.state else ""
+
+
+@dataclass
+class PackFunction:
+    function: Function
+    sections: list = field(default_factory=list)
+    rituals: list = field(default_factory=list)
+    accountable_rows: int = 0
+
+    @property
+    def head(self):
+        return self.function.head
+
+
+@dataclass
+class PackRitual:
+    ritual: object
+    next_dates: list
+    held: int = 0
+    skipped: int = 0
+    missed: int = 0
+
+    @property
+    def adherence(self):
+        counted = self.held + self.missed + self.skipped
+        if not counted:
+            return "no occurrences yet"
+        return f"{self.held} held, {self.skipped} skipped, {self.missed} missed"
+
+
+@dataclass
+class Pack:
+    today: object
+    now: object
+    runbook: object
+    release: object
+    report: object
+    functions: list
+    sections: list
+    matrix: object
+    grid: dict | None
+    cadence: list  # [(label, slug, [PackRitual])]
+
+    @property
+    def title(self):
+        return f"Hand-over pack: {self.runbook.title}" if self.runbook else "Hand-over pack"
+
+
+def shift_html_headings(html, *, top=BODY_TOP_LEVEL, prefix=""):
+    """Nest a sanitized body's headings below the pack's section title: its highest
+    heading becomes level ``top``; ids get ``prefix`` so two sections' anchors never
+    collide."""
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+    if not levels:
+        return html
+    offset = max(top - min(levels), 0)
+
+    def shift(match):
+        return f"<{match.group(1)}h{min(int(match.group(2)) + offset, 6)}"
+
+    html = re.sub(r"<(/?)h([1-6])\b", shift, html)
+    if prefix:
+        html = html.replace(' id="h-', f' id="{prefix}h-')
+    return html
+
+
+def shift_markdown_headings(body, *, top=BODY_TOP_LEVEL):
+    """The same for Markdown: ATX headings outside fenced code move down."""
+    lines = body.splitlines()
+    fenced = False
+    levels = []
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"(#{1,6})\s", line)):
+            levels.append(len(m.group(1)))
+    if not levels:
+        return body
+    offset = max(top - min(levels), 0)
+    out, fenced = [], False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (m := re.match(r"(#{1,6})(\s.*)", line)):
+            line = "#" * min(len(m.group(1)) + offset, 6) + m.group(2)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _release(runbook, number):
+    if number is None:
+        return None
+    release = Release.objects.filter(runbook=runbook, number=number).first() if runbook else None
+    if release is None:
+        raise Http404(f"The run book has no release v{number}.")
+    return release
+
+
+def _sections_now(runbook, today):
+    sections = list(runbook_selectors.sections_with_state(today=today, runbook=runbook))
+    current = runbook_selectors.current_revisions(sections)
+    made = []
+    for n, section in enumerate(sections, 1):
+        revision = current.get(section.pk)
+        made.append(PackSection(
+            number=n, kind=section.kind, title=section.title, owner=section.owner,
+            revision=section.revision or None, state=section.review_state,
+            reviewed_on=section.last_reviewed_on,
+            reviewed_by=(section.last_reviewed_by.get_full_name()
+                         or section.last_reviewed_by.get_username())
+            if section.last_reviewed_by else "",
+            reviewed_revision=section.last_reviewed_revision,
+            body=revision.body if revision else "",
+            body_html=shift_html_headings(revision.body_html if revision else "",
+                                          prefix=f"{section.kind}-"),
+        ))
+    return made
+
+
+def _sections_at(release):
+    made = []
+    entries = runbook_selectors.release_entries(release).select_related("section__owner")
+    for n, entry in enumerate(entries, 1):
+        section, revision = entry.section, entry.revision
+        made.append(PackSection(
+            number=n, kind=section.kind, title=section.title, owner=section.owner,
+            revision=revision.number if revision else None, state=entry.review_state,
+            reviewed_on=entry.last_reviewed_on, reviewed_by=entry.last_reviewed_by_name,
+            reviewed_revision=entry.last_reviewed_revision,
+            body=revision.body if revision else "",
+            body_html=shift_html_headings(revision.body_html if revision else "",
+                                          prefix=f"{section.kind}-"),
+        ))
+    return made
+
+
+def _cadence(now):
+    rituals = [r for r in cadence_selectors.rituals() if r.active]
+    ids = [r.pk for r in rituals]
+    upcoming = defaultdict(list)
+    for ritual_id, at in (
+        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__gte=now,
+                                  status=Status.SCHEDULED)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("ritual_id")],
+                              order_by=F("scheduled_for").asc()))
+        .filter(rank__lte=NEXT_DATES)
+        .values_list("ritual_id", "scheduled_for")
+        .order_by("ritual_id", "scheduled_for")
+    ):
+        upcoming[ritual_id].append(at)
+    tally = defaultdict(dict)
+    for ritual_id, status, n in (
+        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__lt=now,
+                                  scheduled_for__gte=now - timedelta(weeks=ADHERENCE_WEEKS))
+        .values_list("ritual_id", "status").annotate(n=Count("id"))
+        .values_list("ritual_id", "status", "n")
+    ):
+        tally[ritual_id][status] = n
+    groups = {h: [] for h in Horizon.values}
+    for ritual in rituals:
+        counts = tally[ritual.pk]
+        groups[ritual.horizon].append(PackRitual(
+            ritual=ritual,
+            next_dates=[timezone.localtime(at, ritual.tz) for at in upcoming[ritual.pk]],
+            held=counts.get(Status.HELD, 0), skipped=counts.get(Status.SKIPPED, 0),
+            missed=counts.get(Status.MISSED, 0),
+        ))
+    return [(Horizon(h).label, h, groups[h]) for h in Horizon.values], rituals
+
+
+def build(*, today, now, release=None, report):
+    """The pack as of now, or with the run book as of release number ``release`` (the
+    RACI and the cadence are always today's: they keep no per-release history)."""
+    runbook = runbook_selectors.default_runbook()
+    pinned = _release(runbook, release)
+    if runbook is None:
+        sections = []
+    elif pinned is not None:
+        sections = _sections_at(pinned)
+    else:
+        sections = _sections_now(runbook, today)
+    matrix = raci_selectors.current_matrix()
+    grid = raci_selectors.grid(matrix) if matrix is not None else None
+    cadence, rituals = _cadence(now)
+
+    functions = {f.pk: PackFunction(f) for f in
+                 Function.objects.ordered().select_related("head")}
+    for section in sections:
+        if section.owner is not None and section.owner.pk in functions:
+            functions[section.owner.pk].sections.append(section)
+    for ritual in rituals:
+        if ritual.owner_id in functions:
+            functions[ritual.owner_id].rituals.append(ritual)
+    for row in (grid or {}).get("rows", []):
+        if row.accountable_id in functions:
+            functions[row.accountable_id].accountable_rows += 1
+    return Pack(
+        today=today, now=now, runbook=runbook, release=pinned, report=report,
+        functions=list(functions.values()), sections=sections, matrix=matrix, grid=grid,
+        cadence=cadence,
+    )
+
+
+# Markdown ----------------------------------------------------------------------------
+
+
+def _anchor(heading):
+    """The anchor common Markdown viewers (GitHub, GitLab) give a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def _cell(value):
+    return str(value or "").replace("|", "\\|").replace("\n", " ").strip() or "—"
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _person(user):
+    return (user.get_full_name() or user.get_username()) if user else "no head"
+
+
+def _stamp(section):
+    if not section.reviewed_on:
+        return "never reviewed"
+    who = f" by {section.reviewed_by}" if section.reviewed_by else ""
+    rev = f" (revision {section.reviewed_revision})" if section.reviewed_revision else ""
+    return f"last reviewed {section.reviewed_on:%Y-%m-%d}{who}{rev}"
+
+
+def to_markdown(pack):
+    out = [f"# {pack.title}", ""]
+    version = (f"as of release {pack.release.label} “{pack.release.name}”" if pack.release
+               else "current working version")
+    out += [f"Prepared {pack.today:%Y-%m-%d}, {version}. Readiness (the Friday test): "
+            f"**{pack.report.score}%**.", ""]
+    if pack.release:
+        out += ["The run book is shown as it was at that release; the RACI and the cadence "
+                "as they are today.", ""]
+    gaps = pack.report.gaps
+    if gaps:
+        out += ["Gaps to close:", ""] + [f"- {g.message}" for g in gaps] + [""]
+    else:
+        out += ["No gaps: every readiness check passes.", ""]
+
+    out += ["## Contents", "", "1. [People and functions](#people-and-functions)",
+            "2. [Run book](#run-book)"]
+    out += [f"   - [{s.number}. {s.title}](#{_anchor(f'{s.number}. {s.title}')})"
+            for s in pack.sections]
+    out += ["3. [RACI](#raci)", "4. [Cadence](#cadence)", ""]
+
+    out += ["## People and functions", ""]
+    out += _table(
+        ["Function", "Head", "Contact", "Sections", "Rituals", "Accountable for"],
+        [[f.function.name, _person(f.head), f.head.email if f.head else "",
+          ", ".join(s.title for s in f.sections), len(f.rituals),
+          f"{f.accountable_rows} RACI row{'' if f.accountable_rows == 1 else 's'}"]
+         for f in pack.functions])
+    out += [""]
+
+    out += ["## Run book", ""]
+    for s in pack.sections:
+        out += [f"### {s.number}. {s.title}", ""]
+        out += [f"Owner: {s.owner.name if s.owner else '—'} · revision {s.revision or '—'} · "
+                f"{_stamp(s)} · state: **{s.state_label}**", ""]
+        out += [shift_markdown_headings(s.body).strip() or "_Not written yet._", ""]
+
+    out += ["## RACI", ""]
+    if pack.grid is None:
+        out += ["There is no RACI matrix yet.", ""]
+    else:
+        functions = pack.grid["functions"]
+        out += [f"{pack.matrix.title}, version {pack.matrix.version}. Every row has exactly "
+                "one A (Accountable).", ""]
+        for group in pack.grid["groups"]:
+            out += [f"### {group.label}", ""]
+            out += _table(["Activity"] + [f.name for f in functions],
+                          [[r.row.name] + [letter for _, letter in r.letters]
+                           for r in group.rows])
+            out += [""]
+        out += ["### Sign-off", ""]
+        out += _table(["Function", "State", "Last sign-off"], [
+            [s.function.name, _signoff_state(s),
+             f"v{s.latest.version} {s.latest.signed_at:%Y-%m-%d} by {s.latest.signed_by_name}"
+             if s.latest else ""] for s in pack.grid["signoffs"]])
+        out += [""]
+
+    out += ["## Cadence", ""]
+    for label, _, rows in pack.cadence:
+        out += [f"### {label}", ""]
+        if not rows:
+            out += ["No ritual at this horizon.", ""]
+        for r in rows:
+            ritual = r.ritual
+            out += [f"#### {ritual.name}", ""]
+            out += [f"- Owner: {ritual.owner.name if ritual.owner else '—'}"
+                    + (f" ({_person(ritual.owner_person)})" if ritual.owner_person else ""),
+                    f"- Layer: {Layer(ritual.layer).label}",
+                    f"- When: {ritual.schedule_text} ({ritual.timezone}), "
+                    f"{ritual.duration_minutes} minutes",
+                    f"- Output: {ritual.output or '—'}",
+                    f"- Updates: {ritual.output_section.title if ritual.output_section else '—'}",
+                    "- Next: " + (", ".join(f"{d:%a %Y-%m-%d %H:%M %Z}" for d in r.next_dates)
+                                  or "nothing scheduled"),
+                    f"- Last {ADHERENCE_WEEKS} weeks: {r.adherence}", ""]
+            if ritual.agenda.strip():
+                out += ["Agenda:", "", shift_markdown_headings(ritual.agenda, top=5).strip(),
+                        ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _signoff_state(status):
+    if status.signed_current:
+        return "signed"
+    if status.signed_by_former_head:
+        return "signed by a former head"
+    return "changed since sign-off" if status.changed_since else "not signed"

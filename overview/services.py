@@ -1,0 +1,132 @@
+"""The hand-over: what a leaving person holds moves to a successor in one transaction.
+
+It composes the apps' own services (each asks the policy and writes its audit entry),
+so a hand-over is exactly the sum of the changes a lead could make one by one, made
+all at once or not at all.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cadence import services as cadence_services
+from cadence.models import FeedToken, Ritual
+from revops import audit, events, policy
+from revops import services as core_services
+from revops.models import ApiToken, Function, Webhook
+
+
+@dataclass
+class HandoverPlan:
+    """Exactly what a hand-over changes (the preview shows it; the service does it)."""
+
+    person: object
+    successor: object
+    deactivate: bool
+    functions: list  # the successor becomes head of each
+    rituals: list  # naming the person as owner: they will name the successor
+    api_tokens: list  # revoked
+    feed_tokens: list  # revoked
+    webhooks: list  # stay as they are: deliveries do not depend on who registered them
+    deactivated: bool = False  # set once the hand-over is done
+
+    @property
+    def deactivates(self):
+        return self.deactivate and self.person.is_active
+
+    @property
+    def moves_anything(self):
+        return bool(self.functions or self.rituals or self.api_tokens or self.feed_tokens
+                    or self.deactivates)
+
+
+def successor_named(username):
+    """The user called ``username``, or a ValidationError on ``to`` naming the problem."""
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"to": "Say who takes over (a username)."})
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"to": f"“{username}” is not a member of this site."})
+    return user
+
+
+def _check_successor(person, successor):
+    if successor.pk == person.pk:
+        raise ValidationError({"to": "A person cannot hand over to themselves."})
+    if not successor.is_active:
+        raise ValidationError({"to": f"“{successor.get_username()}” is deactivated: "
+                                     "hand over to someone who can sign in."})
+
+
+def handover_plan(*, person, successor, deactivate=False):
+    """What handing ``person``'s holdings to ``successor`` would change, in five queries;
+    a ValidationError on ``to`` when the successor cannot take over."""
+    _check_successor(person, successor)
+    return HandoverPlan(
+        person=person,
+        successor=successor,
+        deactivate=bool(deactivate),
+        functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
+        rituals=list(Ritual.objects.filter(owner_person=person).order_by("name", "id")),
+        api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
+        feed_tokens=list(FeedToken.objects.filter(user=person, revoked_at__isnull=True)),
+        webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),
+    )
+
+
+@transaction.atomic
+def person_hand_over(*, actor, door, person, successor, deactivate=False):
+    """Hand everything ``person`` holds to ``successor``, atomically: the successor heads
+    the person's functions (and gets the console, the person loses it unless they are a
+    lead), rituals naming the person name the successor, the person's API and calendar
+    feed tokens are revoked and, with ``deactivate``, the person can no longer sign in.
+
+    Sign-offs the person gave stay in the history; they stop counting for the current
+    version until the successor signs. One audit entry per object changed (the person's
+    records the hand-over itself) and one ``person.handed_over`` event. RevOps leads only.
+    """
+    policy.require_administer(actor)
+    User = get_user_model()
+    person = User.objects.select_for_update().get(pk=person.pk)
+    successor = User.objects.select_for_update().get(pk=successor.pk)
+    plan = handover_plan(person=person, successor=successor, deactivate=deactivate)
+
+    for function in plan.functions:
+        core_services.function_update(actor=actor, door=door, function=function, head=successor)
+    for ritual in plan.rituals:
+        cadence_services.ritual_update(ritual=ritual, actor=actor, door=door,
+                                       owner_person=successor)
+    for token in plan.api_tokens:
+        core_services.api_token_revoke(actor=actor, door=door, token=token)
+    for token in plan.feed_tokens:
+        cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
+    deactivated = plan.deactivated = plan.deactivates
+    if deactivated:
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+
+    functions = [f.slug for f in plan.functions]
+    rituals = [r.name for r in plan.rituals]
+    changes = {
+        "successor": [None, successor.get_username()],
+        "functions": [functions, []],
+        "rituals": [rituals, []],
+        "api_tokens_revoked": [0, len(plan.api_tokens)],
+        "feed_tokens_revoked": [0, len(plan.feed_tokens)],
+    }
+    if deactivated:
+        changes["is_active"] = [True, False]
+    audit.record(actor=actor, door=door, action="hand_over", obj=person, changes=changes)
+    events.emit("person.handed_over", {
+        "user": person.get_username(),
+        "to": successor.get_username(),
+        "functions": functions,
+        "rituals": [r.pk for r in plan.rituals],
+        "api_tokens_revoked": len(plan.api_tokens),
+        "feed_tokens_revoked": len(plan.feed_tokens),
+        "deactivated": deactivated,
+    })
+    return plan
