@@ -188,6 +188,9 @@ class OutboxAdmin(LeadsOnly, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_filter = [("gave_up_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "created_at"
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -202,7 +205,7 @@ class OutboxAdmin(LeadsOnly, ReadOnlyAdminMixin, ConsoleModelAdmin):
 @admin.register(WebhookDelivery, site=site)
 class WebhookDeliveryAdmin(OutboxAdmin):
     list_display = ["event", "webhook", "state", "attempts", "response_status",
-                    "next_attempt_at", "created_at", "event_id"]
+                    "next_attempt_at"]
     list_filter = ["event", ("delivered_at", admin.EmptyFieldListFilter),
                    *OutboxAdmin.list_filter]
     list_select_related = ["webhook"]
@@ -214,7 +217,7 @@ class WebhookDeliveryAdmin(OutboxAdmin):
 
 @admin.register(Mail, site=site)
 class MailAdmin(OutboxAdmin):
-    list_display = ["subject", "to", "state", "attempts", "next_attempt_at", "created_at"]
+    list_display = ["subject", "to", "state", "attempts", "next_attempt_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), *OutboxAdmin.list_filter]
     readonly_fields = ["to", "subject", "body", "state", "attempts", "error", "created_at",
                        "last_attempt_at", "next_attempt_at", "sent_at", "gave_up_at"]
