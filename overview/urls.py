@@ -1,8 +1,9 @@
 from django.urls import path
 
-from overview import views
+from overview import setup_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("readiness/", views.readiness, name="readiness"),
+    path("setup/", setup_views.setup, name="setup"),
 ]

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from overview.api import views
+from overview.api import model_views, views
 
 urlpatterns = [
     path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    path("bootstrap/", model_views.BootstrapView.as_view(), name="bootstrap"),
+    path("model/export/", model_views.ExportView.as_view(), name="model-export"),
+    path("model/import/", model_views.ImportView.as_view(), name="model-import"),
 ]
