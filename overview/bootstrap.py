@@ -201,7 +201,8 @@ def _invite(invite, functions, *, actor, door):
             f"{function.name} owns, record its rituals and sign off the RACI for it.\n\n"
             f"{settings.REVOPS_SITE_URL.rstrip('/')}/\n",
         )
-        invited.append({"function": slug, "username": user.get_username(), "email": email})
+        invited.append({"function": slug, "function_name": function.name,
+                        "username": user.get_username(), "email": email})
     return invited
 
 

@@ -31,9 +31,9 @@ class SetupForm(forms.Form):
         self.functions = list(Function.objects.ordered())
         for function in self.functions:
             self.fields[f"invite_{function.slug}"] = forms.EmailField(
-                label=f"Head of {function.name}", required=False,
+                label=function.name, required=False,
                 widget=forms.EmailInput(attrs={"autocomplete": "off",
-                                               "placeholder": "name@company.com"}))
+                                               "placeholder": "head's e-mail"}))
 
     def invite_fields(self):
         return [self[f"invite_{f.slug}"] for f in self.functions]
