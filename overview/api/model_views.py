@@ -24,7 +24,7 @@ class BootstrapSerializer(serializers.Serializer):
                                    help_text="function slug → e-mail of the head to name")
 
 
-class ImportSerializer(serializers.Serializer):
+class ModelImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A revops-model/1 JSON document.")
     replace = serializers.BooleanField(default=False)
 
@@ -64,11 +64,11 @@ class ImportView(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer},
+    @extend_schema(request={"multipart/form-data": ModelImportSerializer},
                    responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         policy.require_administer(request.user)
-        data = ImportSerializer(data=request.data)
+        data = ModelImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = model_file.read_document(data.validated_data["file"].read())
         counts = model_file.import_model(document=document, actor=request.user, door=Door.API,
