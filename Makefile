@@ -36,6 +36,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/materialize.py
+	$(BIN)/python bench/model_file.py
 
 lock:  # needs uv (pip install uv)
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock

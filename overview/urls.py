@@ -1,6 +1,6 @@
 from django.urls import path
 
-from overview import views
+from overview import setup_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/<str:username>/handover/", views.handover, name="handover"),
     path("handover/", views.pack_html, name="handover_pack"),
     path("handover.md", views.pack_markdown, name="handover_markdown"),
+    path("setup/", setup_views.setup, name="setup"),
 ]

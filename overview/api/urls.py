@@ -1,9 +1,12 @@
 from django.urls import path
 
-from overview.api import views
+from overview.api import model_views, views
 
 urlpatterns = [
     path("readiness/", views.ReadinessView.as_view(), name="readiness"),
     path("people/<str:username>/holdings/", views.HoldingsView.as_view(), name="api-holdings"),
     path("people/<str:username>/handover/", views.HandoverView.as_view(), name="api-handover"),
+    path("bootstrap/", model_views.BootstrapView.as_view(), name="bootstrap"),
+    path("model/export/", model_views.ExportView.as_view(), name="model-export"),
+    path("model/import/", model_views.ImportView.as_view(), name="model-import"),
 ]

@@ -748,3 +748,63 @@ action(
     service=lambda a, ctx, s: overview_services.person_hand_over(
         person=s["leaver"], successor=s["heir"], actor=a, door=CLI),
 )
+# The model as a whole (issue 12): bootstrap from a motion template and model-file import.
+def _bootstrapped():
+    return sorted(Runbook.objects.values_list("title", flat=True))
+
+
+def _model_document(ctx):
+    """A minimal model file: this installation's functions, nothing else yet."""
+    import json
+
+    return {"document": json.dumps({
+        "format": "revops-model/1", "exported_at": "2026-03-01T00:00:00+00:00",
+        "fiscal_year_start_month": 1, "people": [],
+        "functions": [{"slug": f.slug, "name": f.name, "position": f.position, "head": None}
+                      for f in Function.objects.ordered()],
+        "runbooks": [], "raci": [], "rituals": []})}
+
+
+def _imports():
+    from revops.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="import", object_type="model").count()
+
+
+def _model_upload(state):
+    return SimpleUploadedFile("model.json", state["document"].encode(), "application/json")
+
+
+action(
+    "model-bootstrap", LEADS, _none,
+    lambda ctx, s: _bootstrapped(),
+    ui=(lambda c, ctx, s: c.post("/setup/", {"motion": "sales-led",
+                                             "fiscal_year_start_month": "1"}), {201}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/bootstrap/", {"motion": "sales-led"},
+                                  format="json"), {201}, {403}),
+    # console: none. Bootstrapping is a page, an endpoint and a command.
+    service=lambda a, ctx, s: _bootstrap_service(a),
+)
+action(
+    "model-import", LEADS, _model_document,
+    lambda ctx, s: _imports(),
+    # ui, console: none. The file is imported through the API or the command.
+    api=(lambda c, ctx, s: c.post("/api/v1/model/import/", {"file": _model_upload(s)},
+                                  format="multipart"), {201}, {403}),
+    service=lambda a, ctx, s: _import_service(a, s),
+)
+
+
+def _bootstrap_service(actor):
+    from overview import bootstrap
+
+    return bootstrap.bootstrap(motion="sales-led", actor=actor, door=CLI)
+
+
+def _import_service(actor, state):
+    import json
+
+    from overview import model_file
+
+    return model_file.import_model(document=json.loads(state["document"]), actor=actor,
+                                   door=CLI)

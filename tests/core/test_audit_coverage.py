@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from cadence import services as cadence
+from overview import bootstrap, model_file
 from raci import services as raci
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
@@ -18,7 +19,7 @@ from tests.runbook.factories import make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, runbook, raci, cadence]
+SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file]
 
 
 def _sales_section():
@@ -110,6 +111,13 @@ CALLS = {
         ritual=ritual(), actor=a, door=d),
     "cadence.ritual_update": lambda a, d: cadence.ritual_update(
         ritual=ritual(), duration_minutes=45, actor=a, door=d),
+    "overview.bootstrap": lambda a, d: bootstrap.bootstrap(motion="sales-led", actor=a, door=d),
+    "overview.archive_model": lambda a, d: bootstrap.archive_model(
+        actor=a, door=d, now=None) if ritual() else None,
+    "overview.import_model": lambda a, d: model_file.import_model(document={
+        "format": "revops-model/1", "exported_at": "2026-03-01T00:00:00+00:00",
+        "fiscal_year_start_month": 1, "people": [], "functions": [], "runbooks": [],
+        "raci": [], "rituals": []}, actor=a, door=d),
 }
 
 

@@ -1,0 +1,121 @@
+"""Benchmark: export and import of a model file holding five years of daily history.
+
+Builds the hybrid template, then back-dates its rituals five years and lays down their
+recorded occurrences (mostly held, some skipped or missed, with notes), ~30 revisions and
+~20 reviews per section, quarterly releases and sign-offs — bulk inserts, since only the
+size matters here. Exports it, rolls the model back (an empty installation again),
+imports the file, exports again and checks the two documents are equal. Everything runs
+in one transaction that is rolled back: the database is left as it was.
+
+    .venv/bin/python bench/model_file.py [--years 5]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revops.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cadence.models import Occurrence, Ritual, Status  # noqa: E402
+from overview import bootstrap, model_file  # noqa: E402
+from raci.models import Matrix, SignOff  # noqa: E402
+from revops.models import Function  # noqa: E402
+from runbook.models import Release, ReleaseSection, Review, Revision, Section  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(label, func):
+    with CaptureQueriesContext(connection) as queries:
+        began = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - began
+    print(f"{label:<28} {elapsed:7.2f} s  {len(queries):6d} queries")
+    return result
+
+
+def history(years):
+    now = timezone.now()
+    start = now - timedelta(days=365 * years)
+    for ritual in Ritual.objects.all():
+        Ritual.objects.filter(pk=ritual.pk).update(schedule_start=start, created_at=start)
+        ritual.refresh_from_db()
+        times = ritual.schedule().between(start, now)
+        statuses = [Status.HELD] * 7 + [Status.SKIPPED, Status.MISSED]
+        Occurrence.objects.bulk_create([
+            Occurrence(ritual=ritual, scheduled_for=t, status=statuses[n % len(statuses)],
+                       notes=f"Held; {n % 5} follow-ups." if n % 9 < 7 else "",
+                       recorded_at=t + timedelta(hours=1) if n % 9 < 8 else None)
+            for n, t in enumerate(times)], batch_size=2000, ignore_conflicts=True)
+    for section in Section.objects.all():
+        base = section.revision
+        Revision.objects.bulk_create([
+            Revision(section=section, number=base + k, base_number=base + k - 1,
+                     body=f"## Draft {k}\n\nWhat changed this quarter, in prose. " * 20,
+                     summary=f"Quarterly refresh {k}", created_at=start + timedelta(days=60 * k),
+                     door="ui") for k in range(1, 31)])
+        Section.objects.filter(pk=section.pk).update(revision=base + 30)
+        Review.objects.bulk_create([
+            Review(section=section, revision_number=base + k, reviewed_at=start
+                   + timedelta(days=60 * k + 1), reviewed_on=(start + timedelta(days=60 * k + 1))
+                   .date(), door="ui", note="Still true.") for k in range(1, 21)])
+    for book_sections in (Section.objects.filter(runbook=b) for b in {
+            s.runbook for s in Section.objects.select_related("runbook")}):
+        book = book_sections[0].runbook
+        for n in range(1, 21):
+            release = Release.objects.create(runbook=book, number=n, name=f"Refresh {n}",
+                                             created_at=start + timedelta(days=91 * n))
+            ReleaseSection.objects.bulk_create([ReleaseSection(
+                release=release, section=s, revision=Revision.objects.get(section=s, number=n),
+                review_state="fresh") for s in book_sections])
+    matrix = Matrix.objects.get(is_current=True)
+    SignOff.objects.bulk_create([SignOff(matrix=matrix, function=f, version=matrix.version,
+                                         signed_by_name="bench")
+                                 for f in Function.objects.all()])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}")
+    try:
+        with transaction.atomic():
+            point = transaction.savepoint()
+            bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
+            history(args.years)
+            print(f"occurrences: {Occurrence.objects.count()}, "
+                  f"revisions: {Revision.objects.count()}, reviews: {Review.objects.count()}")
+            exported = timed("export", model_file.export_model)
+            text = timed("  json.dumps", lambda: json.dumps(exported))
+            print(f"file size: {len(text) / 1e6:.1f} MB")
+            transaction.savepoint_rollback(point)
+            document = json.loads(text)
+            timed("import (check + write)", lambda: model_file.import_model(
+                document=document, actor=None, door="cli"))
+            again = model_file.export_model()
+            equal = ({k: v for k, v in json.loads(json.dumps(again)).items() if k != "exported_at"}
+                     == {k: v for k, v in json.loads(text).items() if k != "exported_at"})
+            print(f"round trip equal: {equal}")
+            raise Rollback
+    except Rollback:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Bootstrap: a complete operating model for a motion in one step.
+
+``bootstrap`` is a RevOps-lead write that composes the apps' own services (run books
+and their sections, RACI rows, rituals), so every rule and audit entry of those
+services applies. It refuses when a model already exists, unless ``replace`` is given:
+then the old model is archived (run books and matrix renamed "… · archived <time>" and
+no longer default or current, rituals deactivated with their history kept) and a new
+one is made. Asking again for the model that is already there, untouched, changes
+nothing: the same call twice gives the same model.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from cadence import services as cadence_services
+from cadence.models import Ritual
+from overview import motions
+from raci import services as raci_services
+from raci.models import Matrix, Row
+from revops import audit, notify, policy
+from revops import services as core_services
+from revops.errors import Conflict
+from revops.models import Function
+from runbook import services as runbook_services
+from runbook.models import Runbook, Section
+
+ARCHIVED = " · archived "
+DRAFT_SUMMARY = "Drafted from the {label} motion template"
+
+
+class ModelExists(Conflict):
+    """A model is already here and the caller did not ask to replace it."""
+
+    def __init__(self, what):
+        self.what = what
+        super().__init__(
+            "An operating model already exists (" + ", ".join(what) + "). Nothing was "
+            "changed; ask to replace it to archive the current model and start again."
+        )
+
+    def detail(self):
+        return {"existing": self.what}
+
+
+@dataclass
+class Outcome:
+    motion: str
+    created: bool
+    runbooks: list = field(default_factory=list)
+    matrix: object = None
+    rituals: list = field(default_factory=list)
+    archived: dict = field(default_factory=dict)
+    invited: list = field(default_factory=list)
+
+    def summary(self):
+        """What the model holds, in counts a person or a client can check."""
+        rows = Counter(Row.objects.filter(matrix=self.matrix).values_list("layer", flat=True))
+        return {
+            "motion": self.motion,
+            "created": self.created,
+            "runbooks": [{"id": b.pk, "title": b.title, "motion": b.motion,
+                          "sections": b.sections.count()} for b in self.runbooks],
+            "raci": {"id": self.matrix.pk, "title": self.matrix.title,
+                     "rows": sum(rows.values()), "rows_per_layer": dict(rows)},
+            "rituals": dict(Counter(r.horizon for r in self.rituals)),
+            "archived": self.archived,
+            "invited": self.invited,
+        }
+
+
+def live_runbooks():
+    return Runbook.objects.exclude(title__contains=ARCHIVED).order_by("-is_default", "pk")
+
+
+def existing_model():
+    """What counts as a model being here: a live run book, a current matrix, or an
+    active ritual. Empty when the installation is fresh or everything was archived."""
+    what = []
+    books = live_runbooks().count()
+    if books:
+        what.append(f"{books} run book(s)")
+    if Matrix.objects.filter(is_current=True).exists():
+        what.append("a current RACI matrix")
+    rituals = Ritual.objects.filter(active=True).count()
+    if rituals:
+        what.append(f"{rituals} active ritual(s)")
+    return what
+
+
+def _matrix_title(template):
+    return f"{template.label} RACI"
+
+
+def _is_untouched(template):
+    """The live model is exactly what ``template`` makes, with nothing changed since."""
+    books = list(live_runbooks())
+    if [(b.title, b.motion) for b in books] != [(p.title, p.motion) for p in template.runbooks]:
+        return False
+    if Section.objects.filter(runbook__in=books).exclude(revision=2).exists():
+        return False
+    matrix = Matrix.objects.filter(is_current=True).first()
+    if (matrix is None or matrix.title != _matrix_title(template)
+            or matrix.version != len(template.rows) + 1 or matrix.signoffs.exists()):
+        return False
+    rituals = Ritual.objects.filter(active=True)
+    return (sorted(rituals.values_list("name", flat=True))
+            == sorted(r.name for r in template.rituals)
+            and not rituals.exclude(sequence=0).exists())
+
+
+def _archived_title(title, stamp, taken):
+    base = f"{title}{ARCHIVED}{stamp}"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{base} ({n})", n + 1
+    taken.add(candidate.lower())
+    return candidate[:120]
+
+
+def archive_model(*, actor, door, now=None):
+    """Set the live model aside, readable: returns what was archived."""
+    policy.require_administer(actor)
+    stamp = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M:%S")
+    taken = {t.lower() for t in Runbook.objects.values_list("title", flat=True)}
+    books = list(live_runbooks())
+    for book in books:
+        runbook_services.runbook_update(runbook=book, actor=actor, door=door,
+                                        title=_archived_title(book.title, stamp, taken))
+    Runbook.objects.filter(pk__in=[b.pk for b in books]).update(is_default=False)
+    matrices = list(Matrix.objects.filter(is_current=True))
+    for matrix in matrices:
+        raci_services.matrix_update(matrix=matrix, actor=actor, door=door,
+                                    title=f"{matrix.title}{ARCHIVED}{stamp}"[:120],
+                                    is_current=False)
+    rituals = list(Ritual.objects.filter(active=True))
+    for ritual in rituals:
+        cadence_services.ritual_update(ritual=ritual, actor=actor, door=door, active=False)
+    return {"runbooks": len(books), "matrices": len(matrices), "rituals": len(rituals)}
+
+
+def _check_fiscal_month(month):
+    configured = settings.REVOPS_FISCAL_YEAR_START_MONTH
+    if month is not None and month != configured:
+        raise ValidationError({"fiscal_year_start_month": [
+            f"This installation's fiscal year starts in month {configured} "
+            f"(REVOPS_FISCAL_YEAR_START_MONTH); quarterly rituals follow it. Set the "
+            f"variable to {month} and restart before bootstrapping, or choose {configured}."
+        ]})
+
+
+def _check_invites(invite):
+    functions = {f.slug: f for f in Function.objects.all()}
+    errors = {}
+    for slug, email in (invite or {}).items():
+        if slug not in functions:
+            errors[f"invite.{slug}"] = ["No function with this slug."]
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors[f"invite.{slug}"] = ["Enter a valid e-mail address."]
+    if errors:
+        raise ValidationError(errors)
+    return functions
+
+
+def _username_for(email):
+    User = get_user_model()
+    base = email.split("@")[0].lower()[:140] or "head"
+    name, n = base, 2
+    while User.objects.filter(username=name).exists():
+        name, n = f"{base}{n}", n + 1
+    return name
+
+
+def _invite(invite, functions, *, actor, door):
+    """Name each invited person the head of their function, creating their account
+    (no usable password: they sign in once a lead sets one or through single sign-on)
+    and queueing an e-mail that tells them what they now hold."""
+    User = get_user_model()
+    invited = []
+    for slug, email in (invite or {}).items():
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        if user is None:
+            user = User(username=_username_for(email), email=email)
+            user.set_unusable_password()
+            user.save()
+        function = functions[slug]
+        if function.head_id != user.pk:
+            core_services.function_update(actor=actor, door=door, function=function, head=user)
+        notify.send(
+            [email], f"You are the head of {function.name} in the RevOps operating model",
+            f"You were named head of {function.name}. You review the run-book sections "
+            f"{function.name} owns, record its rituals and sign off the RACI for it.\n\n"
+            f"{settings.REVOPS_SITE_URL.rstrip('/')}/\n",
+        )
+        invited.append({"function": slug, "function_name": function.name,
+                        "username": user.get_username(), "email": email})
+    return invited
+
+
+def _build(template, *, actor, door, now):
+    label = template.label.lower()
+    books = []
+    for index, plan in enumerate(template.runbooks):
+        book = runbook_services.runbook_create(title=plan.title, motion=plan.motion,
+                                               is_default=index == 0, actor=actor, door=door)
+        for section in book.sections.order_by("position"):
+            runbook_services.section_revise(
+                section=section, body=plan.sections[section.kind], base_revision=1,
+                summary=DRAFT_SUMMARY.format(label=label), mark_reviewed=False,
+                actor=actor, door=door,
+            )
+        books.append(book)
+    matrix = raci_services.matrix_create(title=_matrix_title(template), is_current=True,
+                                         actor=actor, door=door)
+    for position, row in enumerate(template.rows, start=1):
+        raci_services.row_create(matrix=matrix, name=row.name, cells=row.cells,
+                                 layer=row.layer, description=row.description,
+                                 position=position * 10, actor=actor, door=door)
+    functions = {f.slug: f for f in Function.objects.all()}
+    sections = {(s.runbook.motion, s.kind): s
+                for s in Section.objects.filter(runbook__in=books).select_related("runbook")}
+    default_motion = books[0].motion
+    rituals = []
+    for plan in template.rituals:
+        rituals.append(cadence_services.ritual_create(
+            actor=actor, door=door, name=plan.name, horizon=plan.horizon, layer=plan.layer,
+            rrule=plan.rrule, timezone=settings.TIME_ZONE, duration_minutes=plan.minutes,
+            owner=functions.get(plan.owner),
+            attendees=[functions[s] for s in plan.attendees if s in functions],
+            output=plan.output, agenda=plan.agenda, purpose=plan.purpose,
+            output_section=sections.get((plan.runbook, plan.section))
+            or sections[(default_motion, plan.section)],
+            now=now,
+        ))
+    return books, matrix, rituals
+
+
+@transaction.atomic
+def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=None,
+              invite=None, now=None):
+    """Make the model of ``motion``'s template. Returns an ``Outcome`` (``created`` is
+    False when the same model was already there). ``invite`` maps function slugs to the
+    e-mail of the head to name. Raises ``ModelExists`` (409) when another model is here
+    and ``replace`` is not given, a ValidationError keyed by field for bad input."""
+    policy.require_administer(actor)
+    if motion not in motions.MOTIONS:
+        raise ValidationError({"motion": [
+            f"Choose one of {', '.join(motions.MOTIONS)}, not {motion!r}."]})
+    _check_fiscal_month(fiscal_year_start_month)
+    functions = _check_invites(invite)
+    missing = {r.owner for r in motions.template(motion).rituals} - set(functions)
+    if missing:
+        raise ValidationError({"motion": [
+            "The template needs the functions " + ", ".join(sorted(missing)) + "."]})
+    template = motions.template(motion)
+    now = now or timezone.now()
+    existing = existing_model()
+    if existing and _is_untouched(template):
+        invited = _invite(invite, functions, actor=actor, door=door)
+        return Outcome(motion, False, list(live_runbooks()),
+                       Matrix.objects.get(is_current=True),
+                       list(Ritual.objects.filter(active=True)), invited=invited)
+    archived = {}
+    if existing:
+        if not replace:
+            raise ModelExists(existing)
+        archived = archive_model(actor=actor, door=door, now=now)
+    books, matrix, rituals = _build(template, actor=actor, door=door, now=now)
+    invited = _invite(invite, functions, actor=actor, door=door)
+    outcome = Outcome(motion, True, books, matrix, rituals, archived, invited)
+    audit.record(actor=actor, door=door, action="bootstrap", obj=books[0],
+                 object_type="model", changes={"motion": motion, "replace": bool(replace),
+                                               "archived": archived})
+    return outcome

@@ -1,0 +1,732 @@
+"""The model as one file: export and import of ``revops-model/1`` documents.
+
+The document holds everything that makes the model (functions and their heads, run
+books with every revision, review, stale flag and release, the RACI matrices with
+their sign-offs, the rituals with every occurrence) and nothing that names a database
+id: things refer to each other by slug, username, title, kind or position, so a file
+from one installation reads the same on another. The format is described in
+``docs/model-format.md`` and its JSON Schema in ``docs/model-format.schema.json``.
+
+Import is all-or-nothing. The document is checked whole before anything is written —
+the schema first, then the rules the schema cannot say (references that must resolve,
+one Accountable per RACI row, revision numbers without gaps, schedules that agree with
+their horizon) — and every error names its JSON path. Then one transaction bulk-writes
+the history as it was (times, authors, doors), and one audit entry records the import.
+"""
+
+import json
+from collections import Counter
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+from pathlib import Path
+
+import jsonschema
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cadence import rules as cadence_rules
+from cadence.models import Occurrence, Ritual
+from overview import bootstrap
+from raci.models import Cell, Matrix, Row, SignOff
+from revops import audit, policy, rendering
+from revops.models import Function
+from runbook.models import (
+    Release,
+    ReleaseSection,
+    Review,
+    Revision,
+    Runbook,
+    Section,
+    SectionKind,
+    StaleFlag,
+)
+
+FORMAT = "revops-model/1"
+SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "model-format.schema.json"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ERRORS = 50
+BATCH = 2000
+
+
+@cache
+def schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _seconds(value):
+    return int(value.total_seconds()) if value is not None else None
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+def export_model(*, now=None):
+    """The whole model as a ``revops-model/1`` document (a dict ready for ``json``).
+    Reads in a fixed number of queries whatever the history's size."""
+    users = {}
+
+    def who(user_id):
+        if user_id is None:
+            return None
+        users[user_id] = None
+        return user_id
+
+    functions = list(Function.objects.order_by("position", "slug"))
+    slug = {f.pk: f.slug for f in functions}
+    function_docs = [{"slug": f.slug, "name": f.name, "position": f.position,
+                      "head": who(f.head_id)} for f in functions]
+
+    books = list(Runbook.objects.order_by("pk"))
+    sections = list(Section.objects.order_by("runbook_id", "position", "pk"))
+    section_ref = {s.pk: {"runbook": next(b.title for b in books if b.pk == s.runbook_id),
+                          "kind": s.kind} for s in sections}
+    revisions, reviews, flags = {}, {}, {}
+    for r in Revision.objects.order_by("section_id", "number").values(
+            "section_id", "number", "base_number", "body", "summary", "created_at",
+            "created_by_id", "door"):
+        revisions.setdefault(r["section_id"], []).append(r)
+    review_index = {}
+    for r in Review.objects.order_by("section_id", "pk").values(
+            "pk", "section_id", "revision_number", "reviewed_at", "reviewed_on",
+            "reviewer_id", "door", "note"):
+        review_index[r["pk"]] = len(reviews.setdefault(r["section_id"], []))
+        reviews[r["section_id"]].append(r)
+    for f in StaleFlag.objects.order_by("section_id", "pk").values(
+            "section_id", "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
+            "closed_by_id"):
+        flags.setdefault(f["section_id"], []).append(f)
+    releases = {}
+    release_sections = {}
+    for e in ReleaseSection.objects.order_by("release_id", "section__position").values(
+            "release_id", "section__kind", "revision__number", "review_state",
+            "last_reviewed_on", "last_reviewed_by_name", "last_reviewed_revision"):
+        release_sections.setdefault(e["release_id"], []).append({
+            "kind": e["section__kind"], "revision": e["revision__number"],
+            "review_state": e["review_state"], "last_reviewed_on": _iso(e["last_reviewed_on"]),
+            "last_reviewed_by_name": e["last_reviewed_by_name"],
+            "last_reviewed_revision": e["last_reviewed_revision"]})
+    for r in Release.objects.order_by("runbook_id", "number"):
+        releases.setdefault(r.runbook_id, []).append({
+            "number": r.number, "name": r.name, "note": r.note, "created_at": _iso(r.created_at),
+            "created_by": who(r.created_by_id), "sections": release_sections.get(r.pk, [])})
+
+    def section_doc(s):
+        return {
+            "kind": s.kind, "title": s.title, "owner": slug[s.owner_id], "revision": s.revision,
+            "last_reviewed_at": _iso(s.last_reviewed_at),
+            "last_reviewed_on": _iso(s.last_reviewed_on),
+            "last_reviewed_by": who(s.last_reviewed_by_id),
+            "last_reviewed_revision": s.last_reviewed_revision,
+            "revisions": [{"number": r["number"], "base_number": r["base_number"],
+                           "body": r["body"], "summary": r["summary"],
+                           "created_at": _iso(r["created_at"]),
+                           "author": who(r["created_by_id"]), "door": r["door"]}
+                          for r in revisions.get(s.pk, [])],
+            "reviews": [{"revision": r["revision_number"], "reviewed_at": _iso(r["reviewed_at"]),
+                         "reviewed_on": _iso(r["reviewed_on"]), "reviewer": who(r["reviewer_id"]),
+                         "door": r["door"], "note": r["note"]} for r in reviews.get(s.pk, [])],
+            "stale_flags": [{"raised_at": _iso(f["raised_at"]), "raised_on": _iso(f["raised_on"]),
+                             "state": f["state"], "last_reviewed_on": _iso(f["last_reviewed_on"]),
+                             "closed_at": _iso(f["closed_at"]),
+                             "closed_by_review": review_index.get(f["closed_by_id"])}
+                            for f in flags.get(s.pk, [])],
+        }
+
+    runbook_docs = [{
+        "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
+        "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
+        "sections": [section_doc(s) for s in sections if s.runbook_id == b.pk],
+        "releases": releases.get(b.pk, []),
+    } for b in books]
+
+    cells = {}
+    for c in Cell.objects.order_by("row_id", "pk").values("row_id", "function_id", "letter"):
+        cells.setdefault(c["row_id"], {})[slug[c["function_id"]]] = c["letter"]
+    rows = {}
+    for r in Row.objects.order_by("matrix_id", "pk"):
+        letters = {slug[r.accountable_id]: r.accountable_letter, **cells.get(r.pk, {})}
+        rows.setdefault(r.matrix_id, []).append({
+            "layer": r.layer, "name": r.name, "description": r.description,
+            "position": r.position, "cells": dict(sorted(letters.items()))})
+    signoffs = {}
+    for s in SignOff.objects.order_by("matrix_id", "pk"):
+        signoffs.setdefault(s.matrix_id, []).append({
+            "function": slug[s.function_id], "version": s.version, "signed_by": who(s.signed_by_id),
+            "signed_by_name": s.signed_by_name, "signed_at": _iso(s.signed_at),
+            "snapshot": s.snapshot})
+    raci_docs = [{"title": m.title, "version": m.version, "is_current": m.is_current,
+                  "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
+                  "rows": rows.get(m.pk, []), "signoffs": signoffs.get(m.pk, [])}
+                 for m in Matrix.objects.order_by("pk")]
+
+    attendees = {}
+    for a in Ritual.attendees.through.objects.values("ritual_id", "function_id"):
+        attendees.setdefault(a["ritual_id"], []).append(slug[a["function_id"]])
+    reviewed = {}
+    for link in Occurrence.reviewed_sections.through.objects.order_by("pk").values(
+            "occurrence_id", "section_id"):
+        reviewed.setdefault(link["occurrence_id"], []).append(section_ref[link["section_id"]])
+    occurrences = {}
+    for o in Occurrence.objects.order_by("ritual_id", "scheduled_for").values(
+            "pk", "ritual_id", "scheduled_for", "status", "notes", "recorded_at",
+            "recorded_by_id", "reminded_at"):
+        occurrences.setdefault(o["ritual_id"], []).append({
+            "scheduled_for": _iso(o["scheduled_for"]), "status": o["status"], "notes": o["notes"],
+            "recorded_at": _iso(o["recorded_at"]), "recorded_by": who(o["recorded_by_id"]),
+            "reminded_at": _iso(o["reminded_at"]),
+            "reviewed_sections": sorted(reviewed.get(o["pk"], []),
+                                        key=lambda ref: (ref["runbook"], ref["kind"]))})
+    ritual_docs = [{
+        "name": r.name, "horizon": r.horizon, "layer": r.layer, "purpose": r.purpose,
+        "owner": slug.get(r.owner_id), "owner_person": who(r.owner_person_id),
+        "attendees": sorted(attendees.get(r.pk, [])), "duration_minutes": r.duration_minutes,
+        "output": r.output,
+        "output_section": section_ref.get(r.output_section_id), "agenda": r.agenda,
+        "timezone": r.timezone, "rrule": r.rrule, "active": r.active,
+        "reminder_lead_seconds": _seconds(r.reminder_lead), "grace_seconds": _seconds(r.grace),
+        "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
+        "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+        "occurrences": occurrences.get(r.pk, []),
+    } for r in Ritual.objects.order_by("pk")]
+
+    people = get_user_model().objects.filter(pk__in=users).order_by("username")
+    names = {u.pk: u.get_username() for u in people}
+
+    def named(value):
+        return names[value] if value is not None else None
+
+    for f in function_docs:
+        f["head"] = named(f["head"])
+    for b in runbook_docs:
+        b["created_by"] = named(b["created_by"])
+        for s in b["sections"]:
+            s["last_reviewed_by"] = named(s["last_reviewed_by"])
+            for r in s["revisions"]:
+                r["author"] = named(r["author"])
+            for r in s["reviews"]:
+                r["reviewer"] = named(r["reviewer"])
+        for r in b["releases"]:
+            r["created_by"] = named(r["created_by"])
+    for m in raci_docs:
+        for s in m["signoffs"]:
+            s["signed_by"] = named(s["signed_by"])
+    for r in ritual_docs:
+        r["owner_person"] = named(r["owner_person"])
+        for o in r["occurrences"]:
+            o["recorded_by"] = named(o["recorded_by"])
+
+    return {
+        "format": FORMAT,
+        "exported_at": _iso(now or timezone.now()),
+        "fiscal_year_start_month": settings.REVOPS_FISCAL_YEAR_START_MONTH,
+        "people": [{"username": u.get_username(), "first_name": u.first_name,
+                    "last_name": u.last_name, "email": u.email} for u in people],
+        "functions": function_docs,
+        "runbooks": runbook_docs,
+        "raci": raci_docs,
+        "rituals": ritual_docs,
+    }
+
+
+# Checking -------------------------------------------------------------------------------
+
+
+def json_path(parts):
+    """``("runbooks", 0, "sections", 2)`` → ``runbooks[0].sections[2]``."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "$"
+
+
+class _Errors:
+    def __init__(self):
+        self.by_path = {}
+
+    def add(self, parts, message):
+        self.by_path.setdefault(json_path(parts), []).append(message)
+
+    def __len__(self):
+        return len(self.by_path)
+
+    def raise_if_any(self):
+        if self.by_path:
+            first = dict(sorted(self.by_path.items())[:MAX_ERRORS])
+            raise ValidationError(first)
+
+
+def read_document(raw):
+    """Bytes or text of a model file → the parsed document, or a ValidationError on
+    ``file``."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValidationError({"file": [f"The file is larger than "
+                                            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."]})
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValidationError({"file": [f"Not JSON: {exc.msg} at line {exc.lineno}, "
+                                        f"column {exc.colno}."]}) from None
+    return document
+
+
+def _check_schema(document, errors):
+    validator = jsonschema.Draft202012Validator(schema())
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        errors.add(["format"], f"Expected \"{FORMAT}\", found {json.dumps(found)}: this "
+                               "installation reads version 1 of the model format only.")
+        return
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        errors.add(list(error.absolute_path), error.message)
+        if len(errors) >= MAX_ERRORS:
+            return
+
+
+def _moment(value, parts, errors):
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        errors.add(parts, f"{value!r} is not an ISO 8601 date-time.")
+        return None
+    if timezone.is_naive(parsed):
+        errors.add(parts, f"{value!r} has no UTC offset.")
+        return None
+    return parsed
+
+
+def _day(value, parts, errors):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.add(parts, f"{value!r} is not an ISO 8601 date.")
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _render(text):
+    return rendering.render(text)
+
+
+def _check_rules(doc, errors):
+    people = {p["username"] for p in doc["people"]}
+    dupes = [u for u, n in Counter(p["username"] for p in doc["people"]).items() if n > 1]
+    for u in dupes:
+        errors.add(["people"], f"The username {u!r} appears more than once.")
+    slugs = [f["slug"] for f in doc["functions"]]
+    for i, f in enumerate(doc["functions"]):
+        if slugs.count(f["slug"]) > 1:
+            errors.add(["functions", i, "slug"], f"The slug {f['slug']!r} appears more than once.")
+    slugs = set(slugs)
+
+    def person(value, parts):
+        if value is not None and value not in people:
+            errors.add(parts, f"{value!r} is not one of the people in this file.")
+
+    def function(value, parts):
+        if value not in slugs:
+            errors.add(parts, f"{value!r} is not one of the functions in this file.")
+
+    for i, f in enumerate(doc["functions"]):
+        person(f["head"], ["functions", i, "head"])
+
+    titles = Counter(b["title"].lower() for b in doc["runbooks"])
+    sections = set()
+    if sum(b["is_default"] for b in doc["runbooks"]) > 1:
+        errors.add(["runbooks"], "At most one run book can be the default.")
+    for i, book in enumerate(doc["runbooks"]):
+        at = ["runbooks", i]
+        if titles[book["title"].lower()] > 1:
+            errors.add([*at, "title"], f"Two run books are titled {book['title']!r}.")
+        person(book["created_by"], [*at, "created_by"])
+        _moment(book["created_at"], [*at, "created_at"], errors)
+        kinds = [s["kind"] for s in book["sections"]]
+        if kinds != list(SectionKind.values):
+            errors.add([*at, "sections"], "A run book has six sections, one of each kind, in "
+                                          "the order " + ", ".join(SectionKind.values) + ".")
+        numbers = {}
+        for j, section in enumerate(book["sections"]):
+            sat = [*at, "sections", j]
+            sections.add((book["title"], section["kind"]))
+            function(section["owner"], [*sat, "owner"])
+            person(section["last_reviewed_by"], [*sat, "last_reviewed_by"])
+            _moment(section["last_reviewed_at"], [*sat, "last_reviewed_at"], errors)
+            _day(section["last_reviewed_on"], [*sat, "last_reviewed_on"], errors)
+            revisions = section["revisions"]
+            for k, revision in enumerate(revisions):
+                rat = [*sat, "revisions", k]
+                if revision["number"] != k + 1:
+                    errors.add([*rat, "number"], f"Revisions are numbered 1, 2, 3… without "
+                                                 f"gaps: expected {k + 1}, found "
+                                                 f"{revision['number']}.")
+                if revision["base_number"] >= revision["number"]:
+                    errors.add([*rat, "base_number"], "A revision is based on an earlier one.")
+                person(revision["author"], [*rat, "author"])
+                _moment(revision["created_at"], [*rat, "created_at"], errors)
+            if section["revision"] != len(revisions):
+                errors.add([*sat, "revision"], f"The current revision must be the last one "
+                                               f"({len(revisions)}), not {section['revision']}.")
+            numbers[section["kind"]] = len(revisions)
+            last = section["last_reviewed_revision"]
+            if last is not None and last > len(revisions):
+                errors.add([*sat, "last_reviewed_revision"], f"There is no revision {last}.")
+            for k, review in enumerate(section["reviews"]):
+                vat = [*sat, "reviews", k]
+                if review["revision"] > len(revisions):
+                    errors.add([*vat, "revision"], f"There is no revision {review['revision']}.")
+                person(review["reviewer"], [*vat, "reviewer"])
+                _moment(review["reviewed_at"], [*vat, "reviewed_at"], errors)
+                _day(review["reviewed_on"], [*vat, "reviewed_on"], errors)
+            open_flags = 0
+            for k, flag in enumerate(section["stale_flags"]):
+                fat = [*sat, "stale_flags", k]
+                open_flags += flag["closed_at"] is None
+                closed_by = flag["closed_by_review"]
+                if closed_by is not None and closed_by >= len(section["reviews"]):
+                    errors.add([*fat, "closed_by_review"], f"This section has no review "
+                                                           f"{closed_by} (counting from 0).")
+                for name in ("raised_at", "closed_at"):
+                    _moment(flag[name], [*fat, name], errors)
+                for name in ("raised_on", "last_reviewed_on"):
+                    _day(flag[name], [*fat, name], errors)
+            if open_flags > 1:
+                errors.add([*sat, "stale_flags"], "A section has at most one open stale flag.")
+        release_numbers = Counter(r["number"] for r in book["releases"])
+        release_names = Counter(r["name"] for r in book["releases"])
+        for k, release in enumerate(book["releases"]):
+            lat = [*at, "releases", k]
+            if release_numbers[release["number"]] > 1:
+                errors.add([*lat, "number"], f"Two releases are numbered {release['number']}.")
+            if release_names[release["name"]] > 1:
+                errors.add([*lat, "name"], f"Two releases are named {release['name']!r}.")
+            person(release["created_by"], [*lat, "created_by"])
+            _moment(release["created_at"], [*lat, "created_at"], errors)
+            seen = Counter(e["kind"] for e in release["sections"])
+            for m, entry in enumerate(release["sections"]):
+                eat = [*lat, "sections", m]
+                if seen[entry["kind"]] > 1:
+                    errors.add([*eat, "kind"], f"The {entry['kind']} section is pinned twice.")
+                if entry["revision"] is not None and entry["revision"] > numbers.get(
+                        entry["kind"], 0):
+                    errors.add([*eat, "revision"], f"There is no revision {entry['revision']}.")
+                _day(entry["last_reviewed_on"], [*eat, "last_reviewed_on"], errors)
+
+    def section_ref(ref, parts):
+        if ref is not None and (ref["runbook"], ref["kind"]) not in sections:
+            errors.add(parts, f"No run book {ref['runbook']!r} with a {ref['kind']} section "
+                              "in this file.")
+
+    if sum(m["is_current"] for m in doc["raci"]) > 1:
+        errors.add(["raci"], "At most one matrix can be the current one.")
+    for i, matrix in enumerate(doc["raci"]):
+        at = ["raci", i]
+        for name in ("created_at", "updated_at"):
+            _moment(matrix[name], [*at, name], errors)
+        names = Counter(r["name"].strip().lower() for r in matrix["rows"])
+        for j, row in enumerate(matrix["rows"]):
+            rat = [*at, "rows", j]
+            if names[row["name"].strip().lower()] > 1:
+                errors.add([*rat, "name"], f"Two rows are named {row['name']!r}.")
+            for slug_ in row["cells"]:
+                function(slug_, [*rat, "cells", slug_])
+            accountable = sorted(s for s, letter in row["cells"].items() if letter in ("A", "A/R"))
+            if len(accountable) != 1:
+                errors.add([*rat, "cells"], (
+                    f"Row {row['name']!r} must have exactly one Accountable (A or A/R); it has "
+                    + (", ".join(accountable) if accountable else "none") + "."))
+        for j, signoff in enumerate(matrix["signoffs"]):
+            sat = [*at, "signoffs", j]
+            function(signoff["function"], [*sat, "function"])
+            person(signoff["signed_by"], [*sat, "signed_by"])
+            _moment(signoff["signed_at"], [*sat, "signed_at"], errors)
+            if signoff["version"] > matrix["version"]:
+                errors.add([*sat, "version"], f"The matrix is only at version {matrix['version']}.")
+        keys = Counter((s["function"], s["version"]) for s in matrix["signoffs"])
+        for (slug_, version), n in keys.items():
+            if n > 1:
+                errors.add([*at, "signoffs"], f"{slug_} signed version {version} twice.")
+
+    start_month = doc["fiscal_year_start_month"]
+    if start_month != settings.REVOPS_FISCAL_YEAR_START_MONTH:
+        errors.add(["fiscal_year_start_month"], (
+            f"This file's fiscal year starts in month {start_month}, this installation's in "
+            f"month {settings.REVOPS_FISCAL_YEAR_START_MONTH} "
+            "(REVOPS_FISCAL_YEAR_START_MONTH): quarterly rituals and staleness would move."))
+    for i, ritual in enumerate(doc["rituals"]):
+        at = ["rituals", i]
+        if ritual["owner"] is not None:
+            function(ritual["owner"], [*at, "owner"])
+        for j, slug_ in enumerate(ritual["attendees"]):
+            function(slug_, [*at, "attendees", j])
+        person(ritual["owner_person"], [*at, "owner_person"])
+        section_ref(ritual["output_section"], [*at, "output_section"])
+        starts = _moment(ritual["schedule_start"], [*at, "schedule_start"], errors)
+        for name in ("created_at", "updated_at"):
+            _moment(ritual[name], [*at, name], errors)
+        try:
+            cadence_rules.check_duration(ritual["duration_minutes"])
+            if starts is not None:
+                cadence_rules.schedule(horizon=ritual["horizon"], rrule=ritual["rrule"],
+                                       timezone=ritual["timezone"], starts_at=starts,
+                                       start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH)
+        except cadence_rules.ScheduleError as exc:
+            field = {"duration_minutes": "duration_minutes", "timezone": "timezone",
+                     "horizon": "horizon"}.get(exc.field, "rrule")
+            errors.add([*at, field], exc.message)
+        times = Counter(o["scheduled_for"] for o in ritual["occurrences"])
+        for j, occurrence in enumerate(ritual["occurrences"]):
+            oat = [*at, "occurrences", j]
+            if times[occurrence["scheduled_for"]] > 1:
+                errors.add([*oat, "scheduled_for"], "Two occurrences of this ritual at "
+                                                    f"{occurrence['scheduled_for']}.")
+            for name in ("scheduled_for", "recorded_at", "reminded_at"):
+                _moment(occurrence[name], [*oat, name], errors)
+            person(occurrence["recorded_by"], [*oat, "recorded_by"])
+            for k, ref in enumerate(occurrence["reviewed_sections"]):
+                section_ref(ref, [*oat, "reviewed_sections", k])
+            if len(errors) >= MAX_ERRORS:
+                return
+
+
+def check_document(document):
+    """Every problem of ``document`` as ``{json_path: [message]}``; raises a
+    ValidationError holding them, or returns when the document can be imported."""
+    errors = _Errors()
+    _check_schema(document, errors)
+    errors.raise_if_any()
+    _check_rules(document, errors)
+    errors.raise_if_any()
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+class _Model:
+    """What the one audit entry of an import is about: the model as a whole."""
+
+    pk = "model"
+
+    def __str__(self):
+        return "Operating model"
+
+
+def _t(value):
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def _d(value):
+    return date.fromisoformat(value) if value is not None else None
+
+
+def _people(doc):
+    """Username → user; missing people are created inactive, with no usable password."""
+    User = get_user_model()
+    wanted = {p["username"]: p for p in doc["people"]}
+    found = {u.get_username(): u for u in User.objects.filter(username__in=wanted)}
+    new = []
+    for username, p in wanted.items():
+        if username not in found:
+            user = User(username=username, first_name=p["first_name"], last_name=p["last_name"],
+                        email=p["email"], is_active=False)
+            user.set_unusable_password()
+            new.append(user)
+    for user in User.objects.bulk_create(new):
+        found[user.get_username()] = user
+    return found
+
+
+def _functions(doc, people):
+    existing = {f.slug: f for f in Function.objects.all()}
+    heads = set()
+    for f in doc["functions"]:
+        head = people[f["head"]] if f["head"] else None
+        function = existing.get(f["slug"]) or Function(slug=f["slug"])
+        function.name, function.position, function.head = f["name"], f["position"], head
+        function.save()
+        existing[f["slug"]] = function
+        if head is not None:
+            heads.add(head.pk)
+    get_user_model().objects.filter(pk__in=heads, is_superuser=False).update(is_staff=True)
+    return existing
+
+
+def _runbooks(doc, people, functions):
+    def user(name):
+        return people[name] if name else None
+
+    taken = {t.lower() for t in Runbook.objects.values_list("title", flat=True)}
+    clash = [b["title"] for b in doc["runbooks"] if b["title"].lower() in taken]
+    if clash:
+        raise ValidationError({"runbooks": [
+            f"A run book titled {clash[0]!r} already exists on this installation."]})
+    if any(b["is_default"] for b in doc["runbooks"]):
+        Runbook.objects.filter(is_default=True).update(is_default=False)
+    books = Runbook.objects.bulk_create([Runbook(
+        title=b["title"], motion=b["motion"], is_default=b["is_default"], version=b["version"],
+        created_at=_t(b["created_at"]), created_by=user(b["created_by"]))
+        for b in doc["runbooks"]])
+    section_docs = [(book, s) for book, b in zip(books, doc["runbooks"], strict=True)
+                    for s in b["sections"]]
+    sections = Section.objects.bulk_create([Section(
+        runbook=book, kind=s["kind"], position=SectionKind.position_of(s["kind"]),
+        title=s["title"], owner=functions[s["owner"]], revision=s["revision"],
+        last_reviewed_at=_t(s["last_reviewed_at"]), last_reviewed_on=_d(s["last_reviewed_on"]),
+        last_reviewed_by=user(s["last_reviewed_by"]),
+        last_reviewed_revision=s["last_reviewed_revision"]) for book, s in section_docs])
+    revisions = Revision.objects.bulk_create([Revision(
+        section=section, number=r["number"], base_number=r["base_number"], body=r["body"],
+        body_html=_render(r["body"]), summary=r["summary"], created_at=_t(r["created_at"]),
+        created_by=user(r["author"]), door=r["door"])
+        for section, (_, s) in zip(sections, section_docs, strict=True)
+        for r in s["revisions"]], batch_size=BATCH)
+    revision_of = {(r.section_id, r.number): r for r in revisions}
+    reviews = Review.objects.bulk_create([Review(
+        section=section, revision_number=r["revision"], reviewed_at=_t(r["reviewed_at"]),
+        reviewed_on=_d(r["reviewed_on"]), reviewer=user(r["reviewer"]), door=r["door"],
+        note=r["note"])
+        for section, (_, s) in zip(sections, section_docs, strict=True)
+        for r in s["reviews"]], batch_size=BATCH)
+    reviews_of = {}
+    for review in reviews:
+        reviews_of.setdefault(review.section_id, []).append(review)
+    StaleFlag.objects.bulk_create([StaleFlag(
+        section=section, raised_at=_t(f["raised_at"]), raised_on=_d(f["raised_on"]),
+        state=f["state"], last_reviewed_on=_d(f["last_reviewed_on"]),
+        closed_at=_t(f["closed_at"]),
+        closed_by=(reviews_of[section.pk][f["closed_by_review"]]
+                   if f["closed_by_review"] is not None else None))
+        for section, (_, s) in zip(sections, section_docs, strict=True)
+        for f in s["stale_flags"]], batch_size=BATCH)
+    by_book_kind = {(s.runbook_id, s.kind): s for s in sections}
+    release_docs = [(book, r) for book, b in zip(books, doc["runbooks"], strict=True)
+                    for r in b["releases"]]
+    releases = Release.objects.bulk_create([Release(
+        runbook=book, number=r["number"], name=r["name"], note=r["note"],
+        created_at=_t(r["created_at"]), created_by=user(r["created_by"]))
+        for book, r in release_docs])
+    entries = []
+    for release, (book, r) in zip(releases, release_docs, strict=True):
+        for e in r["sections"]:
+            section = by_book_kind[(book.pk, e["kind"])]
+            entries.append(ReleaseSection(
+                release=release, section=section,
+                revision=revision_of[(section.pk, e["revision"])] if e["revision"] else None,
+                review_state=e["review_state"], last_reviewed_on=_d(e["last_reviewed_on"]),
+                last_reviewed_by_name=e["last_reviewed_by_name"],
+                last_reviewed_revision=e["last_reviewed_revision"]))
+    ReleaseSection.objects.bulk_create(entries, batch_size=BATCH)
+    return {(book.title, s.kind): s for book in books for s in sections
+            if s.runbook_id == book.pk}
+
+
+def _raci(doc, people, functions):
+    if any(m["is_current"] for m in doc["raci"]):
+        Matrix.objects.filter(is_current=True).update(is_current=False)
+    matrices = Matrix.objects.bulk_create([Matrix(
+        title=m["title"], version=m["version"], is_current=m["is_current"],
+        created_at=_t(m["created_at"]), updated_at=_t(m["updated_at"])) for m in doc["raci"]])
+    row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
+                for r in m["rows"]]
+    rows = []
+    for matrix, r in row_docs:
+        slug = next(s for s, letter in r["cells"].items() if letter in ("A", "A/R"))
+        rows.append(Row(matrix=matrix, layer=r["layer"], name=r["name"].strip(),
+                        description=r["description"], position=r["position"],
+                        accountable=functions[slug],
+                        accountable_also_responsible=r["cells"][slug] == "A/R"))
+    rows = Row.objects.bulk_create(rows, batch_size=BATCH)
+    Cell.objects.bulk_create([
+        Cell(row=row, function=functions[slug], letter=letter, accountable_id=row.accountable_id)
+        for row, (_, r) in zip(rows, row_docs, strict=True)
+        for slug, letter in sorted(r["cells"].items(), key=lambda c: functions[c[0]].position)
+        if letter not in ("A", "A/R")], batch_size=BATCH)
+    SignOff.objects.bulk_create([SignOff(
+        matrix=matrix, function=functions[s["function"]], version=s["version"],
+        signed_by=people[s["signed_by"]] if s["signed_by"] else None,
+        signed_by_name=s["signed_by_name"], signed_at=_t(s["signed_at"]), snapshot=s["snapshot"])
+        for matrix, m in zip(matrices, doc["raci"], strict=True) for s in m["signoffs"]],
+        batch_size=BATCH)
+
+
+def _cadence(doc, people, functions, sections):
+    def ref(value):
+        return sections[(value["runbook"], value["kind"])] if value else None
+
+    rituals = Ritual.objects.bulk_create([Ritual(
+        name=r["name"], horizon=r["horizon"], layer=r["layer"], purpose=r["purpose"],
+        owner=functions[r["owner"]] if r["owner"] else None,
+        owner_person=people[r["owner_person"]] if r["owner_person"] else None,
+        duration_minutes=r["duration_minutes"], output=r["output"],
+        output_section=ref(r["output_section"]), agenda=r["agenda"],
+        agenda_html=_render(r["agenda"]), timezone=r["timezone"], rrule=r["rrule"],
+        active=r["active"], reminder_lead=timedelta(seconds=r["reminder_lead_seconds"]),
+        grace=timedelta(seconds=r["grace_seconds"]) if r["grace_seconds"] is not None else None,
+        schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
+        created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]))
+        for r in doc["rituals"]])
+    Attendee = Ritual.attendees.through
+    Attendee.objects.bulk_create([
+        Attendee(ritual_id=ritual.pk, function_id=functions[slug].pk)
+        for ritual, r in zip(rituals, doc["rituals"], strict=True) for slug in r["attendees"]],
+        batch_size=BATCH)
+    occurrence_docs = [(ritual, o) for ritual, r in zip(rituals, doc["rituals"], strict=True)
+                       for o in r["occurrences"]]
+    occurrences = Occurrence.objects.bulk_create([Occurrence(
+        ritual=ritual, scheduled_for=_t(o["scheduled_for"]), status=o["status"],
+        notes=o["notes"], notes_html=_render(o["notes"]), recorded_at=_t(o["recorded_at"]),
+        recorded_by=people[o["recorded_by"]] if o["recorded_by"] else None,
+        reminded_at=_t(o["reminded_at"])) for ritual, o in occurrence_docs], batch_size=BATCH)
+    Reviewed = Occurrence.reviewed_sections.through
+    Reviewed.objects.bulk_create([
+        Reviewed(occurrence_id=occurrence.pk, section_id=ref(value).pk)
+        for occurrence, (_, o) in zip(occurrences, occurrence_docs, strict=True)
+        for value in o["reviewed_sections"]], batch_size=BATCH)
+    return len(rituals), len(occurrences)
+
+
+@transaction.atomic
+def import_model(*, document, actor, door, replace=False):
+    """Write ``document`` (already parsed) as this installation's model, all or nothing.
+
+    A ValidationError keyed by JSON path when the document is wrong; ``ModelExists``
+    (409) when a model is here and ``replace`` is not given; with ``replace`` the live
+    model is archived first. Returns counts of what was written."""
+    policy.require_administer(actor)
+    check_document(document)
+    existing = bootstrap.existing_model()
+    archived = {}
+    if existing:
+        if not replace:
+            raise bootstrap.ModelExists(existing)
+        archived = bootstrap.archive_model(actor=actor, door=door)
+    people = _people(document)
+    functions = _functions(document, people)
+    sections = _runbooks(document, people, functions)
+    _raci(document, people, functions)
+    rituals, occurrences = _cadence(document, people, functions, sections)
+    counts = {
+        "people": len(document["people"]), "functions": len(document["functions"]),
+        "runbooks": len(document["runbooks"]),
+        "revisions": sum(len(s["revisions"]) for b in document["runbooks"]
+                         for s in b["sections"]),
+        "matrices": len(document["raci"]), "rituals": rituals, "occurrences": occurrences,
+        "archived": archived,
+    }
+    audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
+                 changes=counts)
+    return counts

@@ -1,0 +1,190 @@
+"""The model file: lossless round trip (demo and every motion template), the JSON
+Schema, and all-or-nothing imports whose errors name the JSON path."""
+
+import copy
+import json
+
+import jsonschema
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+
+from overview import bootstrap, model_file, motions
+from revops.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "auth"}}
+
+
+def exported_then_rolled_back(build):
+    """A document exported from a model built by ``build`` on "installation A", which
+    is then rolled back: the database is empty again, like a fresh "B"."""
+    with transaction.atomic():
+        build()
+        document = model_file.export_model()
+        transaction.set_rollback(True)
+    return document
+
+
+def _demo():
+    call_command("load_demo")
+
+
+def _motion(motion):
+    return lambda: bootstrap.bootstrap(motion=motion, actor=None, door="cli")
+
+
+def _comparable(document):
+    return {k: v for k, v in json.loads(json.dumps(document)).items() if k != "exported_at"}
+
+
+@pytest.mark.parametrize("build", [_demo, *[_motion(m) for m in motions.MOTIONS]],
+                         ids=["demo", *motions.MOTIONS])
+def test_round_trip_is_lossless(build):
+    exported = exported_then_rolled_back(build)
+    assert exported["runbooks"] and exported["rituals"]
+    audit_before = AuditEntry.objects.count()
+    model_file.import_model(document=json.loads(json.dumps(exported)), actor=None, door="cli")
+    assert AuditEntry.objects.count() == audit_before + 1
+    assert _comparable(model_file.export_model()) == _comparable(exported)
+
+
+def test_the_demo_export_carries_the_whole_history():
+    document = exported_then_rolled_back(_demo)
+    book = document["runbooks"][0]
+    assert any(len(s["revisions"]) > 1 for s in book["sections"])
+    assert any(s["reviews"] for s in book["sections"])
+    assert {o["status"] for r in document["rituals"] for o in r["occurrences"]} \
+        >= {"held", "skipped", "scheduled"}
+    assert all(r["cells"] for m in document["raci"] for r in m["rows"])
+    assert document["people"] and all(p["email"] for p in document["people"])
+
+
+def test_the_schema_is_valid_and_every_export_matches_it():
+    schema = json.loads(model_file.SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for build in (_demo, *[_motion(m) for m in motions.MOTIONS]):
+        jsonschema.validate(json.loads(json.dumps(exported_then_rolled_back(build))), schema)
+
+
+def test_people_missing_here_are_created_inactive_without_a_usable_password():
+    document = exported_then_rolled_back(_demo)
+    model_file.import_model(document=document, actor=None, door="cli")
+    for person in document["people"]:
+        user = get_user_model().objects.get(username=person["username"])
+        assert not user.is_active and not user.has_usable_password()
+        assert user.email == person["email"]
+
+
+def _broken(document, change):
+    broken = copy.deepcopy(document)
+    change(broken)
+    return broken
+
+
+def _two_accountables(d):
+    d["raci"][0]["rows"][3]["cells"]["sales"] = "A"
+
+
+def _revision_gap(d):
+    d["runbooks"][0]["sections"][2]["revisions"][1]["number"] = 4
+
+
+def _dangling_function(d):
+    d["rituals"][5]["owner"] = "partners"
+
+
+def _wrong_format(d):
+    d["format"] = "revops-model/2"
+
+
+def _unknown_author(d):
+    d["runbooks"][0]["sections"][2]["revisions"][1]["author"] = "ghost"
+
+
+def _bad_rule(d):
+    d["rituals"][0]["rrule"] = "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"
+
+
+def _missing_field(d):
+    del d["rituals"][1]["occurrences"][0]["status"]
+
+
+BROKEN = [
+    (_wrong_format, "format", "revops-model/1"),
+    (_dangling_function, "rituals[5].owner", "partners"),
+    (_two_accountables, "raci[0].rows[3].cells", "exactly one Accountable"),
+    (_revision_gap, "runbooks[0].sections[2].revisions[1].number", "without gaps"),
+    (_unknown_author, "runbooks[0].sections[2].revisions[1].author", "ghost"),
+    (_bad_rule, "rituals[0].rrule", "FREQ=DAILY"),
+    (_missing_field, "rituals[1].occurrences[0]", "'status' is a required property"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN])
+def test_a_malformed_file_gets_a_400_naming_the_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_motion("sales-led")), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    assert path in answer.json(), answer.json()
+    assert any(words in message for message in answer.json()[path])
+    assert row_counts() == before
+
+
+def test_not_json_is_a_400_on_file(api, lead):
+    upload = SimpleUploadedFile("model.json", b"{nope", "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400 and "file" in answer.json()
+
+
+def test_import_over_an_existing_model_is_409_unless_replace(api, lead):
+    document = exported_then_rolled_back(_motion("hybrid"))
+    bootstrap.bootstrap(motion="sales-led", actor=None, door="cli")
+    client = api.as_user(lead)
+
+    def post(**extra):
+        upload = SimpleUploadedFile("m.json", json.dumps(document).encode(), "application/json")
+        return client.post("/api/v1/model/import/", {"file": upload, **extra},
+                           format="multipart")
+
+    before = row_counts()
+    assert post().status_code == 409
+    assert row_counts() == before
+    replaced = post(replace="true")
+    assert replaced.status_code == 201, replaced.content
+    assert replaced.json()["archived"] == {"runbooks": 1, "matrices": 1, "rituals": 17}
+
+
+def test_api_export_is_the_document_and_leads_only(api, lead, viewer):
+    bootstrap.bootstrap(motion="product-led", actor=None, door="cli")
+    answer = api.as_user(lead).get("/api/v1/model/export/")
+    assert answer.status_code == 200
+    assert answer.json()["format"] == "revops-model/1"
+    assert "attachment" in answer["Content-Disposition"]
+    assert api.as_user(viewer).get("/api/v1/model/export/").status_code == 403
+
+
+def test_export_and_import_commands_round_trip(tmp_path, capsys):
+    with transaction.atomic():
+        bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
+        call_command("export_model")
+        text = capsys.readouterr().out
+        transaction.set_rollback(True)
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    call_command("import_model", str(path))
+    assert "imported:" in capsys.readouterr().out
+    assert _comparable(model_file.export_model()) == _comparable(json.loads(text))
