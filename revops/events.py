@@ -6,7 +6,6 @@ import json
 import logging
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 
 from revops import tasks
@@ -55,7 +54,7 @@ def nudge():
     """Ask a worker to drain now rather than at the next periodic run. Without a broker
     (``make run``) nothing happens here: the in-process beat drains on its schedule. A
     broker that is down only delays delivery: the rows wait for the periodic drain."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if tasks.drain_outbox.app.conf.task_always_eager:  # what apply_async obeys
         return
     try:
         tasks.drain_outbox.apply_async(retry=False)
