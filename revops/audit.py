@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from revops import jsonrows
 from revops.models import AuditEntry, Door
 
 
@@ -70,24 +71,25 @@ def record_many(*, actor, door, action, changes_by_object, at=None):
     ])
 
 
-def record_select(*, actor, door, action, at, object_type, object_id, object_repr, changes,
-                  source, params):
-    """Append one entry per row of ``SELECT … FROM {source}`` in one ``INSERT … SELECT``,
-    for set-based jobs too large to build an entry object per row. ``object_id`` and
-    ``object_repr`` are SQL expressions over ``source``; ``changes`` maps each field to
-    one (a date column is written as ISO text, as ``record`` writes it)."""
+
+def record_rows(*, actor, door, action, at, object_type, rows):
+    """``record_many`` without an entry object per row, for set-based jobs: one entry
+    per ``(object_id, object_repr, changes)`` in ``rows``, written by one statement."""
     if door not in Door.values:
         raise ValueError(f"unknown door {door!r}")
     user = user_or_none(actor)
-    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
-    pairs = ", ".join(f"'{name}', {expression}" for name, expression in changes.items())
+    kind = "jsonb" if connection.vendor == "postgresql" else "text"
+    columns, source = jsonrows.select(
+        {"object_id": "text", "object_repr": "text", "changes": kind})
     sql = (
         f'INSERT INTO "{AuditEntry._meta.db_table}" (at, actor_id, actor_name, door, action, '
         f"object_type, object_id, object_repr, changes) "
-        f"SELECT %s, %s, %s, %s, %s, %s, CAST({object_id} AS TEXT), "
-        f"substr({object_repr}, 1, 200), {build}({pairs}) FROM {source}"
+        f"SELECT %s, %s, %s, %s, %s, %s, {columns} FROM {source}"
     )
     head = [connection.ops.adapt_datetimefield_value(at), user.pk if user else None,
             user.get_username() if user else "system", door, action, object_type]
+    data = [{"object_id": str(object_id), "object_repr": str(object_repr)[:200],
+             "changes": {k: _plain(v) for k, v in (changes or {}).items()}}
+            for object_id, object_repr, changes in rows]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*head, *params])
+        cursor.execute(sql, [*head, jsonrows.param(data)])
