@@ -32,7 +32,7 @@ for age in 0 default; do
   gunicorn_pid=$!
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/accounts/login/" && break; sleep 0.2; done
   ab -q -n 50 -c 5 -C "sessionid=$session" "http://127.0.0.1:$port/runbook/" >/dev/null  # warm
-  out=$(ab -t 60 -n "$requests" -c 20 -C "sessionid=$session" "http://127.0.0.1:$port/runbook/")
+  out=$(ab -q -t 60 -n "$requests" -c 20 -C "sessionid=$session" "http://127.0.0.1:$port/runbook/")
   kill "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true
   rps=$(awk '/Requests per second/ {print $4}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
