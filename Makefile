@@ -34,9 +34,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Benchmarks, never part of `make test`: SQLite by default, PostgreSQL with DATABASE_URL;
+# BENCH_SIZE=large for 100k sections. Method and results: bench/RESULTS.md.
 bench: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python bench/stale.py
+	$(BIN)/python bench/api_lists.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/materialize.py
 	$(BIN)/python bench/model_file.py
+	bash bench/load.sh
 
 lock:  # needs uv (pip install uv)
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock

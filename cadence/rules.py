@@ -419,8 +419,10 @@ def picker_from_rule(horizon, rule, start_month=1):
     return values
 
 
+@lru_cache(maxsize=4096)
 def describe(horizon, rule, start_month=1):
-    """A sentence for people: "Every Monday at 09:00"."""
+    """A sentence for people: "Every Monday at 09:00". Cached: a list of rituals repeats
+    a handful of rules, and parsing one is most of the cost of a ritual in the API."""
     picked = picker_from_rule(horizon, rule, start_month)
     if picked is None:
         return rule

@@ -23,13 +23,16 @@ def emit(event, payload):
 
 def emit_many(event, payloads):
     """``emit`` for many payloads of one event in two queries (set-based jobs). Every
-    subscriber of one payload gets the same event id."""
+    subscriber of one payload gets the same event id. ``payloads`` may be a generator:
+    it is consumed only when some active webhook subscribes to ``event``."""
     if event not in Webhook.EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events]
-    if not hooks or not payloads:
+    if not hooks:
         return []
     bodies = [json.loads(encode({"event": event, "data": payload})) for payload in payloads]
+    if not bodies:
+        return []
     deliveries = WebhookDelivery.objects.bulk_create([
         WebhookDelivery(webhook=h, event=event, payload=body, event_id=event_id)
         for body, event_id in ((b, uuid.uuid4()) for b in bodies) for h in hooks

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from cadence import rules
 from cadence.models import Occurrence, Ritual, Status
+from revops.api.fastlist import datetime_, duration
 from revops.api.fields import KeyField
 from revops.models import Function
 from runbook.models import Section
@@ -34,6 +37,43 @@ class RitualSerializer(serializers.ModelSerializer):
                             "updated_at"]
 
 
+RITUAL_LIST_VALUES = (
+    "id", "name", "horizon", "layer", "owner__slug", "duration_minutes", "output",
+    "output_section_id", "rrule", "timezone", "active", "agenda", "purpose",
+    "owner_person_id", "agenda_html", "reminder_lead", "grace", "sequence", "created_at",
+    "updated_at",
+)
+
+
+def ritual_list_items(rows):
+    """What ``RitualSerializer(many=True)`` renders, from ``RITUAL_LIST_VALUES`` rows;
+    the page's attendees in one query."""
+    attendees = {r["id"]: [] for r in rows}
+    for ritual_id, slug in (
+        Ritual.attendees.through.objects.filter(ritual_id__in=list(attendees))
+        .order_by("function__position", "function__slug")
+        .values_list("ritual_id", "function__slug")
+    ):
+        attendees[ritual_id].append(slug)
+    start_month = settings.REVOPS_FISCAL_YEAR_START_MONTH
+    return [
+        {
+            "id": r["id"], "name": r["name"], "horizon": r["horizon"], "layer": r["layer"],
+            "owner": r["owner__slug"], "attendees": attendees[r["id"]],
+            "duration_minutes": r["duration_minutes"], "output": r["output"],
+            "output_section": r["output_section_id"], "rrule": r["rrule"],
+            "timezone": r["timezone"], "active": r["active"], "agenda": r["agenda"],
+            "purpose": r["purpose"], "owner_person": r["owner_person_id"],
+            "agenda_html": r["agenda_html"], "reminder_lead": duration(r["reminder_lead"]),
+            "grace": duration(r["grace"]),
+            "schedule_text": rules.describe(r["horizon"], r["rrule"], start_month),
+            "sequence": r["sequence"], "created_at": datetime_(r["created_at"]),
+            "updated_at": datetime_(r["updated_at"]),
+        }
+        for r in rows
+    ]
+
+
 class OccurrenceSerializer(serializers.ModelSerializer):
     ritual_name = serializers.CharField(source="ritual.name", read_only=True)
     reviewed_sections = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -43,6 +83,31 @@ class OccurrenceSerializer(serializers.ModelSerializer):
         fields = ["id", "ritual", "ritual_name", "scheduled_for", "status", "notes",
                   "notes_html", "reviewed_sections", "recorded_at"]
         read_only_fields = fields
+
+
+OCCURRENCE_LIST_VALUES = ("id", "ritual_id", "ritual__name", "scheduled_for", "status", "notes",
+                          "notes_html", "recorded_at")
+
+
+def occurrence_list_items(rows):
+    """What ``OccurrenceSerializer(many=True)`` renders, from ``OCCURRENCE_LIST_VALUES``
+    rows; the page's reviewed sections in one query."""
+    reviewed = {r["id"]: [] for r in rows}
+    for occurrence_id, section_id in (
+        Occurrence.reviewed_sections.through.objects.filter(occurrence_id__in=list(reviewed))
+        .order_by("section__runbook_id", "section__position")
+        .values_list("occurrence_id", "section_id")
+    ):
+        reviewed[occurrence_id].append(section_id)
+    return [
+        {
+            "id": r["id"], "ritual": r["ritual_id"], "ritual_name": r["ritual__name"],
+            "scheduled_for": datetime_(r["scheduled_for"]), "status": r["status"],
+            "notes": r["notes"], "notes_html": r["notes_html"],
+            "reviewed_sections": reviewed[r["id"]], "recorded_at": datetime_(r["recorded_at"]),
+        }
+        for r in rows
+    ]
 
 
 class RecordSerializer(serializers.Serializer):

@@ -18,24 +18,33 @@ from rest_framework.views import APIView
 
 from cadence import ical, rules, selectors, services
 from cadence.api.serializers import (
+    OCCURRENCE_LIST_VALUES,
+    RITUAL_LIST_VALUES,
     OccurrenceSerializer,
     RecordSerializer,
     RitualLintFindingSerializer,
     RitualSerializer,
+    occurrence_list_items,
+    ritual_list_items,
 )
 from cadence.models import Ritual, Status
 from revops.api.authentication import BearerTokenAuthentication
+from revops.api.fastlist import FastListMixin
 from revops.models import Door
 
 
-class RitualViewSet(viewsets.ModelViewSet):
+class RitualViewSet(FastListMixin, viewsets.ModelViewSet):
     serializer_class = RitualSerializer
+    list_values = RITUAL_LIST_VALUES
     write_policy = "owned"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_fields = ["horizon", "layer", "active", "owner__slug"]
 
     def get_queryset(self):
         return selectors.rituals()
+
+    def list_items(self, rows):
+        return ritual_list_items(rows)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -98,13 +107,14 @@ def _ritual_id(value):
     OpenApiParameter("ritual", OpenApiTypes.INT),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
 ]))
-class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     """``GET /occurrences/?from=&to=&ritual=&status=`` (``to`` is exclusive)."""
 
     serializer_class = OccurrenceSerializer
     write_policy = "owned"
     filter_backends = []
+    list_values = OCCURRENCE_LIST_VALUES
 
     def get_queryset(self):
         params = self.request.query_params
@@ -120,6 +130,9 @@ class OccurrenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if ritual is not None:
             qs = qs.filter(ritual_id=ritual)
         return qs.prefetch_related("reviewed_sections")
+
+    def list_items(self, rows):
+        return occurrence_list_items(rows)
 
     @extend_schema(request=RecordSerializer, responses=OccurrenceSerializer)
     @action(detail=True, methods=["post"], serializer_class=RecordSerializer)

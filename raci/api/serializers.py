@@ -4,7 +4,7 @@
 from rest_framework import serializers
 
 from raci import selectors
-from raci.models import Matrix, Row, SignOff
+from raci.models import Cell, Matrix, Row, SignOff
 from revops.api.fields import KeyField
 from revops.models import Function, Layer
 
@@ -24,6 +24,30 @@ class RowSerializer(serializers.ModelSerializer):
 
     def get_cells(self, row) -> dict[str, str]:
         return selectors.letters_of(row)
+
+
+ROW_LIST_VALUES = ("id", "matrix_id", "layer", "name", "description", "position",
+                   "accountable__slug", "accountable_also_responsible")
+
+
+def row_list_items(rows):
+    """What ``RowSerializer(many=True)`` renders, from ``ROW_LIST_VALUES`` rows; the
+    page's cells in one query."""
+    cells = {r["id"]: {} for r in rows}
+    for row_id, slug, letter in (
+        Cell.objects.filter(row_id__in=list(cells))
+        .order_by("row_id", "function__position", "function__slug")
+        .values_list("row_id", "function__slug", "letter")
+    ):
+        cells[row_id][slug] = letter
+    items = []
+    for r in rows:
+        letters = cells[r["id"]]
+        letters[r["accountable__slug"]] = "A/R" if r["accountable_also_responsible"] else "A"
+        items.append({"id": r["id"], "matrix": r["matrix_id"], "layer": r["layer"],
+                      "name": r["name"], "description": r["description"],
+                      "position": r["position"], "cells": letters})
+    return items
 
 
 class RowWriteSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from raci import selectors, services
 from raci.api import serializers as s
 from raci.models import Matrix, SignOff
+from revops.api.fastlist import FastListMixin
 from revops.models import Door
 
 
@@ -111,6 +112,7 @@ class MatrixViewSet(
 
 
 class RowViewSet(
+    FastListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -124,9 +126,13 @@ class RowViewSet(
     write_policy = "administer"
     filterset_fields = ["matrix", "layer"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    list_values = s.ROW_LIST_VALUES
 
     def get_queryset(self):
         return selectors.rows_for_grid()
+
+    def list_items(self, rows):
+        return s.row_list_items(rows)
 
     @extend_schema(request=s.RowWriteSerializer, responses={201: s.RowSerializer})
     def create(self, request, *args, **kwargs):

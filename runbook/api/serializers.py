@@ -1,5 +1,7 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from revops.api.fastlist import date_, datetime_
 from revops.models import Function
 from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section
 
@@ -38,6 +40,30 @@ class SectionSerializer(serializers.ModelSerializer):
 
     def get_last_reviewed_by_name(self, section) -> str | None:
         return _username(section.last_reviewed_by)
+
+
+_USERNAME = f"last_reviewed_by__{get_user_model().USERNAME_FIELD}"
+SECTION_LIST_VALUES = (
+    "id", "runbook_id", "kind", "position", "title", "owner__slug", "revision",
+    "last_reviewed_at", "last_reviewed_on", "last_reviewed_by_id", _USERNAME,
+    "last_reviewed_revision", "review_state", "stale_since",
+)
+
+
+def section_list_items(rows):
+    """What ``SectionSerializer(many=True)`` renders, from ``SECTION_LIST_VALUES`` rows."""
+    return [
+        {
+            "id": r["id"], "runbook": r["runbook_id"], "kind": r["kind"],
+            "position": r["position"], "title": r["title"], "owner": r["owner__slug"],
+            "revision": r["revision"], "last_reviewed_at": datetime_(r["last_reviewed_at"]),
+            "last_reviewed_on": date_(r["last_reviewed_on"]),
+            "last_reviewed_by": r["last_reviewed_by_id"], "last_reviewed_by_name": r[_USERNAME],
+            "last_reviewed_revision": r["last_reviewed_revision"],
+            "review_state": r["review_state"], "stale_since": datetime_(r["stale_since"]),
+        }
+        for r in rows
+    ]
 
 
 class SectionDetailSerializer(SectionSerializer):

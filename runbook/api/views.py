@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from revops.api.fastlist import FastListMixin
 from revops.models import Door
 from runbook import diffs, selectors, services
 from runbook.api import serializers as s
@@ -107,6 +108,7 @@ def _releases(runbook):
 
 
 class SectionViewSet(
+    FastListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -118,9 +120,13 @@ class SectionViewSet(
     filterset_class = SectionFilter
     write_policy = "owned"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    list_values = s.SECTION_LIST_VALUES
 
     def get_queryset(self):
         return selectors.sections_with_state(today=timezone.localdate())
+
+    def list_items(self, rows):
+        return s.section_list_items(rows)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

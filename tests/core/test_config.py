@@ -40,6 +40,9 @@ def manage(*args, **env):
         ("DEBUG", "maybe"),
         ("REVOPS_WEBHOOK_ALLOW_HTTP", "sometimes"),
         ("REVOPS_WEBHOOK_ALLOWED_HOSTS", "hooks.corp.example,10.0.0.0/33"),
+        ("DATABASE_CONN_MAX_AGE", "forever"),
+        ("DATABASE_CONN_MAX_AGE", "-1"),
+        ("DATABASE_CONN_HEALTH_CHECKS", "sometimes"),
     ],
 )
 def test_bad_configuration_fails_at_start_up_with_one_line_naming_the_variable(variable, value):
@@ -60,3 +63,11 @@ def test_deploy_check_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_database_connections_persist_and_are_checked_by_default_and_configurable():
+    show = ("shell", "-v", "0", "-c", "from django.db import connection as c; "
+            "print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])")
+    assert manage(*show).stdout.split() == ["600", "True"]
+    configured = manage(*show, DATABASE_CONN_MAX_AGE="0", DATABASE_CONN_HEALTH_CHECKS="0")
+    assert configured.stdout.split() == ["0", "False"]

@@ -152,3 +152,14 @@ def test_a_claimed_row_is_not_sent_by_a_second_drain_until_its_lease_runs_out(
     frozen.shift(settings.REVOPS_OUTBOX_LEASE)
     assert outbox.drain()["webhooks"] == 1
     assert WebhookDelivery.objects.get().state == "sent"
+
+
+def test_emit_many_builds_no_payload_when_no_webhook_subscribes(db):
+    def payloads():
+        raise AssertionError("a payload was built for nobody")
+        yield  # pragma: no cover
+
+    Webhook.objects.create(url="https://hooks.example.com/r", secret="s",
+                           events=["raci.changed"])
+    assert events.emit_many("section.stale", payloads()) == []
+    assert len(events.emit_many("raci.changed", ({"n": i} for i in range(3)))) == 3

@@ -38,7 +38,7 @@ def test_scan_flags_never_reviewed_and_stale_but_not_due_or_fresh(runbook, lead)
     stamp_review(section(runbook, "systems"), D(2026, 9, 30), by=lead)  # fresh
     result = services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1),
                                           threshold=2, start_month=1)
-    flagged = {f.section.kind: f.state for f in result.newly_flagged}
+    flagged = {f.kind: f.state for f in result.newly_flagged}
     assert flagged == {"strategy": "stale", "insights": "never", "cadence": "never",
                        "playbooks": "never"}
     assert str(result) == "newly flagged: 4, already flagged: 0"
@@ -83,8 +83,8 @@ def test_a_review_closes_the_flag_and_a_later_staleness_opens_a_new_one(runbook,
     assert StaleFlag.objects.filter(section=target).count() == 2
 
 
-def test_each_new_flag_emails_the_owner_head_or_the_revops_head(runbook, lead,
-                                                                  django_capture_on_commit_callbacks):
+def test_each_head_gets_one_email_listing_all_their_newly_stale_sections(
+        runbook, lead, django_capture_on_commit_callbacks):
     sales_head = make_head("sales", "sally")
     revops_head = UserFactory(username="rita")
     Function.objects.filter(slug="revops").update(head=revops_head)
@@ -92,19 +92,42 @@ def test_each_new_flag_emails_the_owner_head_or_the_revops_head(runbook, lead,
     Section.objects.filter(runbook=runbook, kind="process").update(
         owner=Function.objects.get(slug="sales")
     )
+    stamp_review(section(runbook, "strategy"), D(2025, 1, 10), by=lead)
     with django_capture_on_commit_callbacks(execute=True):
-        services.flag_stale_sections(door=Door.TASK)
+        services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1))
     outbox.drain()
-    recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == sorted([sales_head.email] + [revops_head.email] * 5)
-    process_mail = next(m for m in mail.outbox if m.to == [sales_head.email])
-    assert "Process and workflow" in process_mail.subject
-    assert f"/runbook/sections/{section(runbook, 'process').pk}/" in process_mail.body
+    by_recipient = {tuple(m.to): m for m in mail.outbox}
+    assert len(mail.outbox) == 2 and set(by_recipient) == {(sales_head.email,),
+                                                           (revops_head.email,)}
+    sales_mail = by_recipient[(sales_head.email,)]
+    assert sales_mail.subject == "Run book section is stale: Process and workflow"
+    assert f"/runbook/sections/{section(runbook, 'process').pk}/" in sales_mail.body
+    revops_mail = by_recipient[(revops_head.email,)]  # its own sections and the CRO's
+    assert revops_mail.subject == "5 run book sections are stale"
+    others = Section.objects.filter(runbook=runbook).exclude(kind="process")
+    for other in others:
+        assert f"“{other.title}” in the run book “{runbook.title}”" in revops_mail.body
+        assert f"/runbook/sections/{other.pk}/" in revops_mail.body
+    assert "was last reviewed on 2025-01-10" in revops_mail.body
+    assert revops_mail.body.count("has never been reviewed") == 4
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.flag_stale_sections(door=Door.TASK)
+        services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1))
     outbox.drain()
     assert mail.outbox == []  # only new flags e-mail
+
+
+def test_the_audit_entry_of_a_flag_is_what_record_writes_for_it(runbook, lead):
+    stamp_review(section(runbook, "strategy"), D(2025, 1, 10), by=lead)
+    services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1), actor=lead)
+    flag = StaleFlag.objects.select_related("section__runbook").get(
+        section=section(runbook, "strategy"))
+    entry = AuditEntry.objects.get(action="flag_stale", object_id=str(flag.pk))
+    assert (entry.object_type, entry.object_repr, entry.actor, entry.actor_name, entry.door) \
+        == ("runbook.staleflag", str(flag), lead, "lead", "task")
+    assert entry.changes == {"section": flag.section_id, "state": "stale",
+                             "last_reviewed_on": "2025-01-10"}
+    assert AuditEntry.objects.filter(action="flag_stale").count() == 6
 
 
 def test_each_new_flag_is_audited_and_fires_section_stale_once(runbook):

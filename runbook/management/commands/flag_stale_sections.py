@@ -26,5 +26,5 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, **options):
         result = services.flag_stale_sections(door=Door.CLI, today=today)
         for flag in result.newly_flagged:
-            self.stdout.write(f"flagged: {flag.section} ({flag.state})")
+            self.stdout.write(f"flagged: {flag.section_label} ({flag.state})")
         self.stdout.write(str(result))
