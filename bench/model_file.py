@@ -12,40 +12,22 @@ in one transaction that is rolled back: the database is left as it was.
 
 import argparse
 import json
-import os
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revops.settings")
+from common import measure, rolled_back
+from django.db import connection, transaction
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from cadence.models import Occurrence, Ritual, Status  # noqa: E402
-from overview import bootstrap, model_file  # noqa: E402
-from raci.models import Matrix, SignOff  # noqa: E402
-from revops.models import Function  # noqa: E402
-from runbook.models import Release, ReleaseSection, Review, Revision, Section  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
+from cadence.models import Occurrence, Ritual, Status
+from overview import bootstrap, model_file
+from raci.models import Matrix, SignOff
+from revops.models import Function
+from runbook.models import Release, ReleaseSection, Review, Revision, Section
 
 
 def timed(label, func):
-    with CaptureQueriesContext(connection) as queries:
-        began = time.perf_counter()
-        result = func()
-        elapsed = time.perf_counter() - began
-    print(f"{label:<28} {elapsed:7.2f} s  {len(queries):6d} queries")
+    seconds, queries, result = measure(func)
+    print(f"{label:<28} {seconds:7.2f} s  {queries:6d} queries")
     return result
 
 
@@ -94,27 +76,23 @@ def main():
     parser.add_argument("--years", type=int, default=5)
     args = parser.parse_args()
     print(f"database: {connection.vendor}")
-    try:
-        with transaction.atomic():
-            point = transaction.savepoint()
-            bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
-            history(args.years)
-            print(f"occurrences: {Occurrence.objects.count()}, "
-                  f"revisions: {Revision.objects.count()}, reviews: {Review.objects.count()}")
-            exported = timed("export", model_file.export_model)
-            text = timed("  json.dumps", lambda: json.dumps(exported))
-            print(f"file size: {len(text) / 1e6:.1f} MB")
-            transaction.savepoint_rollback(point)
-            document = json.loads(text)
-            timed("import (check + write)", lambda: model_file.import_model(
-                document=document, actor=None, door="cli"))
-            again = model_file.export_model()
-            equal = ({k: v for k, v in json.loads(json.dumps(again)).items() if k != "exported_at"}
-                     == {k: v for k, v in json.loads(text).items() if k != "exported_at"})
-            print(f"round trip equal: {equal}")
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        point = transaction.savepoint()
+        bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
+        history(args.years)
+        print(f"occurrences: {Occurrence.objects.count()}, "
+              f"revisions: {Revision.objects.count()}, reviews: {Review.objects.count()}")
+        exported = timed("export", model_file.export_model)
+        text = timed("  json.dumps", lambda: json.dumps(exported))
+        print(f"file size: {len(text) / 1e6:.1f} MB")
+        transaction.savepoint_rollback(point)
+        document = json.loads(text)
+        timed("import (check + write)", lambda: model_file.import_model(
+            document=document, actor=None, door="cli"))
+        again = model_file.export_model()
+        equal = ({k: v for k, v in json.loads(json.dumps(again)).items() if k != "exported_at"}
+                 == {k: v for k, v in json.loads(text).items() if k != "exported_at"})
+        print(f"round trip equal: {equal}")
 
 
 if __name__ == "__main__":
