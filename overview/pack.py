@@ -154,42 +154,47 @@ def _release(runbook, number):
     return release
 
 
+def _pack_section(number, section, pinned, **stamp):
+    """One section of the pack: the text of the ``pinned`` revision with its headings
+    nested below the section's own, and ``stamp`` (revision number, state and
+    last-reviewed fields)."""
+    return PackSection(
+        number=number, kind=section.kind, title=section.title, owner=section.owner,
+        body=pinned.body if pinned else "",
+        body_html=shift_html_headings(pinned.body_html if pinned else "",
+                                      prefix=f"{section.kind}-"),
+        **stamp,
+    )
+
+
 def _sections_now(runbook, today):
     sections = list(runbook_selectors.sections_with_state(today=today, runbook=runbook))
     current = runbook_selectors.current_revisions(sections)
-    made = []
-    for n, section in enumerate(sections, 1):
-        revision = current.get(section.pk)
-        made.append(PackSection(
-            number=n, kind=section.kind, title=section.title, owner=section.owner,
-            revision=section.revision or None, state=section.review_state,
-            reviewed_on=section.last_reviewed_on,
+    return [
+        _pack_section(
+            n, section, current.get(section.pk), revision=section.revision or None,
+            state=section.review_state, reviewed_on=section.last_reviewed_on,
             reviewed_by=(section.last_reviewed_by.get_full_name()
                          or section.last_reviewed_by.get_username())
             if section.last_reviewed_by else "",
             reviewed_revision=section.last_reviewed_revision,
-            body=revision.body if revision else "",
-            body_html=shift_html_headings(revision.body_html if revision else "",
-                                          prefix=f"{section.kind}-"),
-        ))
-    return made
+        )
+        for n, section in enumerate(sections, 1)
+    ]
 
 
 def _sections_at(release):
-    made = []
     entries = runbook_selectors.release_entries(release).select_related("section__owner")
-    for n, entry in enumerate(entries, 1):
-        section, revision = entry.section, entry.revision
-        made.append(PackSection(
-            number=n, kind=section.kind, title=section.title, owner=section.owner,
-            revision=revision.number if revision else None, state=entry.review_state,
-            reviewed_on=entry.last_reviewed_on, reviewed_by=entry.last_reviewed_by_name,
+    return [
+        _pack_section(
+            n, entry.section, entry.revision,
+            revision=entry.revision.number if entry.revision else None,
+            state=entry.review_state, reviewed_on=entry.last_reviewed_on,
+            reviewed_by=entry.last_reviewed_by_name,
             reviewed_revision=entry.last_reviewed_revision,
-            body=revision.body if revision else "",
-            body_html=shift_html_headings(revision.body_html if revision else "",
-                                          prefix=f"{section.kind}-"),
-        ))
-    return made
+        )
+        for n, entry in enumerate(entries, 1)
+    ]
 
 
 def _cadence(now):

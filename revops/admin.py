@@ -181,21 +181,12 @@ class WebhookAdmin(LeadsOnly, ConsoleModelAdmin):
             obj.pk = services.webhook_create(actor=request.user, door=Door.CONSOLE, **data).pk
 
 
-class OutboxAdmin(LeadsOnly, ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OutboxAdmin(ReadOnlyAdminMixin, LeadsOnly, ConsoleModelAdmin):
     """What left, what is waiting and what was given up: read only (the outbox's drain
     writes it). Leads only: webhook URLs and e-mail bodies are not for everyone."""
 
     list_filter = [("gave_up_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="state")
     def state(self, row):
