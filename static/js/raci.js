@@ -49,8 +49,10 @@
     return a === b || (a && b && a.type === "radio" && b.type === "radio" && a.name === b.name);
   }
 
+  /* Close at once (nothing was changed), then let the Cancel button fetch the row back. */
   function cancel(dialog) {
     var button = dialog.querySelector(".actions button[type=button]");
+    dialog.close();
     if (button) { button.click(); }
   }
 

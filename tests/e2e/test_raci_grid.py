@@ -2,6 +2,7 @@
 the dialog, sign off as a head. The screenshots are for checking by eye."""
 
 import pytest
+from playwright.sync_api import expect
 
 from raci.models import Row
 from tests.factories import make_head
@@ -54,18 +55,16 @@ def test_set_cells_reassign_and_sign_off(sign_in, lead, page, screenshot):
     finance.focus()
     page.keyboard.press("c")
     page.get_by_text(f"Finance is now C on {row_name}.").wait_for()
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") \
-        == f"Finance on {row_name}"
+    expect(finance).to_be_focused()
 
     # A second A opens the reassign dialog; Cancel puts the cell back.
     page.get_by_label(f"CRO on {row_name}").select_option("A")
     page.get_by_role("dialog").wait_for()
-    focused = "document.activeElement.getAttribute('aria-label') || document.activeElement.value"
-    assert page.evaluate(focused) == "R"  # the dialog's first choice
+    expect(page.get_by_role("dialog").get_by_label("R — responsible")).to_be_focused()
     page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
     page.get_by_role("dialog").wait_for(state="detached")
     assert page.get_by_label(f"CRO on {row_name}").input_value() == ""
-    assert page.evaluate(focused) == f"CRO on {row_name}"  # focus goes back to the cell
+    expect(page.get_by_label(f"CRO on {row_name}")).to_be_focused()  # back to the cell
 
     # Again with Marketing; nothing changes until the dialog is confirmed.
     page.get_by_label(f"Marketing on {row_name}").select_option("A")
@@ -81,7 +80,7 @@ def test_set_cells_reassign_and_sign_off(sign_in, lead, page, screenshot):
     assert letters(row_name) == {"marketing": "A", "sales": "C", "revops": "C", "cs": "I",
                                  "finance": "C"}
     assert page.get_by_role("dialog").count() == 0
-    assert page.evaluate(focused) == f"Marketing on {row_name}"
+    expect(page.get_by_label(f"Marketing on {row_name}")).to_be_focused()
     assert page.get_by_label(f"Marketing on {row_name}").input_value() == "A"
 
     # The grid fits 1,280 px: six functions, forty rows, no sideways scrolling.
