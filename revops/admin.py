@@ -210,7 +210,7 @@ class WebhookDeliveryAdmin(OutboxAdmin):
 class MailAdmin(OutboxAdmin):
     list_display = ["subject", "to", "state", "attempts", "next_attempt_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), *OutboxAdmin.list_filter]
-    readonly_fields = ["to", "subject", "body", "state", "attempts", "error", "created_at",
+    readonly_fields = ["to", "subject", "body", "html", "state", "attempts", "error", "created_at",
                        "last_attempt_at", "next_attempt_at", "sent_at", "gave_up_at"]
     fields = readonly_fields
 

@@ -41,12 +41,13 @@ def emit_many(event, payloads):
     return deliveries
 
 
-def mail(to, subject, body):
-    """Queue an e-mail; with nobody to send it to, nothing. Returns the row or None."""
+def mail(to, subject, body, *, html=""):
+    """Queue an e-mail (plain ``body``, and ``html`` as an alternative part if given); with
+    nobody to send it to, nothing. Returns the row or None."""
     to = [address for address in to if address]
     if not to:
         return None
-    queued = Mail.objects.create(to=to, subject=subject[:300], body=body)
+    queued = Mail.objects.create(to=to, subject=subject[:300], body=body, html=html)
     transaction.on_commit(nudge)
     return queued
 

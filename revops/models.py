@@ -247,6 +247,8 @@ class Mail(OutboxMessage):
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    #: An HTML alternative to ``body`` (the plain text), or empty for a text-only e-mail.
+    html = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

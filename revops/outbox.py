@@ -94,7 +94,8 @@ def _send_mails(now, limit):
     claimed = _claim(Mail, PENDING_MAIL, now, limit)
     for mail in claimed:
         try:
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to)
+            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to,
+                      html_message=mail.html or None)
         except Exception as exc:  # noqa: BLE001 — any transport failure is retried
             _record(mail, now=timezone.now(), done=False, error=type(exc).__name__)
         else:

@@ -142,6 +142,16 @@ def test_mail_waits_in_the_outbox_until_drained_and_is_sent_once():
     assert Mail.objects.get().state == "sent"
 
 
+def test_a_mail_with_an_html_part_leaves_with_both_parts():
+    events.mail(["head@example.com"], "Brief", "Plain words.", html="<p>Rich words.</p>")
+    events.mail(["head@example.com"], "Note", "Plain only.")
+    outbox.drain()
+    sent = {m.subject: m for m in mail.outbox}
+    assert sent["Brief"].body == "Plain words."
+    assert sent["Brief"].alternatives == [("<p>Rich words.</p>", "text/html")]
+    assert sent["Note"].alternatives == []
+
+
 def test_a_claimed_row_is_not_sent_by_a_second_drain_until_its_lease_runs_out(
         hook, receiver, frozen, settings):
     """A worker killed after claiming leaves the row leased; once the lease is over, the
