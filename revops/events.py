@@ -50,10 +50,21 @@ def emit_many(event, payloads):
 def mail(to, subject, body, *, html=""):
     """Queue an e-mail (plain ``body``, and ``html`` as an alternative part if given); with
     nobody to send it to, nothing. Returns the row or None."""
-    to = [address for address in to if address]
-    if not to:
-        return None
-    queued = Mail.objects.create(to=to, subject=subject[:300], body=body, html=html)
+    queued = mail_many([(to, subject, body, html)])
+    return queued[0] if queued else None
+
+
+def mail_many(messages):
+    """Queue many e-mails, ``(to, subject, body, html)`` each, in one insert (set-based
+    jobs); one with nobody to send it to is dropped. Returns the rows."""
+    rows = [Mail(to=to, subject=subject[:300], body=body, html=html)
+            for to, subject, body, html in (
+                ([a for a in to if a], subject, body, html)
+                for to, subject, body, html in messages)
+            if to]
+    if not rows:
+        return []
+    queued = Mail.objects.bulk_create(rows)
     transaction.on_commit(nudge)
     return queued
 

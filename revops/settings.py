@@ -250,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
     },
+    "monday-brief": {
+        "task": "overview.tasks.send_monday_briefs",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
     # Services nudge a worker after each commit; this catches up whatever a nudge missed
     # (broker down, worker killed) and is the only sender when there is no broker.
     "drain-outbox": {
