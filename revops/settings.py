@@ -219,6 +219,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["revops.api.permissions.PolicyPermission"],
+    # Channels also have a ``kind`` and ``events``: name every such enum, so the names
+    # the schema had before channels (KindEnum, EventsEnum) stay what they were.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "runbook.models.SectionKind",
+        "EventsEnum": "revops.models.Webhook.EVENTS",
+        "ChannelKindEnum": "revops.models.Channel.Kind",
+        "ChannelEventEnum": "revops.models.Channel.EVENTS",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

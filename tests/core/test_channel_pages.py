@@ -73,3 +73,25 @@ def test_the_page_runs_the_same_queries_at_any_size(lead, size, django_assert_nu
     client = signed_in(lead)
     with django_assert_num_queries(4):
         assert client.get("/channels/").status_code == 200
+
+
+def test_the_console_lists_channels_and_their_messages_for_leads_only(lead, sales_head):
+    from revops import events
+
+    channel = services.channel_create(actor=None, door=Door.CLI, name="#raci", kind="slack",
+                                      url="https://hooks.slack.com/services/T/B/SECRET",
+                                      events=["raci.changed"])
+    events.emit("raci.changed", {"matrix": 1, "version": 3})
+    message = channel.messages.get()
+    client = signed_in(lead)
+    listing = client.get("/admin/revops/channel/").content.decode()
+    assert "#raci" in listing and "https://hooks.slack.com/…" in listing
+    assert "SECRET" not in listing
+    outbox_page = client.get("/admin/revops/slackmessage/")
+    assert outbox_page.status_code == 200 and "waiting" in outbox_page.content.decode()
+    detail = client.get(f"/admin/revops/slackmessage/{message.pk}/change/").content.decode()
+    assert "is now at version 3" in detail
+    assert client.get("/admin/revops/channel/add/").status_code == 200
+    head = signed_in(sales_head)
+    assert head.get("/admin/revops/channel/").status_code == 403
+    assert head.get("/admin/revops/slackmessage/").status_code == 403
