@@ -22,26 +22,15 @@ from cadence import selectors as cadence_selectors
 from overview.models import MondayBrief
 from raci import selectors as raci_selectors
 from revops import events, jsonrows
+from revops.channels import Item
 from revops.models import Function
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
 
-@dataclass(frozen=True)
-class Line:
-    """One thing in the brief, in words, and the page where the head acts on it."""
-
-    text: str
-    path: str = ""
-
-    @property
-    def link(self):
-        return f"{settings.REVOPS_SITE_URL.rstrip('/')}{self.path}" if self.path else ""
-
-
 def open_concerns(function_ids):
     """HOOK for readers' concerns (issue 13, part 2): the open concerns on sections the
-    functions ``function_ids`` own, as ``(function_id, Line)`` pairs, in a constant
+    functions ``function_ids`` own, as ``(function_id, Item)`` pairs, in a constant
     number of queries. Plug the selector listing a head's open concerns in here; until
     concerns exist there are none, and the brief says so."""
     return []
@@ -85,14 +74,14 @@ def _section_line(section):
         words = f"is stale (last reviewed {section.last_reviewed_on:%d %b %Y})"
     else:
         words = "is due: review it this quarter, before it goes stale"
-    return Line(f"“{section.title}” in {section.runbook.title} {words}",
+    return Item(f"“{section.title}” in {section.runbook.title} {words}",
                 reverse("runbook:section", args=[section.pk]))
 
 
 def _ritual_line(occurrence):
     ritual, local = occurrence.ritual, occurrence.local_time
     status = "" if occurrence.status == "scheduled" else f" ({occurrence.get_status_display()})"
-    return Line(f"{local:%a %d %b %H:%M} ({ritual.timezone}): {ritual.name}{status}",
+    return Item(f"{local:%a %d %b %H:%M} ({ritual.timezone}): {ritual.name}{status}",
                 occurrence.get_absolute_url())
 
 
@@ -124,7 +113,7 @@ def compose(*, today):
         path = reverse("raci:matrix", args=[matrix.pk])
         for status in raci_selectors.missing_signoffs(matrix):
             if status.function.pk in brief_of:
-                brief_of[status.function.pk].signoffs.append(Line(
+                brief_of[status.function.pk].signoffs.append(Item(
                     f"Sign off “{matrix.title}” (version {matrix.version}) for "
                     f"{status.function.name}", path))
     return list(briefs.values())

@@ -30,7 +30,8 @@ REASON_SHOWN = 200
 
 @dataclass(frozen=True)
 class Item:
-    """One thing that happened, in plain words, and the page where a reader acts on it."""
+    """One thing a reader should know, in plain words, and the page where they act on it
+    (a channel message lists them; so does the Monday brief)."""
 
     text: str
     path: str = ""

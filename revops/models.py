@@ -149,7 +149,22 @@ def shown_url(url):
     return f"{parts.scheme}://{host}{port}{hidden}"
 
 
-class Webhook(models.Model):
+class Subscription(models.Model):
+    """What webhooks and channels share: the events they are sent, whether they are on,
+    who set them up and when."""
+
+    events = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Webhook(Subscription):
     """An integration's subscription to events; deliveries are signed with HMAC-SHA256."""
 
     EVENTS = [
@@ -166,13 +181,7 @@ class Webhook(models.Model):
     ]
 
     url = models.URLField(max_length=500)
-    events = models.JSONField(default=list)
     secret = models.CharField(max_length=128)
-    active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -195,7 +204,7 @@ class Webhook(models.Model):
             raise ValidationError(errors)
 
 
-class Channel(models.Model):
+class Channel(Subscription):
     """Where people read about what happened: an e-mail address (a team's list) or a
     Slack-compatible incoming webhook (Slack, Mattermost), subscribed per event kind.
     ``revops.events.emit`` reaches every active channel subscribed to the event, so no
@@ -220,12 +229,6 @@ class Channel(models.Model):
     address = models.EmailField(blank=True, help_text="For e-mail: the address to write to.")
     url = models.URLField(max_length=500, blank=True,
                           help_text="For Slack or Mattermost: the incoming webhook's URL.")
-    events = models.JSONField(default=list)
-    active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -288,16 +291,28 @@ class OutboxMessage(models.Model):
         return "waiting" if self.attempts == 0 else "retrying"
 
 
-class WebhookDelivery(OutboxMessage):
+class PostedMessage(OutboxMessage):
+    """An outbox row sent as a JSON POST: a webhook delivery or a Slack message."""
+
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def done_at(self):
+        return self.delivered_at
+
+
+class WebhookDelivery(PostedMessage):
     """One event for one subscriber. ``event_id`` is the same for every subscriber and
     every attempt: receivers de-duplicate on it (delivery is at least once)."""
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField(default=uuid.uuid4, db_index=True)
-    event = models.CharField(max_length=40)
-    payload = models.JSONField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -308,10 +323,6 @@ class WebhookDelivery(OutboxMessage):
 
     def __str__(self):
         return f"{self.event} → {self.webhook}"
-
-    @property
-    def done_at(self):
-        return self.delivered_at
 
 
 class Mail(OutboxMessage):
@@ -340,15 +351,11 @@ class Mail(OutboxMessage):
         return self.sent_at
 
 
-class SlackMessage(OutboxMessage):
+class SlackMessage(PostedMessage):
     """One message to a Slack-compatible channel: ``payload`` is the JSON body as posted
     (``text`` for clients that read only that, such as Mattermost, and ``blocks``)."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
-    event = models.CharField(max_length=40)
-    payload = models.JSONField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -358,10 +365,6 @@ class SlackMessage(OutboxMessage):
 
     def __str__(self):
         return f"{self.event} → {self.channel}"
-
-    @property
-    def done_at(self):
-        return self.delivered_at
 
 
 class ExternalIdentity(models.Model):

@@ -138,7 +138,7 @@ def test_a_quiet_week_says_so(frozen, sales_head):
 def test_the_open_concerns_part_is_fed_by_its_provider(frozen, sales_head, monkeypatch):
     sales = sales_head.headed_functions.get()
     monkeypatch.setattr(brief, "open_concerns", lambda ids: [
-        (sales.pk, brief.Line("“Process” <may> be out of date: the SLA moved", "/x/"))])
+        (sales.pk, brief.Item("“Process” <may> be out of date: the SLA moved", "/x/"))])
     brief.send_monday_briefs()
     outbox.drain()
     (message,) = sent_to(sales_head)
