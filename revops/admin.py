@@ -8,7 +8,18 @@ from django.db import models
 from django.utils import timezone
 
 from revops import policy, services
-from revops.models import ApiToken, AuditEntry, Door, Function, Mail, Webhook, WebhookDelivery
+from revops.forms import ChannelForm
+from revops.models import (
+    ApiToken,
+    AuditEntry,
+    Channel,
+    Door,
+    Function,
+    Mail,
+    SlackMessage,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 class RevOpsConsole(admin.AdminSite):
@@ -181,6 +192,33 @@ class WebhookAdmin(LeadsOnly, ConsoleModelAdmin):
             obj.pk = services.webhook_create(actor=request.user, door=Door.CONSOLE, **data).pk
 
 
+@admin.register(Channel, site=site)
+class ChannelAdmin(LeadsOnly, ConsoleModelAdmin):
+    """Leads only: a Slack channel's URL is its secret. Writes go through the services
+    (policy and audit), deletes too."""
+
+    form = ChannelForm
+    list_display = ["name", "kind", "target", "active", "created_at"]
+    list_filter = ["kind", "active"]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("name", "address", "url", "events", "active")}
+        if change:
+            stored = Channel.objects.get(pk=obj.pk)
+            services.channel_update(actor=request.user, door=Door.CONSOLE, channel=stored,
+                                    **data)
+        else:
+            obj.pk = services.channel_create(actor=request.user, door=Door.CONSOLE,
+                                             kind=form.cleaned_data["kind"], **data).pk
+
+    def delete_model(self, request, obj):
+        services.channel_delete(actor=request.user, door=Door.CONSOLE, channel=obj)
+
+    def delete_queryset(self, request, queryset):
+        for channel in queryset:
+            self.delete_model(request, channel)
+
+
 class OutboxAdmin(ReadOnlyAdminMixin, LeadsOnly, ConsoleModelAdmin):
     """What left, what is waiting and what was given up: read only (the outbox's drain
     writes it). Leads only: webhook URLs and e-mail bodies are not for everyone."""
@@ -206,11 +244,24 @@ class WebhookDeliveryAdmin(OutboxAdmin):
     fields = readonly_fields
 
 
+@admin.register(SlackMessage, site=site)
+class SlackMessageAdmin(OutboxAdmin):
+    list_display = ["event", "channel", "state", "attempts", "response_status",
+                    "next_attempt_at"]
+    list_filter = ["event", ("delivered_at", admin.EmptyFieldListFilter),
+                   *OutboxAdmin.list_filter]
+    list_select_related = ["channel"]
+    readonly_fields = ["event", "channel", "payload", "state", "attempts", "response_status",
+                       "error", "created_at", "last_attempt_at", "next_attempt_at",
+                       "delivered_at", "gave_up_at"]
+    fields = readonly_fields
+
+
 @admin.register(Mail, site=site)
 class MailAdmin(OutboxAdmin):
     list_display = ["subject", "to", "state", "attempts", "next_attempt_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), *OutboxAdmin.list_filter]
-    readonly_fields = ["to", "subject", "body", "state", "attempts", "error", "created_at",
+    readonly_fields = ["to", "subject", "body", "html", "state", "attempts", "error", "created_at",
                        "last_attempt_at", "next_attempt_at", "sent_at", "gave_up_at"]
     fields = readonly_fields
 

@@ -1,6 +1,6 @@
-"""What services announce: webhook events and e-mail notifications. Both are written to
-the outbox (``revops.outbox``) in the service's own transaction and sent after it
-commits, by a worker or the periodic drain, never inside the request."""
+"""What services announce: webhook events, channel messages and e-mail notifications. All
+are written to the outbox (``revops.outbox``) in the service's own transaction and sent
+after it commits, by a worker or the periodic drain, never inside the request."""
 
 import json
 import logging
@@ -8,7 +8,7 @@ import uuid
 
 from django.db import transaction
 
-from revops import tasks
+from revops import channels, tasks
 from revops.celery import app as celery_app
 from revops.models import Mail, Webhook, WebhookDelivery
 from revops.webhooks import encode
@@ -17,36 +17,54 @@ log = logging.getLogger(__name__)
 
 
 def emit(event, payload):
-    """Queue one delivery per active webhook subscribed to ``event``."""
+    """Queue one delivery per active webhook subscribed to ``event``, and one message per
+    active channel subscribed to it."""
     return emit_many(event, [payload])
 
 
 def emit_many(event, payloads):
-    """``emit`` for many payloads of one event in two queries (set-based jobs). Every
-    subscriber of one payload gets the same event id. ``payloads`` may be a generator:
-    it is consumed only when some active webhook subscribes to ``event``."""
+    """``emit`` for many payloads of one event in a few queries (set-based jobs): every
+    subscriber of one payload gets the same event id, and every channel one message
+    listing them all (``revops.channels``). ``payloads`` may be a generator: it is
+    consumed only when some active webhook or channel subscribes to ``event``. Returns
+    the webhook deliveries."""
     if event not in Webhook.EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events]
-    if not hooks:
+    listeners = channels.subscribed(event)
+    if not hooks and not listeners:
+        return []
+    payloads = list(payloads)
+    if not payloads:
         return []
     bodies = [json.loads(encode({"event": event, "data": payload})) for payload in payloads]
-    if not bodies:
-        return []
     deliveries = WebhookDelivery.objects.bulk_create([
         WebhookDelivery(webhook=h, event=event, payload=body, event_id=event_id)
         for body, event_id in ((b, uuid.uuid4()) for b in bodies) for h in hooks
-    ])
+    ]) if hooks else []
+    channels.fan_out(event, payloads, listeners)
     transaction.on_commit(nudge)
     return deliveries
 
 
-def mail(to, subject, body):
-    """Queue an e-mail; with nobody to send it to, nothing. Returns the row or None."""
-    to = [address for address in to if address]
-    if not to:
-        return None
-    queued = Mail.objects.create(to=to, subject=subject[:300], body=body)
+def mail(to, subject, body, *, html=""):
+    """Queue an e-mail (plain ``body``, and ``html`` as an alternative part if given); with
+    nobody to send it to, nothing. Returns the row or None."""
+    queued = mail_many([(to, subject, body, html)])
+    return queued[0] if queued else None
+
+
+def mail_many(messages):
+    """Queue many e-mails, ``(to, subject, body, html)`` each, in one insert (set-based
+    jobs); one with nobody to send it to is dropped. Returns the rows."""
+    rows = [Mail(to=to, subject=subject[:300], body=body, html=html)
+            for to, subject, body, html in (
+                ([a for a in to if a], subject, body, html)
+                for to, subject, body, html in messages)
+            if to]
+    if not rows:
+        return []
+    queued = Mail.objects.bulk_create(rows)
     transaction.on_commit(nudge)
     return queued
 

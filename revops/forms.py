@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from revops.models import ApiToken, Door
+from revops.models import ApiToken, Channel, Door
 
 
 class ApiTokenForm(forms.Form):
@@ -26,3 +26,24 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, object_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", "Any type")] + [(t, t) for t in object_types]
+
+
+class ChannelForm(forms.ModelForm):
+    """A notification channel, in the UI and the console alike. Its kind is chosen once."""
+
+    events = forms.MultipleChoiceField(
+        choices=list(Channel.EVENTS.items()), widget=forms.CheckboxSelectMultiple,
+        label="Post these events")
+    url = forms.URLField(max_length=500, required=False, assume_scheme="https",
+                         label="Incoming webhook URL",
+                         help_text=Channel._meta.get_field("url").help_text)
+
+    class Meta:
+        model = Channel
+        fields = ["name", "kind", "address", "url", "events", "active"]
+        labels = {"address": "E-mail address"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["kind"].disabled = True

@@ -1,5 +1,5 @@
 """What every app shares: the functions of the revenue org, the audit trail, the outbox,
-API tokens and webhooks."""
+API tokens, webhooks and notification channels."""
 
 import uuid
 from urllib.parse import urlsplit
@@ -133,7 +133,38 @@ class ApiToken(HashedToken):
         return self.scope == self.Scope.WRITE
 
 
-class Webhook(models.Model):
+def shown_url(url):
+    """A URL as others may see it (audit trail, messages, lists): scheme and host, not the
+    path, query or credentials, which often carry the receiver's secret (a Slack incoming
+    webhook's path *is* its secret)."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    hidden = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    return f"{parts.scheme}://{host}{port}{hidden}"
+
+
+class Subscription(models.Model):
+    """What webhooks and channels share: the events they are sent, whether they are on,
+    who set them up and when."""
+
+    events = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Webhook(Subscription):
     """An integration's subscription to events; deliveries are signed with HMAC-SHA256."""
 
     EVENTS = [
@@ -150,13 +181,7 @@ class Webhook(models.Model):
     ]
 
     url = models.URLField(max_length=500)
-    events = models.JSONField(default=list)
     secret = models.CharField(max_length=128)
-    active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -166,18 +191,7 @@ class Webhook(models.Model):
 
     @property
     def target(self):
-        """The URL as others may see it (audit trail, messages): scheme and host, not the
-        path, query or credentials, which often carry the receiver's secret."""
-        parts = urlsplit(self.url)
-        try:
-            port = f":{parts.port}" if parts.port else ""
-        except ValueError:
-            port = ""
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        hidden = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
-        return f"{parts.scheme}://{host}{port}{hidden}"
+        return shown_url(self.url)
 
     def clean(self):
         errors = {}
@@ -186,6 +200,69 @@ class Webhook(models.Model):
             errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
         if problem := netguard.url_problem(self.url):
             errors["url"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+class Channel(Subscription):
+    """Where people read about what happened: an e-mail address (a team's list) or a
+    Slack-compatible incoming webhook (Slack, Mattermost), subscribed per event kind.
+    ``revops.events.emit`` reaches every active channel subscribed to the event, so no
+    app knows channels exist."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        SLACK = "slack", "Slack-compatible incoming webhook"
+
+    #: The event kinds a channel may subscribe to, in the words its readers use. A kind
+    #: here that no service emits yet is harmless: it fires once one does.
+    EVENTS = {
+        "section.stale": "Section went stale",
+        "section.escalated": "Stale section escalated",
+        "section.concern_raised": "Concern raised on a section",
+        "occurrence.missed": "Ritual missed",
+        "raci.changed": "Sign-off needed after a RACI change",
+    }
+
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    address = models.EmailField(blank=True, help_text="For e-mail: the address to write to.")
+    url = models.URLField(max_length=500, blank=True,
+                          help_text="For Slack or Mattermost: the incoming webhook's URL.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def target(self):
+        """Where it goes, as anyone may see it: the address, or the URL without its path."""
+        return self.address if self.kind == self.Kind.EMAIL else shown_url(self.url)
+
+    @property
+    def event_labels(self):
+        return [self.EVENTS.get(event, event) for event in self.events]
+
+    def clean(self):
+        errors = {}
+        if not isinstance(self.events, list) or not self.events:
+            errors["events"] = "Choose at least one event to send."
+        elif unknown := sorted(set(map(str, self.events)) - set(self.EVENTS)):
+            errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
+        if self.kind == self.Kind.EMAIL:
+            if not self.address:
+                errors["address"] = "An e-mail channel needs an address."
+            if self.url:
+                errors["url"] = "An e-mail channel has no URL."
+        elif self.kind == self.Kind.SLACK:
+            if self.address:
+                errors["address"] = "A Slack channel has no e-mail address."
+            if not self.url:
+                errors["url"] = "A Slack channel needs its incoming webhook's URL."
+            elif problem := netguard.url_problem(self.url):
+                errors["url"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -214,16 +291,28 @@ class OutboxMessage(models.Model):
         return "waiting" if self.attempts == 0 else "retrying"
 
 
-class WebhookDelivery(OutboxMessage):
+class PostedMessage(OutboxMessage):
+    """An outbox row sent as a JSON POST: a webhook delivery or a Slack message."""
+
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def done_at(self):
+        return self.delivered_at
+
+
+class WebhookDelivery(PostedMessage):
     """One event for one subscriber. ``event_id`` is the same for every subscriber and
     every attempt: receivers de-duplicate on it (delivery is at least once)."""
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField(default=uuid.uuid4, db_index=True)
-    event = models.CharField(max_length=40)
-    payload = models.JSONField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -235,10 +324,6 @@ class WebhookDelivery(OutboxMessage):
     def __str__(self):
         return f"{self.event} → {self.webhook}"
 
-    @property
-    def done_at(self):
-        return self.delivered_at
-
 
 class Mail(OutboxMessage):
     """An e-mail notification waiting in the outbox (sent by the drain, never inside a
@@ -247,6 +332,8 @@ class Mail(OutboxMessage):
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    #: An HTML alternative to ``body`` (the plain text), or empty for a text-only e-mail.
+    html = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -262,6 +349,22 @@ class Mail(OutboxMessage):
     @property
     def done_at(self):
         return self.sent_at
+
+
+class SlackMessage(PostedMessage):
+    """One message to a Slack-compatible channel: ``payload`` is the JSON body as posted
+    (``text`` for clients that read only that, such as Mattermost, and ``blocks``)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(
+            fields=["next_attempt_at"], name="slack_message_due",
+            condition=models.Q(delivered_at__isnull=True, gave_up_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.event} → {self.channel}"
 
 
 class ExternalIdentity(models.Model):

@@ -1,6 +1,6 @@
-"""The outbox: webhook deliveries and e-mails are rows written (by ``revops.events``) in
-the transaction of the change that caused them, and sent later by ``drain`` — never
-inside a user's request.
+"""The outbox: webhook deliveries, Slack messages and e-mails are rows written (by
+``revops.events``) in the transaction of the change that caused them, and sent later by
+``drain`` — never inside a user's request.
 
 A rolled-back change leaves no row, so it sends nothing; a committed one leaves a row
 that stays until it is sent or given up, so nothing is lost. ``drain`` claims due rows
@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from revops import webhooks
-from revops.models import Mail, WebhookDelivery
+from revops import channels, webhooks
+from revops.models import Mail, SlackMessage, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ BATCH = 50
 #: One drain stops claiming after this many seconds; the next one goes on.
 DRAIN_BUDGET = 50
 PENDING_WEBHOOK = Q(delivered_at__isnull=True, webhook__active=True)
+PENDING_SLACK = Q(delivered_at__isnull=True, channel__active=True)
 PENDING_MAIL = Q(sent_at__isnull=True)
 
 
@@ -78,23 +79,32 @@ def _record(row, *, now, done, error, **fields):
     )
 
 
-def _send_webhooks(now, limit):
-    claimed = _claim(WebhookDelivery, PENDING_WEBHOOK, now, limit)
-    for delivery in WebhookDelivery.objects.select_related("webhook").filter(
-        pk__in=[d.pk for d in claimed]
-    ):
-        status, error = webhooks.deliver(delivery)
+def _post(model, pending, via, deliver, now, limit):
+    """Claim due rows of ``model`` (a webhook delivery or a Slack message, reached through
+    its ``via`` relation) and POST each with ``deliver``."""
+    claimed = _claim(model, pending, now, limit)
+    for row in model.objects.select_related(via).filter(pk__in=[r.pk for r in claimed]):
+        status, error = deliver(row)
         ok = status is not None and 200 <= status < 300
-        _record(delivery, now=timezone.now(), done=ok, error="" if ok else error,
+        _record(row, now=timezone.now(), done=ok, error="" if ok else error,
                 response_status=status, delivered_at=timezone.now() if ok else None)
     return len(claimed)
+
+
+def _send_webhooks(now, limit):
+    return _post(WebhookDelivery, PENDING_WEBHOOK, "webhook", webhooks.deliver, now, limit)
+
+
+def _send_slack(now, limit):
+    return _post(SlackMessage, PENDING_SLACK, "channel", channels.deliver, now, limit)
 
 
 def _send_mails(now, limit):
     claimed = _claim(Mail, PENDING_MAIL, now, limit)
     for mail in claimed:
         try:
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to)
+            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to,
+                      html_message=mail.html or None)
         except Exception as exc:  # noqa: BLE001 — any transport failure is retried
             _record(mail, now=timezone.now(), done=False, error=type(exc).__name__)
         else:
@@ -102,15 +112,18 @@ def _send_mails(now, limit):
     return len(claimed)
 
 
+SENDERS = {"webhooks": _send_webhooks, "slack": _send_slack, "mails": _send_mails}
+
+
 def drain(*, now=None, limit=BATCH, budget=DRAIN_BUDGET):
     """Send what is due, ``limit`` rows of each kind at a time, until nothing is due or
-    ``budget`` (seconds) is spent; returns ``{"webhooks": n, "mails": m}`` attempted.
-    Safe to run in several workers at once."""
+    ``budget`` (seconds) is spent; returns ``{"webhooks": n, "slack": s, "mails": m}``
+    attempted. Safe to run in several workers at once."""
     started = time.monotonic()
-    totals = {"webhooks": 0, "mails": 0}
+    totals = dict.fromkeys(SENDERS, 0)
     while True:
         moment = now or timezone.now()
-        batch = {"webhooks": _send_webhooks(moment, limit), "mails": _send_mails(moment, limit)}
+        batch = {kind: send(moment, limit) for kind, send in SENDERS.items()}
         for kind, count in batch.items():
             totals[kind] += count
         if not any(batch.values()) or time.monotonic() - started > budget:

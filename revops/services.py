@@ -1,4 +1,4 @@
-"""State changes of the shared core: functions, API tokens and webhooks."""
+"""State changes of the shared core: functions, API tokens, webhooks and channels."""
 
 import secrets
 
@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from revops import audit, policy, tokens
-from revops.models import ApiToken, Function, Webhook
+from revops.models import ApiToken, Channel, Function, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head"]
 
@@ -126,3 +126,55 @@ def webhook_update(*, actor, door, webhook, **fields):
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=webhook, changes=changes)
     return webhook
+
+
+CHANNEL_FIELDS = ["name", "kind", "events", "active"]
+CHANNEL_CHANGEABLE = {"name", "address", "url", "events", "active"}
+
+
+def _channel_snapshot(channel):
+    """What the audit trail keeps of a channel: where it goes as ``target`` (a Slack URL's
+    path is its secret), never the whole URL."""
+    return {**audit.snapshot(channel, CHANNEL_FIELDS), "target": channel.target}
+
+
+@transaction.atomic
+def channel_create(*, actor, door, name, kind, events, address="", url="", active=True):
+    """A place people read about events: an e-mail address or a Slack-compatible incoming
+    webhook, subscribed to some of ``Channel.EVENTS``."""
+    policy.require_administer(actor)
+    channel = Channel(name=name, kind=kind, events=list(events), address=address, url=url,
+                      active=active, created_by=audit.user_or_none(actor))
+    channel.full_clean()
+    channel.save()
+    audit.record(actor=actor, door=door, action="create", obj=channel,
+                 changes=audit.changes_between({}, _channel_snapshot(channel)))
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, actor, door, channel, **fields):
+    """Rename, re-target, re-subscribe, pause or resume a channel (its kind stays)."""
+    policy.require_administer(actor)
+    before, url_before = _channel_snapshot(channel), channel.url
+    for name, value in fields.items():
+        if name not in CHANNEL_CHANGEABLE:
+            raise TypeError(f"channel_update() cannot change {name!r}")
+        setattr(channel, name, list(value) if name == "events" else value)
+    channel.full_clean()
+    channel.save()
+    changes = audit.changes_between(before, _channel_snapshot(channel))
+    if channel.url != url_before and "target" not in changes:
+        changes["target"] = [before["target"], f"{channel.target} (path changed)"]
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=channel, changes=changes)
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, actor, door, channel):
+    """Remove a channel; its messages still waiting in the outbox go with it."""
+    policy.require_administer(actor)
+    audit.record(actor=actor, door=door, action="delete", obj=channel,
+                 changes=audit.changes_between(_channel_snapshot(channel), {}))
+    channel.delete()

@@ -219,6 +219,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["revops.api.permissions.PolicyPermission"],
+    # Channels also have a ``kind`` and ``events``: name every such enum, so the names
+    # the schema had before channels (KindEnum, EventsEnum) stay what they were.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "runbook.models.SectionKind",
+        "EventsEnum": "revops.models.Webhook.EVENTS",
+        "ChannelKindEnum": "revops.models.Channel.Kind",
+        "ChannelEventEnum": "revops.models.Channel.EVENTS",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -249,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-ritual-reminders": {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
+    },
+    "monday-brief": {
+        "task": "overview.tasks.send_monday_briefs",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     # Services nudge a worker after each commit; this catches up whatever a nudge missed
     # (broker down, worker killed) and is the only sender when there is no broker.

@@ -12,9 +12,9 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from revops import selectors, services
-from revops.forms import ApiTokenForm, AuditFilterForm
-from revops.http import add_service_errors
-from revops.models import ApiToken, Door
+from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm
+from revops.http import add_service_errors, require_administer
+from revops.models import ApiToken, Channel, Door
 
 
 @login_required
@@ -47,6 +47,61 @@ def api_token_revoke(request, pk):
     services.api_token_revoke(actor=request.user, door=Door.UI, token=token)
     messages.success(request, f"Token {token.prefix}… revoked.")
     return redirect("api-tokens")
+
+
+def _channel_data(form):
+    return {f: form.cleaned_data[f] for f in ("name", "address", "url", "events", "active")}
+
+
+@login_required
+def channels(request):
+    """RevOps leads: where notifications go (e-mail lists, Slack or Mattermost channels)
+    and which events each one posts."""
+    require_administer(request)
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_create(actor=request.user, door=Door.UI,
+                                              kind=form.cleaned_data["kind"],
+                                              **_channel_data(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Channel “{channel}” added.")
+            return redirect("channels")
+    return render(request, "revops/channels.html",
+                  {"form": form, "channels": Channel.objects.all()},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def channel_edit(request, pk):
+    require_administer(request)
+    channel = get_object_or_404(Channel, pk=pk)
+    # The form validates on a copy of its own, so the page's heading keeps the stored name.
+    form = ChannelForm(request.POST or None, instance=Channel.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_update(actor=request.user, door=Door.UI, channel=channel,
+                                    **_channel_data(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Channel “{form.cleaned_data['name']}” saved.")
+            return redirect("channels")
+    return render(request, "revops/channel_edit.html",
+                  {"form": form, "channel": channel},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def channel_delete(request, pk):
+    require_administer(request)
+    channel = get_object_or_404(Channel, pk=pk)
+    services.channel_delete(actor=request.user, door=Door.UI, channel=channel)
+    messages.success(request, f"Channel “{channel}” removed.")
+    return redirect("channels")
 
 
 @login_required

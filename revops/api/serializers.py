@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from revops.api.fields import KeyField
-from revops.models import AuditEntry, Function, Webhook
+from revops.models import AuditEntry, Channel, Function, Webhook
 
 
 class FunctionSerializer(serializers.ModelSerializer):
@@ -48,3 +48,23 @@ class WebhookCreatedSerializer(WebhookSerializer):
     """The 201 answer shows the secret once, so a generated one can be stored."""
 
     secret = serializers.CharField(read_only=True)
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    """A notification channel. ``kind`` is ``email`` (give ``address``) or ``slack`` (give
+    ``url``, a Slack or Mattermost incoming webhook); it cannot change afterwards."""
+
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(Channel.EVENTS)), allow_empty=False,
+        help_text="Event kinds to post: " + ", ".join(Channel.EVENTS) + ".",
+    )
+
+    class Meta:
+        model = Channel
+        fields = ["id", "name", "kind", "address", "url", "events", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class ChannelUpdateSerializer(ChannelSerializer):
+    class Meta(ChannelSerializer.Meta):
+        read_only_fields = ["id", "kind", "created_at"]

@@ -9,6 +9,7 @@ router = DefaultRouter()
 router.register("functions", views.FunctionViewSet, basename="function")
 router.register("audit", views.AuditEntryViewSet, basename="audit")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("channels", views.ChannelViewSet, basename="channel")
 
 urlpatterns = [
     path("", include("runbook.api.urls")),

@@ -5,12 +5,14 @@ from revops import services
 from revops.api.filters import AuditEntryFilter
 from revops.api.serializers import (
     AuditEntrySerializer,
+    ChannelSerializer,
+    ChannelUpdateSerializer,
     FunctionSerializer,
     FunctionUpdateSerializer,
     WebhookCreatedSerializer,
     WebhookSerializer,
 )
-from revops.models import AuditEntry, Door, Function, Webhook
+from revops.models import AuditEntry, Channel, Door, Function, Webhook
 
 
 class FunctionViewSet(
@@ -77,3 +79,29 @@ class WebhookViewSet(
             actor=self.request.user, door=Door.API, webhook=serializer.instance,
             **serializer.validated_data,
         )
+
+
+class ChannelViewSet(viewsets.ModelViewSet):
+    """Where people read about events (e-mail, Slack-compatible incoming webhooks).
+    Managed and read by RevOps leads only: a Slack URL is the channel's secret."""
+
+    read_policy = "administer"
+    queryset = Channel.objects.all()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return ChannelUpdateSerializer
+        return ChannelSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.channel_create(
+            actor=self.request.user, door=Door.API, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.channel_update(
+            actor=self.request.user, door=Door.API, channel=serializer.instance,
+            **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.channel_delete(actor=self.request.user, door=Door.API, channel=instance)

@@ -27,7 +27,7 @@ from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Row, SignOff
 from revops import services as core_services
-from revops.models import ApiToken, Door, Function, Webhook
+from revops.models import ApiToken, Channel, Door, Function, Webhook
 from runbook import services as runbook_services
 from runbook.models import Release, Review, Runbook, Section
 from tests.raci import factories as raci_factories
@@ -197,6 +197,22 @@ def _webhook(ctx):
     return {"webhook": services.webhook_create(
         actor=None, door=Door.CLI, url="https://hooks.example.com/x", events=["section.stale"],
         secret="s3cret", active=True)}
+
+
+def _channel(ctx):
+    return {"channel": core_services.channel_create(
+        actor=None, door=Door.CLI, name="#revops", kind="slack",
+        url="https://hooks.slack.com/services/T0/B0/x", events=["section.stale"])}
+
+
+def _channel_state(state):
+    channel = Channel.objects.filter(pk=state["channel"].pk).first()
+    return channel and (channel.name, channel.active, channel.events)
+
+
+CHANNEL_NEW = {"name": "#forecast", "kind": "slack", "address": "",
+               "url": "https://hooks.slack.com/services/T0/B0/y",
+               "events": ["occurrence.missed"], "active": "on"}
 
 
 def _others_tokens(ctx):
@@ -635,6 +651,42 @@ action(
          "active": ""}), {302}, {403}),
     service=lambda a, ctx, s: core_services.webhook_update(
         webhook=s["webhook"], active=False, actor=a, door=CLI),
+)
+action(
+    "channel-create", LEADS, _none,
+    lambda ctx, s: Channel.objects.count(),
+    ui=(lambda c, ctx, s: c.post("/channels/", CHANNEL_NEW), {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/channels/", {**CHANNEL_NEW, "active": True},
+                                  format="json"), {201}, {403}),
+    console=(lambda c, ctx, s: c.post("/admin/revops/channel/add/", CHANNEL_NEW), {302}, {403}),
+    service=lambda a, ctx, s: core_services.channel_create(
+        name="#forecast", kind="slack", url=CHANNEL_NEW["url"], events=["occurrence.missed"],
+        actor=a, door=CLI),
+)
+action(
+    "channel-change", LEADS, _channel,
+    lambda ctx, s: _channel_state(s),
+    ui=(lambda c, ctx, s: c.post(f"/channels/{s['channel'].pk}/", {
+        **admin_form(ctx.lead_client, f"/admin/revops/channel/{s['channel'].pk}/change/"),
+        "active": ""}), {302}, {403}),
+    api=(lambda c, ctx, s: c.patch(f"/api/v1/channels/{s['channel'].pk}/", {"active": False},
+                                   format="json"), {200}, {403}),
+    console=(lambda c, ctx, s: c.post(
+        f"/admin/revops/channel/{s['channel'].pk}/change/",
+        {**admin_form(ctx.lead_client, f"/admin/revops/channel/{s['channel'].pk}/change/"),
+         "active": ""}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.channel_update(
+        channel=s["channel"], active=False, actor=a, door=CLI),
+)
+action(
+    "channel-delete", LEADS, _channel,
+    lambda ctx, s: _channel_state(s),
+    ui=(lambda c, ctx, s: c.post(f"/channels/{s['channel'].pk}/delete/"), {302}, {403}),
+    api=(lambda c, ctx, s: c.delete(f"/api/v1/channels/{s['channel'].pk}/"), {204}, {403}),
+    console=(lambda c, ctx, s: c.post(f"/admin/revops/channel/{s['channel'].pk}/delete/",
+                                      {"post": "yes"}), {302}, {403}),
+    service=lambda a, ctx, s: core_services.channel_delete(
+        channel=s["channel"], actor=a, door=CLI),
 )
 action(
     "token-for-other", LEADS, _none,

@@ -36,7 +36,7 @@ def test_a_rolled_back_change_sends_nothing(hook, receiver):
         events.mail(["head@example.com"], "Stale", "Please review.")
         raise RuntimeError("the change fails after announcing itself")
     assert not WebhookDelivery.objects.exists() and not Mail.objects.exists()
-    assert outbox.drain() == {"webhooks": 0, "mails": 0}
+    assert outbox.drain() == {"webhooks": 0, "slack": 0, "mails": 0}
     assert receiver.received == [] and mail.outbox == []
 
 
@@ -48,7 +48,7 @@ def test_a_receiver_down_for_a_while_gets_the_event_later_with_the_same_id(
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "retrying" and delivery.error == "HTTP 503"
     first_wait = delivery.next_attempt_at - NOW
-    assert outbox.drain() == {"webhooks": 0, "mails": 0}  # not due yet
+    assert outbox.drain() == {"webhooks": 0, "slack": 0, "mails": 0}  # not due yet
 
     frozen.move_to(delivery.next_attempt_at)
     outbox.drain()
@@ -142,13 +142,23 @@ def test_mail_waits_in_the_outbox_until_drained_and_is_sent_once():
     assert Mail.objects.get().state == "sent"
 
 
+def test_a_mail_with_an_html_part_leaves_with_both_parts():
+    events.mail(["head@example.com"], "Brief", "Plain words.", html="<p>Rich words.</p>")
+    events.mail(["head@example.com"], "Note", "Plain only.")
+    outbox.drain()
+    sent = {m.subject: m for m in mail.outbox}
+    assert sent["Brief"].body == "Plain words."
+    assert sent["Brief"].alternatives == [("<p>Rich words.</p>", "text/html")]
+    assert sent["Note"].alternatives == []
+
+
 def test_a_claimed_row_is_not_sent_by_a_second_drain_until_its_lease_runs_out(
         hook, receiver, frozen, settings):
     """A worker killed after claiming leaves the row leased; once the lease is over, the
     next drain sends it (at least once, same id)."""
     events.emit("raci.changed", {"matrix": 1})
     outbox._claim(WebhookDelivery, outbox.PENDING_WEBHOOK, NOW, 10)  # then "killed"
-    assert outbox.drain() == {"webhooks": 0, "mails": 0}
+    assert outbox.drain() == {"webhooks": 0, "slack": 0, "mails": 0}
     frozen.shift(settings.REVOPS_OUTBOX_LEASE)
     assert outbox.drain()["webhooks"] == 1
     assert WebhookDelivery.objects.get().state == "sent"

@@ -1,0 +1,147 @@
+"""The Monday brief: one e-mail a week to each function head with what needs them —
+their stale and due sections, open concerns, this week's rituals and the RACI sign-offs
+waiting — in HTML and plain text.
+
+It reads each app through its selectors, for every head at once (a constant number of
+queries however many heads). Exactly one per person per ISO week: ``send_monday_briefs``
+claims ``(user, week)`` rows with one ``INSERT … ON CONFLICT DO NOTHING`` held by the
+unique constraint on ``MondayBrief``, and queues e-mails only for the rows it inserted,
+in the same transaction; a second run that week, or two at once, finds them taken.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from cadence import selectors as cadence_selectors
+from overview.models import MondayBrief
+from raci import selectors as raci_selectors
+from revops import events, jsonrows
+from revops.channels import Item
+from revops.models import Function
+from runbook import selectors as runbook_selectors
+from runbook.models import ReviewState
+
+
+def open_concerns(function_ids):
+    """HOOK for readers' concerns (issue 13, part 2): the open concerns on sections the
+    functions ``function_ids`` own, as ``(function_id, Item)`` pairs, in a constant
+    number of queries. Plug the selector listing a head's open concerns in here; until
+    concerns exist there are none, and the brief says so."""
+    return []
+
+
+@dataclass
+class Brief:
+    user: object
+    week: object  # the Monday
+    functions: list
+    sections: list = field(default_factory=list)
+    concerns: list = field(default_factory=list)
+    rituals: list = field(default_factory=list)
+    signoffs: list = field(default_factory=list)
+
+    @property
+    def subject(self):
+        return f"Your Monday brief for the week of {self.week:%d %b %Y}"
+
+    @property
+    def quiet(self):
+        return not (self.sections or self.concerns or self.rituals or self.signoffs)
+
+    def render(self):
+        """``(text, html)``: the two parts of the e-mail."""
+        context = {"brief": self, "site": settings.REVOPS_SITE_URL.rstrip("/")}
+        return (render_to_string("overview/brief_email.txt", context),
+                render_to_string("overview/brief_email.html", context))
+
+
+def week_of(day):
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _section_line(section):
+    state = section.review_state
+    if state == ReviewState.NEVER:
+        words = "has never been reviewed"
+    elif state == ReviewState.STALE:
+        words = f"is stale (last reviewed {section.last_reviewed_on:%d %b %Y})"
+    else:
+        words = "is due: review it this quarter, before it goes stale"
+    return Item(f"“{section.title}” in {section.runbook.title} {words}",
+                reverse("runbook:section", args=[section.pk]))
+
+
+def _ritual_line(occurrence):
+    ritual, local = occurrence.ritual, occurrence.local_time
+    status = "" if occurrence.status == "scheduled" else f" ({occurrence.get_status_display()})"
+    return Item(f"{local:%a %d %b %H:%M} ({ritual.timezone}): {ritual.name}{status}",
+                occurrence.get_absolute_url())
+
+
+def compose(*, today):
+    """A ``Brief`` for every active head with an e-mail address, built for all of them
+    at once."""
+    week = week_of(today)
+    functions = list(Function.objects.filter(head__is_active=True).exclude(head__email="")
+                     .select_related("head").order_by("position", "slug"))
+    briefs, brief_of = {}, {}
+    for function in functions:
+        brief = briefs.setdefault(function.head_id, Brief(function.head, week, []))
+        brief.functions.append(function)
+        brief_of[function.pk] = brief
+    if not briefs:
+        return []
+    owned = list(brief_of)
+    for section in runbook_selectors.sections_needing_review(today=today).filter(
+            owner_id__in=owned):
+        brief_of[section.owner_id].sections.append(_section_line(section))
+    for function_id, line in open_concerns(owned):
+        brief_of[function_id].concerns.append(line)
+    start = timezone.make_aware(datetime.combine(week, time.min))
+    for occurrence in cadence_selectors.occurrences(
+            start=start, end=start + timedelta(days=7)).filter(ritual__owner_id__in=owned):
+        brief_of[occurrence.ritual.owner_id].rituals.append(_ritual_line(occurrence))
+    matrix = raci_selectors.current_matrix()
+    if matrix is not None:
+        path = reverse("raci:matrix", args=[matrix.pk])
+        for status in raci_selectors.missing_signoffs(matrix):
+            if status.function.pk in brief_of:
+                brief_of[status.function.pk].signoffs.append(Item(
+                    f"Sign off “{matrix.title}” (version {matrix.version}) for "
+                    f"{status.function.name}", path))
+    return list(briefs.values())
+
+
+def _claim(user_ids, week):
+    """Insert ``(user, week)`` for each of ``user_ids`` that has no brief that week yet;
+    returns the ids inserted. The unique constraint decides, not a prior read."""
+    columns, source = jsonrows.select({"user_id": "bigint"})
+    sql = (f'INSERT INTO "{MondayBrief._meta.db_table}" (user_id, week, sent_at) '
+           f"SELECT {columns}, %s, %s FROM {source} WHERE true "
+           "ON CONFLICT DO NOTHING RETURNING user_id")
+    params = [connection.ops.adapt_datefield_value(week),
+              connection.ops.adapt_datetimefield_value(timezone.now()),
+              jsonrows.param([{"user_id": pk} for pk in user_ids])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+@transaction.atomic
+def send_monday_briefs(*, today=None):
+    """Queue this week's brief for every head who has not had it; returns how many."""
+    today = today or timezone.localdate()
+    briefs = compose(today=today)
+    if not briefs:
+        return 0
+    claimed = _claim([b.user.pk for b in briefs], week_of(today))
+    events.mail_many([([brief.user.email], brief.subject, *brief.render())
+                      for brief in briefs if brief.user.pk in claimed])
+    return len(claimed)
