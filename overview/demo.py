@@ -4,6 +4,9 @@ sign-off of the current version, two rituals that name her in person, an API tok
 customer-health sync and a calendar feed — and Jamie Osei (``jamie``), a CS team lead,
 is the natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
 
+The run book's stale Incident playbooks, flagged three weeks ago, is escalated as the
+daily job would (``overview.escalation``).
+
 Idempotent: each piece is made only when it is missing.
 """
 
@@ -11,6 +14,7 @@ from django.contrib.auth import get_user_model
 
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
+from overview import escalation
 from raci import selectors as raci_selectors
 from raci import services as raci_services
 from revops import demo as people_demo
@@ -27,6 +31,7 @@ TOKEN_NAME = "Customer health sync"
 
 
 def load(*, people):
+    escalation.escalate_stale_sections(door=Door.CLI)
     departing, lead = people.get(DEPARTING), people.get("lead")
     if departing is None or lead is None:
         return

@@ -554,7 +554,8 @@ _CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "
 
 
 @transaction.atomic
-def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None):
+def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None,
+                        at=None):
     """Open a stale flag on every stale or never-reviewed section that has none open.
 
     Set-based, and without a model instance per section: one read of the sections to
@@ -565,7 +566,8 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
     Each new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
-    e-mail listing all of their newly stale sections.
+    e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
+    demo).
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
@@ -581,7 +583,7 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     result = FlagResult(already_flagged=stale.filter(Exists(open_flag)).count())
     if not candidates:
         return result
-    now = timezone.now()
+    now = at or timezone.now()
     raised = _insert_flags(candidates.values(), now=now, today=today)
     flags = [
         NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
