@@ -2,9 +2,8 @@
 
 Dates are laid out around today's fiscal quarter so the demo looks right on any day:
 four sections are fresh, Insights and analytics is due this quarter, and Incident
-playbooks is stale (flagged three weeks ago, so the overview's demo can escalate it). A
-viewer has said that Process and workflow looks out of date. Idempotent: if the run
-book exists, nothing happens.
+playbooks is stale (flagged three weeks ago, so the overview's demo can escalate it).
+Idempotent: if the run book exists, nothing happens.
 """
 
 import datetime as dt
@@ -276,9 +275,6 @@ account channel until closed.
 
 DUE = "insights"
 STALE = "playbooks"
-CONCERN_ON = "process"
-CONCERN = ("Inbound demo requests are answered within two hours now, not four; and since "
-           "the spring, routing goes to the pod, not the rep.")
 
 
 def _moment(day, hour=10):
@@ -322,11 +318,6 @@ def load(*, people):
     flagged_on = today - dt.timedelta(days=settings.REVOPS_ESCALATE_AFTER_DAYS + 7)
     services.flag_stale_sections(door=Door.CLI, today=flagged_on, at=_moment(flagged_on))
     services.flag_stale_sections(door=Door.CLI, today=today)
-    if "viewer" in people:
-        services.concern_raise(
-            section=runbook.sections.get(kind=CONCERN_ON), reason=CONCERN, actor=people["viewer"],
-            door=Door.CLI,
-        )
     services.release_create(
         runbook=runbook,
         name=f"{fiscal.fiscal_quarter(today, start_month)} refresh",
