@@ -706,8 +706,9 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     """Escalate every open stale flag raised ``after_days`` (``REVOPS_ESCALATE_AFTER_DAYS``)
     or more days ago and not escalated yet, once per flag, to the function Accountable
     for its section's kind (``accountable``: ``{kind: function id}``), or to
-    ``fallback`` (RevOps: the leads) when that is the owner itself — see
-    ``rules.escalation_target``.
+    ``fallback`` (RevOps, whose people are the leads: they are told too) when that is
+    the owner itself — see ``rules.escalation_target``; with no fallback such a flag is
+    left alone.
 
     Set-based: one locked read of the flags, one ``UPDATE … FROM`` of them all that
     skips a flag escalated or closed meanwhile (so two runs at once escalate it once),
@@ -746,7 +747,7 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
          "escalated_at": now}
         for e in escalated
     ))
-    _email_escalations(escalated, targets)
+    _email_escalations(escalated, targets, leads_function=fallback)
     return escalated
 
 
@@ -767,15 +768,15 @@ def _mark_escalated(escalations, *, now):
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _email_escalations(escalated, targets):
-    """One e-mail per recipient: the head of the function escalated to (for RevOps, also
-    every RevOps lead), listing the sections escalated to them."""
+def _email_escalations(escalated, targets, *, leads_function):
+    """One e-mail per recipient: the head of the function escalated to (for
+    ``leads_function``, also every RevOps lead), listing the sections escalated to them."""
     recipients = notify.recipients_for_many(targets.values())
-    leads = notify.leads_emails() if any(f.slug == "revops" for f in targets.values()) else []
+    leads = notify.leads_emails() if leads_function in targets else []
     by_recipient = defaultdict(list)
     for e in escalated:
         to = set(recipients[e.to])
-        if targets[e.to].slug == "revops":
+        if e.to == leads_function:
             to.update(leads)
         for address in to:
             by_recipient[address].append(e)
