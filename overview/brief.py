@@ -29,11 +29,16 @@ from runbook.models import ReviewState
 
 
 def open_concerns(function_ids):
-    """HOOK for readers' concerns (issue 13, part 2): the open concerns on sections the
-    functions ``function_ids`` own, as ``(function_id, Item)`` pairs, in a constant
-    number of queries. Plug the selector listing a head's open concerns in here; until
-    concerns exist there are none, and the brief says so."""
-    return []
+    """The open concerns on sections the functions ``function_ids`` own, as
+    ``(function_id, Item)`` pairs, in one query."""
+    concerns = runbook_selectors.open_concerns_for(None).filter(
+        section__owner_id__in=function_ids)
+    for concern in concerns:
+        section = concern.section
+        yield section.owner_id, Item(
+            f"“{section.title}” in {section.runbook.title}: "
+            f"{concern.raised_by.get_full_name() or concern.raised_by.username} says "
+            f"“{concern.reason}”", reverse("runbook:section", args=[section.pk]))
 
 
 @dataclass

@@ -8,7 +8,8 @@ from cadence import dashboard as cadence_dashboard
 from raci import dashboard as raci_dashboard
 from runbook import dashboard as runbook_dashboard
 
-PANELS = [runbook_dashboard.panel, cadence_dashboard.panel, raci_dashboard.panel]
+PANELS = [runbook_dashboard.panel, runbook_dashboard.concerns_panel, cadence_dashboard.panel,
+          raci_dashboard.panel]
 
 
 def panels(*, user, today):

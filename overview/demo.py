@@ -4,6 +4,10 @@ sign-off of the current version, two rituals that name her in person, an API tok
 customer-health sync and a calendar feed — and Jamie Osei (``jamie``), a CS team lead,
 is the natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
 
+The run book's stale Incident playbooks, flagged three weeks ago, is escalated as the
+daily job would (``overview.escalation``), and the viewer says that Process and workflow
+looks out of date (after the cadence's demo, whose held rituals review that section).
+
 Idempotent: each piece is made only when it is missing.
 """
 
@@ -11,11 +15,15 @@ from django.contrib.auth import get_user_model
 
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
+from overview import escalation
 from raci import selectors as raci_selectors
 from raci import services as raci_services
 from revops import demo as people_demo
 from revops import services as core_services
 from revops.models import ApiToken, Door, Function
+from runbook import demo as runbook_demo
+from runbook import services as runbook_services
+from runbook.models import Concern, Section
 
 DEPARTING = "cs"
 SUCCESSOR = ("jamie", "Jamie", "Osei")
@@ -24,9 +32,14 @@ SUCCESSOR = ("jamie", "Jamie", "Osei")
 # function's head.
 LENT_RITUAL = ("Leakage review", "finance")
 TOKEN_NAME = "Customer health sync"
+CONCERN_ON = "process"
+CONCERN = ("Inbound demo requests are answered within two hours now, not four; and since "
+           "the spring, routing goes to the pod, not the rep.")
 
 
 def load(*, people):
+    escalation.escalate_stale_sections(door=Door.CLI)
+    _concern(people.get("viewer"))
     departing, lead = people.get(DEPARTING), people.get("lead")
     if departing is None or lead is None:
         return
@@ -54,3 +67,11 @@ def load(*, people):
     if matrix is not None and function is not None:
         raci_services.signoff_create(matrix=matrix, function=function, actor=departing,
                                      door=Door.CLI)
+
+
+def _concern(viewer):
+    section = Section.objects.filter(runbook__title=runbook_demo.TITLE, kind=CONCERN_ON).first()
+    if viewer is None or section is None or Concern.objects.filter(
+            section=section, raised_by=viewer).exists():
+        return
+    runbook_services.concern_raise(section=section, reason=CONCERN, actor=viewer, door=Door.CLI)

@@ -13,11 +13,18 @@ from django.db import connection
 def select(columns):
     """``(select_list, from_clause)`` reading ``columns`` (``{name: PostgreSQL type}``)
     from the JSON array of objects bound to the one ``%s`` in ``from_clause``."""
+    expressions, source = columns_of(columns)
+    return ", ".join(expressions.values()), source
+
+
+def columns_of(columns):
+    """``select`` with each column's expression apart: ``({name: expression}, from_clause)``,
+    for statements that use the columns one by one (``UPDATE … FROM``)."""
     if connection.vendor == "postgresql":
         fields = ", ".join(f"{name} {kind}" for name, kind in columns.items())
-        return ", ".join(f"x.{name}" for name in columns), \
+        return {name: f"x.{name}" for name in columns}, \
             f"jsonb_to_recordset(%s::jsonb) AS x({fields})"
-    return ", ".join(f"json_extract(x.value, '$.{name}')" for name in columns), \
+    return {name: f"json_extract(x.value, '$.{name}')" for name in columns}, \
         "json_each(%s) AS x"
 
 

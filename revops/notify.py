@@ -1,6 +1,9 @@
 """E-mail to the people behind functions."""
 
+from django.contrib.auth import get_user_model
+
 from revops import events
+from revops.defaults import LEADS_GROUP
 from revops.models import Function
 
 
@@ -32,6 +35,14 @@ def recipients_for_many(functions):
         head = f.head if f.head_id else fallback
         result[f.pk] = [head.email] if head is not None and head.email else []
     return result
+
+
+def leads_emails():
+    """The addresses of every active RevOps lead, in one query."""
+    return sorted(
+        get_user_model().objects.filter(groups__name=LEADS_GROUP, is_active=True)
+        .exclude(email="").values_list("email", flat=True).distinct()
+    )
 
 
 def send(to, subject, body):

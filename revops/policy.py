@@ -108,6 +108,11 @@ def can_review(user, section, *, ritual=None):
     )
 
 
+def can_raise_concern(user):
+    """Say a section looks out of date: every signed-in reader, viewers included."""
+    return is_active_user(user)
+
+
 def can_manage_tokens_of(user, owner):
     """API and calendar feed tokens: their owner, and RevOps leads for anyone."""
     return is_active_user(user) and (user.pk == getattr(owner, "pk", owner) or is_lead(user))
@@ -163,6 +168,11 @@ def require_review(actor, section, *, ritual=None):
 def require_sign_off(actor, function):
     _require(actor, lambda: can_sign_off(actor, function),
              f"Only the head of {function.name} signs off for it.")
+
+
+def require_raise_concern(actor):
+    _require(actor, lambda: can_raise_concern(actor),
+             "Sign in to say that a section looks out of date.")
 
 
 def require_manage_tokens_of(actor, owner):

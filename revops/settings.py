@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "runbook.tasks.flag_stale_sections",
         "schedule": crontab(hour=5, minute=0),
     },
+    "escalate-stale-sections": {
+        "task": "overview.tasks.escalate_stale_sections",
+        "schedule": crontab(hour=5, minute=10),
+    },
     "materialize-occurrences": {
         "task": "cadence.tasks.materialize_occurrences",
         "schedule": crontab(hour=4, minute=30),
@@ -273,6 +277,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- The operating model
 REVOPS_FISCAL_YEAR_START_MONTH = config.int_("REVOPS_FISCAL_YEAR_START_MONTH", 1, low=1, high=12)
 REVOPS_STALE_AFTER_QUARTERS = config.int_("REVOPS_STALE_AFTER_QUARTERS", 2, low=1, high=20)
+# A section still stale this many days after its stale flag opened is escalated.
+REVOPS_ESCALATE_AFTER_DAYS = config.int_("REVOPS_ESCALATE_AFTER_DAYS", 14, low=1, high=365)
 REVOPS_SITE_URL = config.str_("REVOPS_SITE_URL", "http://127.0.0.1:8000")
 # Webhook deliveries and e-mails still failing this long after they were queued are given up.
 REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(

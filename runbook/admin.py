@@ -11,7 +11,16 @@ from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdmi
 from revops.errors import Refused
 from revops.models import Door
 from runbook import rules, services
-from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section, StaleFlag
+from runbook.models import (
+    Concern,
+    Release,
+    ReleaseSection,
+    Review,
+    Revision,
+    Runbook,
+    Section,
+    StaleFlag,
+)
 
 
 @admin.register(Runbook, site=site)
@@ -150,17 +159,34 @@ class ReviewAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
                        "door", "note"]
 
 
+@admin.display(boolean=True, description="Open")
+def is_open(flag_or_concern):
+    return flag_or_concern.is_open
+
+
 @admin.register(StaleFlag, site=site)
 class StaleFlagAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
-    list_display = ["section", "state", "raised_on", "last_reviewed_on", "is_open", "closed_at"]
-    list_filter = ["state", ("closed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["section__runbook"]
+    list_display = ["section", "state", "raised_on", "last_reviewed_on", is_open, "closed_at",
+                    "escalated_to", "escalated_at"]
+    list_filter = ["state", ("closed_at", admin.EmptyFieldListFilter),
+                   ("escalated_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["section__runbook", "escalated_to"]
     readonly_fields = ["section", "state", "raised_at", "raised_on", "last_reviewed_on",
-                       "closed_at", "closed_by"]
+                       "closed_at", "closed_by", "escalated_to", "escalated_at"]
 
-    @admin.display(boolean=True, description="Open")
-    def is_open(self, flag):
-        return flag.is_open
+
+@admin.register(Concern, site=site)
+class ConcernAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+    """Readers' concerns, to read: they are raised on the section page or the API and
+    answered by reviewing or revising the section."""
+
+    list_display = ["section", "raised_at", "raised_by", "reason", is_open, "resolved_at",
+                    "resolved_by", "answer"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "section__kind"]
+    list_select_related = ["section__runbook", "raised_by", "resolved_by"]
+    search_fields = ["reason", "answer"]
+    readonly_fields = ["section", "raised_at", "raised_by", "door", "reason", "resolved_at",
+                       "resolved_by", "answer"]
 
 
 class ReleaseSectionInline(ReadOnlyAdminMixin, admin.TabularInline):

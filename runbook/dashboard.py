@@ -1,4 +1,5 @@
-"""The dashboard's run-book panel: sections that are stale, never reviewed or due."""
+"""The dashboard's run-book panels: sections that are stale, never reviewed or due, and
+readers' open concerns."""
 
 from django.db.models import Case, Count, IntegerField, Value, When
 
@@ -36,4 +37,20 @@ def panel(*, user, today):
         "stale_count": counts.get(ReviewState.STALE, 0) + counts.get(ReviewState.NEVER, 0),
         "due_count": counts.get(ReviewState.DUE, 0),
         "several_runbooks": selectors.runbooks().count() > 1,
+    }
+
+
+def concerns_panel(*, user, today):
+    """Readers' open concerns, oldest first: two queries whatever their number."""
+    concerns = selectors.open_concerns_for(None)
+    shown = list(concerns[:LIMIT])
+    if not shown:
+        return None
+    total = concerns.count()
+    return {
+        "title": "Run book: readers’ concerns",
+        "template": "runbook/_concerns_panel.html",
+        "concerns": shown,
+        "count": total,
+        "more": total - len(shown),
     }

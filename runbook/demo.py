@@ -2,7 +2,8 @@
 
 Dates are laid out around today's fiscal quarter so the demo looks right on any day:
 four sections are fresh, Insights and analytics is due this quarter, and Incident
-playbooks is stale (and flagged). Idempotent: if the run book exists, nothing happens.
+playbooks is stale (flagged three weeks ago, so the overview's demo can escalate it).
+Idempotent: if the run book exists, nothing happens.
 """
 
 import datetime as dt
@@ -314,6 +315,8 @@ def load(*, people):
         author = people.get(owner_slug, lead) if owner_slug != "revops" else lead
         _write_history(section, versions, author, today, q, start_month, threshold, offset)
 
+    flagged_on = today - dt.timedelta(days=settings.REVOPS_ESCALATE_AFTER_DAYS + 7)
+    services.flag_stale_sections(door=Door.CLI, today=flagged_on, at=_moment(flagged_on))
     services.flag_stale_sections(door=Door.CLI, today=today)
     services.release_create(
         runbook=runbook,
@@ -328,8 +331,8 @@ def load(*, people):
 
 def _write_history(section, versions, author, today, q, start_month, threshold, offset):
     """Spread the revisions over past quarters; the last review sets the section's state."""
-    if section.kind == STALE:
-        last_quarter = q - threshold - 1
+    if section.kind == STALE:  # stale since before last quarter began
+        last_quarter = q - threshold - 2
     elif section.kind == DUE:
         last_quarter = q - threshold
     else:

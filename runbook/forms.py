@@ -1,6 +1,6 @@
 from django import forms
 
-from runbook.models import MAX_BODY_BYTES
+from runbook.models import MAX_BODY_BYTES, MAX_REASON_CHARS
 
 
 class RunbookForm(forms.Form):
@@ -38,6 +38,15 @@ class ReviewForm(forms.Form):
         required=False, max_length=2000, label="Note (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What you checked, or what should change next quarter.",
+    )
+
+
+class ConcernForm(forms.Form):
+    reason = forms.CharField(
+        max_length=MAX_REASON_CHARS, label="What looks out of date?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain text. The owner's head is told; you hear back when the section is "
+        "next reviewed or revised.",
     )
 
 

@@ -1,9 +1,10 @@
-"""Run books: six owned sections, their append-only revisions, reviews, releases
-and stale flags.
+"""Run books: six owned sections, their append-only revisions, reviews, releases,
+stale flags (and their escalation) and readers' concerns.
 
 The invariants live here as database constraints so that no door (UI, API, console,
 shell, two concurrent requests) can break them: one revision number per section,
-one open stale flag per section, one default run book, unique release names.
+one open stale flag per section, one default run book, unique release names, one open
+concern per reader and section.
 """
 
 from django.conf import settings
@@ -229,7 +230,11 @@ class ReleaseSection(models.Model):
 
 
 class StaleFlag(models.Model):
-    """Raised by the daily scan when a section goes stale; closed by the next review."""
+    """Raised by the daily scan when a section goes stale; closed by the next review.
+
+    A flag still open some days after it was raised is escalated once, to the
+    Accountable function of the section's layer: the review that closes the flag ends
+    the escalation with it."""
 
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stale_flags")
     raised_at = models.DateTimeField(default=timezone.now)
@@ -242,6 +247,10 @@ class StaleFlag(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_flags"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Function, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -267,6 +276,49 @@ class StaleFlag(models.Model):
         return self.section.owner_id
 
 
+MAX_REASON_CHARS = 1000
+ONE_OPEN_CONCERN = ("You already have an open concern on this section; it is answered when "
+                    "the section is next reviewed or revised.")
+
+
+class Concern(models.Model):
+    """A reader's "this looks out of date", open until the section is next reviewed or
+    revised; the review's note (or the revision's summary) is its answer."""
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    door = models.CharField(max_length=10, choices=Door.choices)
+    reason = models.TextField(max_length=MAX_REASON_CHARS)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "raised_by"],
+                condition=Q(resolved_at__isnull=True),
+                name="runbook_one_open_concern_per_reader",
+            ),
+        ]
+
+    def __str__(self):
+        status = "open" if self.resolved_at is None else "answered"
+        return f"{self.section}: concern of {self.raised_at:%Y-%m-%d} ({status})"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
 constraints.register(
     {
         "runbook_single_default": "Only one run book can be the default.",
@@ -277,6 +329,7 @@ constraints.register(
         "runbook_release_name_once": "name: this run book already has a release with that name.",
         "runbook_release_number_once": "A release with that number already exists.",
         "runbook_one_open_stale_flag": "This section already has an open stale flag.",
+        "runbook_one_open_concern_per_reader": ONE_OPEN_CONCERN,
         "revision_append_only": "Revisions are append-only.",
     }
 )

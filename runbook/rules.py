@@ -9,6 +9,8 @@ this module always agree: stale iff ``r < stale_cutoff(t)``, due iff
 ``stale_cutoff(t) <= r < due_cutoff(t)``.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 
 from revops import fiscal
@@ -55,3 +57,25 @@ def due_cutoff(today, *, threshold=None, start_month=None):
 def counts_as_stale(state):
     """Never-reviewed sections count as stale (they get flagged too)."""
     return state in (ReviewState.STALE, ReviewState.NEVER)
+
+
+# Escalation ------------------------------------------------------------------------------
+
+
+def escalation_cutoff(today, *, after_days=None):
+    """Flags raised on or before this date are escalated on ``today``: a section still
+    stale ``after_days`` (``REVOPS_ESCALATE_AFTER_DAYS``) days after its flag opened."""
+    if after_days is None:
+        after_days = settings.REVOPS_ESCALATE_AFTER_DAYS
+    return today - timedelta(days=after_days)
+
+
+def escalation_target(*, kind, owner_id, accountable, fallback):
+    """Whom a stale section of ``kind`` owned by ``owner_id`` is escalated to: the
+    function Accountable for its kind (``accountable``: ``{kind: function id}``), or
+    ``fallback`` (RevOps, whose people are the leads) when that is the owner itself or
+    when nobody is Accountable for the kind."""
+    target = accountable.get(kind)
+    if target is None or target == owner_id:
+        return fallback
+    return target

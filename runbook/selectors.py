@@ -4,10 +4,23 @@ sections there are: the review state is computed in SQL from fiscal-quarter cut-
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from runbook import diffs, rules
 from runbook.models import (
+    Concern,
     Release,
     ReleaseSection,
     ReviewState,
@@ -40,9 +53,21 @@ def review_state_expression(today, *, threshold=None, start_month=None):
     )
 
 
+def open_concern_count():
+    """A SQL expression: how many open concerns the section (``OuterRef("pk")``) has."""
+    return Coalesce(Subquery(
+        Concern.objects.filter(section=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by().values("section").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    ), 0)
+
+
 def sections_with_state(*, today, runbook=None, threshold=None, start_month=None):
-    """Sections in run-book order with ``review_state`` and ``stale_since`` (the open
-    flag's raise time, or None) annotated, owner, head, reviewer and run book joined."""
+    """Sections in run-book order with ``review_state``, ``stale_since`` (the open
+    flag's raise time, or None), the open flag's escalation (``escalated_to``: the
+    function's slug, ``escalated_to_name``, ``escalated_at``; None when not escalated)
+    and ``open_concerns`` (a count) annotated; owner, head, reviewer and run book
+    joined."""
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
     qs = (
         Section.objects.select_related("runbook", "owner__head", "last_reviewed_by")
@@ -51,6 +76,10 @@ def sections_with_state(*, today, runbook=None, threshold=None, start_month=None
                 today, threshold=threshold, start_month=start_month
             ),
             stale_since=Subquery(open_flag.values("raised_at")[:1]),
+            escalated_at=Subquery(open_flag.values("escalated_at")[:1]),
+            escalated_to=Subquery(open_flag.values("escalated_to__slug")[:1]),
+            escalated_to_name=Subquery(open_flag.values("escalated_to__name")[:1]),
+            open_concerns=open_concern_count(),
         )
         .order_by("runbook_id", "position")
     )
@@ -64,6 +93,26 @@ def sections_needing_review(*, today, runbook=None):
     return sections_with_state(today=today, runbook=runbook).filter(
         review_state__in=[ReviewState.STALE, ReviewState.NEVER, ReviewState.DUE]
     )
+
+
+def concerns_for(section):
+    """A section's concerns, open ones first, then newest first; who raised and answered
+    them joined."""
+    return (Concern.objects.filter(section=section)
+            .select_related("raised_by", "resolved_by")
+            .order_by(F("resolved_at").desc(nulls_first=True), "-raised_at", "-id"))
+
+
+def open_concerns_for(function):
+    """The open concerns on the sections ``function`` owns (every open concern when it is
+    None), oldest first, with section, run book, owner and raiser joined: what a head
+    must answer (the dashboard and the Monday brief list them)."""
+    concerns = (Concern.objects.filter(resolved_at__isnull=True)
+                .select_related("section__runbook", "section__owner", "raised_by")
+                .order_by("raised_at", "id"))
+    if function is not None:
+        concerns = concerns.filter(section__owner=function)
+    return concerns
 
 
 def current_revision(section):

@@ -20,6 +20,9 @@ from revops.models import Function
 from runbook import rules, selectors
 from runbook.models import (
     MAX_BODY_BYTES,
+    MAX_REASON_CHARS,
+    ONE_OPEN_CONCERN,
+    Concern,
     Release,
     ReleaseSection,
     Review,
@@ -287,13 +290,16 @@ def section_revise(
             section=section, actor=actor, door=door, note=note or summary, revision=revision,
             at=at,
         )
+    else:
+        _answer_concerns(section, answer=summary, by=author, at=revision.created_at)
     return revision
 
 
 @transaction.atomic
 def section_review(*, section, actor, door, note="", revision=None, at=None, ritual=None):
     """Record that ``actor`` read the section and it is still true: stamps the last
-    review (date, who, which revision) and closes the open stale flag, if any.
+    review (date, who, which revision), closes the open stale flag (and so its
+    escalation), if any, and answers the open concerns with the review's note.
     ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
     occurrence is being recorded as held, when the review comes from one."""
     policy.require_review(actor, section, ritual=ritual)
@@ -332,6 +338,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     closed = StaleFlag.objects.filter(section=section, closed_at__isnull=True).update(
         closed_at=now, closed_by=review
     )
+    answered = _answer_concerns(section, answer=review.note, by=review.reviewer, at=now)
     audit.record(
         actor=actor,
         door=door,
@@ -342,6 +349,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
             "revision": number,
             "note": review.note,
             "stale_flag_closed": bool(closed),
+            "concerns_answered": answered,
         },
     )
     events.emit(
@@ -355,6 +363,81 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
         },
     )
     return review
+
+
+# Concerns -------------------------------------------------------------------------------
+
+
+def validate_reason(reason):
+    """A concern's reason: plain text, 1 to ``MAX_REASON_CHARS`` characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what looks out of date."})
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationError({"reason": f"The reason is {len(reason)} characters; keep it "
+                                         f"under {MAX_REASON_CHARS}."})
+    return reason
+
+
+@transaction.atomic
+def concern_raise(*, section, reason, actor, door):
+    """A reader says the section looks out of date. Anyone signed in may; each person
+    holds at most one open concern per section (the database refuses a second: a
+    ValidationError on ``reason``). The owner's head is told."""
+    policy.require_raise_concern(actor)
+    reason = validate_reason(reason)
+    raiser = audit.user_or_none(actor)
+    concern = Concern(section=section, reason=reason, raised_by=raiser, door=door)
+    concern.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            concern.save()
+    except IntegrityError:  # the section and the person exist: it is the one-open rule
+        raise ValidationError({"reason": ONE_OPEN_CONCERN}) from None
+    audit.record(actor=actor, door=door, action="raise_concern", obj=concern,
+                 changes={"section": section.pk, "reason": reason})
+    by = raiser.get_username() if raiser else None
+    events.emit("section.concern_raised", {
+        **_section_payload(section), "concern": concern.pk, "reason": reason, "by": by,
+        "raised_at": concern.raised_at,
+    })
+    owner = Function.objects.select_related("head").get(pk=section.owner_id)
+    notify.email_function(
+        owner, f"A reader says “{section.title}” looks out of date",
+        f"{by or 'Someone'} raised a concern about “{section.title}” in the run book "
+        f"“{section.runbook.title}” ({owner.name} owns it):\n\n{reason}\n\n"
+        f"Read it and review or revise it; the review's note is their answer:\n"
+        f"{_section_urls()(section.pk)}\n",
+    )
+    return concern
+
+
+def _answer_concerns(section, *, answer, by, at):
+    """Answer every open concern on ``section`` (a review or a new revision did): stamp
+    it, fire ``section.concern_resolved`` and tell each person who raised one.
+    Returns how many were answered."""
+    concerns = list(Concern.objects.filter(section=section, resolved_at__isnull=True)
+                    .select_related("raised_by"))
+    if not concerns:
+        return 0
+    Concern.objects.filter(pk__in=[c.pk for c in concerns]).update(
+        resolved_at=at, resolved_by=by, answer=answer)
+    by_name = by.get_username() if by else None
+    events.emit_many("section.concern_resolved", (
+        {**_section_payload(section), "concern": c.pk, "reason": c.reason,
+         "answer": answer, "by": by_name, "resolved_at": at}
+        for c in concerns
+    ))
+    for c in concerns:
+        if c.raised_by is not None:
+            notify.send(
+                [c.raised_by.email], f"Your concern about “{section.title}” was answered",
+                f"You said “{section.title}” looked out of date:\n\n{c.reason}\n\n"
+                f"{by_name or 'The owner'} has since reviewed or revised it"
+                + (f" and answered:\n\n{answer}\n\n" if answer else ".\n\n")
+                + f"{_section_urls()(section.pk)}\n",
+            )
+    return len(concerns)
 
 
 # Releases -------------------------------------------------------------------------------
@@ -471,7 +554,8 @@ _CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "
 
 
 @transaction.atomic
-def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None):
+def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None,
+                        at=None):
     """Open a stale flag on every stale or never-reviewed section that has none open.
 
     Set-based, and without a model instance per section: one read of the sections to
@@ -482,7 +566,8 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
     Each new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
-    e-mail listing all of their newly stale sections.
+    e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
+    demo).
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
@@ -498,7 +583,7 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     result = FlagResult(already_flagged=stale.filter(Exists(open_flag)).count())
     if not candidates:
         return result
-    now = timezone.now()
+    now = at or timezone.now()
     raised = _insert_flags(candidates.values(), now=now, today=today)
     flags = [
         NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
@@ -561,18 +646,24 @@ def _email_flags(flags):
         _flag_email(listed, list(to))
 
 
-def _flag_email(flags, to):
+def _section_urls():
+    """A function giving a section's public address from its id. One reverse() for a
+    whole list (66,000 of them were half the stale scan at 100k): every section's
+    address is the same pattern around its id."""
     site = settings.REVOPS_SITE_URL.rstrip("/")
-    # One reverse() for the whole list (66,000 of them were half the scan at 100k):
-    # every section's address is the same pattern around its id.
     before, after = reverse("runbook:section", args=[0]).rsplit("0", 1)
+    return lambda section_id: f"{site}{before}{section_id}{after}"
+
+
+def _flag_email(flags, to):
+    url = _section_urls()
     lines = []
     for f in flags:
         when = (f"was last reviewed on {f.last_reviewed_on:%Y-%m-%d}" if f.last_reviewed_on
                 else "has never been reviewed")
         lines.append(
             f"- “{f.title}” in the run book “{f.runbook_title}” {when} ({f.owner_name} owns it):\n"
-            f"  {site}{before}{f.section_id}{after}\n"
+            f"  {url(f.section_id)}\n"
         )
     subject = (f"Run book section is stale: {flags[0].title}" if len(flags) == 1
                else f"{len(flags)} run book sections are stale")
@@ -581,3 +672,127 @@ def _flag_email(flags, to):
         "These run book sections went stale today. Please read each one and mark it "
         "reviewed, or revise it:\n\n" + "".join(lines),
     )
+
+
+# Escalation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A stale flag just escalated, with what its e-mail and webhook need."""
+
+    flag: int
+    section_id: int
+    kind: str
+    title: str
+    runbook_id: int
+    runbook_title: str
+    owner_slug: str
+    owner_name: str
+    revision: int
+    raised_on: object
+    to: int
+
+
+_ESCALATION_COLUMNS = ("pk", "section_id", "section__kind", "section__title",
+                       "section__runbook_id", "section__runbook__title", "section__owner__slug",
+                       "section__owner__name", "section__revision", "raised_on",
+                       "section__owner_id")
+
+
+@transaction.atomic
+def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=None,
+                            after_days=None):
+    """Escalate every open stale flag raised ``after_days`` (``REVOPS_ESCALATE_AFTER_DAYS``)
+    or more days ago and not escalated yet, once per flag, to the function Accountable
+    for its section's kind (``accountable``: ``{kind: function id}``), or to
+    ``fallback`` (RevOps, whose people are the leads: they are told too) when that is
+    the owner itself — see ``rules.escalation_target``; with no fallback such a flag is
+    left alone.
+
+    Set-based: one locked read of the flags, one ``UPDATE … FROM`` of them all that
+    skips a flag escalated or closed meanwhile (so two runs at once escalate it once),
+    one statement of audit entries, the ``section.escalated`` webhooks and one e-mail
+    per recipient. Returns the escalations made."""
+    policy.require_administer(actor)
+    today = today or timezone.localdate()
+    due = (StaleFlag.objects.filter(closed_at__isnull=True, escalated_at__isnull=True,
+                                    raised_on__lte=rules.escalation_cutoff(
+                                        today, after_days=after_days))
+           .select_for_update(of=("self",)).order_by("pk").values_list(*_ESCALATION_COLUMNS))
+    candidates = {}
+    for *row, owner_id in due:
+        target = rules.escalation_target(kind=row[2], owner_id=owner_id,
+                                         accountable=accountable, fallback=fallback)
+        if target is not None:
+            candidates[row[0]] = Escalation(*row, to=target)
+    if not candidates:
+        return []
+    now = timezone.now()
+    escalated = [candidates[pk] for pk in _mark_escalated(candidates.values(), now=now)]
+    if not escalated:
+        return []
+    targets = Function.objects.select_related("head").in_bulk({e.to for e in escalated})
+    audit.record_rows(
+        actor=actor, door=door, action="escalate", at=now,
+        object_type=StaleFlag._meta.label_lower,
+        rows=[(e.flag, f"{e.runbook_title} · {e.title} stale since {e.raised_on:%Y-%m-%d}",
+               {"section": e.section_id, "escalated_to": targets[e.to].slug})
+              for e in escalated],
+    )
+    events.emit_many("section.escalated", (
+        {**_payload(id=e.section_id, runbook=e.runbook_id, kind=e.kind, title=e.title,
+                    owner=e.owner_slug, revision=e.revision),
+         "flag": e.flag, "stale_since": e.raised_on, "escalated_to": targets[e.to].slug,
+         "escalated_at": now}
+        for e in escalated
+    ))
+    _email_escalations(escalated, targets, leads_function=fallback)
+    return escalated
+
+
+def _mark_escalated(escalations, *, now):
+    """Stamp the flags, skipping any escalated or closed since they were read. Returns
+    the ids of the flags stamped."""
+    columns, source = jsonrows.columns_of({"flag": "bigint", "target": "bigint"})
+    table = StaleFlag._meta.db_table
+    sql = (
+        f'UPDATE "{table}" SET escalated_at = %s, escalated_to_id = {columns["target"]} '
+        f'FROM {source} WHERE "{table}".id = {columns["flag"]} '
+        f'AND "{table}".escalated_at IS NULL AND "{table}".closed_at IS NULL '
+        f'RETURNING "{table}".id'
+    )
+    rows = [{"flag": e.flag, "target": e.to} for e in escalations]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), jsonrows.param(rows)])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _email_escalations(escalated, targets, *, leads_function):
+    """One e-mail per recipient: the head of the function escalated to (for
+    ``leads_function``, also every RevOps lead), listing the sections escalated to them."""
+    recipients = notify.recipients_for_many(targets.values())
+    leads = notify.leads_emails() if leads_function in targets else []
+    by_recipient = defaultdict(list)
+    for e in escalated:
+        to = set(recipients[e.to])
+        if e.to == leads_function:
+            to.update(leads)
+        for address in to:
+            by_recipient[address].append(e)
+    url = _section_urls()
+    for address, listed in sorted(by_recipient.items()):
+        lines = [
+            f"- “{e.title}” in the run book “{e.runbook_title}” ({e.owner_name} owns it) has "
+            f"been stale since {e.raised_on:%Y-%m-%d}; escalated to "
+            f"{targets[e.to].name}:\n  {url(e.section_id)}\n"
+            for e in listed
+        ]
+        subject = (f"Escalated: “{listed[0].title}” is still stale" if len(listed) == 1
+                   else f"Escalated: {len(listed)} run book sections are still stale")
+        notify.send(
+            [address], subject,
+            "These sections stayed stale after their owner was told. Your function is "
+            "Accountable for their part of the operating model: please see that each is "
+            "reviewed or revised.\n\n" + "".join(lines),
+        )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sections/<int:pk>/edit/", views.section_edit, name="section_edit"),
     path("sections/<int:pk>/preview/", views.section_preview, name="section_preview"),
     path("sections/<int:pk>/review/", views.section_review, name="section_review"),
+    path("sections/<int:pk>/concerns/", views.section_concern, name="section_concern"),
     path("sections/<int:pk>/diff/", views.section_diff, name="section_diff"),
     path("sections/<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
 ]

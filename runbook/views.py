@@ -14,7 +14,7 @@ from revops import policy, rendering
 from revops.http import add_service_errors, require_administer, require_change
 from revops.models import Door
 from runbook import diffs, export, selectors, services
-from runbook.forms import ReleaseForm, ReviewForm, RunbookForm, SectionEditForm
+from runbook.forms import ConcernForm, ReleaseForm, ReviewForm, RunbookForm, SectionEditForm
 from runbook.models import Release, Runbook, Section
 
 
@@ -74,9 +74,16 @@ def runbook_create(request):
                   status=400 if form.errors else 200)
 
 
+CONCERNS_SHOWN = 20
+
+
 @login_required
 def section_detail(request, pk):
-    section = _section(pk)
+    return _section_page(request, _section(pk))
+
+
+def _section_page(request, section, *, concern_form=None):
+    concerns = list(selectors.concerns_for(section)[:CONCERNS_SHOWN])
     return render(
         request,
         "runbook/section.html",
@@ -87,8 +94,34 @@ def section_detail(request, pk):
             "reviews": list(selectors.reviews_for(section)),
             "can_change": policy.can_change(request.user, section),
             "review_form": ReviewForm(),
+            "concerns": concerns,
+            "has_open_concern": any(c.is_open and c.raised_by_id == request.user.pk
+                                    for c in concerns),
+            "can_raise_concern": policy.can_raise_concern(request.user),
+            "concern_form": concern_form or ConcernForm(),
         },
+        status=400 if concern_form is not None and concern_form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def section_concern(request, pk):
+    """Raise a concern ("this looks out of date"): any signed-in reader."""
+    section = _section(pk)
+    policy.require_raise_concern(request.user)
+    form = ConcernForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_raise(section=section, actor=request.user, door=Door.UI,
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Thank you: {section.owner.name} is told that "
+                                      f"“{section.title}” looks out of date.")
+            return redirect("runbook:section", pk=section.pk)
+    return _section_page(request, section, concern_form=form)
 
 
 @login_required

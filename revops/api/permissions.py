@@ -22,7 +22,8 @@ class PolicyPermission(permissions.BasePermission):
     A view names its write rule with ``write_policy``: ``"administer"`` (leads only,
     the default), ``"owned"`` (leads, or the head of the object's owning function:
     checked per object; creating needs a function to head) or ``"signer"`` (the head
-    of a function). Views may route single actions elsewhere with ``action_policies``.
+    of a function) or ``"reader"`` (every signed-in user: raising a concern). Views may
+    route single actions elsewhere with ``action_policies``.
     A view whose very reading is for leads says ``read_policy = "administer"``.
     """
 
@@ -51,6 +52,8 @@ class PolicyPermission(permissions.BasePermission):
         if rule == "signer":
             self.message = policy.SIGN_OFF_REFUSED
             return policy.is_head(request.user)
+        if rule == "reader":
+            return policy.can_raise_concern(request.user)
         self.message = policy.ADMINISTER_REFUSED
         return policy.can_administer(request.user)
 
@@ -60,6 +63,7 @@ class PolicyPermission(permissions.BasePermission):
         rule = self._rule(view)
         if rule == "owned":
             return policy.can_change(request.user, obj)
-        if rule == "signer":
-            return True  # which function is signed for is in the body: the service decides
+        if rule in {"signer", "reader"}:
+            # signer: which function is signed for is in the body, the service decides
+            return True
         return policy.can_administer(request.user)

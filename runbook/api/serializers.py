@@ -3,7 +3,16 @@ from rest_framework import serializers
 
 from revops.api.fastlist import date_, datetime_
 from revops.models import Function
-from runbook.models import Release, ReleaseSection, Review, Revision, Runbook, Section
+from runbook.models import (
+    MAX_REASON_CHARS,
+    Concern,
+    Release,
+    ReleaseSection,
+    Review,
+    Revision,
+    Runbook,
+    Section,
+)
 
 
 def _username(user):
@@ -16,6 +25,12 @@ class SectionSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     review_state = serializers.CharField(read_only=True)
     stale_since = serializers.DateTimeField(read_only=True, allow_null=True)
+    escalated_to = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="The function (slug) the open stale flag was escalated to, or null.")
+    escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    open_concerns = serializers.IntegerField(
+        read_only=True, help_text="How many readers' concerns are waiting for an answer.")
     last_reviewed_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,6 +50,9 @@ class SectionSerializer(serializers.ModelSerializer):
             "last_reviewed_revision",
             "review_state",
             "stale_since",
+            "escalated_to",
+            "escalated_at",
+            "open_concerns",
         ]
         read_only_fields = fields
 
@@ -46,7 +64,8 @@ _USERNAME = f"last_reviewed_by__{get_user_model().USERNAME_FIELD}"
 SECTION_LIST_VALUES = (
     "id", "runbook_id", "kind", "position", "title", "owner__slug", "revision",
     "last_reviewed_at", "last_reviewed_on", "last_reviewed_by_id", _USERNAME,
-    "last_reviewed_revision", "review_state", "stale_since",
+    "last_reviewed_revision", "review_state", "stale_since", "escalated_to", "escalated_at",
+    "open_concerns",
 )
 
 
@@ -61,6 +80,8 @@ def section_list_items(rows):
             "last_reviewed_by": r["last_reviewed_by_id"], "last_reviewed_by_name": r[_USERNAME],
             "last_reviewed_revision": r["last_reviewed_revision"],
             "review_state": r["review_state"], "stale_since": datetime_(r["stale_since"]),
+            "escalated_to": r["escalated_to"], "escalated_at": datetime_(r["escalated_at"]),
+            "open_concerns": r["open_concerns"],
         }
         for r in rows
     ]
@@ -142,6 +163,30 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def get_reviewer(self, review) -> str | None:
         return _username(review.reviewer)
+
+
+class ConcernCreateSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=MAX_REASON_CHARS,
+        help_text="What looks out of date, in plain text (1 to 1000 characters).")
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    raised_by = serializers.SerializerMethodField()
+    resolved_by = serializers.SerializerMethodField()
+    open = serializers.BooleanField(source="is_open", read_only=True)
+
+    class Meta:
+        model = Concern
+        fields = ["id", "section", "reason", "raised_by", "raised_at", "door", "open",
+                  "resolved_at", "resolved_by", "answer"]
+        read_only_fields = fields
+
+    def get_raised_by(self, concern) -> str | None:
+        return _username(concern.raised_by)
+
+    def get_resolved_by(self, concern) -> str | None:
+        return _username(concern.resolved_by)
 
 
 class RunbookSectionSerializer(serializers.ModelSerializer):

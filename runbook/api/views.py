@@ -115,10 +115,12 @@ class SectionViewSet(
     viewsets.GenericViewSet,
 ):
     """Sections in run-book order. Leads and the owning function's head may revise,
-    review and rename them; handing a section to another function is for leads."""
+    review and rename them; handing a section to another function is for leads; every
+    signed-in reader may raise a concern ("this looks out of date")."""
 
     filterset_class = SectionFilter
     write_policy = "owned"
+    action_policies = {"concerns": "reader"}
     http_method_names = ["get", "post", "patch", "head", "options"]
     list_values = s.SECTION_LIST_VALUES
 
@@ -235,10 +237,36 @@ class SectionViewSet(
         page = self.paginate_queryset(section.reviews.select_related("reviewer"))
         return self.get_paginated_response(s.ReviewSerializer(page, many=True).data)
 
+    @extend_schema(
+        methods=["GET"], operation_id="v1_sections_concerns_list",
+        responses=s.ConcernSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_sections_concerns_create",
+        request=s.ConcernCreateSerializer,
+        responses={201: s.ConcernSerializer, 400: OpenApiResponse(
+            description="reason is empty or longer than 1000 characters, or the caller "
+            "already has an open concern on this section.")},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="concerns")
+    def concerns(self, request, pk=None):
+        """Readers' "this looks out of date": open ones first. Any signed-in user may
+        raise one (one open per person and section); the next review or revision of
+        the section answers them."""
+        section = self.get_object()
+        if request.method == "POST":
+            data = s.ConcernCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            concern = services.concern_raise(
+                section=section, actor=request.user, door=Door.API, **data.validated_data
+            )
+            return Response(s.ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.concerns_for(section))
+        return self.get_paginated_response(s.ConcernSerializer(page, many=True).data)
+
 
 def _revision_or_404(section, number):
     revision = selectors.revision(section, int(number))
     if revision is None:
         raise Http404(f"This section has no revision {number}.")
     return revision
-

@@ -29,7 +29,7 @@ from raci.models import Row, SignOff
 from revops import services as core_services
 from revops.models import ApiToken, Channel, Door, Function, Webhook
 from runbook import services as runbook_services
-from runbook.models import Release, Review, Runbook, Section
+from runbook.models import Concern, Release, Review, Runbook, Section
 from tests.raci import factories as raci_factories
 from tests.runbook.factories import make_runbook
 
@@ -38,6 +38,7 @@ OWNED = "owned"  # leads, and the head of the owning function
 LEADS = "leads"  # RevOps leads only
 SIGNER = "signer"  # only the head of the function being signed for
 NOBODY = "nobody"  # the door offers no way to do it, whoever asks
+READER = "reader"  # every signed-in user, viewers included
 
 
 class _FormFields(HTMLParser):
@@ -330,6 +331,17 @@ action(
                                             s["section"].pk), {302}, {302}),
     service=lambda a, ctx, s: runbook_services.section_review(
         section=s["section"], note="still true", actor=a, door=CLI),
+)
+action(
+    "concern-raise", READER, _section,
+    lambda ctx, s: Concern.objects.filter(section=s["section"]).count(),
+    ui=(lambda c, ctx, s: c.post(f"/runbook/sections/{s['section'].pk}/concerns/",
+                                 {"reason": "Looks out of date"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/sections/{s['section'].pk}/concerns/",
+                                  {"reason": "Looks out of date"}, format="json"), {201}, {403}),
+    # console: none. Concerns are read-only there (ConcernAdmin has no add/change).
+    service=lambda a, ctx, s: runbook_services.concern_raise(
+        section=s["section"], reason="Looks out of date", actor=a, door=CLI),
 )
 action(
     "section-title", OWNED, _section,

@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 from revops import services
 from revops.errors import Refused
 from revops.models import ApiToken, Door, Function
-from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, SIGNER, Ctx
+from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, READER, SIGNER, Ctx
 from tests.factories import LeadFactory, UserFactory, make_head
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,7 @@ ALLOWED = {
     LEADS: {"lead"},
     SIGNER: {"head_own", "write_token"},
     NOBODY: set(),
+    READER: {"lead", "head_own", "head_other", "viewer", "write_token"},
 }
 
 

@@ -2,7 +2,7 @@
 was given. The table must name every such service: a new one without a row here fails."""
 
 import inspect
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -55,6 +55,12 @@ CALLS = {
             actor=None, door=Door.CLI, url="https://h.example.com", events=["raci.changed"])),
     "runbook.flag_stale_sections": lambda a, d: (
         make_runbook(), runbook.flag_stale_sections(actor=a, door=d)),
+    "runbook.concern_raise": lambda a, d: runbook.concern_raise(
+        section=_sales_section(), reason="Looks old", actor=a, door=d),
+    "runbook.escalate_stale_sections": lambda a, d: runbook.escalate_stale_sections(
+        accountable={}, fallback=function("revops").pk, actor=a, door=d) if (
+        make_runbook(), runbook.flag_stale_sections(
+            door=Door.CLI, today=date.today() - timedelta(days=30))) else None,
     "runbook.release_create": lambda a, d: runbook.release_create(
         runbook=make_runbook(), name="v1", actor=a, door=d),
     "runbook.runbook_create": lambda a, d: runbook.runbook_create(

@@ -135,16 +135,20 @@ def test_a_quiet_week_says_so(frozen, sales_head):
     assert "Nothing needs you this week" in message.body
 
 
-def test_the_open_concerns_part_is_fed_by_its_provider(frozen, sales_head, monkeypatch):
-    sales = sales_head.headed_functions.get()
-    monkeypatch.setattr(brief, "open_concerns", lambda ids: [
-        (sales.pk, brief.Item("“Process” <may> be out of date: the SLA moved", "/x/"))])
+def test_a_readers_open_concern_is_in_the_owners_brief_escaped_in_html(frozen, model,
+                                                                        sales_head):
+    from runbook import services as runbook_services
+
+    process = Section.objects.get(runbook=model["book"], kind="process")
+    reader = UserFactory(username="reader", first_name="Rea", last_name="Der")
+    runbook_services.concern_raise(section=process, reason="The <SLA> moved to 2 hours",
+                                   actor=reader, door=Door.UI)
     brief.send_monday_briefs()
     outbox.drain()
-    (message,) = sent_to(sales_head)
-    assert "- “Process” <may> be out of date: the SLA moved\n  http://127.0.0.1:8000/x/" \
-        in message.body
-    assert "“Process” &lt;may&gt; be out of date" in message.alternatives[0][0]
+    (message,) = [m for m in sent_to(sales_head) if "Monday brief" in m.subject]
+    assert f"“{process.title}” in {model['book'].title}: Rea Der says “The <SLA> moved to " \
+        f"2 hours”\n  http://127.0.0.1:8000/runbook/sections/{process.pk}/" in message.body
+    assert "The &lt;SLA&gt; moved" in message.alternatives[0][0]
 
 
 @pytest.mark.parametrize("heads", [2, 6])
@@ -155,7 +159,7 @@ def test_composing_runs_the_same_queries_for_2_and_6_heads(frozen, model, heads,
     for function in Function.objects.exclude(slug__in=["sales", "marketing"])[:heads - 2]:
         function.head = UserFactory(username=f"head-of-{function.slug}")
         function.save()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert brief.send_monday_briefs() == heads
 
 

@@ -2,8 +2,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from revops.celery import app as celery_app
+from runbook import selectors
 
 
 def test_every_periodic_job_names_a_registered_task():
@@ -37,3 +39,13 @@ def test_runjobs_runs_every_periodic_job_once(capsys):
     assert "not available" not in out
     for name in settings.CELERY_BEAT_SCHEDULE:
         assert f"{name}:" in out
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_an_escalated_section_and_an_open_concern():
+    call_command("load_demo")
+    sections = selectors.sections_with_state(today=timezone.localdate())
+    escalated = [(s.kind, s.escalated_to) for s in sections if s.escalated_at]
+    assert escalated == [("playbooks", "revops")]
+    [concern] = selectors.open_concerns_for(None)
+    assert (concern.section.kind, concern.raised_by.username) == ("process", "viewer")

@@ -2,8 +2,9 @@
 
 import pytest
 
-from revops.models import AuditEntry, Function
-from runbook.models import Review
+from revops.models import AuditEntry, Door, Function
+from runbook import services
+from runbook.models import Concern, Review
 from tests.runbook.factories import make_runbook, section
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def runbook():
         "/admin/runbook/revision/",
         "/admin/runbook/release/",
         "/admin/runbook/runbook/",
+        "/admin/runbook/concern/",
     ],
 )
 def test_console_lists_render(client, lead, runbook, url):
@@ -143,3 +145,16 @@ def test_refused_section_change_re_renders_the_form_with_only_the_error(
     target.refresh_from_db()
     assert target.title == before
     assert not AuditEntry.objects.filter(action="update", door="console").exists()
+
+
+def test_concerns_are_listed_read_only_in_the_console(client, sales_head, viewer, runbook):
+    concern = services.concern_raise(section=section(runbook, "process"),
+                                     reason="Routing <changed>", actor=viewer, door=Door.UI)
+    client.force_login(sales_head)
+    listing = client.get("/admin/runbook/concern/").content.decode()
+    assert "Routing &lt;changed&gt;" in listing
+    page = client.get(f"/admin/runbook/concern/{concern.pk}/change/")
+    assert page.status_code == 200 and b'name="reason"' not in page.content
+    assert client.get("/admin/runbook/concern/add/").status_code == 403
+    response = client.post(f"/admin/runbook/concern/{concern.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and Concern.objects.filter(pk=concern.pk).exists()

@@ -110,3 +110,24 @@ def test_defaults_come_from_settings(settings):
     assert rules.review_state(D(2026, 3, 31), D(2026, 4, 1)) == "due"
     assert rules.review_state(D(2026, 3, 31), D(2026, 7, 1)) == "stale"
     assert rules.review_state(D(2026, 4, 1), D(2026, 6, 30)) == "fresh"
+
+
+A, B, REVOPS = 1, 2, 9
+
+
+@pytest.mark.parametrize(("kind", "owner", "accountable", "expected"), [
+    ("process", B, {"process": A}, A),  # to the layer's Accountable
+    ("process", A, {"process": A}, REVOPS),  # the owner is the Accountable: to the leads
+    ("process", B, {}, REVOPS),  # nobody is Accountable for the layer
+    ("cadence", A, {"cadence": REVOPS}, REVOPS),
+    ("cadence", REVOPS, {"cadence": REVOPS}, REVOPS),  # RevOps' own: still the leads
+])
+def test_escalation_target(kind, owner, accountable, expected):
+    assert rules.escalation_target(kind=kind, owner_id=owner, accountable=accountable,
+                                   fallback=REVOPS) == expected
+
+
+def test_escalation_cutoff_is_after_days_before_today(settings):
+    settings.REVOPS_ESCALATE_AFTER_DAYS = 14
+    assert rules.escalation_cutoff(dt.date(2026, 10, 15)) == dt.date(2026, 10, 1)
+    assert rules.escalation_cutoff(dt.date(2026, 3, 1), after_days=1) == dt.date(2026, 2, 28)
