@@ -3,7 +3,8 @@ and stale flags.
 
 The invariants live here as database constraints so that no door (UI, API, console,
 shell, two concurrent requests) can break them: one revision number per section,
-one open stale flag per section, one default run book, unique release names.
+one open stale flag per section, one default run book, unique release names, one
+freshness snapshot per day.
 """
 
 from django.conf import settings
@@ -265,6 +266,26 @@ class StaleFlag(models.Model):
     @property
     def owning_function_id(self):
         return self.section.owner_id
+
+
+class FreshnessSnapshot(models.Model):
+    """How many sections were fresh, due, stale and never reviewed on a day, across every
+    run book: recorded by the daily scan (one row per day; a second scan that day updates
+    it), so that the run book's freshness can be charted over months."""
+
+    day = models.DateField(unique=True)
+    fresh = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    stale = models.PositiveIntegerField(default=0)
+    never = models.PositiveIntegerField(default=0)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return (f"{self.day:%Y-%m-%d}: {self.fresh} fresh, {self.due} due, "
+                f"{self.stale} stale, {self.never} never")
 
 
 constraints.register(
