@@ -5,10 +5,11 @@ A panel provider is a function ``panel(*, user, today) -> dict | None``; the dic
 """
 
 from cadence import dashboard as cadence_dashboard
+from overview import lint
 from raci import dashboard as raci_dashboard
 from runbook import dashboard as runbook_dashboard
 
-PANELS = [runbook_dashboard.panel, cadence_dashboard.panel, raci_dashboard.panel]
+PANELS = [runbook_dashboard.panel, cadence_dashboard.panel, raci_dashboard.panel, lint.panel]
 
 
 def panels(*, user, today):

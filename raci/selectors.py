@@ -186,3 +186,30 @@ def grid(matrix):
         "signoffs": signoff_status(matrix, function_list=function_list),
     }
 
+
+
+def layer_accountables(matrix=None):
+    """``{layer: function id}``: who answers for each layer of ``matrix`` (the current one
+    by default). That is the A of the layer's row for the layer as a whole — the row
+    named after the layer, e.g. "Process and workflow" or "Process and workflow (layer
+    as a whole)" — or, where the matrix has none, the function that is A on most of the
+    layer's rows (on a tie, the first in column order). A layer without rows
+    is left out. Two queries at most, whatever the number of rows."""
+    matrix = matrix or current_matrix()
+    if matrix is None:
+        return {}
+    labels = {layer: label.lower() for layer, label in Layer.choices}
+    whole, counts = {}, {}
+    for layer, name, function_id, position in (
+        Row.objects.filter(matrix=matrix).exclude(layer="")
+        .values_list("layer", "name", "accountable_id", "accountable__position")
+    ):
+        if name.lower() in {labels[layer], f"{labels[layer]} (layer as a whole)"}:
+            whole.setdefault(layer, function_id)
+        tally = counts.setdefault(layer, {})
+        count, _ = tally.get(function_id, (0, position))
+        tally[function_id] = (count + 1, position)
+    return {
+        layer: whole.get(layer) or min(tally, key=lambda f: (-tally[f][0], tally[f][1], f))
+        for layer, tally in counts.items()
+    }
