@@ -66,3 +66,15 @@ def test_the_snapshot_counts_every_run_book_in_a_fixed_number_of_queries(runbook
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     assert snapshot_of(D(2026, 10, 1))["never"] == Section.objects.count() == 126
+
+
+def test_the_demo_has_a_year_of_weekly_history_telling_the_sections_story():
+    call_command("load_demo")
+    history = list(FreshnessSnapshot.objects.order_by("day"))
+
+    assert len(history) == 53  # 52 past weeks and today's scan
+    counted = [s for s in history if s.fresh + s.due + s.stale + s.never]
+    assert len(counted) >= 40  # months of history: the chart is not empty
+    assert any(s.stale for s in counted) and any(s.due for s in counted)
+    assert {s.fresh + s.due + s.stale + s.never for s in counted[-8:]} == {
+        Section.objects.count()}
