@@ -74,3 +74,23 @@ def test_the_cadence_page_shows_adherence_at_390_px(demo, sign_in, page, screens
     section.scroll_into_view_if_needed()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("adherence-cadence-390")
+
+
+def test_the_raci_page_and_the_pack_show_cross_checks_and_charts(demo, sign_in, page,
+                                                                  screenshot):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(demo, "/raci/")
+    checks = page.locator("#cross-checks")
+    expect(checks.get_by_role("heading")).to_have_text("Cross-checks: RACI, cadence and run book")
+    expect(checks).to_contain_text("Segmentation refresh is owned by Marketing")
+    checks.screenshot(path="test-artifacts/cross-checks-raci-desktop.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.querySelector('#cross-checks').scrollWidth") <= 390
+    checks.screenshot(path="test-artifacts/cross-checks-raci-390.png")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.url.replace("/raci/", "/handover/"))
+    expect(page.locator("#runbook #chart-freshness svg[role=img]")).to_be_visible()
+    expect(page.locator("#cadence #chart-adherence-quarterly svg[role=img]")).to_be_visible()
+    page.locator("#runbook #chart-freshness").screenshot(
+        path="test-artifacts/charts-pack-freshness.png")
