@@ -7,20 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cadence.models import Occurrence, Status
-from tests.cadence.factories import ADHERENCE_NOW, adherence_past, at, bulk_rituals
+from tests.cadence.factories import ADHERENCE_NOW, at, bulk_rituals
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def past():
-    with time_machine.travel(at(7, 1), tick=False):
-        adherence_past()
-    with time_machine.travel(ADHERENCE_NOW, tick=False):
-        yield
 
-
-def test_adherence_for_4_weeks_per_horizon_owner_and_week(api, viewer, past):
+def test_adherence_for_4_weeks_per_horizon_owner_and_week(api, viewer, adherence_past):
     response = api.as_user(viewer).get("/api/v1/adherence/?weeks=4")
 
     assert response.status_code == 200
@@ -39,7 +32,7 @@ def test_adherence_for_4_weeks_per_horizon_owner_and_week(api, viewer, past):
                                                  "missed": 1, "held_rate": 0.5}
 
 
-def test_thirteen_weeks_is_the_default(api, viewer, past):
+def test_thirteen_weeks_is_the_default(api, viewer, adherence_past):
     body = api.as_user(viewer).get("/api/v1/adherence/").json()
 
     assert body["weeks"] == 13 and len(body["by_week"]) == 13

@@ -1,31 +1,23 @@
 """Adherence over the last 4 and 13 weeks, per horizon, per owner function and per week,
-counted against a hand-built history with time frozen on Wednesday 2026-10-14."""
+counted against a hand-built history (the ``adherence_past`` fixture) with time frozen on
+Wednesday 2026-10-14."""
 
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from cadence import adherence
-from tests.cadence.factories import ADHERENCE_NOW as NOW
-from tests.cadence.factories import adherence_past, at
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def past():
-    with time_machine.travel(at(7, 1), tick=False):
-        adherence_past()
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def counts(tally):
     return tally.held, tally.skipped, tally.missed, tally.held_rate
 
 
-def test_last_4_weeks_per_horizon_start_on_monday_and_count_recorded_outcomes(past):
+def test_last_4_weeks_per_horizon_start_on_monday_and_count_recorded_outcomes(
+        adherence_past):
     report = adherence.adherence(weeks=4)
 
     assert report.start == datetime(2026, 9, 21, tzinfo=UTC)
@@ -38,7 +30,7 @@ def test_last_4_weeks_per_horizon_start_on_monday_and_count_recorded_outcomes(pa
     assert counts(report.total) == (4, 1, 2, 0.571)
 
 
-def test_last_13_weeks_include_the_first_monday_at_midnight(past):
+def test_last_13_weeks_include_the_first_monday_at_midnight(adherence_past):
     report = adherence.adherence(weeks=13)
 
     assert report.start == datetime(2026, 7, 20, tzinfo=UTC)
@@ -47,7 +39,7 @@ def test_last_13_weeks_include_the_first_monday_at_midnight(past):
     assert counts(report.total) == (6, 1, 3, 0.6)
 
 
-def test_per_owner_function_in_function_order_with_no_owner_last(past):
+def test_per_owner_function_in_function_order_with_no_owner_last(adherence_past):
     report = adherence.adherence(weeks=4)
 
     assert [(o.slug, o.name, counts(o.tally)) for o in report.by_owner] == [
@@ -57,7 +49,7 @@ def test_per_owner_function_in_function_order_with_no_owner_last(past):
     ]
 
 
-def test_per_week_every_week_of_the_window_oldest_first(past):
+def test_per_week_every_week_of_the_window_oldest_first(adherence_past):
     report = adherence.adherence(weeks=4)
 
     assert [w.start for w in report.by_week] == [
@@ -68,7 +60,7 @@ def test_per_week_every_week_of_the_window_oldest_first(past):
     assert counts(report.by_week[1].by_horizon["monthly"])[:3] == (1, 0, 0)
 
 
-def test_weeks_follow_the_server_time_zone(past, settings):
+def test_weeks_follow_the_server_time_zone(adherence_past, settings):
     settings.TIME_ZONE = "America/New_York"  # Sunday 23:59 UTC is Sunday 19:59 there
 
     report = adherence.adherence(weeks=13)
@@ -78,7 +70,7 @@ def test_weeks_follow_the_server_time_zone(past, settings):
     assert counts(report.by_horizon["weekly"])[:3] == (3, 1, 1)
 
 
-def test_side_by_side_puts_4_and_13_weeks_in_one_row(past):
+def test_side_by_side_puts_4_and_13_weeks_in_one_row(adherence_past):
     table = adherence.side_by_side()
 
     assert [r.weeks for r in table.windows] == [4, 13]
@@ -87,7 +79,7 @@ def test_side_by_side_puts_4_and_13_weeks_in_one_row(past):
     assert [name for name, _ in table.owners] == ["Sales", "Customer Success", "No owner"]
 
 
-def test_cadence_page_shows_the_adherence_section(past, client, viewer):
+def test_cadence_page_shows_the_adherence_section(adherence_past, client, viewer):
     client.force_login(viewer)
 
     html = client.get("/cadence/").content.decode()
