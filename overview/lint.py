@@ -133,8 +133,11 @@ def cross_checks():
     return [f for f in findings() if f.is_cross_check]
 
 
-def panel(**_context):
-    """The cross-checks as a panel, for the dashboard and the RACI page."""
+def panel(*, matrix=None, **_context):
+    """The cross-checks as a panel, for the dashboard and the RACI page (where they
+    concern the current matrix only: an older one's page goes without)."""
+    if matrix is not None and not matrix.is_current:
+        return None
     return {"title": "Cross-checks: RACI, cadence and run book",
             "template": "overview/_cross_checks.html", "findings": cross_checks(),
             "anchor": "cross-checks"}

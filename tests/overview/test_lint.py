@@ -155,3 +155,10 @@ def test_the_raci_page_and_the_dashboard_show_the_cross_checks(client, viewer, p
         assert message in html
     ritual(name="Routing triage", layer="process", owner="revops")
     assert message not in client.get("/raci/").content.decode()
+
+
+def test_an_older_matrix_page_goes_without_the_cross_checks(client, viewer, process):
+    client.force_login(viewer)
+    older = matrix("Last year's RACI", is_current=False)
+
+    assert 'id="cross-checks"' not in client.get(f"/raci/{older.pk}/").content.decode()
