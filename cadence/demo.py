@@ -40,7 +40,7 @@ RITUALS = [
      "Open deals with a past close date or no next step fixed by their owners", "process",
      "", "- Deals with a close date in the past\n- Deals with no next step\n"
          "- Stage changes without a note"),
-    ("Routing exception triage", "daily", "systems", "revops", ["revops", "marketing"], 15,
+    ("Routing exception triage", "daily", "process", "revops", ["revops", "marketing"], 15,
      LONDON, _pick("daily", (9, 0), **WEEKDAYS),
      "Every unassigned inbound lead routed; broken rules logged for the systems standup",
      "systems", "", "1. Leads in the fallback queue\n2. Why each one missed its rule\n"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence import ical, rules, selectors, services
+from cadence import adherence, ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
 from cadence.models import FeedToken, Occurrence, Status
 from revops import policy
@@ -35,6 +35,7 @@ def index(request):
     return render(request, "cadence/index.html", {
         "groups": selectors.rows_by_horizon(now=now),
         "findings": selectors.lint(),
+        "adherence": adherence.side_by_side(now=now),
         "can_create": policy.can_create_owned(request.user),
         "now": now,
     })

@@ -8,6 +8,10 @@ notes, lint findings, row descriptions of the RACI, and individual occurrences b
 each ritual's next three dates and its last 13 weeks' tally. Those live one click away
 in the app.
 
+The HTML pack also carries two charts — the run book's freshness over the year and
+adherence per horizon per week — each with its figures as a table; the Markdown file,
+meant for reading as text, does not.
+
 ``build`` reads everything in a fixed number of queries; ``to_markdown`` renders it.
 """
 
@@ -21,10 +25,13 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from cadence import adherence
+from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
 from cadence.models import Horizon, Occurrence, Status
 from raci import selectors as raci_selectors
 from revops.models import Function, Layer
+from runbook import charts as runbook_charts
 from runbook import selectors as runbook_selectors
 from runbook.models import Release, ReviewState
 
@@ -98,6 +105,8 @@ class Pack:
     matrix: object
     grid: dict | None
     cadence: list  # [(label, slug, [PackRitual])]
+    freshness_chart: object = None
+    adherence_charts: list = field(default_factory=list)
 
     @property
     def title(self):
@@ -260,7 +269,9 @@ def build(*, today, now, release=None, report):
     return Pack(
         today=today, now=now, runbook=runbook, release=pinned, report=report,
         functions=list(functions.values()), sections=sections, matrix=matrix, grid=grid,
-        cadence=cadence,
+        cadence=cadence, freshness_chart=runbook_charts.freshness_chart(today=today),
+        adherence_charts=cadence_charts.adherence_charts(
+            adherence.adherence(weeks=ADHERENCE_WEEKS, now=now)),
     )
 
 

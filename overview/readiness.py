@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from overview import lint
 from raci import selectors as raci_selectors
 from revops.models import Function
 from runbook import selectors as runbook_selectors
@@ -151,6 +152,21 @@ def _cadence_checks(today):
     ]
 
 
+def _model_checks():
+    """The RACI, the cadence and the run book must tell the same story: whoever answers
+    for a layer runs a ritual for it, and a layer's section is owned on that layer."""
+    disagreements = [f for f in lint.findings() if f.code in lint.DISAGREEMENT_CODES]
+    return [Check(
+        "model_consistent", not disagreements,
+        "The RACI, the cadence and the run book agree on who holds each layer."
+        if not disagreements else
+        f"{len(disagreements)} cross-check warning{'s' if len(disagreements) != 1 else ''}: "
+        + " ".join(f.message for f in disagreements[:3])
+        + (" …" if len(disagreements) > 3 else ""),
+        reverse("raci:index") + "#cross-checks", [f.subject for f in disagreements],
+    )]
+
+
 def report(*, today):
     return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
-                          *_people_checks()])
+                          *_model_checks(), *_people_checks()])

@@ -7,14 +7,16 @@ Idempotent: if the run book exists, nothing happens.
 """
 
 import datetime as dt
+from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 
 from revops import fiscal
 from revops.models import Door, Function
-from runbook import services
-from runbook.models import Runbook
+from runbook import rules, services
+from runbook.models import FreshnessSnapshot, Review, Revision, Runbook
 
 TITLE = "Sales-led run book"
 
@@ -318,6 +320,7 @@ def load(*, people):
     flagged_on = today - dt.timedelta(days=settings.REVOPS_ESCALATE_AFTER_DAYS + 7)
     services.flag_stale_sections(door=Door.CLI, today=flagged_on, at=_moment(flagged_on))
     services.flag_stale_sections(door=Door.CLI, today=today)
+    _freshness_history(today)
     services.release_create(
         runbook=runbook,
         name=f"{fiscal.fiscal_quarter(today, start_month)} refresh",
@@ -327,6 +330,28 @@ def load(*, people):
         today=today,
     )
     return runbook
+
+
+def _freshness_history(today, weeks=52):
+    """A year of weekly freshness snapshots, as the daily scan would have recorded them,
+    worked out from the back-dated revisions and reviews just written (so the chart tells
+    the same story as the sections' stamps); a section counts from its first revision."""
+    reviewed = defaultdict(list)
+    for section_id, day in Review.objects.order_by("reviewed_on").values_list(
+            "section_id", "reviewed_on"):
+        reviewed[section_id].append(day)
+    written = list(Revision.objects.values_list("section_id").annotate(first=Min("created_at"))
+                   .values_list("section_id", "first"))
+    snapshots = []
+    for k in range(weeks, 0, -1):
+        day = today - dt.timedelta(weeks=k)
+        states = Counter(
+            rules.review_state(max((d for d in reviewed[pk] if d <= day), default=None), day)
+            for pk, first in written if timezone.localdate(first) <= day
+        )
+        snapshots.append(FreshnessSnapshot(day=day, **{s: states[s] for s in
+                                                       ("fresh", "due", "stale", "never")}))
+    FreshnessSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
 
 
 def _write_history(section, versions, author, today, q, start_month, threshold, offset):

@@ -4,7 +4,7 @@ stale flags (and their escalation) and readers' concerns.
 The invariants live here as database constraints so that no door (UI, API, console,
 shell, two concurrent requests) can break them: one revision number per section,
 one open stale flag per section, one default run book, unique release names, one open
-concern per reader and section.
+concern per reader and section, one freshness snapshot per day.
 """
 
 from django.conf import settings
@@ -317,6 +317,26 @@ class Concern(models.Model):
     @property
     def is_open(self):
         return self.resolved_at is None
+
+
+class FreshnessSnapshot(models.Model):
+    """How many sections were fresh, due, stale and never reviewed on a day, across every
+    run book: recorded by the daily scan (one row per day; a second scan that day updates
+    it), so that the run book's freshness can be charted over months."""
+
+    day = models.DateField(unique=True)
+    fresh = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    stale = models.PositiveIntegerField(default=0)
+    never = models.PositiveIntegerField(default=0)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self):
+        return (f"{self.day:%Y-%m-%d}: {self.fresh} fresh, {self.due} due, "
+                f"{self.stale} stale, {self.never} never")
 
 
 constraints.register(

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from runbook import diffs, rules
 from runbook.models import (
     Concern,
+    FreshnessSnapshot,
     Release,
     ReleaseSection,
     ReviewState,
@@ -86,6 +87,25 @@ def sections_with_state(*, today, runbook=None, threshold=None, start_month=None
     if runbook is not None:
         qs = qs.filter(runbook=runbook)
     return qs
+
+
+def freshness_counts(*, today, threshold=None, start_month=None):
+    """``{"fresh": n, "due": n, "stale": n, "never": n}`` over every section, in one query."""
+    stale_before = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
+    due_before = rules.due_cutoff(today, threshold=threshold, start_month=start_month)
+    reviewed = Q(last_reviewed_on__isnull=False)
+    return Section.objects.aggregate(
+        fresh=Count("pk", filter=Q(last_reviewed_on__gte=due_before)),
+        due=Count("pk", filter=Q(last_reviewed_on__gte=stale_before,
+                                 last_reviewed_on__lt=due_before)),
+        stale=Count("pk", filter=reviewed & Q(last_reviewed_on__lt=stale_before)),
+        never=Count("pk", filter=Q(last_reviewed_on__isnull=True)),
+    )
+
+
+def freshness_history(*, since):
+    """The daily freshness snapshots from ``since`` on, oldest first."""
+    return FreshnessSnapshot.objects.filter(day__gte=since).order_by("day")
 
 
 def sections_needing_review(*, today, runbook=None):

@@ -23,6 +23,7 @@ from runbook.models import (
     MAX_REASON_CHARS,
     ONE_OPEN_CONCERN,
     Concern,
+    FreshnessSnapshot,
     Release,
     ReleaseSection,
     Review,
@@ -567,10 +568,12 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     Each new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
     e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
-    demo).
+    demo). The day's freshness snapshot is recorded first (the counts do not depend on
+    the flags).
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
+    freshness_snapshot_record(today=today, threshold=threshold, start_month=start_month)
     cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
     stale = Section.objects.filter(
         Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff))
@@ -611,6 +614,22 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     ))
     _email_flags(flags)
     return result
+
+
+def freshness_snapshot_record(*, today, threshold=None, start_month=None):
+    """Record (or, on a second run that day, refresh) ``today``'s count of fresh, due,
+    stale and never-reviewed sections: two queries whatever the number of sections, the
+    write one upsert on the unique day, so two scans at once leave one row.
+
+    A measurement, not a change anyone made: no audit entry and no event."""
+    counts = selectors.freshness_counts(today=today, threshold=threshold,
+                                        start_month=start_month)
+    FreshnessSnapshot.objects.bulk_create(
+        [FreshnessSnapshot(day=today, recorded_at=timezone.now(), **counts)],
+        update_conflicts=True, unique_fields=["day"],
+        update_fields=[*counts, "recorded_at"],
+    )
+    return counts
 
 
 def _insert_flags(candidates, *, now, today):

@@ -174,3 +174,17 @@ def api(db):
             return self
 
     return Client()
+
+
+@pytest.fixture
+def adherence_past(db):
+    """Rituals with a hand-built past (``tests.cadence.factories.adherence_past``), and
+    time frozen at ``ADHERENCE_NOW`` to count adherence against it."""
+    import time_machine
+
+    from tests.cadence.factories import ADHERENCE_NOW, adherence_past, at
+
+    with time_machine.travel(at(7, 1), tick=False):
+        adherence_past()
+    with time_machine.travel(ADHERENCE_NOW, tick=False):
+        yield

@@ -125,3 +125,56 @@ class RitualLintFindingSerializer(serializers.Serializer):
     code = serializers.CharField()
     severity = serializers.CharField()
     message = serializers.CharField()
+
+
+class TallySerializer(serializers.Serializer):
+    held = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    missed = serializers.IntegerField()
+    held_rate = serializers.FloatField(
+        allow_null=True, help_text="held / (held + skipped + missed), 0–1; null with none.")
+
+
+class HorizonTallySerializer(TallySerializer):
+    horizon = serializers.ChoiceField(choices=rules.HORIZONS)
+
+
+class OwnerTallySerializer(TallySerializer):
+    owner = serializers.CharField(allow_null=True, help_text="A function slug; null for "
+                                  "rituals with no owner function.")
+    name = serializers.CharField()
+
+
+class AdherenceWeekSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="The Monday the week starts on.")
+    horizons = HorizonTallySerializer(many=True)
+
+
+class AdherenceSerializer(serializers.Serializer):
+    """Held / skipped / missed past occurrences over the last ``weeks`` weeks."""
+
+    weeks = serializers.IntegerField()
+    start = serializers.DateTimeField(help_text="Monday 00:00 of the first week.")
+    end = serializers.DateTimeField(help_text="Now: the window's end, exclusive.")
+    total = TallySerializer()
+    horizons = HorizonTallySerializer(many=True)
+    owners = OwnerTallySerializer(many=True)
+    by_week = AdherenceWeekSerializer(many=True)
+
+
+def _tally(tally, **extra):
+    return {**extra, "held": tally.held, "skipped": tally.skipped, "missed": tally.missed,
+            "held_rate": tally.held_rate}
+
+
+def adherence_data(report):
+    """The plain data ``AdherenceSerializer`` describes, from ``cadence.adherence``."""
+    return {
+        "weeks": report.weeks, "start": report.start, "end": report.end,
+        "total": _tally(report.total),
+        "horizons": [_tally(t, horizon=h) for h, t in report.by_horizon.items()],
+        "owners": [_tally(o.tally, owner=o.slug, name=o.name) for o in report.by_owner],
+        "by_week": [{"week": w.start,
+                     "horizons": [_tally(t, horizon=h) for h, t in w.by_horizon.items()]}
+                    for w in report.by_week],
+    }

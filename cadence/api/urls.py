@@ -8,6 +8,7 @@ router.register("rituals", views.RitualViewSet, basename="ritual")
 router.register("occurrences", views.OccurrenceViewSet, basename="occurrence")
 
 urlpatterns = [
+    path("adherence/", views.AdherenceView.as_view(), name="adherence"),
     path("rituals/<int:pk>/calendar.ics", views.RitualCalendarView.as_view(),
          name="ritual-calendar"),
     *router.urls,

@@ -16,14 +16,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cadence import ical, rules, selectors, services
+from cadence import adherence, ical, rules, selectors, services
 from cadence.api.serializers import (
     OCCURRENCE_LIST_VALUES,
     RITUAL_LIST_VALUES,
+    AdherenceSerializer,
     OccurrenceSerializer,
     RecordSerializer,
     RitualLintFindingSerializer,
     RitualSerializer,
+    adherence_data,
     occurrence_list_items,
     ritual_list_items,
 )
@@ -196,3 +198,29 @@ class RitualCalendarView(APIView):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="ritual-{ritual.pk}.ics"'
         return response
+
+
+def _weeks(value):
+    """The ``weeks`` query parameter: a whole number from 1 to ``adherence.MAX_WEEKS``."""
+    if value in (None, ""):
+        return adherence.WINDOWS[-1]
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= adherence.MAX_WEEKS):
+        raise ValidationError({"weeks": f"Give a whole number of weeks from 1 to "
+                                        f"{adherence.MAX_WEEKS}, not {value!r}."})
+    return int(value)
+
+
+class AdherenceView(APIView):
+    """``GET /adherence/?weeks=13``: held, skipped and missed occurrences per horizon, per
+    owner function and per week over the last ``weeks`` whole weeks (Monday to Sunday,
+    the current one included, up to now), with the held rate."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter(
+            "weeks", OpenApiTypes.INT, description=f"1 to {adherence.MAX_WEEKS}; default "
+            f"{adherence.WINDOWS[-1]}.")],
+        responses=AdherenceSerializer,
+    )
+    def get(self, request):
+        report = adherence.adherence(weeks=_weeks(request.query_params.get("weeks")))
+        return Response(AdherenceSerializer(adherence_data(report)).data)

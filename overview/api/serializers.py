@@ -14,6 +14,15 @@ class ReadinessSerializer(serializers.Serializer):
     checks = ReadinessCheckSerializer(many=True)
 
 
+class LintFindingSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. accountable_without_ritual, no_responsible.")
+    severity = serializers.ChoiceField(choices=["warning", "error"])
+    message = serializers.CharField()
+    subject = serializers.CharField(
+        help_text="What it is about, as kind:key — function:sales, row:12, ritual:3, "
+                  "section:7.")
+
+
 class HeldSectionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()

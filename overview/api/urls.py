@@ -4,6 +4,7 @@ from overview.api import model_views, views
 
 urlpatterns = [
     path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    path("lint/", views.LintView.as_view(), name="lint"),
     path("people/<str:username>/holdings/", views.HoldingsView.as_view(), name="api-holdings"),
     path("people/<str:username>/handover/", views.HandoverView.as_view(), name="api-handover"),
     path("bootstrap/", model_views.BootstrapView.as_view(), name="bootstrap"),

@@ -7,11 +7,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overview import services
+from overview import lint, services
 from overview.api.serializers import (
     HandoverResultSerializer,
     HandoverSerializer,
     HoldingsSerializer,
+    LintFindingSerializer,
     ReadinessSerializer,
 )
 from overview.holdings import holdings_of
@@ -27,6 +28,17 @@ class ReadinessView(APIView):
     def get(self, request):
         report = readiness_report(today=timezone.localdate())
         return Response(ReadinessSerializer(report).data)
+
+
+class LintView(APIView):
+    """``GET /lint/``: one lint over the whole model — the RACI's own lint, then the
+    cross-checks between the RACI, the cadence, the run book and the people
+    (``accountable_without_ritual``, ``ritual_owner_not_on_layer``,
+    ``section_owner_not_on_layer``, ``departed_head``). A plain list, not paginated."""
+
+    @extend_schema(responses=LintFindingSerializer(many=True))
+    def get(self, request):
+        return Response(LintFindingSerializer(lint.findings(), many=True).data)
 
 
 def _person(username):

@@ -48,3 +48,46 @@ def bulk_rituals(count, *, name="Bulk ritual", now=None):
     ])
     services.materialize_many(rituals=rituals, now=now)
     return rituals
+
+
+def history(ritual, outcomes):
+    """Replace ``ritual``'s occurrences with ``{aware datetime: status}``: a hand-built
+    past to count adherence against."""
+    from cadence.models import Occurrence
+
+    Occurrence.objects.filter(ritual=ritual).delete()
+    Occurrence.objects.bulk_create([Occurrence(ritual=ritual, scheduled_for=at, status=status)
+                                    for at, status in outcomes.items()])
+
+
+def at(month, day, hour=9, minute=0):
+    from datetime import UTC, datetime
+
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+ADHERENCE_NOW = at(10, 14, 12)  # a Wednesday; UTC is the server zone
+
+
+def adherence_past():
+    """Weekly (Sales), daily (CS) and monthly (no owner) rituals with a known past, to
+    count adherence against at ``ADHERENCE_NOW``. Call with time frozen before it."""
+    weekly = ritual(name="Forecast call", owner="sales")
+    daily = ritual(name="Stand-up", horizon="daily", owner="cs",
+                   rrule="FREQ=DAILY;BYHOUR=9;BYMINUTE=0", duration_minutes=15)
+    monthly = ritual(name="Pipeline review", horizon="monthly", owner=None,
+                     rrule="FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=9;BYMINUTE=0")
+    history(weekly, {
+        at(7, 13): "held",  # before both windows
+        at(7, 20, 0): "missed",  # Monday 00:00: the first instant of the 13 weeks
+        at(9, 14): "held",  # 13 weeks only
+        at(9, 21): "held", at(9, 28): "held", at(10, 5): "missed", at(10, 12): "skipped",
+        at(10, 19): "scheduled",  # the future
+    })
+    history(daily, {
+        at(9, 20, 23, 59): "held",  # Sunday night: 13 weeks only
+        at(10, 13): "missed", at(10, 14): "held",
+        at(10, 13, 10): "scheduled",  # past, not yet marked: not counted
+        at(10, 14, 13): "held",  # after "now" (a clock skew): not counted
+    })
+    history(monthly, {at(10, 1): "held"})
