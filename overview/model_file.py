@@ -33,6 +33,7 @@ from overview import bootstrap
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, policy, rendering
 from revops.models import Function
+from runbook import search
 from runbook.models import (
     Release,
     ReleaseSection,
@@ -630,6 +631,8 @@ def _runbooks(doc, people, functions):
                 last_reviewed_by_name=e["last_reviewed_by_name"],
                 last_reviewed_revision=e["last_reviewed_revision"]))
     ReleaseSection.objects.bulk_create(entries, batch_size=BATCH)
+    search.refresh_sections([s.pk for s in sections])
+    search.refresh_releases([r.pk for r in releases])
     return {(book.title, s.kind): s for book in books for s in sections
             if s.runbook_id == book.pk}
 

@@ -1,0 +1,47 @@
+"""What every app's search needs: the text search configuration, whether the database
+does full-text search, and the one way a snippet becomes HTML.
+
+PostgreSQL keeps weighted ``tsvector`` columns (title ``A``, headings ``B``, body ``C``)
+and answers with ``websearch_to_tsquery``; SQLite (``make run``) falls back to plain
+substring matching with the same result shape.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.utils.html import escape
+
+MARK_START, MARK_STOP = "<mark>", "</mark>"
+_MARKS = re.compile(f"({re.escape(MARK_START)}|{re.escape(MARK_STOP)})")
+
+
+def text_search_config():
+    """The PostgreSQL text search configuration (``REVOPS_SEARCH_CONFIG``)."""
+    return settings.REVOPS_SEARCH_CONFIG
+
+
+def full_text():
+    """True when the database does full-text search (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+def marked_html(text):
+    """``text`` in which ``<mark>``/``</mark>`` delimit the matched words, as safe HTML:
+    everything is escaped except balanced ``<mark>`` elements. Stored text is never
+    trusted, so a ``<mark>`` the author wrote can at worst highlight a word too."""
+    parts, inside = [], False
+    for token in _MARKS.split(text or ""):
+        if token == MARK_START:
+            if not inside:
+                parts.append(MARK_START)
+                inside = True
+        elif token == MARK_STOP:
+            if inside:
+                parts.append(MARK_STOP)
+                inside = False
+        elif token:
+            parts.append(str(escape(token)))
+    if inside:
+        parts.append(MARK_STOP)
+    return "".join(parts)

@@ -1,0 +1,69 @@
+"""The stored search vectors of sections and releases (PostgreSQL only).
+
+A section is found by its current revision: its ``search_vector`` weighs the title
+``A``, the Markdown headings ``B`` and the whole body ``C``, and is rewritten in the
+same transaction as every change to those (a revision, a new title, an import). A
+release is found by its pinned text: name ``A``, note ``B``, pinned bodies ``C``;
+it never changes once cut. Each refresh is one set-based ``UPDATE``; elsewhere than on
+PostgreSQL there are no vectors and search matches substrings instead.
+"""
+
+from django.db import connection
+
+from revops.search import text_search_config
+from runbook.models import Release, ReleaseSection, Revision, Section
+
+# An ATX heading line ("## Deal desk"), its text captured without closing hashes.
+HEADING = r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$"
+
+
+def _vector(text_sql, weight):
+    return f"setweight(to_tsvector(%(config)s::regconfig, {text_sql}), '{weight}')"
+
+
+def _sections_sql():
+    headings = ("array_to_string(ARRAY(SELECT m[1] FROM regexp_matches(r.body, "
+                "%(heading)s, 'gn') AS m), ' ')")
+    return (
+        f'UPDATE "{Section._meta.db_table}" AS s SET search_vector = '
+        f"{_vector('s.title', 'A')} || coalesce(("
+        f"SELECT {_vector(headings, 'B')} || {_vector('r.body', 'C')} "
+        f'FROM "{Revision._meta.db_table}" AS r '
+        f"WHERE r.section_id = s.id AND r.number = s.revision), ''::tsvector) "
+        f"WHERE %(all)s OR s.id = ANY(%(ids)s)"
+    )
+
+
+def _releases_sql():
+    pinned = (
+        f"coalesce((SELECT string_agg(r.body, E'\\n\\n' ORDER BY e.id) "
+        f'FROM "{ReleaseSection._meta.db_table}" AS e '
+        f'JOIN "{Revision._meta.db_table}" AS r ON r.id = e.revision_id '
+        f"WHERE e.release_id = rl.id), '')"
+    )
+    return (
+        f'UPDATE "{Release._meta.db_table}" AS rl SET search_vector = '
+        f"{_vector('rl.name', 'A')} || {_vector('rl.note', 'B')} || {_vector(pinned, 'C')} "
+        f"WHERE %(all)s OR rl.id = ANY(%(ids)s)"
+    )
+
+
+def _refresh(sql, ids, conn):
+    conn = conn or connection
+    if conn.vendor != "postgresql" or (ids is not None and not ids):
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"config": text_search_config(), "heading": HEADING,
+                             "all": ids is None, "ids": list(ids or ())})
+
+
+def refresh_sections(section_ids=None, *, conn=None):
+    """Rewrite the search vector of these sections (all when None) from their current
+    revision."""
+    _refresh(_sections_sql(), section_ids, conn)
+
+
+def refresh_releases(release_ids=None, *, conn=None):
+    """Write the search vector of these releases (all when None) from their name, note
+    and pinned text."""
+    _refresh(_releases_sql(), release_ids, conn)
