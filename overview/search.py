@@ -367,7 +367,7 @@ def _rows(ids, query, today):
 def _releases(ids, query, today):
     pinned = Subquery(
         ReleaseSection.objects.filter(release=OuterRef("pk")).values("release")
-        .annotate(text=StringAgg("revision__body", delimiter="\n\n", ordering="id"))
+        .annotate(text=StringAgg("revision__body", delimiter="\n\n", order_by="id"))
         .values("text")[:1]
     ) if full_text() else Value("")
     text = Concat("note", Value("\n"), pinned, output_field=TextField())
