@@ -33,6 +33,7 @@ from overview import bootstrap
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, policy, rendering
 from revops.models import Function
+from revops.search import refresh_vectors
 from runbook import search
 from runbook.models import (
     Release,
@@ -653,6 +654,7 @@ def _raci(doc, people, functions):
                         accountable=functions[slug],
                         accountable_also_responsible=r["cells"][slug] == "A/R"))
     rows = Row.objects.bulk_create(rows, batch_size=BATCH)
+    refresh_vectors(Row, [row.pk for row in rows])
     Cell.objects.bulk_create([
         Cell(row=row, function=functions[slug], letter=letter, accountable_id=row.accountable_id)
         for row, (_, r) in zip(rows, row_docs, strict=True)
@@ -682,6 +684,7 @@ def _cadence(doc, people, functions, sections):
         schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
         created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]))
         for r in doc["rituals"]])
+    refresh_vectors(Ritual, [ritual.pk for ritual in rituals])
     Attendee = Ritual.attendees.through
     Attendee.objects.bulk_create([
         Attendee(ritual_id=ritual.pk, function_id=functions[slug].pk)

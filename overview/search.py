@@ -7,12 +7,12 @@ titles, links, review states and snippets with one query per type on the page, s
 search runs the same number of queries however big the model is.
 
 On PostgreSQL each type is matched with ``websearch_to_tsquery`` (``"deal desk"
--enterprise`` works as people expect) against a weighted ``tsvector``: stored and
-GIN-indexed for sections and releases (``runbook/search.py``), computed on the fly for
-the few hundred rituals and rows. The rank puts a match in the title above one in a
-heading above one in the body, then orders by ``ts_rank``; snippets come from
-``ts_headline``. On SQLite every word must appear (``-word`` excludes, ``"…"`` is one
-phrase), a title match ranks first, and snippets are cut in Python.
+-enterprise`` works as people expect) against its stored, GIN-indexed, weighted
+``tsvector`` (``runbook/search.py``, ``revops.search.refresh_vectors``). The rank puts
+a match in the title above one in a heading above one in the body, then orders by
+``ts_rank``; snippets come from ``ts_headline``. On SQLite every word must appear
+(``-word`` excludes, ``"…"`` is one phrase), a title match ranks first, and snippets
+are cut in Python.
 """
 
 import re
@@ -23,7 +23,6 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
@@ -184,15 +183,6 @@ def _tsquery(query):
     return SearchQuery(query.text, search_type="websearch", config=text_search_config())
 
 
-def _vector(*weighted):
-    config = text_search_config()
-    vectors = [SearchVector(field, weight=weight, config=config) for field, weight in weighted]
-    vector = vectors[0]
-    for more in vectors[1:]:
-        vector = vector + more
-    return vector
-
-
 def _full_text_rank(vector, tsquery):
     """2 + ts_rank for a title match, 1 + … for a heading, 0 + … for the body."""
     tier = Case(
@@ -202,12 +192,6 @@ def _full_text_rank(vector, tsquery):
         output_field=FloatField(),
     )
     return tier + SearchRank(vector, tsquery, normalization=Value(32))
-
-
-_VECTORS = {
-    RITUAL: lambda: _vector(("name", "A"), ("output", "B"), ("agenda", "C")),
-    RACI_ROW: lambda: _vector(("name", "A"), ("description", "C")),
-}
 
 
 def _current_body_contains(term):
@@ -278,7 +262,7 @@ def _matching(type_, query, today):
     qs = _base(type_, query, today)
     if full_text():
         tsquery = _tsquery(query)
-        vector = F("search_vector") if type_ in (SECTION, RELEASE) else _VECTORS[type_]()
+        vector = F("search_vector")
         qs, rank = qs.filter(_Matches(vector, tsquery)), _full_text_rank(vector, tsquery)
     else:
         qs, rank = _substring_match(qs, type_, query)
@@ -335,7 +319,8 @@ def _snippet(row, query):
 def _sections(ids, query, today):
     body = Subquery(Revision.objects.filter(
         section=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
-    qs = Section.objects.filter(pk__in=ids).select_related("runbook").annotate(
+    qs = Section.objects.filter(pk__in=ids).select_related("runbook").defer(
+        "search_vector").annotate(
         review_state=review_state_expression(today),
         snippet_text=_headline(body, query) if full_text() else body)
     return {s.pk: Hit(type=SECTION, id=s.pk, title=s.title, where=s.runbook.title,
@@ -346,7 +331,7 @@ def _sections(ids, query, today):
 
 def _rituals(ids, query, today):
     text = Concat("output", Value("\n"), "agenda", output_field=TextField())
-    qs = Ritual.objects.filter(pk__in=ids).annotate(
+    qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
     return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name, where=r.get_horizon_display(),
                       url=reverse("cadence:ritual", args=[r.pk]),
@@ -356,7 +341,7 @@ def _rituals(ids, query, today):
 
 def _rows(ids, query, today):
     text = Concat("name", Value("\n"), "description", output_field=TextField())
-    qs = Row.objects.filter(pk__in=ids).select_related("matrix").annotate(
+    qs = Row.objects.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
     return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=r.matrix.title,
                       url=reverse("raci:matrix", args=[r.matrix_id]) + f"#row-{r.pk}",
@@ -371,7 +356,8 @@ def _releases(ids, query, today):
         .values("text")[:1]
     ) if full_text() else Value("")
     text = Concat("note", Value("\n"), pinned, output_field=TextField())
-    qs = Release.objects.filter(pk__in=ids).select_related("runbook").annotate(
+    qs = Release.objects.filter(pk__in=ids).select_related("runbook").defer(
+        "search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
     return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}", where=r.runbook.title,
                       url=reverse("runbook:release", args=[r.runbook_id, r.number]),
@@ -399,8 +385,9 @@ def hits(rows, *, query, today):
 
 
 def grouped(page):
-    """``[(type, label, [hits])]`` in type order, for the pages."""
+    """``[(type, label, [hits])]`` for the pages: a group per type, the group of the best
+    hit first, each in rank order."""
     groups = {}
     for hit in page:
         groups.setdefault(hit.type, []).append(hit)
-    return [(t, TYPE_LABELS[t], groups[t]) for t in TYPES if t in groups]
+    return [(t, TYPE_LABELS[t], hits) for t, hits in groups.items()]

@@ -26,6 +26,34 @@ def full_text():
     return connection.vendor == "postgresql"
 
 
+def weighted_vector_sql(text_sql, weight):
+    """SQL for the ``tsvector`` of ``text_sql`` with ``weight`` (``A`` to ``D``), in the
+    configured language (the ``%(config)s`` parameter ``rewrite_vectors`` passes)."""
+    return f"setweight(to_tsvector(%(config)s::regconfig, {text_sql}), '{weight}')"
+
+
+def rewrite_vectors(sql, ids=None, *, conn=None, **params):
+    """Run an ``UPDATE … SET search_vector = …`` whose ``WHERE`` is ``%(all)s OR id =
+    ANY(%(ids)s)``: for these ids, or every row when ``ids`` is None. PostgreSQL only;
+    nothing to do elsewhere."""
+    conn = conn or connection
+    if conn.vendor != "postgresql" or (ids is not None and not ids):
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(sql, {"config": text_search_config(), "all": ids is None,
+                             "ids": list(ids or ()), **params})
+
+
+def refresh_vectors(model, ids=None, *, conn=None):
+    """Rewrite ``model.search_vector`` from its ``SEARCH_WEIGHTS`` (``{field: weight}``)
+    for the rows ``ids`` (all when None): the same transaction as the write that
+    changed them."""
+    vector = " || ".join(weighted_vector_sql(f'coalesce("{field}", \'\')', weight)
+                         for field, weight in model.SEARCH_WEIGHTS.items())
+    rewrite_vectors(f'UPDATE "{model._meta.db_table}" SET search_vector = {vector} '
+                    f"WHERE %(all)s OR id = ANY(%(ids)s)", ids, conn=conn)
+
+
 def marked_html(text):
     """``text`` in which ``<mark>``/``</mark>`` delimit the matched words, as safe HTML:
     everything is escaped except balanced ``<mark>`` elements. Stored text is never

@@ -8,17 +8,11 @@ it never changes once cut. Each refresh is one set-based ``UPDATE``; elsewhere t
 PostgreSQL there are no vectors and search matches substrings instead.
 """
 
-from django.db import connection
-
-from revops.search import text_search_config
+from revops.search import rewrite_vectors, weighted_vector_sql
 from runbook.models import Release, ReleaseSection, Revision, Section
 
 # An ATX heading line ("## Deal desk"), its text captured without closing hashes.
 HEADING = r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$"
-
-
-def _vector(text_sql, weight):
-    return f"setweight(to_tsvector(%(config)s::regconfig, {text_sql}), '{weight}')"
 
 
 def _sections_sql():
@@ -26,8 +20,8 @@ def _sections_sql():
                 "%(heading)s, 'gn') AS m), ' ')")
     return (
         f'UPDATE "{Section._meta.db_table}" AS s SET search_vector = '
-        f"{_vector('s.title', 'A')} || coalesce(("
-        f"SELECT {_vector(headings, 'B')} || {_vector('r.body', 'C')} "
+        f"{weighted_vector_sql('s.title', 'A')} || coalesce(("
+        f"SELECT {weighted_vector_sql(headings, 'B')} || {weighted_vector_sql('r.body', 'C')} "
         f'FROM "{Revision._meta.db_table}" AS r '
         f"WHERE r.section_id = s.id AND r.number = s.revision), ''::tsvector) "
         f"WHERE %(all)s OR s.id = ANY(%(ids)s)"
@@ -43,27 +37,19 @@ def _releases_sql():
     )
     return (
         f'UPDATE "{Release._meta.db_table}" AS rl SET search_vector = '
-        f"{_vector('rl.name', 'A')} || {_vector('rl.note', 'B')} || {_vector(pinned, 'C')} "
+        f"{weighted_vector_sql('rl.name', 'A')} || {weighted_vector_sql('rl.note', 'B')} || "
+        f"{weighted_vector_sql(pinned, 'C')} "
         f"WHERE %(all)s OR rl.id = ANY(%(ids)s)"
     )
-
-
-def _refresh(sql, ids, conn):
-    conn = conn or connection
-    if conn.vendor != "postgresql" or (ids is not None and not ids):
-        return
-    with conn.cursor() as cursor:
-        cursor.execute(sql, {"config": text_search_config(), "heading": HEADING,
-                             "all": ids is None, "ids": list(ids or ())})
 
 
 def refresh_sections(section_ids=None, *, conn=None):
     """Rewrite the search vector of these sections (all when None) from their current
     revision."""
-    _refresh(_sections_sql(), section_ids, conn)
+    rewrite_vectors(_sections_sql(), section_ids, conn=conn, heading=HEADING)
 
 
 def refresh_releases(release_ids=None, *, conn=None):
     """Write the search vector of these releases (all when None) from their name, note
     and pinned text."""
-    _refresh(_releases_sql(), release_ids, conn)
+    rewrite_vectors(_releases_sql(), release_ids, conn=conn)
