@@ -4,11 +4,14 @@ filters, safe snippets and who may search. Ranking, stemming, phrases and exclus
 PostgreSQL's full-text search: those tests run on PostgreSQL (CI) and skip elsewhere."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from overview import search
 from revops.errors import Refused
@@ -16,11 +19,11 @@ from revops.models import Door, Function
 from revops.search import marked_html
 from runbook import services as runbook_services
 from runbook.models import Release
-from tests.cadence.factories import ritual
+from tests.cadence.factories import bulk_rituals, ritual
 from tests.conftest import require_or_skip
 from tests.factories import UserFactory
 from tests.raci.factories import matrix, row
-from tests.runbook.factories import make_runbook, section, stamp_review
+from tests.runbook.factories import make_runbook, make_sections, section, stamp_review
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 2)
@@ -273,3 +276,58 @@ def test_the_language_is_configurable(postgres, lead, book, settings):
     revise(sec, "Inbound leads route to the SDR pod.")
     assert found(lead, "routing") == []
     assert ids(found(lead, "route")) == [("section", sec.pk)]
+
+
+def test_refresh_search_index_rewrites_vectors_in_the_configured_language(
+        postgres, lead, book, settings):
+    sec = section(book, "process")
+    revise(sec, "Inbound leads route to the SDR pod.")
+    settings.REVOPS_SEARCH_CONFIG = "simple"
+    assert ids(found(lead, "route")) == []  # stored in English: "rout"
+    call_command("refresh_search_index", stdout=io.StringIO())
+    assert ids(found(lead, "route")) == [("section", sec.pk)]
+
+
+def test_refresh_search_index_says_there_is_nothing_to_do_without_postgresql(db):
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite only")
+    out = io.StringIO()
+    call_command("refresh_search_index", stdout=out)
+    assert "Nothing to do" in out.getvalue()
+
+
+# The page --------------------------------------------------------------------------------
+
+
+def test_the_page_redirects_signed_out_visitors_to_sign_in(client):
+    response = client.get("/search/?q=deal")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_page_groups_ranked_results_and_the_box_gets_the_first_few(client, viewer, book):
+    revise(section(book, "process"), "## Gazelle\n\nEvery gazelle is counted.")
+    ritual(name="Gazelle count")
+    client.force_login(viewer)
+    page = client.get("/search/", {"q": "gazelle"}).content.decode()
+    assert "Run-book sections" in page and "Rituals" in page and "<mark>" in page
+    assert "2 results for “gazelle”" in page
+    box = client.get("/search/", {"q": "gazelle"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in box and "All 2 results" in box
+    assert client.get("/search/", {"q": "g"}, HTTP_HX_REQUEST="true").content.strip() == b""
+
+
+def test_the_page_runs_the_same_queries_at_two_sizes(client, viewer, book,
+                                                     django_assert_num_queries):
+    # A title match of each type leads every page; the growth matches in bodies only.
+    runbook_services.section_update(section=section(book, "process"), title="Deal desk",
+                                    actor=None, door=Door.CLI)
+    ritual(name="Deal review")
+    row(matrix(), "Deal approvals", {"sales": "A"})
+    client.force_login(viewer)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        with CaptureQueriesContext(connection) as small:
+            client.get("/search/", {"q": "deal"}, **headers)
+        make_sections(3)
+        bulk_rituals(3, name="Bulk call")
+        with django_assert_num_queries(len(small.captured_queries)):
+            assert client.get("/search/", {"q": "deal"}, **headers).status_code == 200
