@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/materialize.py
 	$(BIN)/python bench/model_file.py
+	$(BIN)/python bench/search.py
 	bash bench/load.sh
 
 lock:  # needs uv (pip install uv)

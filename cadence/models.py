@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +66,9 @@ class Ritual(models.Model):
     )
     agenda = models.TextField(blank=True, help_text="Markdown.")
     agenda_html = models.TextField(blank=True, editable=False)
+    # Search (revops.search.refresh_vectors): these fields' words, PostgreSQL only.
+    SEARCH_WEIGHTS = {"name": "A", "output": "B", "agenda": "C"}
+    search_vector = SearchVectorField(null=True, editable=False)
     timezone = models.CharField(max_length=64, default="UTC")
     rrule = models.CharField(max_length=300)
     active = models.BooleanField(default=True)

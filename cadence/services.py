@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
-from revops import audit, events, notify, policy, rendering
+from revops import audit, events, notify, policy, rendering, search
 from revops.models import Function
 from runbook import services as runbook_services
 from runbook.models import Section
@@ -145,6 +145,7 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
     attendees = list(attendees or [])
     _validate(ritual, attendees)
     ritual.save()
+    search.refresh_vectors(Ritual, [ritual.pk])
     ritual.attendees.set(attendees)
     audit.record(actor=actor, door=door, action="create", obj=ritual,
                  changes=audit.changes_between({}, {**_snapshot(ritual),
@@ -198,6 +199,7 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     ritual.sequence += 1
     ritual.updated_at = now
     ritual.save()
+    search.refresh_vectors(Ritual, [ritual.pk])
     if new_attendees is not None:
         ritual.attendees.set(new_attendees)
     if schedule_changed or not ritual.active:

@@ -33,6 +33,8 @@ from overview import bootstrap
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, policy, rendering
 from revops.models import Function
+from revops.search import refresh_vectors
+from runbook import search
 from runbook.models import (
     Release,
     ReleaseSection,
@@ -630,6 +632,8 @@ def _runbooks(doc, people, functions):
                 last_reviewed_by_name=e["last_reviewed_by_name"],
                 last_reviewed_revision=e["last_reviewed_revision"]))
     ReleaseSection.objects.bulk_create(entries, batch_size=BATCH)
+    search.refresh_sections([s.pk for s in sections])
+    search.refresh_releases([r.pk for r in releases])
     return {(book.title, s.kind): s for book in books for s in sections
             if s.runbook_id == book.pk}
 
@@ -650,6 +654,7 @@ def _raci(doc, people, functions):
                         accountable=functions[slug],
                         accountable_also_responsible=r["cells"][slug] == "A/R"))
     rows = Row.objects.bulk_create(rows, batch_size=BATCH)
+    refresh_vectors(Row, [row.pk for row in rows])
     Cell.objects.bulk_create([
         Cell(row=row, function=functions[slug], letter=letter, accountable_id=row.accountable_id)
         for row, (_, r) in zip(rows, row_docs, strict=True)
@@ -679,6 +684,7 @@ def _cadence(doc, people, functions, sections):
         schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
         created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]))
         for r in doc["rituals"]])
+    refresh_vectors(Ritual, [ritual.pk for ritual in rituals])
     Attendee = Ritual.attendees.through
     Attendee.objects.bulk_create([
         Attendee(ritual_id=ritual.pk, function_id=functions[slug].pk)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("handover/", views.pack_html, name="handover_pack"),
     path("handover.md", views.pack_markdown, name="handover_markdown"),
     path("setup/", setup_views.setup, name="setup"),
+    path("search/", views.search_page, name="search"),
 ]

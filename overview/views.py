@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from overview import pack as handover_pack
-from overview import services
+from overview import search, services
 from overview.dashboard import panels as dashboard_panels
 from overview.forms import HandoverForm
 from overview.holdings import holdings_of
@@ -140,3 +141,37 @@ def start(request):
     steps = first_week(user=request.user, today=today, now=timezone.now(),
                        report=readiness_report(today=today))
     return render(request, "overview/start.html", {"steps": steps})
+
+
+SEARCH_PAGE_SIZE = 20
+SUGGESTIONS = 8
+SEARCH_IN = [("", "Sections, rituals and RACI rows"), ("section", "Run-book sections"),
+             ("ritual", "Rituals"), ("raci_row", "RACI rows"), ("release", "Releases"),
+             (",".join(search.TYPES), "Everything, releases too")]
+
+
+@login_required
+def search_page(request):
+    """``/search/?q=``: the ranked results grouped by type, a page at a time. The header
+    box asks the same URL through htmx as you type and gets the first few alone."""
+    params = request.GET
+    text, type_ = params.get("q", ""), params.get("type", "")
+    suggesting = bool(request.htmx)
+    try:
+        query = search.parse(q=text, type=type_)
+    except ValidationError as refused:
+        query, errors = None, refused.message_dict
+    else:
+        errors = {}
+    context = {"q": text, "type": type_, "type_choices": SEARCH_IN, "query": query,
+               "errors": errors if "q" in params else {}}
+    if query is not None:
+        today = timezone.localdate()
+        matched = search.matches(user=request.user, query=query, today=today)
+        page = Paginator(matched, SUGGESTIONS if suggesting else SEARCH_PAGE_SIZE).get_page(
+            1 if suggesting else params.get("page"))
+        context.update(page=page, count=page.paginator.count, groups=search.grouped(
+            search.hits(list(page.object_list), query=query, today=today)))
+    if suggesting:
+        return render(request, "overview/_search_suggestions.html", context)
+    return render(request, "overview/search.html", context)

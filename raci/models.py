@@ -16,6 +16,7 @@ with no A, two A's, or an A plus another letter for the same function.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -95,6 +96,9 @@ class Row(models.Model):
     accountable_also_responsible = models.BooleanField(
         default=False, help_text="The accountable function also does the work (A/R)."
     )
+    # Search (revops.search.refresh_vectors): these fields' words, PostgreSQL only.
+    SEARCH_WEIGHTS = {"name": "A", "description": "C"}
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = RowQuerySet.as_manager()
 

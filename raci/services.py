@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from raci import csv_io, rules, selectors
 from raci.models import Cell, Matrix, Row, SignOff
-from revops import audit, events, policy
+from revops import audit, events, policy, search
 from revops.errors import Conflict, Refused
 from revops.models import Function
 
@@ -185,6 +185,7 @@ def row_create(*, matrix, name, cells, actor, door, layer="", description="", po
     )
     row.full_clean()
     row.save()
+    search.refresh_vectors(Row, [row.pk])
     _write_cells(row, split, by_slug)
     letters = {split.accountable: row.accountable_letter, **split.cells}
     _changed(matrix, actor=actor, door=door, action="create", obj=row, row=row, changes={
@@ -232,6 +233,7 @@ def row_update(*, row, actor, door, cells=None, **fields):
         _write_cells(row, split, by_slug)
     else:
         row.save()
+    search.refresh_vectors(Row, [row.pk])
     _changed(matrix, actor=actor, door=door, action="update", obj=row, row=row, changes=changes)
     return row
 
@@ -546,6 +548,7 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
         row.clean_fields(exclude=["matrix", "accountable"])
         new_rows.append((row, split))
     Row.objects.bulk_create([row for row, _ in new_rows])
+    search.refresh_vectors(Row, [row.pk for row in touched] + [row.pk for row, _ in new_rows])
     Cell.objects.bulk_create([
         Cell(row=row, function=by_slug[slug], letter=letter, accountable_id=row.accountable_id)
         for row, split in [*changed_rows, *new_rows]

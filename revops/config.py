@@ -4,6 +4,8 @@ A misconfigured deployment should say which variable is wrong at start-up, not
 produce a traceback three layers deep on the first request.
 """
 
+import re
+
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -122,6 +124,14 @@ def time_zone(name, default):
         zoneinfo.ZoneInfo(raw)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         _fail(name, "expected an IANA time zone such as Europe/Paris", raw)
+    return raw
+
+
+def identifier(name, default):
+    """A plain SQL identifier such as a text search configuration (``english``)."""
+    raw = env.str(name, default=default)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", raw):
+        _fail(name, "expected a name such as english, simple or german", raw)
     return raw
 
 

@@ -280,6 +280,9 @@ REVOPS_STALE_AFTER_QUARTERS = config.int_("REVOPS_STALE_AFTER_QUARTERS", 2, low=
 # A section still stale this many days after its stale flag opened is escalated.
 REVOPS_ESCALATE_AFTER_DAYS = config.int_("REVOPS_ESCALATE_AFTER_DAYS", 14, low=1, high=365)
 REVOPS_SITE_URL = config.str_("REVOPS_SITE_URL", "http://127.0.0.1:8000")
+# Search on PostgreSQL: the text search configuration (language) for stemming and stop
+# words. Changing it needs `python manage.py refresh_search_index` for stored vectors.
+REVOPS_SEARCH_CONFIG = config.identifier("REVOPS_SEARCH_CONFIG", "english")
 # Webhook deliveries and e-mails still failing this long after they were queued are given up.
 REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(
     hours=config.int_("REVOPS_OUTBOX_GIVE_UP_AFTER_HOURS", 72, low=1, high=24 * 30))

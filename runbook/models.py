@@ -8,6 +8,7 @@ concern per reader and section, one freshness snapshot per day.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -91,6 +92,8 @@ class Section(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_reviewed_revision = models.PositiveIntegerField(null=True, blank=True)
+    # The current revision's words for search (runbook/search.py); PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["runbook_id", "position"]
@@ -186,6 +189,8 @@ class Release(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The pinned text's words for search (runbook/search.py); PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["runbook_id", "-number"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from revops import audit, events, jsonrows, notify, policy, rendering
 from revops.errors import Conflict
 from revops.models import Function
-from runbook import rules, selectors
+from runbook import rules, search, selectors
 from runbook.models import (
     MAX_BODY_BYTES,
     MAX_REASON_CHARS,
@@ -140,6 +140,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
             for s in sections
         ]
     )
+    search.refresh_sections([s.pk for s in sections])
     audit.record(
         actor=actor,
         door=door,
@@ -203,6 +204,8 @@ def section_update(*, section, actor, door, title=None, owner=None):
     _apply_section_changes(section, title=title, owner=owner)
     section.save(update_fields=["title", "owner"])
     changes = audit.changes_between(before, audit.snapshot(section, fields))
+    if "title" in changes:
+        search.refresh_sections([section.pk])
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=section, changes=changes)
     return section
@@ -269,6 +272,7 @@ def section_revise(
         ) from None
     section.revision = revision.number
     section.save(update_fields=["revision"])
+    search.refresh_sections([section.pk])
     audit.record(
         actor=actor,
         door=door,
@@ -489,6 +493,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
             for s in sections
         ]
     )
+    search.refresh_releases([release.pk])
     release.warnings = [
         {"section": s.pk, "kind": s.kind, "review_state": s.review_state}
         for s in sections

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cadence import adherence, ical, rules, selectors, services
+from cadence.api.filters import RitualFilter
 from cadence.api.serializers import (
     OCCURRENCE_LIST_VALUES,
     RITUAL_LIST_VALUES,
@@ -40,7 +41,7 @@ class RitualViewSet(FastListMixin, viewsets.ModelViewSet):
     list_values = RITUAL_LIST_VALUES
     write_policy = "owned"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    filterset_fields = ["horizon", "layer", "active", "owner__slug"]
+    filterset_class = RitualFilter
 
     def get_queryset(self):
         return selectors.rituals()
@@ -64,7 +65,7 @@ class RitualViewSet(FastListMixin, viewsets.ModelViewSet):
         services.ritual_delete(ritual=instance, actor=self.request.user, door=Door.API)
 
     @extend_schema(responses=RitualLintFindingSerializer(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def lint(self, request):
         """Warnings about the cadence: long daily rituals, missing owner or output,
         uncovered horizons, no weekly forecast ritual."""

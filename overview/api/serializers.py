@@ -96,3 +96,22 @@ class HandoverResultSerializer(serializers.Serializer):
 
     def get_feed_tokens_revoked(self, plan) -> int:
         return len(plan.feed_tokens)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["section", "ritual", "raci_row", "release"])
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The page to read it on.")
+    snippet = serializers.CharField(
+        help_text="HTML: the text around the match, matched words in <mark>; all else escaped.")
+    rank = serializers.FloatField(help_text="Higher is better: a title match ranks first.")
+    review_state = serializers.CharField(
+        allow_null=True, help_text="A section's fresh, due, stale or never; null for others.")
+
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SearchResultSerializer(many=True)

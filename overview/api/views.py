@@ -3,22 +3,27 @@
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overview import lint, services
+from overview import lint, search, services
 from overview.api.serializers import (
     HandoverResultSerializer,
     HandoverSerializer,
     HoldingsSerializer,
     LintFindingSerializer,
     ReadinessSerializer,
+    SearchPageSerializer,
+    SearchResultSerializer,
 )
 from overview.holdings import holdings_of
 from overview.readiness import report as readiness_report
 from revops import policy
+from revops.api.pagination import Pagination
 from revops.models import Door
+from runbook.models import ReviewState
 
 
 class ReadinessView(APIView):
@@ -73,3 +78,39 @@ class HandoverView(APIView):
             deactivate=serializer.validated_data["deactivate"],
         )
         return Response(HandoverResultSerializer(plan).data)
+
+
+class SearchView(APIView):
+    """Search the operating model: sections (their current revision), rituals, RACI rows
+    and, when ``type`` names them, releases; best match first, title matches above
+    heading matches above body text. On PostgreSQL ``q`` is a web-search query:
+    ``"deal desk" -enterprise``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True,
+                             description=f"What to look for, {search.MIN_LENGTH} to "
+                             f"{search.MAX_LENGTH} characters."),
+            OpenApiParameter("type", OpenApiTypes.STR,
+                             description="Comma-separated: " + ", ".join(search.TYPES)
+                             + " (default: all but release)."),
+            OpenApiParameter("owner", OpenApiTypes.STR,
+                             description="A function slug: what it owns (sections, rituals) "
+                             "or is Accountable for (RACI rows)."),
+            OpenApiParameter("state", OpenApiTypes.STR, enum=ReviewState.values,
+                             description="Sections in this review state only."),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=SearchPageSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        query = search.parse(q=params.get("q"), type=params.get("type"),
+                             owner=params.get("owner"), state=params.get("state"))
+        today = timezone.localdate()
+        paginator = Pagination()
+        rows = paginator.paginate_queryset(
+            search.matches(user=request.user, query=query, today=today), request, view=self)
+        page = search.hits(rows, query=query, today=today)
+        return paginator.get_paginated_response(SearchResultSerializer(page, many=True).data)

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 
 from revops.models import AuditEntry, Door
 
@@ -12,3 +13,24 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["object_type", "object_id", "actor", "door", "action", "since", "until"]
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is an error, not "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        result = super().to_python(value)
+        if result is None:
+            raise forms.ValidationError("Expected true or false.", code="invalid")
+        return result
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """django-filter's boolean filter drops a value it cannot read (``?active=yes``
+    would list everything): this one answers 400 naming the filter instead."""
+
+    field_class = _StrictBooleanField

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from revops import rendering
 from revops.models import Door, Function
-from runbook import services
+from runbook import search, services
 from runbook.models import Revision, Runbook, Section, SectionKind
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
 
@@ -57,4 +57,5 @@ def make_sections(n_runbooks):
         [Revision(section=s, number=1, body=OUTLINES[s.kind], body_html=outlines_html[s.kind],
                   summary="Starter outline", door=Door.CLI) for s in sections]
     )
+    search.refresh_sections([s.pk for s in sections])
     return runbooks

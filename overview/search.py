@@ -1,0 +1,404 @@
+"""Search across the operating model: run-book sections (their current revision),
+rituals, RACI rows and, when asked for, releases (their pinned text).
+
+One ranked list over every type: ``matches()`` is a single ``UNION ALL`` of
+``(type, id, rank)`` that pages and counts in SQL, and ``hits()`` reads one page's
+titles, links, review states and snippets with one query per type on the page, so a
+search runs the same number of queries however big the model is.
+
+On PostgreSQL each type is matched with ``websearch_to_tsquery`` (``"deal desk"
+-enterprise`` works as people expect) against its stored, GIN-indexed, weighted
+``tsvector`` (``runbook/search.py``, ``revops.search.refresh_vectors``). The rank puts
+a match in the title above one in a heading above one in the body, then orders by
+``ts_rank``; snippets come from ``ts_headline``. On SQLite every word must appear
+(``-word`` excludes, ``"…"`` is one phrase), a title match ranks first, and snippets
+are cut in Python.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest, Lower, StrIndex, Substr
+from django.urls import reverse
+
+from cadence.models import Ritual
+from raci.models import Row
+from revops import policy
+from revops.api.parsers import text_problem
+from revops.errors import Refused
+from revops.models import Function
+from revops.search import MARK_START, MARK_STOP, full_text, marked_html, text_search_config
+from runbook.models import Release, ReleaseSection, ReviewState, Revision, Section
+from runbook.selectors import review_state_expression
+
+SECTION, RITUAL, RACI_ROW, RELEASE = "section", "ritual", "raci_row", "release"
+TYPES = (SECTION, RITUAL, RACI_ROW, RELEASE)
+TYPE_LABELS = {SECTION: "Run-book sections", RITUAL: "Rituals", RACI_ROW: "RACI rows",
+               RELEASE: "Releases"}
+# Releases repeat their sections' text: they are searched only when asked for.
+DEFAULT_TYPES = (SECTION, RITUAL, RACI_ROW)
+MIN_LENGTH, MAX_LENGTH = 2, 499
+
+_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked search: the text as typed, its terms, and the filters."""
+
+    text: str
+    terms: tuple
+    types: tuple
+    owner: Function | None = None
+    state: str | None = None
+
+    @property
+    def wanted(self):
+        return [t.text for t in self.terms if not t.excluded]
+
+
+@dataclass
+class Hit:
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str
+    rank: float
+    review_state: str | None = None
+    where: str = ""
+
+
+def terms_of(text):
+    """The words and "quoted phrases" of a query; ``-`` before one excludes it and a
+    bare ``or`` is websearch's operator, not a word."""
+    terms = []
+    for dash_phrase, phrase, dash_word, word in _TERM.findall(text):
+        value = (phrase if phrase or dash_phrase else word).strip().strip('"')
+        if not value or (word and value.lower() == "or"):
+            continue
+        terms.append(Term(value, bool(dash_phrase or dash_word)))
+    return tuple(terms)
+
+
+def parse(*, q, type=None, owner=None, state=None):  # noqa: A002 — the parameter's name
+    """A ``Query`` from request parameters, or ``ValidationError`` keyed by the field."""
+    text = (q or "").strip()
+    errors = {}
+    problem = text_problem(text)
+    if problem:
+        errors["q"] = problem
+    elif len(text) < MIN_LENGTH:
+        errors["q"] = f"Type at least {MIN_LENGTH} characters to search."
+    elif len(text) > MAX_LENGTH:
+        errors["q"] = f"Keep the search under {MAX_LENGTH + 1} characters (it has {len(text)})."
+    terms = () if problem else terms_of(text)
+    if "q" not in errors and not any(not t.excluded for t in terms):
+        errors["q"] = "Give at least one word to look for: “-word” only leaves words out."
+    types = _types(type, errors)
+    function = _owner(owner, errors)
+    if state and state not in ReviewState.values:
+        errors["state"] = f"Unknown review state; choose from {', '.join(ReviewState.values)}."
+    if errors:
+        raise ValidationError(errors)
+    return Query(text=text, terms=terms, types=types, owner=function, state=state or None)
+
+
+def _types(value, errors):
+    if not value:
+        return DEFAULT_TYPES
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in TYPES]
+    if unknown or not names:
+        errors["type"] = (f"Unknown type “{unknown[0] if unknown else value}”; "
+                          f"choose from {', '.join(TYPES)} (comma-separated).")
+        return ()
+    return tuple(t for t in TYPES if t in names)
+
+
+def _owner(slug, errors):
+    if not slug:
+        return None
+    function = None if text_problem(slug) else Function.objects.filter(slug=slug).first()
+    if function is None:
+        errors["owner"] = "No function has this slug."
+    return function
+
+
+def require_search(user):
+    """Search shows what the user may read: today every active signed-in user reads
+    everything, so the scope is all or nothing."""
+    if not policy.can_view(user):
+        raise Refused("Sign in to search.")
+
+
+# Matching -------------------------------------------------------------------------------
+
+
+class _Matches(Func):
+    """``vector @@ query``."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _Weighted(Func):
+    """The part of a vector with one weight: ``ts_filter(vector, '{a}')``."""
+
+    function = "ts_filter"
+    output_field = SearchVectorField()
+
+
+def _tsquery(query):
+    return SearchQuery(query.text, search_type="websearch", config=text_search_config())
+
+
+def _full_text_rank(vector, tsquery):
+    """2 + ts_rank for a title match, 1 + … for a heading, 0 + … for the body."""
+    tier = Case(
+        When(_Matches(_Weighted(vector, Value("{a}")), tsquery), then=Value(2.0)),
+        When(_Matches(_Weighted(vector, Value("{b}")), tsquery), then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return tier + SearchRank(vector, tsquery, normalization=Value(32))
+
+
+def _current_body_contains(term):
+    return Exists(Revision.objects.filter(
+        section=OuterRef("pk"), number=OuterRef("revision"), body__icontains=term))
+
+
+def _pinned_body_contains(term):
+    return Exists(ReleaseSection.objects.filter(
+        release=OuterRef("pk"), revision__body__icontains=term))
+
+
+# Where each type's words are, for the substring fallback: the title, then the rest.
+_FIELDS = {
+    SECTION: ("title", _current_body_contains),
+    RITUAL: ("name", ("output", "agenda")),
+    RACI_ROW: ("name", ("description",)),
+    RELEASE: ("name", ("note", _pinned_body_contains)),
+}
+
+
+def _contains(type_, term):
+    title, rest = _FIELDS[type_]
+    found = Q(**{f"{title}__icontains": term})
+    for other in rest if isinstance(rest, tuple) else (rest,):
+        found |= other(term) if callable(other) else Q(**{f"{other}__icontains": term})
+    return found
+
+
+def _substring_match(qs, type_, query):
+    for term in query.terms:
+        contains = _contains(type_, term.text)
+        qs = qs.exclude(contains) if term.excluded else qs.filter(contains)
+    title = _FIELDS[type_][0]
+    in_title = Q()
+    for word in query.wanted:
+        in_title &= Q(**{f"{title}__icontains": word})
+    rank = Case(When(in_title, then=Value(2.0)), default=Value(0.0), output_field=FloatField())
+    return qs, rank
+
+
+def _base(type_, query, today):
+    """The rows of one type the filters allow."""
+    if type_ == SECTION:
+        qs = Section.objects.all()
+        if query.state:
+            qs = qs.annotate(review_state=review_state_expression(today)).filter(
+                review_state=query.state)
+        return qs.filter(owner=query.owner) if query.owner else qs
+    if type_ == RITUAL:
+        return Ritual.objects.filter(owner=query.owner) if query.owner else Ritual.objects.all()
+    if type_ == RACI_ROW:
+        return Row.objects.filter(accountable=query.owner) if query.owner else Row.objects.all()
+    return Release.objects.all()
+
+
+def _types_for(query):
+    """Review states belong to sections and owners to all but releases: a filter on
+    either leaves out the types it cannot apply to."""
+    if query.state:
+        return [t for t in query.types if t == SECTION]
+    if query.owner:
+        return [t for t in query.types if t != RELEASE]
+    return list(query.types)
+
+
+def _matching(type_, query, today):
+    qs = _base(type_, query, today)
+    if full_text():
+        tsquery = _tsquery(query)
+        vector = F("search_vector")
+        qs, rank = qs.filter(_Matches(vector, tsquery)), _full_text_rank(vector, tsquery)
+    else:
+        qs, rank = _substring_match(qs, type_, query)
+    return qs.annotate(
+        hit_type=Value(type_), hit_id=F("pk"), hit_rank=rank,
+        hit_order=Value(TYPES.index(type_), output_field=IntegerField()),
+    ).values_list("hit_type", "hit_id", "hit_rank", "hit_order").order_by()
+
+
+def matches(*, user, query, today):
+    """Every match the user may read, best first, as ``(type, id, rank, order)`` rows: a
+    queryset to count and slice (one query each)."""
+    require_search(user)
+    types = _types_for(query)
+    if not types:
+        return Section.objects.none().values_list("pk")
+    parts = [_matching(t, query, today) for t in types]
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return union.order_by("-hit_rank", "hit_order", "hit_id")
+
+
+# Reading a page --------------------------------------------------------------------------
+
+
+_HEADLINE = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "max_words": 30,
+             "min_words": 12, "max_fragments": 2, "fragment_delimiter": " … "}
+
+
+def _around(text, query, before=200, length=900):
+    """The part of ``text`` around where a wanted word's first letters first appear (its
+    start if nowhere): ``ts_headline`` parses every word it is given, and a whole 3 KB
+    body per result was most of a search's time. Five letters find most stemmed forms
+    ("routing" → "route")."""
+    at = StrIndex(Lower(text), Value(query.wanted[0].split()[0][:5].lower()))
+    return Substr(text, Greatest(at - before, Value(1)), length)
+
+
+def _headline(expression, query):
+    return SearchHeadline(_around(expression, query), _tsquery(query),
+                          config=text_search_config(), **_HEADLINE)
+
+
+def _cut(text, query, width=200):
+    """A snippet around the first wanted word of ``text``, the words marked (SQLite)."""
+    # The author's own <mark>s go: only the matched words are marked (ts_headline, on
+    # PostgreSQL, drops every tag the same way).
+    text = " ".join((text or "").replace(MARK_START, " ").replace(MARK_STOP, " ").split())
+    lowered = text.lower()
+    found = [i for i in (lowered.find(w.lower()) for w in query.wanted) if i >= 0]
+    start = max(0, min(found) - width // 3) if found else 0
+    if start:
+        start = text.find(" ", start) + 1 or start
+    excerpt = text[start:start + width]
+    pattern = re.compile("|".join(re.escape(w) for w in query.wanted), re.IGNORECASE)
+    marked = pattern.sub(lambda m: f"{MARK_START}{m.group()}{MARK_STOP}", excerpt)
+    return ("… " if start else "") + marked + (" …" if start + width < len(text) else "")
+
+
+def _snippet(row, query):
+    if full_text():
+        return marked_html(row.snippet_text)
+    return marked_html(_cut(row.snippet_text, query))
+
+
+def _sections(ids, query, today):
+    body = Subquery(Revision.objects.filter(
+        section=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
+    qs = Section.objects.filter(pk__in=ids).select_related("runbook").defer(
+        "search_vector").annotate(
+        review_state=review_state_expression(today),
+        snippet_text=_headline(body, query) if full_text() else body)
+    return {s.pk: Hit(type=SECTION, id=s.pk, title=s.title, where=s.runbook.title,
+                      url=reverse("runbook:section", args=[s.pk]),
+                      snippet=_snippet(s, query), rank=0.0, review_state=s.review_state)
+            for s in qs}
+
+
+def _rituals(ids, query, today):
+    text = Concat("output", Value("\n"), "agenda", output_field=TextField())
+    qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
+        snippet_text=_headline(text, query) if full_text() else text)
+    return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name, where=r.get_horizon_display(),
+                      url=reverse("cadence:ritual", args=[r.pk]),
+                      snippet=_snippet(r, query), rank=0.0)
+            for r in qs}
+
+
+def _rows(ids, query, today):
+    text = Concat("name", Value("\n"), "description", output_field=TextField())
+    qs = Row.objects.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
+        snippet_text=_headline(text, query) if full_text() else text)
+    return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=r.matrix.title,
+                      url=reverse("raci:matrix", args=[r.matrix_id]) + f"#row-{r.pk}",
+                      snippet=_snippet(r, query), rank=0.0)
+            for r in qs}
+
+
+def _releases(ids, query, today):
+    pinned = Subquery(
+        ReleaseSection.objects.filter(release=OuterRef("pk")).values("release")
+        .annotate(text=StringAgg("revision__body", delimiter="\n\n", order_by="id"))
+        .values("text")[:1]
+    ) if full_text() else Value("")
+    text = Concat("note", Value("\n"), pinned, output_field=TextField())
+    qs = Release.objects.filter(pk__in=ids).select_related("runbook").defer(
+        "search_vector").annotate(
+        snippet_text=_headline(text, query) if full_text() else text)
+    return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}", where=r.runbook.title,
+                      url=reverse("runbook:release", args=[r.runbook_id, r.number]),
+                      snippet=_snippet(r, query), rank=0.0)
+            for r in qs}
+
+
+_READERS = {SECTION: _sections, RITUAL: _rituals, RACI_ROW: _rows, RELEASE: _releases}
+
+
+def hits(rows, *, query, today):
+    """The page's ``(type, id, rank, order)`` rows as ``Hit``s, in the same order: one
+    query per type on the page."""
+    wanted = {}
+    for type_, pk, _rank, _order in rows:
+        wanted.setdefault(type_, []).append(pk)
+    found = {type_: _READERS[type_](ids, query, today) for type_, ids in wanted.items()}
+    page = []
+    for type_, pk, rank, _order in rows:
+        hit = found[type_].get(pk)
+        if hit is not None:  # deleted between the two reads
+            hit.rank = round(float(rank), 6)
+            page.append(hit)
+    return page
+
+
+def grouped(page):
+    """``[(type, label, [hits])]`` for the pages: a group per type, the group of the best
+    hit first, each in rank order."""
+    groups = {}
+    for hit in page:
+        groups.setdefault(hit.type, []).append(hit)
+    return [(t, TYPE_LABELS[t], hits) for t, hits in groups.items()]

@@ -1,0 +1,35 @@
+"""Search: a weighted tsvector per row (revops.search.refresh_vectors), GIN-indexed and
+filled in for what exists. On PostgreSQL only: elsewhere search matches substrings."""
+
+import django.contrib.postgres.search
+from django.db import migrations
+
+from raci.models import Row
+from revops.search import refresh_vectors
+from revops.vendor_sql import run_vendor_sql
+
+TABLE = "raci_row"
+
+
+def fill_vectors(apps, schema_editor):
+    refresh_vectors(Row, conn=schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("raci", "0003_signoff_once_per_signer"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="row",
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        run_vendor_sql(
+            {"postgresql": f"CREATE INDEX {TABLE}_search ON {TABLE} USING gin (search_vector)"},
+            {"postgresql": f"DROP INDEX IF EXISTS {TABLE}_search"},
+        ),
+        migrations.RunPython(fill_vectors, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,333 @@
+"""Search across the model (``overview/search.py``): what a query may be, what it finds
+(a section by its current revision only, rituals, RACI rows, releases when asked), the
+filters, safe snippets and who may search. Ranking, stemming, phrases and exclusions are
+PostgreSQL's full-text search: those tests run on PostgreSQL (CI) and skip elsewhere."""
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from overview import search
+from revops.errors import Refused
+from revops.models import Door, Function
+from revops.search import marked_html
+from runbook import services as runbook_services
+from runbook.models import Release
+from tests.cadence.factories import bulk_rituals, ritual
+from tests.conftest import require_or_skip
+from tests.factories import UserFactory
+from tests.raci.factories import matrix, row
+from tests.runbook.factories import make_runbook, make_sections, section, stamp_review
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture
+def postgres():
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+
+def revise(sec, body, **kwargs):
+    sec.refresh_from_db()
+    return runbook_services.section_revise(
+        section=sec, body=body, base_revision=sec.revision, actor=None, door=Door.CLI,
+        **kwargs)
+
+
+def found(user, text, **filters):
+    query = search.parse(q=text, **filters)
+    rows = list(search.matches(user=user, query=query, today=TODAY))
+    return search.hits(rows, query=query, today=TODAY)
+
+
+def ids(hits, type_=None):
+    return [(h.type, h.id) for h in hits if type_ in (None, h.type)]
+
+
+@pytest.fixture
+def book(db):
+    return make_runbook("Sales-led")
+
+
+# What a query may be ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [None, "", "   ", "x", " y "])
+def test_an_empty_or_one_character_query_is_refused_naming_q(q):
+    with pytest.raises(ValidationError) as raised:
+        search.parse(q=q)
+    assert "at least 2 characters" in raised.value.message_dict["q"][0]
+
+
+def test_a_query_of_500_characters_is_refused_and_499_is_not(db):
+    search.parse(q="a" * 499)
+    with pytest.raises(ValidationError) as raised:
+        search.parse(q="a" * 500)
+    assert "under 500 characters" in raised.value.message_dict["q"][0]
+
+
+@pytest.mark.parametrize("q", ["deal\x00desk", "deal \ud800"])
+def test_text_no_database_can_carry_is_refused_naming_q(q):
+    with pytest.raises(ValidationError) as raised:
+        search.parse(q=q)
+    assert "q" in raised.value.message_dict
+
+
+def test_a_query_that_only_excludes_is_refused():
+    with pytest.raises(ValidationError) as raised:
+        search.parse(q="-enterprise")
+    assert "at least one word" in raised.value.message_dict["q"][0]
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [({"type": "sections"}, "type"), ({"type": "section,people"}, "type"), ({"type": ","}, "type"),
+     ({"owner": "nobody"}, "owner"), ({"owner": "sa\x00les"}, "owner"),
+     ({"state": "rotten"}, "state")],
+)
+def test_an_unknown_filter_value_is_refused_naming_the_filter(db, filters, field):
+    with pytest.raises(ValidationError) as raised:
+        search.parse(q="deal", **filters)
+    assert list(raised.value.message_dict) == [field]
+
+
+def test_types_default_to_all_but_releases_and_are_read_in_type_order(db):
+    assert search.parse(q="deal").types == ("section", "ritual", "raci_row")
+    assert search.parse(q="deal", type="release, section").types == ("section", "release")
+
+
+def test_terms_read_phrases_exclusions_and_drop_the_or_operator():
+    assert search.terms_of('"deal desk" or -enterprise -"big co" route') == (
+        search.Term("deal desk", False), search.Term("enterprise", True),
+        search.Term("big co", True), search.Term("route", False))
+
+
+# What it finds ---------------------------------------------------------------------------
+
+
+def test_a_section_is_found_by_its_current_revision_only(lead, book):
+    sec = section(book, "process")
+    revise(sec, "## Intake\n\nEvery quokka request is logged.")
+    assert ids(found(lead, "quokka")) == [("section", sec.pk)]
+    revise(sec, "## Intake\n\nEvery wombat request is logged.")
+    assert found(lead, "quokka") == []
+    assert ids(found(lead, "wombat")) == [("section", sec.pk)]
+
+
+def test_a_renamed_section_is_found_by_its_new_title(lead, book):
+    sec = section(book, "systems")
+    runbook_services.section_update(section=sec, title="Platypus stack", actor=None,
+                                    door=Door.CLI)
+    hits = found(lead, "platypus")
+    assert ids(hits) == [("section", sec.pk)]
+    assert hits[0].title == "Platypus stack" and hits[0].url == f"/runbook/sections/{sec.pk}/"
+
+
+def test_rituals_match_on_name_output_and_agenda_and_rows_on_name_and_description(lead, db):
+    by_name = ritual(name="Okapi review")
+    by_output = ritual(name="Weekly call", output="Okapi tally")
+    by_agenda = ritual(name="Monthly call", agenda="1. Count the okapi\n2. Decide")
+    ritual(name="Unrelated call")
+    m = matrix()
+    row_by_name = row(m, "Okapi approvals", {"sales": "A"})
+    row_by_description = row(m, "Discount approvals", {"finance": "A"},
+                             description="Anything an okapi signs.")
+    hits = found(lead, "okapi")
+    assert sorted(ids(hits, "ritual")) == sorted(
+        ("ritual", r.pk) for r in (by_name, by_output, by_agenda))
+    assert sorted(ids(hits, "raci_row")) == sorted(
+        ("raci_row", r.pk) for r in (row_by_name, row_by_description))
+    row_hit = next(h for h in hits if h.id == row_by_name.pk and h.type == "raci_row")
+    assert row_hit.url == f"/raci/{m.pk}/#row-{row_by_name.pk}"
+
+
+def test_releases_are_searched_by_their_pinned_text_only_when_asked_for(lead, book):
+    revise(section(book, "strategy"), "We sell to narwhal fleets.")
+    release = runbook_services.release_create(runbook=book, name="Q4 refresh", actor=None,
+                                              door=Door.CLI, today=TODAY)
+    revise(section(book, "strategy"), "We sell to dolphin fleets.")
+    assert ids(found(lead, "narwhal")) == []
+    hits = found(lead, "narwhal", type="release")
+    assert ids(hits) == [("release", release.pk)]
+    assert hits[0].title == "v1 Q4 refresh"
+    assert hits[0].url == f"/runbook/{book.pk}/releases/1/"
+    assert Release.objects.count() == 1
+
+
+def test_owner_keeps_what_the_function_owns_or_is_accountable_for(lead, book):
+    sales_section = section(book, "process")
+    runbook_services.section_update(section=sales_section, owner=Function.objects.get(
+        slug="sales"), actor=None, door=Door.CLI)
+    revise(sales_section, "The ibis rule.")
+    revise(section(book, "systems"), "The ibis system.")
+    sales_ritual = ritual(name="Ibis call", owner="sales")
+    ritual(name="Ibis sync", owner="finance")
+    m = matrix()
+    sales_row = row(m, "Ibis pricing", {"sales": "A"})
+    row(m, "Ibis billing", {"finance": "A"})
+    hits = found(lead, "ibis", owner="sales", type="section,ritual,raci_row,release")
+    assert sorted(ids(hits)) == sorted([("section", sales_section.pk), ("ritual", sales_ritual.pk),
+                                        ("raci_row", sales_row.pk)])
+
+
+def test_state_keeps_sections_in_that_review_state_and_says_each_ones_state(lead, book):
+    stale = section(book, "process")
+    revise(stale, "The heron rule.", mark_reviewed=False)
+    stamp_review(stale, dt.date(2025, 1, 10))
+    fresh = section(book, "systems")
+    revise(fresh, "The heron system.", mark_reviewed=False)
+    stamp_review(fresh, dt.date(2026, 11, 20))
+    ritual(name="Heron call")
+    assert ids(found(lead, "heron", state="stale")) == [("section", stale.pk)]
+    states = {h.id: h.review_state for h in found(lead, "heron") if h.type == "section"}
+    assert states == {stale.pk: "stale", fresh.pk: "fresh"}
+
+
+def test_a_snippet_marks_the_words_and_escapes_everything_else(lead, book):
+    revise(section(book, "process"),
+           'Route <script>alert(1)</script> the "lemur" <mark>leads</mark> & <b>more</b>.')
+    (hit,) = found(lead, "lemur")
+    assert "<mark>lemur</mark>" in hit.snippet.lower()
+    assert re.findall(r"<[^>]*>", hit.snippet) == ["<mark>", "</mark>"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "html"),
+    [("a <mark>b</mark> c", "a <mark>b</mark> c"),
+     ("<mark>a <mark>b</mark>", "<mark>a b</mark>"),
+     ("x</mark> <mark>open", "x <mark>open</mark>"),
+     ("<b onclick=x>&</b>", "&lt;b onclick=x&gt;&amp;&lt;/b&gt;"),
+     ("", "")],
+)
+def test_marked_html_keeps_balanced_marks_and_escapes_the_rest(raw, html):
+    assert marked_html(raw) == html
+
+
+# Who may search --------------------------------------------------------------------------
+
+
+def test_every_signed_in_user_searches_everything_and_nobody_else(book, viewer):
+    revise(section(book, "process"), "The tapir rule.")
+    assert len(found(viewer, "tapir")) == 1
+    query = search.parse(q="tapir")
+    from django.contrib.auth.models import AnonymousUser
+
+    for nobody in (AnonymousUser(), UserFactory(username="gone", is_active=False), None):
+        with pytest.raises(Refused):
+            search.matches(user=nobody, query=query, today=TODAY)
+
+
+# PostgreSQL full-text search -------------------------------------------------------------
+
+
+def test_stemming_finds_route_when_routing_is_asked(postgres, lead, book):
+    sec = section(book, "process")
+    revise(sec, "Inbound leads route to the SDR pod in two minutes.")
+    assert ids(found(lead, "routing")) == [("section", sec.pk)]
+
+
+def test_a_phrase_needs_the_words_together(postgres, lead, book):
+    together = section(book, "process")
+    revise(together, "The deal desk approves discounts.")
+    apart = section(book, "systems")
+    revise(apart, "Every deal lands on a desk eventually.")
+    assert ids(found(lead, '"deal desk"')) == [("section", together.pk)]
+    assert sorted(ids(found(lead, "deal desk"))) == sorted(
+        [("section", together.pk), ("section", apart.pk)])
+
+
+def test_a_minus_word_excludes(postgres, lead, book):
+    plain = section(book, "process")
+    revise(plain, "The deal desk approves discounts.")
+    revise(section(book, "systems"), "The enterprise deal desk approves discounts.")
+    assert ids(found(lead, '"deal desk" -enterprise')) == [("section", plain.pk)]
+
+
+def test_a_title_match_ranks_above_a_heading_above_the_body(postgres, lead, book):
+    body = section(book, "strategy")
+    revise(body, "Zebra " * 40 + "\n\nZebra zebra zebra.")
+    heading = section(book, "systems")
+    revise(heading, "## Zebra\n\nThe list.")
+    title = section(book, "process")
+    runbook_services.section_update(section=title, title="Zebra", actor=None, door=Door.CLI)
+    revise(title, "Who approves what.")
+    hits = found(lead, "zebra")
+    assert ids(hits) == [("section", title.pk), ("section", heading.pk), ("section", body.pk)]
+    assert hits[0].rank > hits[1].rank > hits[2].rank
+
+
+def test_ranking_runs_across_types(postgres, lead, book):
+    revise(section(book, "process"), "Each quarter the capybara count is checked.")
+    capybara = ritual(name="Capybara count")
+    hits = found(lead, "capybara")
+    assert ids(hits)[0] == ("ritual", capybara.pk)
+
+
+def test_the_language_is_configurable(postgres, lead, book, settings):
+    sec = section(book, "process")
+    settings.REVOPS_SEARCH_CONFIG = "simple"
+    revise(sec, "Inbound leads route to the SDR pod.")
+    assert found(lead, "routing") == []
+    assert ids(found(lead, "route")) == [("section", sec.pk)]
+
+
+def test_refresh_search_index_rewrites_vectors_in_the_configured_language(
+        postgres, lead, book, settings):
+    sec = section(book, "process")
+    revise(sec, "Inbound leads route to the SDR pod.")
+    settings.REVOPS_SEARCH_CONFIG = "simple"
+    assert ids(found(lead, "route")) == []  # stored in English: "rout"
+    call_command("refresh_search_index", stdout=io.StringIO())
+    assert ids(found(lead, "route")) == [("section", sec.pk)]
+
+
+def test_refresh_search_index_says_there_is_nothing_to_do_without_postgresql(db):
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite only")
+    out = io.StringIO()
+    call_command("refresh_search_index", stdout=out)
+    assert "Nothing to do" in out.getvalue()
+
+
+# The page --------------------------------------------------------------------------------
+
+
+def test_the_page_redirects_signed_out_visitors_to_sign_in(client):
+    response = client.get("/search/?q=deal")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_page_groups_ranked_results_and_the_box_gets_the_first_few(client, viewer, book):
+    revise(section(book, "process"), "## Gazelle\n\nEvery gazelle is counted.")
+    ritual(name="Gazelle count")
+    client.force_login(viewer)
+    page = client.get("/search/", {"q": "gazelle"}).content.decode()
+    assert "Run-book sections" in page and "Rituals" in page and "<mark>" in page
+    assert "2 results for “gazelle”" in page
+    box = client.get("/search/", {"q": "gazelle"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in box and "All 2 results" in box
+    assert client.get("/search/", {"q": "g"}, HTTP_HX_REQUEST="true").content.strip() == b""
+
+
+def test_the_page_runs_the_same_queries_at_two_sizes(client, viewer, book,
+                                                     django_assert_num_queries):
+    # A title match of each type leads every page; the growth matches in bodies only.
+    runbook_services.section_update(section=section(book, "process"), title="Deal desk",
+                                    actor=None, door=Door.CLI)
+    ritual(name="Deal review")
+    row(matrix(), "Deal approvals", {"sales": "A"})
+    client.force_login(viewer)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        with CaptureQueriesContext(connection) as small:
+            client.get("/search/", {"q": "deal"}, **headers)
+        make_sections(3)
+        bulk_rituals(3, name="Bulk call")
+        with django_assert_num_queries(len(small.captured_queries)):
+            assert client.get("/search/", {"q": "deal"}, **headers).status_code == 200
