@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from revops.celery import app as celery_app
 from tests.receiver import Receiver
@@ -55,6 +56,38 @@ def require_or_skip(available, what):
 def _fast_password_hashing():
     """PBKDF2's deliberate slowness buys nothing in tests (the demo makes seven users)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Rows a module's tests share, made once (module-scoped fixtures below).
+SHARED_ROWS = {"demo_rows"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """In each module, the tests that use shared rows run after the others, so that the
+    rows, kept until the end of the module, are seen only by the tests that ask for them."""
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, len(modules))
+    items.sort(key=lambda item: (modules[item.path],
+                                 bool(SHARED_ROWS & set(getattr(item, "fixturenames", ())))))
+
+
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The demo operating model (``load_demo``), loaded once for the tests of a module that
+    use it, in a transaction rolled back after the module: each test's own writes are
+    rolled back by its test transaction, so every test starts from the same demo. Not for
+    transactional tests."""
+    from django.core.management import call_command
+
+    from revops.defaults import ensure_defaults
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_defaults()  # a transactional test run before may have flushed them
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -16,18 +16,28 @@ Roles (DESIGN.md §5):
 Every case checks the HTTP answer and the database: a refused write changes nothing
 (the action's probe reads the same before and after), an allowed one changes it.
 What each action posts, and which doors offer it, is in ``tests/core/access_actions.py``.
+
+Every case starts from the same rows, made once rather than per case: the people and
+their sessions once for the module (``people``), the objects an action builds once for
+the cases that share them (``built``: pytest runs those cases one after another), each in
+a transaction rolled back afterwards, while each case's own writes are rolled back by its
+test transaction. A case gets fresh copies of the Python objects.
 """
 
+import copy
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
 from revops import services
+from revops.defaults import ensure_defaults
 from revops.errors import Refused
 from revops.models import ApiToken, Door, Function
 from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, READER, SIGNER, Ctx
@@ -74,14 +84,64 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def people(db):
-    return {
-        "lead": LeadFactory(username="lead"),
-        "sales_head": make_head("sales", "sales-head"),
-        "marketing_head": make_head("marketing", "marketing-head"),
-        "viewer": UserFactory(username="viewer"),
-    }
+@pytest.fixture(scope="module")
+def people(django_db_setup, django_db_blocker):
+    """The people of every case, made once, in a transaction rolled back after the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_defaults()  # a transactional test run before may have flushed them
+        with time_machine.travel(NOW, tick=False):
+            made = {
+                "lead": LeadFactory(username="lead"),
+                "sales_head": make_head("sales", "sales-head"),
+                "marketing_head": make_head("marketing", "marketing-head"),
+                "viewer": UserFactory(username="viewer"),
+            }
+        yield made
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def sessions(people, django_db_blocker):
+    """A signed-in session of each person (by user id), made once with the people."""
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        made = {}
+        for user in people.values():
+            client = Client()
+            client.force_login(user)
+            made[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return made
+
+
+@pytest.fixture(scope="module")
+def built(request, people, sessions, django_db_blocker):
+    """What the case's action builds (``request.param``: its setup and the target
+    function), made once for the cases that share it, in a savepoint rolled back before
+    the next ones (after ``sessions``, which it must not roll back), with the people as
+    the setup left them. Each case takes a copy."""
+    setup, slug = request.param
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(NOW, tick=False):
+            target, other = _functions(slug)
+            users = copy.deepcopy(people)
+            state = setup(Ctx(target=target, other=other, users=users, lead_client=None,
+                              now=NOW))
+        yield users, state
+        transaction.set_rollback(True)
+
+
+def _target_slug(role):
+    return "marketing" if role == "head_other" else "sales"
+
+
+def _functions(slug):
+    """The target function and another one."""
+    other = "sales" if slug == "marketing" else "marketing"
+    return Function.objects.get(slug=slug), Function.objects.get(slug=other)
+
+
+def _signed_in(client, user, sessions):
+    client.cookies[settings.SESSION_COOKIE_NAME] = sessions[user.pk]
+    return client
 
 
 def _actor(role, action, people):
@@ -93,7 +153,7 @@ def _actor(role, action, people):
     return people.get(role)
 
 
-def _client(role, door, actor):
+def _client(role, door, actor, sessions):
     client = APIClient() if door == "api" else Client()
     if role in TOKEN_ROLES:
         scope = ApiToken.Scope.READ if role == "read_token" else ApiToken.Scope.WRITE
@@ -101,7 +161,7 @@ def _client(role, door, actor):
                                            name=f"matrix {role}", scope=scope)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     elif actor is not None:
-        client.force_login(actor)
+        _signed_in(client, actor, sessions)
     return client
 
 
@@ -125,24 +185,26 @@ def _assert_refused_answer(response, action_name, role, door, deny):
 
 
 @pytest.mark.parametrize(
-    ("action_name", "door", "role", "expected"),
-    TABLE,
+    ("case", "built"),
+    [(case, (ACTIONS[case[0]].setup, _target_slug(case[2]))) for case in TABLE],
     ids=[f"{a}-{d}-{r}-{e}" for a, d, r, e in TABLE],
+    indirect=["built"],
+    # Module scope makes pytest run the cases with equal ``built`` keys one after another,
+    # and ``built`` is made once for them.
+    scope="module",
 )
-def test_access(action_name, door, role, expected, people):
+def test_access(case, built, sessions):
+    action_name, door, role, expected = case
     action = ACTIONS[action_name]
-    slug = "marketing" if role == "head_other" else "sales"
-    target = Function.objects.get(slug=slug)
-    other = Function.objects.get(slug="sales" if slug == "marketing" else "marketing")
-    lead_client = Client()
-    lead_client.force_login(people["lead"])
+    people, state = copy.deepcopy(built)
+    target, other = _functions(_target_slug(role))
+    lead_client = _signed_in(Client(), people["lead"], sessions)
     ctx = Ctx(target=target, other=other, users=people, lead_client=lead_client, now=NOW)
-    state = action.setup(ctx)
     if door == "service":
         _check_service(action, role, expected, ctx, state, people)
         return
     perform, ok, deny = action.doors[door]
-    client = _client(role, door, _actor(role, action, people))
+    client = _client(role, door, _actor(role, action, people), sessions)
 
     before = action.probe(ctx, state)
     response = perform(client, ctx, state)

@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from tests.factories import PASSWORD
 
@@ -8,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def sign_in(page, live_server):
+def sign_in_through_the_form(page, live_server):
     """Sign in through the real login form, as a person would."""
 
     def go(user, next_path="/"):
@@ -16,6 +18,24 @@ def sign_in(page, live_server):
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return go
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Open ``next_path`` signed in as ``user``: the browser is given a session cookie
+    (the form itself is tested with ``sign_in_through_the_form``)."""
+
+    def go(user, next_path="/"):
+        client = Client()
+        client.force_login(user)
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                                   "url": live_server.url}])
+        page.goto(f"{live_server.url}{next_path}")
         page.wait_for_load_state("networkidle")
         return page
 

@@ -3,10 +3,11 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_in_lands_on_the_dashboard_with_navigation(sign_in, lead, page, screenshot):
+def test_sign_in_lands_on_the_dashboard_with_navigation(sign_in_through_the_form, lead, page,
+                                                        screenshot):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    sign_in(lead)
+    sign_in_through_the_form(lead)
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     nav = page.get_by_role("navigation", name="Main")
     for name in ("Dashboard", "Run book", "RACI", "Cadence", "API docs", "Console"):

@@ -2,6 +2,7 @@
 Schema, and all-or-nothing imports whose errors name the JSON path."""
 
 import copy
+import functools
 import json
 
 import jsonschema
@@ -24,19 +25,25 @@ def row_counts():
 
 
 def exported_then_rolled_back(build):
-    """A document exported from a model built by ``build`` on "installation A", which
-    is then rolled back: the database is empty again, like a fresh "B"."""
-    with transaction.atomic():
-        build()
-        document = model_file.export_model()
-        transaction.set_rollback(True)
-    return document
+    """A document exported from a model built by ``build`` on "installation A" (a database
+    with no model yet), which is then rolled back: the database is empty again, like a
+    fresh "B". Each build is exported once per module run; every caller gets a copy."""
+    if build not in _exported:
+        with transaction.atomic():
+            build()
+            _exported[build] = model_file.export_model()
+            transaction.set_rollback(True)
+    return copy.deepcopy(_exported[build])
+
+
+_exported = {}
 
 
 def _demo():
     call_command("load_demo")
 
 
+@functools.cache
 def _motion(motion):
     return lambda: bootstrap.bootstrap(motion=motion, actor=None, door="cli")
 
