@@ -14,7 +14,7 @@ class ReadinessSerializer(serializers.Serializer):
     checks = ReadinessCheckSerializer(many=True)
 
 
-class LintFindingSerializer(serializers.Serializer):
+class ModelLintFindingSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="e.g. accountable_without_ritual, no_responsible.")
     severity = serializers.ChoiceField(choices=["warning", "error"])
     message = serializers.CharField()

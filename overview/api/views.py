@@ -13,7 +13,7 @@ from overview.api.serializers import (
     HandoverResultSerializer,
     HandoverSerializer,
     HoldingsSerializer,
-    LintFindingSerializer,
+    ModelLintFindingSerializer,
     ReadinessSerializer,
     SearchPageSerializer,
     SearchResultSerializer,
@@ -41,9 +41,9 @@ class LintView(APIView):
     (``accountable_without_ritual``, ``ritual_owner_not_on_layer``,
     ``section_owner_not_on_layer``, ``departed_head``). A plain list, not paginated."""
 
-    @extend_schema(responses=LintFindingSerializer(many=True))
+    @extend_schema(responses=ModelLintFindingSerializer(many=True))
     def get(self, request):
-        return Response(LintFindingSerializer(lint.findings(), many=True).data)
+        return Response(ModelLintFindingSerializer(lint.findings(), many=True).data)
 
 
 def _person(username):
