@@ -30,6 +30,11 @@ def _occurrence():
     return ritual().occurrences.order_by("scheduled_for").first()
 
 
+def _channel():
+    return core.channel_create(actor=None, door=Door.CLI, name="#revops", kind="slack",
+                               url="https://hooks.example.com/s", events=["raci.changed"])
+
+
 def _two_row_matrix():
     m = matrix()
     row(m, "Annual plan", {"cro": "A", "revops": "R"})
@@ -53,6 +58,13 @@ CALLS = {
     "revops.webhook_update": lambda a, d: core.webhook_update(
         actor=a, door=d, active=False, webhook=core.webhook_create(
             actor=None, door=Door.CLI, url="https://h.example.com", events=["raci.changed"])),
+    "revops.channel_create": lambda a, d: core.channel_create(
+        actor=a, door=d, name="Team", kind="email", address="t@example.com",
+        events=["section.stale"]),
+    "revops.channel_update": lambda a, d: core.channel_update(
+        actor=a, door=d, active=False, channel=_channel()),
+    "revops.channel_delete": lambda a, d: core.channel_delete(
+        actor=a, door=d, channel=_channel()),
     "runbook.flag_stale_sections": lambda a, d: (
         make_runbook(), runbook.flag_stale_sections(actor=a, door=d)),
     "runbook.concern_raise": lambda a, d: runbook.concern_raise(
