@@ -6,9 +6,7 @@ from django.db import migrations
 
 from cadence.models import Ritual
 from revops.search import refresh_vectors
-from revops.vendor_sql import run_vendor_sql
-
-TABLE = "cadence_ritual"
+from revops.vendor_sql import gin_index
 
 
 def fill_vectors(apps, schema_editor):
@@ -17,9 +15,7 @@ def fill_vectors(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [
-        ("cadence", "0002_feed_token_is_a_hashed_token"),
-    ]
+    dependencies = [("cadence", "0002_feed_token_is_a_hashed_token")]
 
     operations = [
         migrations.AddField(
@@ -27,9 +23,6 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        run_vendor_sql(
-            {"postgresql": f"CREATE INDEX {TABLE}_search ON {TABLE} USING gin (search_vector)"},
-            {"postgresql": f"DROP INDEX IF EXISTS {TABLE}_search"},
-        ),
+        gin_index("cadence_ritual"),
         migrations.RunPython(fill_vectors, migrations.RunPython.noop),
     ]

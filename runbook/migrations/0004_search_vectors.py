@@ -5,17 +5,8 @@ columns stay empty and search matches substrings."""
 import django.contrib.postgres.search
 from django.db import migrations
 
-from revops.vendor_sql import run_vendor_sql
+from revops.vendor_sql import gin_index
 from runbook import search
-
-INDEXES = [
-    "CREATE INDEX runbook_section_search ON runbook_section USING gin (search_vector)",
-    "CREATE INDEX runbook_release_search ON runbook_release USING gin (search_vector)",
-]
-INDEXES_REVERSE = [
-    "DROP INDEX IF EXISTS runbook_section_search",
-    "DROP INDEX IF EXISTS runbook_release_search",
-]
 
 
 def fill_vectors(apps, schema_editor):
@@ -40,6 +31,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        run_vendor_sql({"postgresql": INDEXES}, {"postgresql": INDEXES_REVERSE}),
+        gin_index("runbook_section"),
+        gin_index("runbook_release"),
         migrations.RunPython(fill_vectors, migrations.RunPython.noop),
     ]
