@@ -151,6 +151,8 @@ class SectionViewSet(
         )
         return self.retrieve(request, *args, **kwargs)
 
+    # A section's own lists (revisions, reviews, concerns) take none of the section
+    # filters: they would be advertised and ignored.
     @extend_schema(
         methods=["GET"], operation_id="v1_sections_revisions_list",
         responses=s.RevisionListSerializer(many=True),
@@ -162,7 +164,7 @@ class SectionViewSet(
             description="base_revision is not the current revision; nothing was written. "
             "The body carries current_revision.")},
     )
-    @action(detail=True, methods=["get", "post"], url_path="revisions")
+    @action(detail=True, methods=["get", "post"], url_path="revisions", filter_backends=[])
     def revisions(self, request, pk=None):
         section = self.get_object()
         if request.method == "POST":
@@ -224,7 +226,7 @@ class SectionViewSet(
         methods=["POST"], operation_id="v1_sections_reviews_create",
         request=s.ReviewCreateSerializer, responses={201: s.ReviewSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="reviews")
+    @action(detail=True, methods=["get", "post"], url_path="reviews", filter_backends=[])
     def reviews(self, request, pk=None):
         section = self.get_object()
         if request.method == "POST":
@@ -248,7 +250,7 @@ class SectionViewSet(
             description="reason is empty or longer than 1000 characters, or the caller "
             "already has an open concern on this section.")},
     )
-    @action(detail=True, methods=["get", "post"], url_path="concerns")
+    @action(detail=True, methods=["get", "post"], url_path="concerns", filter_backends=[])
     def concerns(self, request, pk=None):
         """Readers' "this looks out of date": open ones first. Any signed-in user may
         raise one (one open per person and section); the next review or revision of
