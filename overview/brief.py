@@ -34,11 +34,11 @@ def open_concerns(function_ids):
     concerns = runbook_selectors.open_concerns_for(None).filter(
         section__owner_id__in=function_ids)
     for concern in concerns:
-        section = concern.section
+        section, raiser = concern.section, concern.raised_by  # None once their account is gone
+        who = (raiser.get_full_name() or raiser.username) if raiser else "A reader"
         yield section.owner_id, Item(
-            f"“{section.title}” in {section.runbook.title}: "
-            f"{concern.raised_by.get_full_name() or concern.raised_by.username} says "
-            f"“{concern.reason}”", reverse("runbook:section", args=[section.pk]))
+            f"“{section.title}” in {section.runbook.title}: {who} says “{concern.reason}”",
+            reverse("runbook:section", args=[section.pk]))
 
 
 @dataclass

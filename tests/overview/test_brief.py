@@ -151,6 +151,21 @@ def test_a_readers_open_concern_is_in_the_owners_brief_escaped_in_html(frozen, m
     assert "The &lt;SLA&gt; moved" in message.alternatives[0][0]
 
 
+def test_a_concern_whose_raiser_was_deleted_still_reaches_the_brief(frozen, model,
+                                                                   sales_head):
+    from runbook import services as runbook_services
+
+    process = Section.objects.get(runbook=model["book"], kind="process")
+    reader = UserFactory(username="gone")
+    runbook_services.concern_raise(section=process, reason="Out of date", actor=reader,
+                                   door=Door.UI)
+    reader.delete()
+    brief.send_monday_briefs()
+    outbox.drain()
+    (message,) = [m for m in sent_to(sales_head) if "Monday brief" in m.subject]
+    assert "A reader says “Out of date”" in message.body
+
+
 @pytest.mark.parametrize("heads", [2, 6])
 def test_composing_runs_the_same_queries_for_2_and_6_heads(frozen, model, heads,
                                                            django_assert_num_queries):
