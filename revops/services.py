@@ -87,6 +87,23 @@ def api_token_revoke(*, actor, door, token):
     return token
 
 
+def _subscription_update(subscription, fields, changeable, snapshot, *, target_key):
+    """Set ``fields`` (only ``changeable`` ones) on a webhook or channel, validate and save
+    it; returns the audit's changes. The trail keeps a URL's target, not its path (the
+    path may be the secret), so a change of the path alone is said in words."""
+    before, url_before = snapshot(subscription), subscription.url
+    for name, value in fields.items():
+        if name not in changeable:
+            raise TypeError(f"{type(subscription).__name__}: cannot change {name!r}")
+        setattr(subscription, name, list(value) if name == "events" else value)
+    subscription.full_clean()
+    subscription.save()
+    changes = audit.changes_between(before, snapshot(subscription))
+    if subscription.url != url_before and target_key not in changes:
+        changes[target_key] = [before[target_key], f"{subscription.target} (path changed)"]
+    return changes
+
+
 WEBHOOK_FIELDS = ["url", "events", "active"]
 
 
@@ -111,16 +128,8 @@ def webhook_create(*, actor, door, url, events, secret="", active=True):
 @transaction.atomic
 def webhook_update(*, actor, door, webhook, **fields):
     policy.require_administer(actor)
-    before, url_before = _webhook_snapshot(webhook), webhook.url
-    for name, value in fields.items():
-        if name not in {"url", "events", "secret", "active"}:
-            raise TypeError(f"webhook_update() cannot change {name!r}")
-        setattr(webhook, name, value)
-    webhook.full_clean()
-    webhook.save()
-    changes = audit.changes_between(before, _webhook_snapshot(webhook))
-    if webhook.url != url_before and "url" not in changes:
-        changes["url"] = [before["url"], f"{webhook.target} (path changed)"]
+    changes = _subscription_update(webhook, fields, {"url", "events", "secret", "active"},
+                                   _webhook_snapshot, target_key="url")
     if "secret" in fields:
         changes["secret"] = ["…", "(rotated)"]
     if changes:
@@ -156,16 +165,8 @@ def channel_create(*, actor, door, name, kind, events, address="", url="", activ
 def channel_update(*, actor, door, channel, **fields):
     """Rename, re-target, re-subscribe, pause or resume a channel (its kind stays)."""
     policy.require_administer(actor)
-    before, url_before = _channel_snapshot(channel), channel.url
-    for name, value in fields.items():
-        if name not in CHANNEL_CHANGEABLE:
-            raise TypeError(f"channel_update() cannot change {name!r}")
-        setattr(channel, name, list(value) if name == "events" else value)
-    channel.full_clean()
-    channel.save()
-    changes = audit.changes_between(before, _channel_snapshot(channel))
-    if channel.url != url_before and "target" not in changes:
-        changes["target"] = [before["target"], f"{channel.target} (path changed)"]
+    changes = _subscription_update(channel, fields, CHANNEL_CHANGEABLE, _channel_snapshot,
+                                   target_key="target")
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=channel, changes=changes)
     return channel
