@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -21,12 +21,18 @@ from runbook.api.serializers import SectionSerializer
 from runbook.models import Section
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once for the module (``demo_rows``): keep the module on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-fast-lists")]
+
+
+@pytest.fixture
+def lead(demo_rows, db):
+    """The demo's own RevOps lead."""
+    return get_user_model().objects.get(username="lead")
 
 
 @pytest.fixture
 def demo(lead):
-    call_command("load_demo", verbosity=0)
     someone = UserFactory(username="maría")
     ritual = Ritual.objects.order_by("pk").first()
     Ritual.objects.filter(pk=ritual.pk).update(
