@@ -50,7 +50,14 @@ from revops import policy
 from revops.api.parsers import text_problem
 from revops.errors import Refused
 from revops.models import Function
-from revops.search import MARK_START, MARK_STOP, full_text, marked_html, text_search_config
+from revops.search import (
+    MARK_START,
+    MARK_STOP,
+    full_text,
+    marked_html,
+    plain_markdown,
+    text_search_config,
+)
 from runbook.models import Release, ReleaseSection, ReviewState, Revision, Section
 from runbook.selectors import review_state_expression
 
@@ -322,9 +329,8 @@ def _cut(text, query, width=200):
 
 
 def _snippet(row, query):
-    if full_text():
-        return marked_html(row.snippet_text)
-    return marked_html(_cut(row.snippet_text, query))
+    text = plain_markdown(row.snippet_text)
+    return marked_html(text if full_text() else _cut(text, query))
 
 
 def _sections(ids, query, today):

@@ -14,6 +14,12 @@ from django.utils.html import escape
 
 MARK_START, MARK_STOP = "<mark>", "</mark>"
 _MARKS = re.compile(f"({re.escape(MARK_START)}|{re.escape(MARK_STOP)})")
+# Markdown's markers, which a snippet (a cut through the source) would otherwise show:
+# heading hashes, bullets and quote marks that start a line (or a fragment), strong and
+# code markers, and a link's target. A "#channel", a snake_case word or "1." is text and stays.
+_LINE_MARKERS = re.compile(r"(?m)(?:^|(?<= … ))[ \t]*(?:#{1,6}|[-*+]|>)[ \t]+")
+_INLINE_MARKERS = re.compile(r"\*\*|__|`")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
 
 
 def text_search_config():
@@ -52,6 +58,12 @@ def refresh_vectors(model, ids=None, *, conn=None):
                          for field, weight in model.SEARCH_WEIGHTS.items())
     rewrite_vectors(f'UPDATE "{model._meta.db_table}" SET search_vector = {vector} '
                     f"WHERE %(all)s OR id = ANY(%(ids)s)", ids, conn=conn)
+
+
+def plain_markdown(text):
+    """``text`` (Markdown) without the markers a reader should not see in a snippet."""
+    text = _LINE_MARKERS.sub("", text or "")
+    return _INLINE_MARKERS.sub("", _LINK.sub(r"\1", text))
 
 
 def marked_html(text):

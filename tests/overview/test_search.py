@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from overview import search
 from revops.errors import Refused
 from revops.models import Door, Function
-from revops.search import marked_html
+from revops.search import marked_html, plain_markdown
 from runbook import services as runbook_services
 from runbook.models import Release
 from tests.cadence.factories import bulk_rituals, ritual
@@ -196,6 +196,33 @@ def test_a_snippet_marks_the_words_and_escapes_everything_else(lead, book):
     (hit,) = found(lead, "lemur")
     assert "<mark>lemur</mark>" in hit.snippet.lower()
     assert re.findall(r"<[^>]*>", hit.snippet) == ["<mark>", "</mark>"]
+
+
+def test_a_snippet_reads_as_text_not_as_markdown_source(lead, book):
+    revise(section(book, "process"),
+           "## Lemur routing\n\n- **Every** lemur lead goes to `the queue`, see "
+           "[the lemur rules](https://example.com/rules).\n> Ask in #lemur_desk.\n1. Then go.")
+    (hit,) = found(lead, "lemur")
+    text = re.sub(r"</?mark>", "", hit.snippet)
+    for marker in ("##", "**", "`", "- ", "> ", "](", "https://"):
+        assert marker not in text, (marker, text)
+    assert "the lemur rules" in text.lower() and "#lemur_desk" in text.lower()
+    assert "1. Then" in text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [("## Title\nbody", "Title\nbody"),
+     ("a … ### Heading", "a … Heading"),
+     ("  - item\n* other\n+ third", "item\nother\nthird"),
+     ("> quoted", "quoted"),
+     ("**bold** and __strong__ `code`", "bold and strong code"),
+     ("see [docs](https://x.example/a) or ![chart](c.svg)", "see docs or chart"),
+     ("#hashtag snake_case 2*3 1. step", "#hashtag snake_case 2*3 1. step"),
+     ("", "")],
+)
+def test_plain_markdown_drops_the_markers_and_keeps_the_words(markdown, plain):
+    assert plain_markdown(markdown) == plain
 
 
 @pytest.mark.parametrize(
