@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -119,7 +119,10 @@ class SearchView(APIView):
         return paginator.get_paginated_response(SearchResultSerializer(page, many=True).data)
 
 
-class MaturityView(generics.GenericAPIView):
+@extend_schema_view(post=extend_schema(
+    request=MaturityAssessInputSerializer,
+    responses={200: MaturityAssessmentSerializer, 201: MaturityAssessmentSerializer}))
+class MaturityView(generics.ListCreateAPIView):
     """``GET /maturity/``: the quarterly maturity assessments, newest quarter first,
     paginated. ``POST`` records this fiscal quarter's (or the quarter named by
     ``quarter``): 201 when it is new, 200 when the quarter had one and it is updated.
@@ -131,14 +134,7 @@ class MaturityView(generics.GenericAPIView):
     def get_queryset(self):
         return selectors.assessments()
 
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(request=MaturityAssessInputSerializer,
-                   responses={200: MaturityAssessmentSerializer,
-                              201: MaturityAssessmentSerializer})
-    def post(self, request):
+    def create(self, request, *args, **kwargs):
         data = MaturityAssessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assessment, created = services.maturity_assess(
