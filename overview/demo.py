@@ -55,13 +55,13 @@ ASSESSMENTS = [
                        "expansion are not."),
         "data": (2, "Four lead-source fields that disagree, and a third of open "
                     "opportunities have no close date."),
-        "technology": (4, "CRM and sequencer are connected; billing still arrives by "
+        "technology": (5, "CRM and sequencer are connected; billing still arrives by "
                           "spreadsheet export."),
     }),
     (2, {
         "people": (4, "A RevOps manager now reports to the CRO and chairs the weekly "
                       "pipeline review."),
-        "process": (5, "Hand-off from SDR to AE has a written rule and a two-hour "
+        "process": (6, "Hand-off from SDR to AE has a written rule and a two-hour "
                        "response target."),
         "data": (3, "Lead source cut to one required field; close dates still missing on "
                     "old deals."),
@@ -70,8 +70,8 @@ ASSESSMENTS = [
     (1, {
         "people": (4, "The analyst hire has not started; the manager covers reporting and "
                       "systems alone."),
-        "process": (6, "Every hand-off has an SLA and the run book is reviewed each "
-                       "quarter."),
+        "process": (7, "Every hand-off has an SLA with an alert before it slips; the run "
+                       "book is reviewed each quarter."),
         "data": (5, "Required fields enforced, duplicates merged weekly, stale deals "
                     "closed out."),
         "technology": (6, "One owner for integrations; the tool inventory is audited "
