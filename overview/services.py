@@ -176,28 +176,34 @@ def maturity_assess(*, actor, door, people, process, data, technology, people_ev
     policy.require_administer(actor)
     today = today or timezone.localdate()
     quarter = assessment_quarter(quarter=quarter, today=today)
-    values = {"people": people, "process": process, "data": data, "technology": technology,
-              "people_evidence": people_evidence, "process_evidence": process_evidence,
-              "data_evidence": data_evidence, "technology_evidence": technology_evidence}
-    assessment = (MaturityAssessment.objects.select_for_update()
-                  .filter(quarter_start=quarter.start).first())
-    created = assessment is None
+    values = {name: value.strip() if isinstance(value, str) else value for name, value in {
+        "people": people, "process": process, "data": data, "technology": technology,
+        "people_evidence": people_evidence, "process_evidence": process_evidence,
+        "data_evidence": data_evidence, "technology_evidence": technology_evidence}.items()}
+    refresh = cadence_selectors.held_refresh(first_day=quarter.start, last_day=quarter.end)
+    # The input is checked on its own first, so a bad score is a 400 naming its pillar
+    # whether or not the quarter has an assessment yet.
+    MaturityAssessment(quarter_start=quarter.start, **values).full_clean(
+        validate_constraints=False)
+    # get_or_create, not a read then an insert: two first assessments of a quarter posted
+    # at once make one row, and the later of the two updates it.
+    assessment, created = MaturityAssessment.objects.select_for_update().get_or_create(
+        quarter_start=quarter.start,
+        defaults={**values, "occurrence": refresh, "recorded_by": audit.user_or_none(actor)})
     if created:
-        assessment = MaturityAssessment(quarter_start=quarter.start)
-        before = {}
+        changes = audit.changes_between({}, audit.snapshot(assessment, ASSESSMENT_FIELDS))
     else:
         before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
-    for name, value in values.items():
-        setattr(assessment, name, value.strip() if isinstance(value, str) else value)
-    refresh = cadence_selectors.held_refresh(first_day=quarter.start, last_day=quarter.end)
-    assessment.occurrence = refresh or assessment.occurrence
-    assessment.recorded_by = audit.user_or_none(actor)
-    assessment.updated_at = timezone.now()
-    assessment.full_clean()
-    changes = audit.changes_between(before, audit.snapshot(assessment, ASSESSMENT_FIELDS))
-    if not created and not changes:
-        return assessment, False
-    assessment.save()
+        for name, value in values.items():
+            setattr(assessment, name, value)
+        assessment.occurrence = refresh or assessment.occurrence
+        changes = audit.changes_between(before, audit.snapshot(assessment, ASSESSMENT_FIELDS))
+        if not changes:
+            return assessment, False
+        assessment.recorded_by = audit.user_or_none(actor)
+        assessment.updated_at = timezone.now()
+        assessment.full_clean()
+        assessment.save()
     audit.record(actor=actor, door=door, action="create" if created else "update",
                  obj=assessment, changes=changes)
     stage = assessment.stage
