@@ -48,7 +48,8 @@ class FiscalQuarter:
         return f"FY{self.year}-Q{self.number}"
 
 
-QUARTER_CODE = re.compile(r"^FY(\d{4})-Q([1-4])$")
+QUARTER_CODE = re.compile(r"^FY(\d{4})-Q([1-4])$", re.ASCII)
+FIRST_YEAR = 1900  # no team ran a RevOps model before; it keeps dates in range
 
 
 def fiscal_quarter(d, start_month=None):
@@ -75,7 +76,7 @@ def parse_quarter(code, start_month=None):
     it), or ValueError. The fiscal year is named by the calendar year it ends in, so with
     a February start FY2027 Q1 begins in February 2026."""
     match = QUARTER_CODE.match((code or "").strip().upper())
-    if not match:
+    if not match or int(match[1]) < FIRST_YEAR:
         raise ValueError(f"“{code}” is not a fiscal quarter: write it like FY2027-Q1.")
     sm = _start_month(start_month)
     year, number = int(match[1]), int(match[2])

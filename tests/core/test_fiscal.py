@@ -72,7 +72,8 @@ def test_a_quarter_code_reads_back_to_the_quarter_that_writes_it(code, start_mon
     assert fiscal.fiscal_quarter(start, start_month) == quarter
 
 
-@pytest.mark.parametrize("code", ["", "2027-Q1", "FY2027-Q5", "FY2027 Q1", "FY27-Q1", None])
+@pytest.mark.parametrize("code", ["", "2027-Q1", "FY2027-Q5", "FY2027 Q1", "FY27-Q1", None,
+                                  "FY0000-Q1", "FY0001-Q1"])
 def test_a_malformed_quarter_code_is_refused_with_an_example(code):
     with pytest.raises(ValueError, match="FY2027-Q1"):
         fiscal.parse_quarter(code, 1)
