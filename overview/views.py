@@ -187,7 +187,8 @@ HISTORY_QUARTERS = 8
 def maturity_page(request):
     """``/maturity/``: this quarter's assessment (or the latest), its constraint pillar
     with that stage's red flags and priority fix, the history as a chart and a table,
-    and for leads the form that records or updates this quarter's. Four queries."""
+    and for leads the form that records or updates this quarter's. The same few queries
+    however many quarters were assessed."""
     today = timezone.localdate()
     current = fiscal.fiscal_quarter(today)
     can_assess = policy.can_administer(request.user)

@@ -182,3 +182,12 @@ def test_the_page_shows_no_form_to_a_viewer_and_refuses_their_post(viewer):
     assert client.post("/maturity/", {**SCORES, **EVIDENCE}).status_code == 403
     assert not MaturityAssessment.objects.exists()
 
+
+
+def test_with_nothing_assessed_the_page_says_so_and_offers_the_form_to_a_lead(lead):
+    client = Client()
+    client.force_login(lead)
+    page = client.get("/maturity/").content.decode()
+    assert "FY2026 Q1: not assessed yet" in page
+    assert "None of the last 8 fiscal quarters has been assessed." in page
+    assert "Record FY2026 Q1" in page and page.count("<circle") == 0
