@@ -41,7 +41,7 @@ def _score_field(pillar):
 
 
 def _evidence_field(pillar):
-    return models.TextField(
+    return models.CharField(
         max_length=1000,
         help_text=f"What the {maturity.PILLAR_LABELS[pillar].lower()} score rests on.",
     )

@@ -191,3 +191,9 @@ def test_with_nothing_assessed_the_page_says_so_and_offers_the_form_to_a_lead(le
     assert "FY2026 Q1: not assessed yet" in page
     assert "None of the last 8 fiscal quarters has been assessed." in page
     assert "Record FY2026 Q1" in page and page.count("<circle") == 0
+
+
+def test_evidence_longer_than_1000_characters_is_refused_naming_it(lead):
+    with pytest.raises(ValidationError) as refused:
+        assess(lead, technology_evidence="x" * 1001)
+    assert set(refused.value.message_dict) == {"technology_evidence"}
