@@ -15,7 +15,7 @@ from overview import readiness, services
 from overview.models import MaturityAssessment
 from revops import services as core_services
 from revops.errors import Refused
-from revops.models import AuditEntry, Door, WebhookDelivery
+from revops.models import AuditEntry, Door, Mail, WebhookDelivery
 from tests.cadence.factories import history, ritual
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,14 @@ def test_evidence_longer_than_1000_characters_is_refused_naming_it(lead):
     with pytest.raises(ValidationError) as refused:
         assess(lead, technology_evidence="x" * 1001)
     assert set(refused.value.message_dict) == {"technology_evidence"}
+
+
+def test_a_channel_subscribed_to_maturity_reads_the_stage_and_the_constraint(lead):
+    core_services.channel_create(actor=None, door=Door.CLI, name="revops-list",
+                                 kind="email", address="revops@example.com",
+                                 events=["maturity.assessed"])
+    assess(lead)
+    mail = Mail.objects.get(to=["revops@example.com"])
+    assert mail.subject == "Quarterly maturity assessed"
+    assert "- FY2026-Q1 maturity: Foundational (held back by data)" in mail.body
+    assert "/maturity/" in mail.body
