@@ -218,3 +218,14 @@ def readiness(*, now, today, recent_days=56, start_month=None):
         refresh_exists=any(r.horizon == Horizon.QUARTERLY and r.purpose == Purpose.REFRESH
                            for r in active),
     )
+
+
+def held_refresh(*, first_day, last_day):
+    """The last occurrence of a quarterly operating-model refresh recorded as held between
+    two dates (inclusive), with its ritual; or None. The maturity assessment of a quarter
+    is tied to it (``overview.services.maturity_assess``)."""
+    return (Occurrence.objects.select_related("ritual")
+            .filter(ritual__horizon=Horizon.QUARTERLY, ritual__purpose=Purpose.REFRESH,
+                    status=Status.HELD, scheduled_for__date__gte=first_day,
+                    scheduled_for__date__lte=last_day)
+            .order_by("-scheduled_for", "-id").first())

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from overview import maturity
+
 
 def _label(user):
     name = user.get_full_name()
@@ -22,3 +24,29 @@ class HandoverForm(forms.Form):
         self.fields["to"].choices = [("", "Choose a successor…")] + [
             (u.get_username(), _label(u)) for u in people
         ]
+
+
+class MaturityForm(forms.Form):
+    """A lead's scores for this quarter: per pillar, 0–8 and what the score rests on.
+    The rules (range, evidence required, one per quarter) are the service's; the field
+    bounds here only make the browser's controls match."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for pillar in maturity.PILLARS:
+            label = maturity.PILLAR_LABELS[pillar]
+            self.fields[pillar] = forms.TypedChoiceField(
+                label=f"{label} score", coerce=int,
+                choices=[("", "Choose…")] + [
+                    (n, f"{n} — {maturity.stage_for(n).name}")
+                    for n in range(maturity.MIN_SCORE, maturity.MAX_SCORE + 1)],
+                help_text=maturity.PILLAR_QUESTIONS[pillar],
+                widget=forms.Select(attrs={"aria-describedby": f"id_{pillar}_help"}))
+            self.fields[f"{pillar}_evidence"] = forms.CharField(
+                label=f"{label}: evidence", max_length=1000, strip=True,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="What you saw that puts it at this score.")
+
+    def pillar_fields(self):
+        """``(score field, evidence field)`` per pillar, in order, for the template."""
+        return [(self[p], self[f"{p}_evidence"]) for p in maturity.PILLARS]

@@ -1,8 +1,14 @@
-"""What the model as a whole keeps of its own: the Monday briefs it has sent."""
+"""What the model as a whole keeps of its own: the Monday briefs it has sent and the
+quarterly maturity assessments."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from overview import maturity
+from revops import constraints, fiscal
 
 
 class MondayBrief(models.Model):
@@ -24,3 +30,101 @@ class MondayBrief(models.Model):
 
     def __str__(self):
         return f"Monday brief for {self.user} (week of {self.week:%Y-%m-%d})"
+
+
+def _score_field(pillar):
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(maturity.MIN_SCORE), MaxValueValidator(maturity.MAX_SCORE)],
+        help_text=f"{maturity.PILLAR_LABELS[pillar]}, scored {maturity.MIN_SCORE} to "
+                  f"{maturity.MAX_SCORE}.",
+    )
+
+
+def _evidence_field(pillar):
+    return models.CharField(
+        max_length=1000,
+        help_text=f"What the {maturity.PILLAR_LABELS[pillar].lower()} score rests on.",
+    )
+
+
+def score_constraint_name(pillar):
+    return f"maturity_{pillar}_score_0_to_8"
+
+
+QUARTER_CONSTRAINT = "maturity_one_assessment_per_quarter"
+
+
+class MaturityAssessment(models.Model):
+    """A lead's scoring of the four pillars for one fiscal quarter. One per quarter, held
+    by the unique constraint on the quarter's first day: a second assessment of the same
+    quarter is an update of this row (``overview.services.maturity_assess``). Scores are
+    0–8, held by check constraints as well as validators, so no door can store a 9.
+
+    ``occurrence`` is the held operating-model refresh of that quarter the assessment was
+    made at, when there was one; otherwise it stands on its own."""
+
+    quarter_start = models.DateField(
+        help_text="The first day of the fiscal quarter assessed.")
+    people = _score_field("people")
+    process = _score_field("process")
+    data = _score_field("data")
+    technology = _score_field("technology")
+    people_evidence = _evidence_field("people")
+    process_evidence = _evidence_field("process")
+    data_evidence = _evidence_field("data")
+    technology_evidence = _evidence_field("technology")
+    occurrence = models.ForeignKey(
+        "cadence.Occurrence", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="maturity_assessments",
+        help_text="The held operating-model refresh it was made at, if any.",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL,
+                                    related_name="maturity_assessments")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-quarter_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter_start"], name=QUARTER_CONSTRAINT),
+            *[models.CheckConstraint(
+                condition=Q(**{f"{p}__gte": maturity.MIN_SCORE, f"{p}__lte": maturity.MAX_SCORE}),
+                name=score_constraint_name(p)) for p in maturity.PILLARS],
+        ]
+
+    def __str__(self):
+        return f"Maturity assessment {self.quarter.code}"
+
+    @property
+    def quarter(self):
+        return fiscal.fiscal_quarter(self.quarter_start)
+
+    @property
+    def scores(self):
+        return {p: getattr(self, p) for p in maturity.PILLARS}
+
+    @property
+    def stage(self):
+        return maturity.overall_stage(self.scores)
+
+    @property
+    def constraint_pillars(self):
+        return maturity.constraint_pillars(self.scores)
+
+    @property
+    def constraint_pillar(self):
+        return self.constraint_pillars[0]
+
+    def pillars(self):
+        """Per pillar, in order: ``(key, label, score, stage, evidence)``, for pages."""
+        return [(p, maturity.PILLAR_LABELS[p], getattr(self, p),
+                 maturity.stage_for(getattr(self, p)), getattr(self, f"{p}_evidence"))
+                for p in maturity.PILLARS]
+
+
+constraints.register({
+    QUARTER_CONSTRAINT: "This fiscal quarter already has a maturity assessment: update it.",
+    **{score_constraint_name(p): f"The {maturity.PILLAR_LABELS[p].lower()} score must be "
+       f"from {maturity.MIN_SCORE} to {maturity.MAX_SCORE}." for p in maturity.PILLARS},
+})

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
-from overview import lint
+from overview import lint, selectors
 from raci import selectors as raci_selectors
 from revops.models import Function
 from runbook import selectors as runbook_selectors
@@ -152,6 +152,19 @@ def _cadence_checks(today):
     ]
 
 
+def _maturity_checks(today):
+    """A model nobody has assessed for two quarters is run on an unexamined picture of
+    itself: the check asks for an assessment this fiscal quarter or the last."""
+    recent = selectors.recent_assessment(today=today)
+    return [Check(
+        "maturity_assessed", recent is not None,
+        f"Maturity was assessed for {recent.quarter}: {recent.stage.name}, held back by "
+        + ", ".join(recent.constraint_pillars) + "." if recent else
+        "Maturity has not been assessed this fiscal quarter or last.",
+        reverse("maturity"),
+    )]
+
+
 def _model_checks():
     """The RACI, the cadence and the run book must tell the same story: whoever answers
     for a layer runs a ritual for it, and a layer's section is owned on that layer."""
@@ -169,4 +182,4 @@ def _model_checks():
 
 def report(*, today):
     return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
-                          *_model_checks(), *_people_checks()])
+                          *_maturity_checks(today), *_model_checks(), *_people_checks()])

@@ -1,4 +1,6 @@
-"""The hand-over: what a leaving person holds moves to a successor in one transaction.
+"""The model as a whole's own writes: the hand-over and the quarterly maturity assessment.
+
+The hand-over: what a leaving person holds moves to a successor in one transaction.
 
 It composes the apps' own services (each asks the policy and writes its audit entry),
 so a hand-over is exactly the sum of the changes a lead could make one by one, made
@@ -10,10 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
-from revops import audit, events, policy
+from overview import maturity
+from overview.models import MaturityAssessment
+from revops import audit, events, fiscal, policy
 from revops import services as core_services
 from revops.models import ApiToken, Function, Webhook
 
@@ -130,3 +136,86 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
         "deactivated": deactivated,
     })
     return plan
+
+
+# The quarterly maturity assessment ---------------------------------------------------------
+
+ASSESSMENT_INPUTS = [*maturity.PILLARS, *(f"{p}_evidence" for p in maturity.PILLARS)]
+ASSESSMENT_FIELDS = [*ASSESSMENT_INPUTS, "occurrence"]
+
+
+def assessment_quarter(*, quarter, today):
+    """The fiscal quarter an assessment is for: ``quarter`` (a ``FiscalQuarter`` or its
+    code, ``FY2027-Q1``) or, when it is None, the one containing ``today``. A quarter
+    that has not started yet cannot be assessed: ValidationError on ``quarter``."""
+    current = fiscal.fiscal_quarter(today)
+    if quarter is None or quarter == "":
+        return current
+    if isinstance(quarter, str):
+        try:
+            quarter = fiscal.parse_quarter(quarter)
+        except ValueError as e:
+            raise ValidationError({"quarter": str(e)}) from e
+    if quarter.start > current.start:
+        raise ValidationError({"quarter": f"{quarter.code} has not started yet: assess "
+                                          f"{current.code} or an earlier quarter."})
+    return quarter
+
+
+@transaction.atomic
+def maturity_assess(*, actor, door, people, process, data, technology, people_evidence,
+                    process_evidence, data_evidence, technology_evidence, quarter=None,
+                    today=None):
+    """Record the maturity assessment of a fiscal quarter (this one unless ``quarter``
+    names an earlier one), or update it if the quarter has one already: one per quarter,
+    by the database. The overall stage is the weakest pillar's (``overview.maturity``).
+
+    It is tied to the quarter's held operating-model refresh when there is one. RevOps
+    leads only. Audited (``create`` or ``update`` with what changed) and announced as
+    ``maturity.assessed``. Returns ``(assessment, created)``."""
+    policy.require_administer(actor)
+    today = today or timezone.localdate()
+    quarter = assessment_quarter(quarter=quarter, today=today)
+    values = {name: value.strip() if isinstance(value, str) else value for name, value in {
+        "people": people, "process": process, "data": data, "technology": technology,
+        "people_evidence": people_evidence, "process_evidence": process_evidence,
+        "data_evidence": data_evidence, "technology_evidence": technology_evidence}.items()}
+    refresh = cadence_selectors.held_refresh(first_day=quarter.start, last_day=quarter.end)
+    # The input is checked on its own first, so a bad score is a 400 naming its pillar
+    # whether or not the quarter has an assessment yet.
+    MaturityAssessment(quarter_start=quarter.start, **values).full_clean(
+        validate_constraints=False)
+    # get_or_create, not a read then an insert: two first assessments of a quarter posted
+    # at once make one row, and the later of the two updates it.
+    assessment, created = MaturityAssessment.objects.select_for_update().get_or_create(
+        quarter_start=quarter.start,
+        defaults={**values, "occurrence": refresh, "recorded_by": audit.user_or_none(actor)})
+    if created:
+        changes = audit.changes_between({}, audit.snapshot(assessment, ASSESSMENT_FIELDS))
+    else:
+        before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
+        for name, value in values.items():
+            setattr(assessment, name, value)
+        assessment.occurrence = refresh or assessment.occurrence
+        changes = audit.changes_between(before, audit.snapshot(assessment, ASSESSMENT_FIELDS))
+        if not changes:
+            return assessment, False
+        assessment.recorded_by = audit.user_or_none(actor)
+        assessment.updated_at = timezone.now()
+        assessment.full_clean()
+        assessment.save()
+    audit.record(actor=actor, door=door, action="create" if created else "update",
+                 obj=assessment, changes=changes)
+    stage = assessment.stage
+    events.emit("maturity.assessed", {
+        "id": assessment.pk,
+        "quarter": quarter.code,
+        "scores": assessment.scores,
+        "stage": stage.name,
+        "constraint": assessment.constraint_pillars,
+        "occurrence": assessment.occurrence_id,
+        "recorded_by": assessment.recorded_by.get_username() if assessment.recorded_by
+        else None,
+        "created": created,
+    })
+    return assessment, created

@@ -25,6 +25,8 @@ FIRST_STEPS = {
     "rituals_held": ("Hold this week's rituals and record each one.", "Open the cadence"),
     "refresh_held": ("Hold the first operating-model refresh this quarter.",
                      "Open the cadence"),
+    "maturity_assessed": ("Score the four maturity pillars for this quarter, ideally at "
+                          "the operating-model refresh.", "Open maturity"),
 }
 
 

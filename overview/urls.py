@@ -12,4 +12,5 @@ urlpatterns = [
     path("handover.md", views.pack_markdown, name="handover_markdown"),
     path("setup/", setup_views.setup, name="setup"),
     path("search/", views.search_page, name="search"),
+    path("maturity/", views.maturity_page, name="maturity"),
 ]

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from overview import maturity, search, selectors, services
 from overview import pack as handover_pack
-from overview import search, services
+from overview.charts import maturity_chart, quarters_up_to
 from overview.dashboard import panels as dashboard_panels
-from overview.forms import HandoverForm
+from overview.forms import HandoverForm, MaturityForm
 from overview.holdings import holdings_of
 from overview.readiness import report as readiness_report
 from overview.start import first_week
-from revops import policy
+from revops import fiscal, policy
 from revops.http import add_service_errors, require_administer
 from revops.models import Door
 
@@ -30,7 +31,8 @@ def dashboard(request):
         request,
         "overview/dashboard.html",
         {"panels": dashboard_panels(user=request.user, today=today), "today": today,
-         "report": readiness_report(today=today)},
+         "report": readiness_report(today=today),
+         "maturity": selectors.assessments().first()},
     )
 
 
@@ -175,3 +177,51 @@ def search_page(request):
     if suggesting:
         return render(request, "overview/_search_suggestions.html", context)
     return render(request, "overview/search.html", context)
+
+
+HISTORY_QUARTERS = 8
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def maturity_page(request):
+    """``/maturity/``: this quarter's assessment (or the latest), its constraint pillar
+    with that stage's red flags and priority fix, the history as a chart and a table,
+    and for leads the form that records or updates this quarter's. The same few queries
+    however many quarters were assessed."""
+    today = timezone.localdate()
+    current = fiscal.fiscal_quarter(today)
+    can_assess = policy.can_administer(request.user)
+    quarters = quarters_up_to(current, count=HISTORY_QUARTERS)
+    history = list(selectors.assessments().filter(quarter_start__gte=quarters[0].start,
+                                                  quarter_start__lte=current.start))
+    this_quarter = next((a for a in history if a.quarter_start == current.start), None)
+    form, status = None, 200
+    if request.method == "POST":
+        require_administer(request)
+        form = MaturityForm(request.POST)
+        if form.is_valid():
+            try:
+                _, created = services.maturity_assess(actor=request.user, door=Door.UI,
+                                                      today=today, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{current} assessment "
+                                          f"{'recorded' if created else 'updated'}.")
+                return redirect("maturity")
+        status = 400
+    elif can_assess:
+        form = MaturityForm(initial={
+            name: getattr(this_quarter, name) for name in services.ASSESSMENT_INPUTS
+        } if this_quarter else None)
+    shown = this_quarter or (history[0] if history else None)
+    return render(request, "overview/maturity.html", {
+        "current": current, "assessment": shown, "this_quarter": this_quarter,
+        "stage": shown.stage if shown else None,
+        "constraints": [maturity.PILLAR_LABELS[p] for p in shown.constraint_pillars]
+        if shown else [],
+        "stages": maturity.STAGES, "history": history,
+        "chart": maturity_chart(history, quarters=quarters),
+        "form": form, "can_assess": can_assess,
+    }, status=status)

@@ -156,6 +156,12 @@ def _raci_changed(payload):
                 _path("raci:matrix", payload["matrix"]) if "matrix" in payload else "")
 
 
+def _maturity(payload):
+    weakest = ", ".join(payload.get("constraint") or []) or "none"
+    return Item(f"{payload.get('quarter', '')} maturity: {payload.get('stage', '')} "
+                f"(held back by {weakest})", _path("maturity"))
+
+
 def _generic(payload):
     name = payload.get("title") or payload.get("name") or payload.get("id") or ""
     return Item(str(name))
@@ -167,6 +173,7 @@ DESCRIBERS = {
     "section.concern_raised": _concern,
     "occurrence.missed": _missed,
     "raci.changed": _raci_changed,
+    "maturity.assessed": _maturity,
 }
 
 

@@ -1,9 +1,11 @@
 """Charts drawn on the server as SVG: stacked columns, one per category (a week, say),
-one stacked bar per series.
+one stacked bar per series; or lines, one per series across the categories (a quarter,
+say), on a fixed scale.
 
-This module computes the geometry; ``templates/charts/stacked_columns.html`` draws it
-with no script and no inline style (our CSP allows neither): colours come from the
-``chart-fill-<series key>`` classes in ``static/css/app.css``. Every chart carries an
+This module computes the geometry; ``templates/charts/stacked_columns.html`` and
+``templates/charts/lines.html`` draw it with no script and no inline style (our CSP
+allows neither): colours come from the ``chart-fill-<series key>`` and
+``chart-stroke-<series key>`` classes in ``static/css/app.css``. Every chart carries an
 SVG ``<title>`` and ``<desc>``, a tooltip per bar, a legend in HTML and the same
 figures as a table, so it reads without sight and without the picture.
 """
@@ -47,6 +49,24 @@ class Column:
     tick_x: str = ""
 
 
+@dataclass(frozen=True)
+class Point:
+    x: str
+    y: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series drawn across the categories: ``path`` joins its points, broken where a
+    category has no value."""
+
+    key: str
+    label: str
+    path: str
+    points: tuple
+
+
 @dataclass
 class Chart:
     id: str
@@ -62,6 +82,7 @@ class Chart:
     baseline: str = ""
     plot_left: int = LEFT
     plot_right: str = ""
+    lines: list = field(default_factory=list)  # a line chart's; empty for columns
 
     @property
     def is_empty(self):
@@ -112,3 +133,36 @@ def stacked_columns(*, id, title, description, series, categories, values,  # no
                  columns=columns, category_header=category_header, width=width,
                  height=height, size=size, ticks=ticks, baseline=_px(baseline),
                  plot_right=_px(width - RIGHT))
+
+
+def lines(*, id, title, description, series, categories, values,  # noqa: A002
+          category_header, top, step, size="wide"):
+    """A line chart on a fixed value axis from 0 to ``top`` (ticks every ``step``): one
+    line per series across the categories, a dot with a tooltip at every value.
+    ``values[i]`` holds category ``i``'s number per series (in ``series`` order), or None
+    for a category with no data (the lines break there; "no data" in the table)."""
+    width, height = SIZES[size]
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+    scale = plot_h / top
+    slot = plot_w / max(len(categories), 1)
+    baseline = TOP + plot_h
+    columns = [Column(category, numbers, tick_x=_px(LEFT + (i + 0.5) * slot))
+               for i, (category, numbers) in enumerate(zip(categories, values, strict=True))]
+    drawn = []
+    for n, one in enumerate(series):
+        path, points, pen_down = [], [], False
+        for column in columns:
+            if column.values is None or column.values[n] is None:
+                pen_down = False
+                continue
+            value = column.values[n]
+            x, y = column.tick_x, _px(baseline - value * scale)
+            path.append(f"{'L' if pen_down else 'M'}{x} {y}")
+            points.append(Point(x, y, f"{column.category.label}: {one.label} {value}"))
+            pen_down = True
+        drawn.append(Line(one.key, one.label, " ".join(path), tuple(points)))
+    ticks = [(_px(baseline - k * step * scale), k * step) for k in range(top // step + 1)]
+    return Chart(id=id, title=title, description=description, series=series,
+                 columns=columns, category_header=category_header, width=width,
+                 height=height, size=size, ticks=ticks, baseline=_px(baseline),
+                 plot_right=_px(width - RIGHT), lines=drawn)

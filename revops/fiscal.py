@@ -5,6 +5,7 @@ A quarter is named by a running index: ``quarter_index(d)`` grows by one every
 fiscal quarter, so the distance between two dates in quarters is a subtraction.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,6 +42,15 @@ class FiscalQuarter:
     def __str__(self):
         return f"FY{self.year} Q{self.number}"
 
+    @property
+    def code(self):
+        """The quarter as the API writes it: ``FY2027-Q1``."""
+        return f"FY{self.year}-Q{self.number}"
+
+
+QUARTER_CODE = re.compile(r"^FY(\d{4})-Q([1-4])$", re.ASCII)
+FIRST_YEAR = 1900  # no team ran a RevOps model before; it keeps dates in range
+
 
 def fiscal_quarter(d, start_month=None):
     """The fiscal quarter containing ``d``: its name, first and last day."""
@@ -54,3 +64,22 @@ def fiscal_quarter(d, start_month=None):
         start=start,
         end=quarter_end(index, sm),
     )
+
+
+def quarter_by_index(index, start_month=None):
+    """The fiscal quarter with running index ``index``."""
+    return fiscal_quarter(quarter_start(index, start_month), start_month)
+
+
+def parse_quarter(code, start_month=None):
+    """The fiscal quarter named ``code`` (``FY2027-Q1``, as ``FiscalQuarter.code`` writes
+    it), or ValueError. The fiscal year is named by the calendar year it ends in, so with
+    a February start FY2027 Q1 begins in February 2026."""
+    match = QUARTER_CODE.match((code or "").strip().upper())
+    if not match or int(match[1]) < FIRST_YEAR:
+        raise ValueError(f"“{code}” is not a fiscal quarter: write it like FY2027-Q1.")
+    sm = _start_month(start_month)
+    year, number = int(match[1]), int(match[2])
+    first_year = year if sm == 1 else year - 1
+    month0 = first_year * 12 + sm - 1 + (number - 1) * 3
+    return fiscal_quarter(date(month0 // 12, month0 % 12 + 1, 1), sm)

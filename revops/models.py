@@ -181,6 +181,7 @@ class Webhook(Subscription):
         "occurrence.recorded",
         "occurrence.missed",
         "person.handed_over",
+        "maturity.assessed",
     ]
 
     url = models.URLField(max_length=500)
@@ -225,6 +226,7 @@ class Channel(Subscription):
         "section.concern_raised": "Concern raised on a section",
         "occurrence.missed": "Ritual missed",
         "raci.changed": "Sign-off needed after a RACI change",
+        "maturity.assessed": "Quarterly maturity assessed",
     }
 
     name = models.CharField(max_length=80, unique=True)

@@ -1,4 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from overview import maturity
 
 
 class ReadinessCheckSerializer(serializers.Serializer):
@@ -115,3 +118,70 @@ class SearchPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = SearchResultSerializer(many=True)
+
+
+class MaturityPillarSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    stage = serializers.CharField()
+    evidence = serializers.CharField()
+
+
+class MaturityAssessmentSerializer(serializers.Serializer):
+    """One quarter's assessment: each pillar's score, stage and evidence, the overall
+    stage (the weakest pillar's) and the constraint pillar(s)."""
+
+    id = serializers.IntegerField(source="pk")
+    quarter = serializers.CharField(source="quarter.code", help_text="e.g. FY2027-Q1.")
+    quarter_start = serializers.DateField()
+    quarter_end = serializers.DateField(source="quarter.end")
+    pillars = serializers.SerializerMethodField()
+    stage = serializers.CharField(source="stage.name", help_text=", ".join(
+        s.name for s in maturity.STAGES) + ": the stage of the lowest pillar score.")
+    stage_number = serializers.IntegerField(source="stage.number")
+    constraint = serializers.ListField(
+        source="constraint_pillars", child=serializers.ChoiceField(choices=maturity.PILLARS),
+        help_text="The pillar(s) with the lowest score, in pillar order.")
+    occurrence = serializers.IntegerField(
+        source="occurrence_id", allow_null=True,
+        help_text="The held operating-model refresh it was tied to, or null.")
+    recorded_by = serializers.CharField(source="recorded_by.username", allow_null=True,
+                                        default=None)
+    recorded_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field({"type": "object", "properties": {
+        p: {"type": "object", "properties": {"score": {"type": "integer"},
+                                             "stage": {"type": "string"},
+                                             "evidence": {"type": "string"}}}
+        for p in maturity.PILLARS}})
+    def get_pillars(self, obj):
+        return {key: {"score": score, "stage": stage.name, "evidence": evidence}
+                for key, _, score, stage, evidence in obj.pillars()}
+
+
+def _score(pillar):
+    return serializers.IntegerField(
+        min_value=maturity.MIN_SCORE, max_value=maturity.MAX_SCORE,
+        help_text=f"{maturity.PILLAR_LABELS[pillar]}: {maturity.MIN_SCORE} to "
+                  f"{maturity.MAX_SCORE}.")
+
+
+def _evidence(pillar):
+    return serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False,
+                                 help_text=f"What the {pillar} score rests on (required).")
+
+
+class MaturityAssessInputSerializer(serializers.Serializer):
+    """Create this quarter's assessment, or update it when it exists. ``quarter`` may name
+    an earlier quarter (``FY2026-Q3``) to record it after the fact."""
+
+    quarter = serializers.CharField(required=False, allow_blank=True,
+                                    help_text="FY2027-Q1; default: the current quarter.")
+    people = _score("people")
+    process = _score("process")
+    data = _score("data")
+    technology = _score("technology")
+    people_evidence = _evidence("people")
+    process_evidence = _evidence("process")
+    data_evidence = _evidence("data")
+    technology_evidence = _evidence("technology")

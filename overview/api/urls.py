@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/<str:username>/holdings/", views.HoldingsView.as_view(), name="api-holdings"),
     path("people/<str:username>/handover/", views.HandoverView.as_view(), name="api-handover"),
     path("search/", views.SearchView.as_view(), name="api-search"),
+    path("maturity/", views.MaturityView.as_view(), name="api-maturity"),
     path("bootstrap/", model_views.BootstrapView.as_view(), name="bootstrap"),
     path("model/export/", model_views.ExportView.as_view(), name="model-export"),
     path("model/import/", model_views.ImportView.as_view(), name="model-import"),

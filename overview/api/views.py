@@ -4,15 +4,18 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overview import lint, search, services
+from overview import lint, search, selectors, services
 from overview.api.serializers import (
     HandoverResultSerializer,
     HandoverSerializer,
     HoldingsSerializer,
+    MaturityAssessInputSerializer,
+    MaturityAssessmentSerializer,
     ModelLintFindingSerializer,
     ReadinessSerializer,
     SearchPageSerializer,
@@ -114,3 +117,28 @@ class SearchView(APIView):
             search.matches(user=request.user, query=query, today=today), request, view=self)
         page = search.hits(rows, query=query, today=today)
         return paginator.get_paginated_response(SearchResultSerializer(page, many=True).data)
+
+
+@extend_schema_view(post=extend_schema(
+    request=MaturityAssessInputSerializer,
+    responses={200: MaturityAssessmentSerializer, 201: MaturityAssessmentSerializer}))
+class MaturityView(generics.ListCreateAPIView):
+    """``GET /maturity/``: the quarterly maturity assessments, newest quarter first,
+    paginated. ``POST`` records this fiscal quarter's (or the quarter named by
+    ``quarter``): 201 when it is new, 200 when the quarter had one and it is updated.
+    RevOps leads only; scores are 0–8 and the stage is the lowest pillar's."""
+
+    serializer_class = MaturityAssessmentSerializer
+    write_policy = "administer"
+
+    def get_queryset(self):
+        return selectors.assessments()
+
+    def create(self, request, *args, **kwargs):
+        data = MaturityAssessInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment, created = services.maturity_assess(
+            actor=request.user, door=Door.API, today=timezone.localdate(),
+            **data.validated_data)
+        body = self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -872,3 +872,35 @@ def _import_service(actor, state):
 
     return model_file.import_model(document=json.loads(state["document"]), actor=actor,
                                    door=CLI)
+
+
+# The quarterly maturity assessment (issue 19 §2): leads record it, and a second one for
+# the quarter updates it. console: none — it is a page and an endpoint of the model as a
+# whole, like the hand-over.
+MATURITY = {"people": 4, "process": 6, "data": 2, "technology": 5,
+            "people_evidence": "RevOps reports to the CRO.",
+            "process_evidence": "Hand-offs have SLAs.",
+            "data_evidence": "Lead source is free text.",
+            "technology_evidence": "One owner for integrations."}
+
+
+def _assessed(ctx):
+    overview_services.maturity_assess(actor=None, door=CLI, **{**MATURITY, "data": 1})
+    return {}
+
+
+def _assessments(ctx, s):
+    from overview.models import MaturityAssessment
+
+    return sorted(MaturityAssessment.objects.values_list("quarter_start", "data"))
+
+
+for _name, _setup in (("maturity-assess", _none), ("maturity-update", _assessed)):
+    action(
+        _name, LEADS, _setup, _assessments,
+        ui=(lambda c, ctx, s: c.post("/maturity/", MATURITY), {302}, {403}),
+        api=(lambda c, ctx, s: c.post("/api/v1/maturity/", MATURITY, format="json"),
+             {200, 201}, {403}),
+        service=lambda a, ctx, s: overview_services.maturity_assess(
+            actor=a, door=CLI, **MATURITY),
+    )

@@ -8,18 +8,19 @@ import pytest
 
 from cadence import services as cadence
 from overview import bootstrap, model_file
+from overview import services as overview
 from raci import services as raci
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
 from tests.cadence.factories import ritual
-from tests.factories import function
+from tests.factories import UserFactory, function
 from tests.raci.factories import matrix, row
 from tests.runbook.factories import make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file]
+SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file, overview]
 
 
 def _sales_section():
@@ -136,6 +137,13 @@ CALLS = {
         "format": "revops-model/1", "exported_at": "2026-03-01T00:00:00+00:00",
         "fiscal_year_start_month": 1, "people": [], "functions": [], "runbooks": [],
         "raci": [], "rituals": []}, actor=a, door=d),
+    "overview.person_hand_over": lambda a, d: overview.person_hand_over(
+        actor=a, door=d, person=UserFactory(username="leaver"),
+        successor=UserFactory(username="heir")),
+    "overview.maturity_assess": lambda a, d: overview.maturity_assess(
+        actor=a, door=d, people=3, process=4, data=2, technology=5,
+        people_evidence="p", process_evidence="p", data_evidence="d",
+        technology_evidence="t"),
 }
 
 

@@ -54,3 +54,32 @@ def test_quarter_distance_is_a_subtraction():
 def test_start_month_defaults_to_the_setting(settings):
     settings.REVOPS_FISCAL_YEAR_START_MONTH = 2
     assert fiscal.fiscal_quarter(date(2026, 1, 31)).start == date(2025, 11, 1)
+
+
+@pytest.mark.parametrize(("code", "start_month", "start", "end"), [
+    ("FY2026-Q1", 1, date(2026, 1, 1), date(2026, 3, 31)),
+    ("FY2026-Q4", 1, date(2026, 10, 1), date(2026, 12, 31)),
+    ("fy2027-q1", 2, date(2026, 2, 1), date(2026, 4, 30)),
+    ("FY2026-Q4", 2, date(2025, 11, 1), date(2026, 1, 31)),
+    (" FY2027-Q1 ", 10, date(2026, 10, 1), date(2026, 12, 31)),
+    ("FY2027-Q1", 12, date(2026, 12, 1), date(2027, 2, 28)),
+])
+def test_a_quarter_code_reads_back_to_the_quarter_that_writes_it(code, start_month, start,
+                                                                  end):
+    quarter = fiscal.parse_quarter(code, start_month)
+    assert (quarter.start, quarter.end) == (start, end)
+    assert quarter.code == code.strip().upper()
+    assert fiscal.fiscal_quarter(start, start_month) == quarter
+
+
+@pytest.mark.parametrize("code", ["", "2027-Q1", "FY2027-Q5", "FY2027 Q1", "FY27-Q1", None,
+                                  "FY0000-Q1", "FY0001-Q1"])
+def test_a_malformed_quarter_code_is_refused_with_an_example(code):
+    with pytest.raises(ValueError, match="FY2027-Q1"):
+        fiscal.parse_quarter(code, 1)
+
+
+def test_quarters_by_index_step_one_fiscal_quarter_at_a_time():
+    index = fiscal.quarter_index(date(2026, 12, 2), 2)
+    assert [fiscal.quarter_by_index(i, 2).code for i in range(index - 2, index + 2)] == [
+        "FY2027-Q2", "FY2027-Q3", "FY2027-Q4", "FY2028-Q1"]

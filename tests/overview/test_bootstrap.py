@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 STRUCTURAL = {"runbook_written", "raci_responsible", "cadence_horizons", "rituals_complete",
               "weekly_forecast"}
 # Open right after bootstrapping: they need people (heads) or history.
-NEED_HISTORY = {"runbook_fresh", "sections_owned", "rituals_held", "refresh_held"}
+NEED_HISTORY = {"runbook_fresh", "sections_owned", "rituals_held", "refresh_held",
+                "maturity_assessed"}
 
 EXPECTED = {
     "sales-led": {

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 CODES = [
     "runbook_written", "runbook_fresh", "sections_owned", "raci_responsible",
     "raci_signed_off", "cadence_horizons", "rituals_complete", "weekly_forecast",
-    "rituals_held", "refresh_held", "model_consistent", "departed_head",
+    "rituals_held", "refresh_held", "maturity_assessed", "model_consistent", "departed_head",
 ]
 
 
@@ -30,7 +30,7 @@ def test_the_demo_passes_most_checks_and_names_its_gaps(demo, api, viewer):
     # The demo keeps one stale section and one RACI change not yet signed by every head.
     assert set(failed) == {"runbook_fresh", "raci_signed_off"}
     assert "Incident playbooks" in failed["runbook_fresh"]["message"]
-    assert body["score"] == 83
+    assert body["score"] == 85
 
 
 def test_a_function_without_a_head_is_a_gap_linking_to_the_fix(demo):
@@ -48,5 +48,5 @@ def test_the_readiness_page_links_every_gap_to_its_fix(demo, client, viewer,
     with django_assert_max_num_queries(40):
         response = client.get("/readiness/")
     html = response.content.decode()
-    assert "83%" in html
+    assert "85%" in html
     assert html.count("Fix this") == 2
