@@ -269,3 +269,35 @@ def test_week_view_lays_out_occurrences_in_the_viewers_zone(client, viewer, zone
     for times in expected.values():
         for at, _name in times:
             assert f'<span class="chip-time">{at}</span>' in page
+
+
+@pytest.mark.parametrize(("zone", "yours"), [("Europe/London", True), ("America/New_York", False)])
+def test_ritual_page_says_the_schedule_in_words_and_names_the_zone_of_every_time(
+        client, viewer, zone, yours):
+    from revops import services as core_services
+    from revops.models import Door
+
+    r = make_ritual(timezone="America/New_York")
+    core_services.profile_update(actor=viewer, door=Door.UI, user=viewer, time_zone=zone)
+    client.force_login(viewer)
+    page = client.get(f"/cadence/rituals/{r.pk}/").content.decode()
+    assert "<strong>Every Monday at 09:00, New York time</strong>" in page
+    assert f"<summary>The rule (RFC 5545)</summary><code>{r.rrule}</code>" in page
+    upcoming = page.split('id="next"')[1].split("</ul>")[0]
+    assert upcoming.count("09:00 <span class=\"zone\">New York time</span>") == 5
+    # The reader's own time only where it reads differently from the ritual's: 13:00 in
+    # London while New York is already on summer time (from 8 March) and London not yet
+    # (29 March), 14:00 after.
+    assert upcoming.count("(yours)") == (5 if yours else 0)
+    london = [upcoming.count(f'{at} <span class="zone">London time</span>')
+              for at in ("13:00", "14:00")]
+    assert london == ([3, 2] if yours else [0, 0])
+
+
+def test_a_rule_the_pickers_cannot_say_is_called_custom_and_shown_on_demand(client, viewer):
+    r = make_ritual(timezone="Europe/London",
+                    rrule="FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0")
+    client.force_login(viewer)
+    page = client.get(f"/cadence/rituals/{r.pk}/").content.decode()
+    assert "A custom schedule, London time" in page
+    assert "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0</code>" in page
