@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime, now
 
 from cadence import rules
-from revops import constraints
+from revops import constraints, zones
 from revops.models import Function, Layer
 from revops.tokens import HashedToken
 
@@ -123,6 +123,19 @@ class Ritual(models.Model):
     @property
     def schedule_text(self):
         return rules.describe(self.horizon, self.rrule, settings.REVOPS_FISCAL_YEAR_START_MONTH)
+
+    @property
+    def zone_words(self):
+        return zones.words(self.timezone)
+
+    @property
+    def schedule_in_words(self):
+        """"Every Monday at 09:00, New York time": the schedule as people say it. A rule
+        the pickers cannot say stays a rule (shown on demand), so it is not repeated."""
+        text = self.schedule_text
+        if text == self.rrule:
+            return f"A custom schedule, {self.zone_words}"
+        return f"{text}, {self.zone_words}"
 
 
 class Status(models.TextChoices):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from dateutil.rrule import rrulestr
 
 from revops import fiscal
+from revops.zones import known_zones, unknown_zone_message
 
 DAILY, WEEKLY, MONTHLY, QUARTERLY = "daily", "weekly", "monthly", "quarterly"
 HORIZONS = (DAILY, WEEKLY, MONTHLY, QUARTERLY)
@@ -67,19 +68,11 @@ class ScheduleError(ValueError):
 
 # Files of the system's zone database that are not places: "localtime" is whatever zone
 # this machine is set to, "Factory" a zone with no offset meaning "not configured".
-NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
-
-
-@lru_cache(maxsize=1)
-def known_zones():
-    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
-
-
 def zone(name):
     """The ``ZoneInfo`` for an IANA name, or ScheduleError('timezone')."""
     if not name or name not in known_zones():
         raise ScheduleError(
-            "timezone", f"Unknown time zone {name!r}: use an IANA name such as Europe/Paris."
+            "timezone", unknown_zone_message(name)
         )
     return zoneinfo.ZoneInfo(name)
 

@@ -47,10 +47,17 @@ def ritual_detail(request, pk):
     now = timezone.now()
     history = list(selectors.occurrences(ritual=ritual, end=now).order_by("-scheduled_for")[:8])
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
+    reader = _viewer_tz()
     return render(request, "cadence/ritual.html", {
-        "ritual": ritual, "history": history, "upcoming": upcoming,
-        "can_change": policy.can_change(request.user, ritual),
+        "ritual": ritual, "history": history, "can_change": policy.can_change(request.user, ritual),
+        # Each time in the ritual's zone, and in the reader's too where it reads otherwise.
+        "upcoming": [(o, _wall_clock(o.scheduled_for, ritual.tz)
+                      != _wall_clock(o.scheduled_for, reader)) for o in upcoming],
     })
+
+
+def _wall_clock(moment, zone):
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def _save_ritual(request, form, ritual=None):

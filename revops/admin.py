@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from revops import policy, services
-from revops.forms import ChannelForm
+from revops.forms import ChannelForm, zone_choices
 from revops.models import (
     ApiToken,
     AuditEntry,
@@ -16,6 +16,7 @@ from revops.models import (
     Door,
     Function,
     Mail,
+    Profile,
     SlackMessage,
     Webhook,
     WebhookDelivery,
@@ -269,6 +270,37 @@ class MailAdmin(OutboxAdmin):
 @admin.register(User, site=site)
 class ConsoleUserAdmin(LeadsOnly, UserAdmin):
     pass
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.CharField(widget=forms.Select(choices=zone_choices),
+                                help_text=Profile._meta.get_field("time_zone").help_text)
+
+    class Meta:
+        model = Profile
+        fields = ["user", "time_zone"]
+
+
+@admin.register(Profile, site=site)
+class ProfileAdmin(LeadsOnly, ConsoleModelAdmin):
+    """Leads set anyone's zone here (people set their own on their profile page);
+    the service validates the zone and writes the audit entry."""
+
+    form = ProfileForm
+    list_display = ["user", "time_zone"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.profile_update(
+            actor=request.user, door=Door.CONSOLE, user=obj.user,
+            time_zone=form.cleaned_data["time_zone"]).pk
 
 
 @admin.register(Group, site=site)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from revops.models import ApiToken, Channel, Door
+from revops.zones import known_zones
 
 
 class ApiTokenForm(forms.Form):
@@ -47,3 +48,16 @@ class ChannelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["kind"].disabled = True
+
+
+def zone_choices():
+    return [(z, z) for z in sorted(known_zones())]
+
+
+class ProfileForm(forms.Form):
+    """The zone pages are shown in. A select of every zone, but the rule (a zone the
+    server knows) is the service's, so a crafted value gets the same message."""
+
+    time_zone = forms.CharField(
+        label="Your time zone", widget=forms.Select(choices=zone_choices),
+        help_text="Every page shows times in this zone, and says so.")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from revops import netguard
+from revops import netguard, zones
 from revops.tokens import HashedToken
 
 
@@ -394,3 +394,19 @@ class ExternalIdentity(models.Model):
 
     def __str__(self):
         return f"{self.subject} at {self.issuer}"
+
+
+class Profile(models.Model):
+    """How one person reads the product: for now, the zone every time is shown in.
+
+    A person without a row reads the site's ``TIME_ZONE``; the row is made the first
+    time they choose, so the people list never needs one per user."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="profile")
+    time_zone = models.CharField(
+        max_length=64, validators=[zones.validate_time_zone],
+        help_text="Pages show times in this zone, e.g. America/New_York or Europe/London.")
+
+    def __str__(self):
+        return f"{self.user} ({self.time_zone})"

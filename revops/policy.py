@@ -118,6 +118,11 @@ def can_manage_tokens_of(user, owner):
     return is_active_user(user) and (user.pk == getattr(owner, "pk", owner) or is_lead(user))
 
 
+def can_edit_profile_of(user, person):
+    """A profile (the zone pages are shown in): its person, and RevOps leads for anyone."""
+    return is_active_user(user) and (user.pk == getattr(person, "pk", person) or is_lead(user))
+
+
 def can_view_holdings_of(user, person):
     """What a person holds (the departure drill): RevOps leads see anyone's, a person
     their own."""
@@ -178,6 +183,11 @@ def require_raise_concern(actor):
 def require_manage_tokens_of(actor, owner):
     _require(actor, lambda: can_manage_tokens_of(actor, owner),
              "Only the token's owner and RevOps leads may do this.")
+
+
+def require_edit_profile_of(actor, person):
+    _require(actor, lambda: can_edit_profile_of(actor, person),
+             "Only the person themselves and RevOps leads may change a profile.")
 
 
 def require_view_holdings_of(actor, person):

@@ -1,4 +1,5 @@
-"""State changes of the shared core: functions, API tokens, webhooks and channels."""
+"""State changes of the shared core: functions, profiles, API tokens, webhooks and
+channels."""
 
 import secrets
 
@@ -6,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, policy, tokens
-from revops.models import ApiToken, Channel, Function, Webhook
+from revops import audit, policy, tokens, zones
+from revops.models import ApiToken, Channel, Function, Profile, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head"]
 
@@ -54,6 +55,28 @@ def function_update(*, actor, door, function, **fields):
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=function, changes=changes)
     return function
+
+
+def time_zone_of(user):
+    """The zone a person reads times in: their profile's, else the site's."""
+    profile = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True)
+    return next(iter(profile), None) or zones.default_zone()
+
+
+@transaction.atomic
+def profile_update(*, actor, door, user, time_zone):
+    """Set the zone ``user`` reads times in (their own, or anyone's for a lead)."""
+    policy.require_edit_profile_of(actor, user)
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    before = profile.time_zone if profile else zones.default_zone()
+    profile = profile or Profile(user=user)
+    profile.time_zone = (time_zone or "").strip()
+    profile.full_clean()
+    profile.save()
+    if profile.time_zone != before:
+        audit.record(actor=actor, door=door, action="update", obj=profile,
+                     changes={"time_zone": [before, profile.time_zone]})
+    return profile
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/sso/start/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
     path("accounts/sso/callback/", sso.SignInCallback.as_view(),
          name="oidc_authentication_callback"),
+    path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("channels/", views.channels, name="channels"),

@@ -12,7 +12,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from revops import selectors, services
-from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm
+from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm, ProfileForm
 from revops.http import add_service_errors, require_administer
 from revops.models import ApiToken, Channel, Door
 
@@ -37,6 +37,27 @@ def api_tokens(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "revops/api_tokens.html",
                   {"form": form, "tokens": tokens, "raw": raw},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def profile(request):
+    """The signed-in person's own settings: the zone every page shows times in."""
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.profile_update(actor=request.user, door=Door.UI, user=request.user,
+                                        time_zone=form.cleaned_data["time_zone"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Saved: times are now shown in "
+                                          f"{form.cleaned_data['time_zone']}.")
+                return redirect("profile")
+    else:
+        form = ProfileForm(initial={"time_zone": services.time_zone_of(request.user)})
+    return render(request, "revops/profile.html", {"form": form},
                   status=400 if form.errors else 200)
 
 

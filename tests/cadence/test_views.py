@@ -164,7 +164,7 @@ def test_index_query_count_does_not_grow(client, viewer, n, django_assert_max_nu
         make_ritual(name=f"Ritual {i}")
     bulk_rituals(n - 2)
     client.force_login(viewer)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # one of them the reader's time zone
         response = client.get("/cadence/")
     assert response.content.decode().count("/cadence/rituals/") >= n
 
@@ -236,3 +236,68 @@ def test_bad_record_input_is_a_400(client, sales_head, frozen):
     response = client.post(occurrence.get_absolute_url(), {"status": "nonsense"})
     assert response.status_code == 400
     assert Occurrence.objects.get(pk=occurrence.pk).status == Status.SCHEDULED
+
+
+@pytest.mark.parametrize(("zone", "expected"), [
+    # A New York ritual at 20:00 on Monday is Tuesday 01:00 in London; a London ritual
+    # at 08:00 on Monday is Monday 03:00 in New York (both on winter time, 2 March 2026).
+    ("Europe/London", {"2026-03-02": [("08:00", "Pipeline hygiene (London)")],
+                       "2026-03-03": [("01:00", "Evening close (New York)")]}),
+    ("America/New_York", {"2026-03-02": [("03:00", "Pipeline hygiene (London)"),
+                                         ("20:00", "Evening close (New York)")],
+                          "2026-03-03": []}),
+])
+def test_week_view_lays_out_occurrences_in_the_viewers_zone(client, viewer, zone, expected):
+    from revops import services as core_services
+    from revops.models import Door
+
+    with time_machine.travel(datetime(2026, 2, 20, tzinfo=UTC), tick=False):
+        make_ritual(name="Evening close (New York)", timezone="America/New_York",
+                    rrule="FREQ=WEEKLY;BYDAY=MO;BYHOUR=20;BYMINUTE=0")
+        make_ritual(name="Pipeline hygiene (London)", timezone="Europe/London",
+                    rrule="FREQ=WEEKLY;BYDAY=MO;BYHOUR=8;BYMINUTE=0")
+    core_services.profile_update(actor=viewer, door=Door.UI, user=viewer, time_zone=zone)
+    client.force_login(viewer)
+    response = client.get("/cadence/week/?start=2026-03-02")
+    days = {day.isoformat(): [(o.scheduled_for.astimezone(response.context["zone"])
+                               .strftime("%H:%M"), o.ritual.name) for o in items]
+            for day, items in response.context["days"]}
+    assert {d: days[d] for d in expected} == expected
+    page = response.content.decode()
+    assert f"Times in {zone}" in page
+    # The chips print the same wall-clock times the grid was laid out in.
+    for times in expected.values():
+        for at, _name in times:
+            assert f'<span class="chip-time">{at}</span>' in page
+
+
+@pytest.mark.parametrize(("zone", "yours"), [("Europe/London", True), ("America/New_York", False)])
+def test_ritual_page_says_the_schedule_in_words_and_names_the_zone_of_every_time(
+        client, viewer, zone, yours):
+    from revops import services as core_services
+    from revops.models import Door
+
+    r = make_ritual(timezone="America/New_York")
+    core_services.profile_update(actor=viewer, door=Door.UI, user=viewer, time_zone=zone)
+    client.force_login(viewer)
+    page = client.get(f"/cadence/rituals/{r.pk}/").content.decode()
+    assert "<strong>Every Monday at 09:00, New York time</strong>" in page
+    assert f"<summary>The rule (RFC 5545)</summary><code>{r.rrule}</code>" in page
+    upcoming = page.split('id="next"')[1].split("</ul>")[0]
+    assert upcoming.count("09:00 <span class=\"zone\">New York time</span>") == 5
+    # The reader's own time only where it reads differently from the ritual's: 13:00 in
+    # London while New York is already on summer time (from 8 March) and London not yet
+    # (29 March), 14:00 after.
+    assert upcoming.count("(yours)") == (5 if yours else 0)
+    london = [upcoming.count(f'{at} <span class="zone">London time</span>')
+              for at in ("13:00", "14:00")]
+    assert london == ([3, 2] if yours else [0, 0])
+
+
+def test_a_rule_the_pickers_cannot_say_is_called_custom_and_shown_on_demand(client, viewer):
+    r = make_ritual(timezone="Europe/London",
+                    rrule="FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0")
+    client.force_login(viewer)
+    page = client.get(f"/cadence/rituals/{r.pk}/").content.decode()
+    assert "A custom schedule, London time" in page
+    assert "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9;BYMINUTE=0</code>" in page

@@ -27,7 +27,7 @@ from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Row, SignOff
 from revops import services as core_services
-from revops.models import ApiToken, Channel, Door, Function, Webhook
+from revops.models import ApiToken, Channel, Door, Function, Profile, Webhook
 from runbook import services as runbook_services
 from runbook.models import Concern, Release, Review, Runbook, Section
 from tests.raci import factories as raci_factories
@@ -720,6 +720,40 @@ action(
         {302}, {200}),
 )
 
+
+
+def _profiles():
+    return sorted(Profile.objects.values_list("user__username", "time_zone"))
+
+
+action(
+    # Everyone signed in sets the zone their own pages are shown in.
+    "profile-own", READER, _none,
+    lambda ctx, s: _profiles(),
+    ui=(lambda c, ctx, s: c.post("/accounts/profile/", {"time_zone": "Europe/London"}),
+        {302}, {403}),
+    # api: none (the contract has no "me" endpoint). console: leads use "profile-other".
+    service=lambda a, ctx, s: core_services.profile_update(
+        user=a, time_zone="Europe/London", actor=a, door=CLI),
+)
+action(
+    "profile-other", LEADS, _none,
+    lambda ctx, s: _profiles(),
+    console=(lambda c, ctx, s: c.post("/admin/revops/profile/add/", {
+        "user": ctx.users["marketing_head"].pk, "time_zone": "Europe/London"}),
+        {302}, {403}),
+    service=lambda a, ctx, s: core_services.profile_update(
+        user=ctx.users["marketing_head"], time_zone="Europe/London", actor=a, door=CLI),
+)
+action(
+    # The profile page changes the signed-in user's zone only: a crafted ``user`` field
+    # is ignored, whoever posts it (the poster's own zone is set, nobody else's).
+    "profile-other-ui", NOBODY, _none,
+    lambda ctx, s: Profile.objects.filter(user=ctx.users["marketing_head"]).count(),
+    ui=(lambda c, ctx, s: c.post("/accounts/profile/", {
+        "user": ctx.users["marketing_head"].pk, "time_zone": "Europe/London"}),
+        {302}, {302}),
+)
 
 def _rituals():
     from cadence.models import Ritual

@@ -54,6 +54,8 @@ CALLS = {
         actor=a, door=d, slug="partners", name="Partners"),
     "revops.function_update": lambda a, d: core.function_update(
         actor=a, door=d, function=function("cs"), name="Customer success"),
+    "revops.profile_update": lambda a, d: core.profile_update(
+        actor=a, door=d, user=a, time_zone="Europe/London"),
     "revops.webhook_create": lambda a, d: core.webhook_create(
         actor=a, door=d, url="https://hooks.example.com/x", events=["raci.changed"]),
     "revops.webhook_update": lambda a, d: core.webhook_update(

@@ -101,3 +101,42 @@ def test_set_cells_reassign_and_sign_off(sign_in, lead, page, screenshot):
     assert f"Signed v{version}" in strip.inner_text()
     assert page.get_by_role("combobox").count() == 0  # heads read the grid
     screenshot("raci-signed-off")
+
+
+def test_on_a_phone_the_grid_scrolls_sideways_with_row_names_pinned(sign_in, lead, page,
+                                                                     screenshot):
+    """At 390 px the cells stay 44 px touch targets and the grid scrolls inside its box,
+    the row names pinned on the left, instead of squeezing six selects into slivers."""
+    forty_rows()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(lead, "/raci/")
+    row_name = "Lead routing rules and response SLAs"
+
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    widths = page.locator("td.cell select").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().width)")
+    heights = page.locator("td.cell select").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().height)")
+    assert len(widths) == 40 * 6 and min(widths) >= 44 and min(heights) >= 44, (
+        min(widths), min(heights))
+
+    # Scrolled to the far right, the row's name is still on screen, on top.
+    wrap = page.locator(".table-wrap")
+    wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+    finance = page.get_by_label(f"Finance on {row_name}")
+    finance.scroll_into_view_if_needed()
+    name = page.locator("tr.raci-row", has_text=row_name).locator("th.activity")
+    box = name.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert name.evaluate("""th => { const r = th.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + 10, r.top + r.height / 2);
+        return th.contains(hit); }""")
+    assert wrap.evaluate("w => w.scrollLeft") > 0
+
+    # Still editable by touch and by keyboard at this width.
+    finance.select_option("I")
+    page.get_by_text(f"Finance is now I on {row_name}.").wait_for()
+    assert letters(row_name)["finance"] == "I"
+    page.screenshot(path="test-artifacts/raci-grid-390-scrolled.png")
+    wrap.evaluate("w => { w.scrollLeft = 0; }")
+    screenshot("raci-grid-390")
