@@ -92,3 +92,17 @@ def test_pages_render_in_the_readers_zone_with_one_query_for_it(client, viewer):
     # The zone does not leak into the next request of someone else.
     client.logout()
     assert client.get("/accounts/login/").context["viewer_zone"] == "UTC"
+
+
+def test_the_api_answers_in_the_site_zone_whoever_asks(client, viewer, lead, settings):
+    settings.TIME_ZONE = "America/New_York"
+    services.profile_update(actor=viewer, door=Door.UI, user=viewer, time_zone="Asia/Tokyo")
+    services.profile_update(actor=lead, door=Door.UI, user=lead, time_zone="Europe/London")
+    seen = {}
+    for person in (viewer, lead):
+        client.force_login(person)
+        response = client.get("/api/v1/audit/")
+        assert response.status_code == 200
+        seen[person.username] = [e["at"] for e in response.json()["results"]]
+    assert seen["viewer"] == seen["lead"]
+    assert seen["viewer"] and all(at.endswith(("-05:00", "-04:00")) for at in seen["viewer"])
