@@ -1,6 +1,6 @@
 from django import template
 
-from revops import audit
+from revops import audit, people, rendering
 
 register = template.Library()
 
@@ -9,3 +9,15 @@ register = template.Library()
 def readable_changes(changes):
     """An audit entry's changes as lines (``audit.readable``): the one way they are shown."""
     return audit.readable(changes)
+
+
+@register.filter
+def headings_from(html, top):
+    """A rendered body whose headings start at ``h{top}``, below the page's own."""
+    return rendering.headings_from(html, top)
+
+
+@register.filter
+def person(user):
+    """A person as headers show them: full name, else username ('' for nobody)."""
+    return people.name_of(user)

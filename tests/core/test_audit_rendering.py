@@ -19,7 +19,7 @@ from tests.factories import UserFactory, make_head
 pytestmark = pytest.mark.django_db
 
 CHANGES = Template(
-    "{% load audit_tags %}{% for change in changes|readable_changes %}"
+    "{% load revops_tags %}{% for change in changes|readable_changes %}"
     "[{{ change.field }}|{% if change.before is None %}{{ change.after }}"
     "{% else %}{{ change.before }} → {{ change.after }}{% endif %}]{% endfor %}"
 )
