@@ -514,6 +514,9 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
 
     Every bad line is reported (``{"file": ["line N (row): …", …]}``) and nothing is
     written. Importing the file that ``export`` wrote changes nothing.
+    ``expected_version`` guards what was signed: a cosmetic edit since the preview (a
+    description, the order) does not move the version, and the file, re-read here under
+    the lock, decides those too.
     """
     policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
