@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := revops.settings
+# `make run PORT=8010` serves there, and the links the app writes (e-mails, calendar
+# feeds) point there too, unless REVOPS_SITE_URL is set in the environment.
+PORT ?= 8000
+REVOPS_SITE_URL ?= http://127.0.0.1:$(PORT)
+SITE := REVOPS_SITE_URL=$(REVOPS_SITE_URL)
 
 .PHONY: run test lint install lock bench clean
 
@@ -17,13 +22,13 @@ $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runjobs
-	@echo "Serving http://127.0.0.1:8000 (periodic jobs run in-process by celery beat)"
+	$(SITE) $(BIN)/python manage.py migrate --noinput
+	$(SITE) $(BIN)/python manage.py load_demo
+	$(SITE) $(BIN)/python manage.py runjobs
+	@echo "Serving http://127.0.0.1:$(PORT) (periodic jobs run in-process by celery beat)"
 	@trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/celery -A revops beat -l warning & beat=$$!; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(SITE) $(BIN)/celery -A revops beat -l warning & beat=$$!; \
+	$(SITE) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

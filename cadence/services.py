@@ -346,7 +346,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     audit.record(actor=actor, door=door, action="record", obj=occurrence,
                  changes={**audit.changes_between(
                      before, audit.snapshot(occurrence, ["status", "notes"])),
-                     "reviewed_sections": [str(s) for s in sections]})
+                     "reviewed_sections": [None, [str(s) for s in sections]]})
     events.emit("occurrence.recorded", _occurrence_payload(occurrence))
     return occurrence
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from cadence import selectors as cadence_selectors
 from overview.models import MondayBrief
 from raci import selectors as raci_selectors
-from revops import events, jsonrows
+from revops import events, jsonrows, people
 from revops.channels import Item
 from revops.models import Function
 from runbook import selectors as runbook_selectors
@@ -35,7 +35,7 @@ def open_concerns(function_ids):
         section__owner_id__in=function_ids)
     for concern in concerns:
         section, raiser = concern.section, concern.raised_by  # None once their account is gone
-        who = (raiser.get_full_name() or raiser.username) if raiser else "A reader"
+        who = people.name_of(raiser) or "A reader"
         yield section.owner_id, Item(
             f"“{section.title}” in {section.runbook.title}: {who} says “{concern.reason}”",
             reverse("runbook:section", args=[section.pk]))

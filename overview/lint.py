@@ -22,6 +22,7 @@ from django.urls import reverse
 from cadence.models import Ritual
 from raci import rules as raci_rules
 from raci import selectors as raci_selectors
+from revops import people
 from revops.models import Layer
 from runbook.models import Section
 
@@ -59,7 +60,7 @@ def _raci_findings(findings, matrix):
 def _departed(function_list):
     return [
         Finding("departed_head", "error",
-                f"{f.name}'s head, {f.head.get_full_name() or f.head.get_username()}, can "
+                f"{f.name}'s head, {people.name_of(f.head)}, can "
                 f"no longer sign in: hand over what they held.",
                 f"function:{f.slug}", reverse("person", args=[f.head.get_username()]))
         for f in function_list if f.head is not None and not f.head.is_active

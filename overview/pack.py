@@ -30,6 +30,7 @@ from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
 from cadence.models import Horizon, Occurrence, Status
 from raci import selectors as raci_selectors
+from revops import people
 from revops.models import Function, Layer
 from runbook import charts as runbook_charts
 from runbook import selectors as runbook_selectors
@@ -183,9 +184,7 @@ def _sections_now(runbook, today):
         _pack_section(
             n, section, current.get(section.pk), revision=section.revision or None,
             state=section.review_state, reviewed_on=section.last_reviewed_on,
-            reviewed_by=(section.last_reviewed_by.get_full_name()
-                         or section.last_reviewed_by.get_username())
-            if section.last_reviewed_by else "",
+            reviewed_by=people.name_of(section.last_reviewed_by),
             reviewed_revision=section.last_reviewed_revision,
         )
         for n, section in enumerate(sections, 1)
@@ -294,7 +293,7 @@ def _table(header, rows):
 
 
 def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else "no head"
+    return people.name_of(user) or "no head"
 
 
 def _stamp(section):

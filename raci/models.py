@@ -44,7 +44,8 @@ class MatrixQuerySet(models.QuerySet):
 
 
 class Matrix(models.Model):
-    """A RACI matrix. ``version`` moves on with every change to its rows."""
+    """A RACI matrix. ``version`` moves on with every change to what the heads sign off
+    (``raci.rules.SIGNED_FIELDS``); a description or the rows' order is not part of it."""
 
     title = models.CharField(max_length=120)
     version = models.PositiveIntegerField(default=1)

@@ -200,6 +200,22 @@ def snapshot_row(*, name, layer, description, letters):
     return {"name": name, "layer": layer, "description": description, "letters": letters}
 
 
+#: What a head signs off for a row: its name, its layer and its letters. A row's layer
+#: is part of it because it decides who answers for the layer (the escalation route and
+#: the cross-checks of rituals and sections against the layer's R and A). Its
+#: description and its place in the grid are bookkeeping: editing them is recorded, but
+#: keeps the matrix version and the sign-offs.
+SIGNED_FIELDS = ("name", "layer", "letters")
+
+
+def signed_content(rows):
+    """The part of snapshot rows a sign-off vouches for, order left out: two snapshots
+    with equal ``signed_content`` need no new sign-off."""
+    return sorted(
+        (row["name"], row["layer"], sorted(row["letters"].items())) for row in rows
+    )
+
+
 def changes_between(before, after, names):
     """Human lines saying how the rows ``after`` differ from ``before`` (snapshots)."""
     old = {r["name"].casefold(): r for r in before}

@@ -2,9 +2,13 @@
 
 Each one locks the matrix (then the row) so writers to one matrix queue up instead of
 deadlocking, checks the one-Accountable rule with a message naming the row and the
-functions, writes, moves the matrix version on, records the audit entry and emits
-``raci.changed`` — or, for a sign-off, ``raci.signed_off``. The database holds the rule
-on its own as well (see ``raci.models``); these checks are there to say it clearly.
+functions, writes, records the audit entry and announces it. A change to what the heads
+signed (``rules.SIGNED_FIELDS``: rows added or removed, renamed, moved to another layer,
+letters changed) moves the matrix version on, so every sign-off must be given again, and
+emits ``raci.changed``; a cosmetic edit (a description, the rows' order) keeps the
+version and the sign-offs and emits ``raci.edited``; a sign-off emits ``raci.signed_off``.
+The database holds the one-A rule on its own as well (see ``raci.models``); these checks
+are there to say it clearly.
 """
 
 from dataclasses import dataclass, field
@@ -80,16 +84,20 @@ def _letters(row):
     return letters
 
 
-def _changed(matrix, *, actor, door, action, obj, changes, row=None):
-    """Move the (locked) matrix on one version; audit and announce the change."""
-    matrix.version += 1
+def _changed(matrix, *, actor, door, action, obj, changes, row=None, signed=True):
+    """Audit and announce a change to the (locked) matrix. ``signed`` says it changed
+    what the heads signed: then the matrix moves on one version (resetting every
+    sign-off) and ``raci.changed`` goes out; a cosmetic edit keeps the version and goes
+    out as ``raci.edited``, which no channel posts as "sign again"."""
     matrix.updated_at = timezone.now()
-    matrix.save(update_fields=["version", "updated_at"])
-    audit.record(
-        actor=actor, door=door, action=action, obj=obj,
-        changes={**changes, "matrix_version": [matrix.version - 1, matrix.version]},
-    )
-    events.emit("raci.changed", {
+    if signed:
+        matrix.version += 1
+        matrix.save(update_fields=["version", "updated_at"])
+        changes = {**changes, "matrix_version": [matrix.version - 1, matrix.version]}
+    else:
+        matrix.save(update_fields=["updated_at"])
+    audit.record(actor=actor, door=door, action=action, obj=obj, changes=changes)
+    events.emit("raci.changed" if signed else "raci.edited", {
         "matrix": matrix.pk, "version": matrix.version, "action": action,
         "row": row.pk if row is not None else None,
     })
@@ -234,7 +242,8 @@ def row_update(*, row, actor, door, cells=None, **fields):
     else:
         row.save()
     search.refresh_vectors(Row, [row.pk])
-    _changed(matrix, actor=actor, door=door, action="update", obj=row, row=row, changes=changes)
+    _changed(matrix, actor=actor, door=door, action="update", obj=row, row=row, changes=changes,
+             signed=any(name in changes for name in rules.SIGNED_FIELDS))
     return row
 
 
@@ -268,7 +277,7 @@ def rows_reorder(*, matrix, row_ids, actor, door):
     after = [r.pk for r in Row.objects.filter(matrix=matrix).in_grid_order()]
     if before != after:
         _changed(matrix, actor=actor, door=door, action="reorder", obj=matrix,
-                 changes={"order": [before, after]})
+                 changes={"order": [before, after]}, signed=False)
     return matrix
 
 
@@ -290,7 +299,8 @@ def row_move(*, row, direction, actor, door):
         r.position = k * 10
     Row.objects.bulk_update(group, ["position"])
     _changed(matrix, actor=actor, door=door, action="move", obj=row, row=row,
-             changes={"position": [f"{i + 1} of {len(group)}", f"{j + 1} of {len(group)}"]})
+             changes={"position": [f"{i + 1} of {len(group)}", f"{j + 1} of {len(group)}"]},
+             signed=False)
     return row
 
 
@@ -445,6 +455,7 @@ class ImportPlan:
     unchanged: int = 0
     reordered: bool = False
     rows: list = field(default_factory=list)  # ImportedRow, in file order
+    signed: bool = False  # it changes what the heads signed (not only descriptions, order)
 
     @property
     def is_noop(self):
@@ -486,11 +497,14 @@ def import_plan(*, matrix, text):
             lines.append(f"renamed {row.name!r} → {imported.name!r}")
         if lines:
             plan.updated.append((row, imported, lines))
+            plan.signed = plan.signed or (
+                rules.signed_content([was]) != rules.signed_content([now]))
         else:
             plan.unchanged += 1
     plan.deleted = [r for r in existing if r.name.casefold() not in in_file]
     kept = [r.name.casefold() for r in existing if r.name.casefold() in in_file]
     plan.reordered = bool(plan.created) or kept != [r.name.casefold() for r in plan.rows]
+    plan.signed = plan.signed or bool(plan.created or plan.deleted)
     return plan
 
 
@@ -500,6 +514,9 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
 
     Every bad line is reported (``{"file": ["line N (row): …", …]}``) and nothing is
     written. Importing the file that ``export`` wrote changes nothing.
+    ``expected_version`` guards what was signed: a cosmetic edit since the preview (a
+    description, the order) does not move the version, and the file, re-read here under
+    the lock, decides those too.
     """
     policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
@@ -557,5 +574,5 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
     _changed(matrix, actor=actor, door=door, action="import", obj=matrix, changes={
         "created": [None, len(plan.created)], "updated": [None, len(plan.updated)],
         "deleted": [None, len(plan.deleted)], "reordered": [None, plan.reordered],
-    })
+    }, signed=plan.signed)
     return plan

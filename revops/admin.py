@@ -1,10 +1,13 @@
 """The console: Django admin branded for function heads and RevOps leads."""
 
+from functools import update_wrapper
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from revops import policy, services
@@ -32,6 +35,20 @@ class RevOpsConsole(admin.AdminSite):
         return policy.is_active_user(request.user) and (
             request.user.is_staff or policy.is_lead(request.user)
         )
+
+    def admin_view(self, view, cacheable=False):
+        """A signed-in person who may not use the console is told so (403), rather than
+        sent to the console's sign-in as if a different account would help; a signed-out
+        visitor still goes to the sign-in."""
+        guarded = super().admin_view(view, cacheable)
+
+        def refuse_or_view(request, *args, **kwargs):
+            if policy.is_active_user(request.user) and not self.has_permission(request):
+                return TemplateResponse(request, "admin/refused.html",
+                                        {"reason": policy.CONSOLE_REFUSED}, status=403)
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(refuse_or_view, guarded)
 
 
     #: ``todo_for(user, *, today)``: a function head's to-do for the home page. It reads

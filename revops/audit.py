@@ -1,5 +1,14 @@
-"""Writing the audit trail. Services call ``record`` inside their transaction."""
+"""Writing the audit trail, and reading its changes. Services call ``record`` inside
+their transaction.
 
+Every entry's ``changes`` has one shape: ``{field: [before, after]}``. A service that
+only has the new value (a review's note, a release's name) may pass it plain and it is
+stored as ``[None, value]``; a list value must be passed as a pair (``[None, [...]]``),
+as a two-item list could not be told from a pair. ``readable`` turns changes of either
+shape (entries written before this rule held plain values) into lines people read.
+"""
+
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +28,19 @@ def _plain(value):
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
     return value
+
+
+def _pair(field, value):
+    """``[before, after]`` for one field of ``changes`` (see the module docstring)."""
+    if isinstance(value, list | tuple):
+        if len(value) != 2:
+            raise ValueError(f"audit change {field!r} is a list: pass it as [before, after]")
+        return [_plain(value[0]), _plain(value[1])]
+    return [None, _plain(value)]
+
+
+def _pairs(changes):
+    return {k: _pair(k, v) for k, v in (changes or {}).items()}
 
 
 def snapshot(obj, fields):
@@ -50,7 +72,7 @@ def _entry(*, actor, door, action, obj, changes, object_type, at=None):
         object_type=object_type or obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        changes=_pairs(changes),
     )
 
 
@@ -89,7 +111,56 @@ def record_rows(*, actor, door, action, at, object_type, rows):
     head = [connection.ops.adapt_datetimefield_value(at), user.pk if user else None,
             user.get_username() if user else "system", door, action, object_type]
     data = [{"object_id": str(object_id), "object_repr": str(object_repr)[:200],
-             "changes": {k: _plain(v) for k, v in (changes or {}).items()}}
+             "changes": _pairs(changes)}
             for object_id, object_repr, changes in rows]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, jsonrows.param(data)])
+
+
+# Reading ------------------------------------------------------------------------------
+
+SHOWN_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of an entry's changes, as text: ``before`` is None when the field was
+    set rather than changed (created objects, a review's note), ``after`` is "—" when
+    it was removed."""
+
+    field: str
+    before: str | None
+    after: str
+
+
+def _text(value):
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _shown(value):
+    text = _text(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
+
+
+def readable(changes):
+    """The lines of ``changes`` in the order written: one rule for every kind of entry.
+    A value that is not a two-item list (entries written before every change was a
+    pair) is read as set, not split across an arrow."""
+    lines = []
+    for field, value in (changes or {}).items():
+        label = str(field).replace("_", " ")
+        if isinstance(value, list) and len(value) == 2:
+            before, after = value
+        else:
+            before, after = None, value
+        lines.append(Change(label, None if before is None else _shown(before), _shown(after)))
+    return lines
+

@@ -176,6 +176,7 @@ class Webhook(Subscription):
         "section.concern_resolved",
         "release.created",
         "raci.changed",
+        "raci.edited",
         "raci.signed_off",
         "ritual.changed",
         "occurrence.recorded",

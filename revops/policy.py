@@ -134,6 +134,11 @@ def can_view_holdings_of(user, person):
 ADMINISTER_REFUSED = "Only RevOps leads may do this."
 CHANGE_REFUSED = "Only RevOps leads and the head of the owning function may do this."
 SIGN_OFF_REFUSED = "You head no function, so there is nothing to sign off."
+CONSOLE_REFUSED = (
+    "The console is for function heads and leads: RevOps leads and the head of each "
+    "function. You can read everything in the app itself; ask a RevOps lead if you "
+    "should head a function."
+)
 
 
 def _require(actor, allowed, message):

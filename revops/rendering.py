@@ -4,6 +4,7 @@ Everything a reader sees of a section passes through ``render``; the result is
 stored with the revision and shown as-is, so sanitizing happens exactly once here.
 """
 
+import re
 from html.parser import HTMLParser
 
 import markdown as md
@@ -77,3 +78,20 @@ def links_out(html):
     collector = _LinkCollector()
     collector.feed(html or "")
     return collector.links
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def headings_from(html, top):
+    """Rendered ``html`` with its headings shifted so the highest one is an ``h{top}``
+    (never past h6): a body printed under a page's own h1 and section h2 starts at h3
+    instead of competing with them. The HTML is ``render``'s, so every ``<hN`` in it is
+    a tag (text ``<`` is escaped)."""
+    levels = [int(level) for _, level in _HEADING_TAG.findall(html or "")]
+    shift = int(top) - min(levels) if levels else 0
+    if shift <= 0:
+        return html
+    return _HEADING_TAG.sub(
+        lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+

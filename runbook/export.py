@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from revops import people
 from runbook import selectors
 
 
@@ -44,7 +45,7 @@ def runbook_document(runbook, *, today=None):
                 revision=s.revision,
                 review_state=s.review_state,
                 last_reviewed_on=s.last_reviewed_on,
-                last_reviewed_by=s.last_reviewed_by.get_username() if s.last_reviewed_by else "",
+                last_reviewed_by=people.name_of(s.last_reviewed_by),
                 body=current[s.pk].body if s.pk in current else "",
                 body_html=current[s.pk].body_html if s.pk in current else "",
             )

@@ -317,6 +317,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     if not isinstance(number, int) or not 0 <= number <= section.revision:
         raise ValidationError({"revision": f"The section has no revision {number}."})
     now = at or timezone.now()
+    reviewed_before = (section.last_reviewed_on, section.last_reviewed_revision)
     review = Review(
         section=section,
         revision_number=number,
@@ -350,8 +351,8 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
         action="review",
         obj=section,
         changes={
-            "last_reviewed_on": review.reviewed_on,
-            "revision": number,
+            "last_reviewed_on": [reviewed_before[0], review.reviewed_on],
+            "revision": [reviewed_before[1], number],
             "note": review.note,
             "stale_flag_closed": bool(closed),
             "concerns_answered": answered,
@@ -504,7 +505,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
         door=door,
         action="release",
         obj=release,
-        changes={"number": release.number, "name": name, "warnings": release.warnings},
+        changes={"number": release.number, "name": name, "warnings": [None, release.warnings]},
     )
     events.emit(
         "release.created",

@@ -173,9 +173,12 @@ def _assert_refused_answer(response, action_name, role, door, deny):
         assert status == 302 and response["Location"].startswith("/accounts/login/"), status
     elif role == "anonymous" and door == "api":
         assert status == 401, status
-    elif door == "console" and role in {"anonymous", "viewer"}:
-        # Not a console user: sent to the console's login, whatever the URL.
+    elif door == "console" and role == "anonymous":
+        # Signed out: sent to the console's login, whatever the URL.
         assert status == 302 and response["Location"].startswith("/admin/login/"), status
+    elif door == "console" and role == "viewer":
+        # Signed in but not a console user: told the console is not for them.
+        assert status == 403 and b"for function heads and" in response.content, status
     elif role == "read_token":
         assert status == 403, status
     else:

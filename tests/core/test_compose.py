@@ -53,3 +53,24 @@ def test_dockerfile_installs_the_locked_requirements_and_collects_static():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "--require-hashes -r requirements.lock" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def _make_run(*args):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "REVOPS_SITE_URL"}
+    return subprocess.run(["make", "-n", "run", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_make_run_serves_on_the_port_given_and_links_to_it():
+    out = _make_run("PORT=8010")
+    assert "runserver 127.0.0.1:8010" in out
+    assert out.count("REVOPS_SITE_URL=http://127.0.0.1:8010 ") >= 4  # migrate … runserver
+    assert "8000" not in out
+
+
+def test_make_run_defaults_to_port_8000():
+    out = _make_run()
+    assert "REVOPS_SITE_URL=http://127.0.0.1:8000 " in out and "runserver 127.0.0.1:8000" in out

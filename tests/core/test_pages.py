@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,36 @@ def test_openapi_schema_is_served(client, viewer):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "/api/v1/functions/" in response.json()["paths"]
+
+
+def test_a_signed_in_viewer_opening_the_console_is_told_who_it_is_for(client, viewer):
+    client.force_login(viewer)
+    for path in ("/admin/", "/admin/runbook/section/"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        html = response.content.decode()
+        assert "The console is for function heads and leads" in html
+        assert 'id="id_password"' not in html  # not the console's sign-in form
+
+
+def test_a_function_head_still_opens_the_console(client, sales_head):
+    client.force_login(sales_head)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_favicon_ico_is_served_and_linked_from_every_kind_of_page(client, viewer):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.ico"
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    client.force_login(viewer)
+    for path in ("/", "/api/docs/"):
+        assert 'rel="icon" href="/static/favicon.ico"' in client.get(path).content.decode()
+
+
+def test_the_api_docs_page_has_no_inline_style_or_script(client, viewer):
+    client.force_login(viewer)
+    html = client.get("/api/docs/").content.decode()
+    assert "<style" not in html and " style=" not in html
+    assert re.findall(r"<script>", html) == []
+    assert "/static/css/api-docs.css" in html

@@ -125,8 +125,8 @@ def test_the_audit_entry_of_a_flag_is_what_record_writes_for_it(runbook, lead):
     entry = AuditEntry.objects.get(action="flag_stale", object_id=str(flag.pk))
     assert (entry.object_type, entry.object_repr, entry.actor, entry.actor_name, entry.door) \
         == ("runbook.staleflag", str(flag), lead, "lead", "task")
-    assert entry.changes == {"section": flag.section_id, "state": "stale",
-                             "last_reviewed_on": "2025-01-10"}
+    assert entry.changes == {"section": [None, flag.section_id], "state": [None, "stale"],
+                             "last_reviewed_on": [None, "2025-01-10"]}
     assert AuditEntry.objects.filter(action="flag_stale").count() == 6
 
 

@@ -1,0 +1,23 @@
+from django import template
+
+from revops import audit, people, rendering
+
+register = template.Library()
+
+
+@register.filter
+def readable_changes(changes):
+    """An audit entry's changes as lines (``audit.readable``): the one way they are shown."""
+    return audit.readable(changes)
+
+
+@register.filter
+def headings_from(html, top):
+    """A rendered body whose headings start at ``h{top}``, below the page's own."""
+    return rendering.headings_from(html, top)
+
+
+@register.filter
+def person(user):
+    """A person as headers show them: full name, else username ('' for nobody)."""
+    return people.name_of(user)

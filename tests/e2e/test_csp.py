@@ -1,0 +1,54 @@
+"""No page breaks its own Content-Security-Policy: Chromium reports every blocked inline
+style or script as a console error, and these pages must log none."""
+
+import pytest
+from django.core.management import call_command
+
+from runbook.models import Section
+from tests.runbook.factories import make_runbook
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo")
+
+
+def console_errors(page):
+    errors = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
+            if m.type == "error" else None)
+    return errors
+
+
+def visit(page, live_server, paths):
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+
+
+def test_api_docs_and_console_pages_log_no_csp_error(demo, lead, sign_in, page, live_server):
+    errors = console_errors(page)
+    section = Section.objects.order_by("pk").first()
+    sign_in(lead, "/api/docs/")
+    page.locator(".swagger-ui .info").wait_for()
+    visit(page, live_server, [
+        "/admin/", "/admin/runbook/section/", f"/admin/runbook/section/{section.pk}/change/",
+        "/admin/raci/matrix/", "/admin/raci/row/", "/admin/cadence/ritual/",
+        "/admin/cadence/ritual/add/", "/admin/revops/auditentry/", "/admin/auth/user/",
+        "/admin/auth/group/add/", "/admin/revops/channel/add/", "/admin/password_change/",
+    ])
+    assert [e for e in errors if "Content Security Policy" in e] == []
+    assert errors == []
+
+
+def test_the_print_view_and_the_app_ask_for_no_missing_icon(lead, sign_in, page, live_server):
+    errors = console_errors(page)
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    runbook = make_runbook()
+    sign_in(lead, "/")
+    visit(page, live_server, [f"/runbook/{runbook.pk}/print/", "/favicon.ico"])
+    assert missing == [] and errors == []
