@@ -15,7 +15,7 @@ def audit_object_types():
 
 def audit_entries(*, object_type=None, actor=None, door=None, since=None, until=None):
     """Audit entries newest first, filtered; dates are whole local days."""
-    entries = AuditEntry.objects.all()
+    entries = AuditEntry.objects.select_related("actor")
     if object_type:
         entries = entries.filter(object_type=object_type)
     if actor:

@@ -131,7 +131,7 @@ def audit_trail(request):
     form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_entries(**{k: v for k, v in filters.items() if v})
-    page = Paginator(entries.select_related(None), 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "revops/audit.html",

@@ -6,7 +6,9 @@ a service is missing from it), plus the writers outside those modules."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from cadence import services as cadence
 from overview import services as overview
@@ -111,3 +113,20 @@ def test_the_audit_page_shows_a_review_note_whole(client, lead):
     client.force_login(lead)
     page = client.get("/audit/").content.decode()
     assert "<dt>note</dt><dd>Checked against the CRM</dd>" in page
+
+
+def test_the_audit_page_names_people_as_the_header_does_in_a_constant_number_of_queries(
+        client, lead):
+    lead.first_name, lead.last_name = "Riley", "Okafor"
+    lead.save()
+    section = _sales_section()
+    client.force_login(lead)
+    runbook.section_review(section=section, actor=lead, door=Door.UI, note="one")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/")
+    for n in range(20):
+        runbook.section_review(section=section, actor=lead, door=Door.UI, note=f"again {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/audit/").content.decode()
+    assert len(many) == len(few)
+    assert "<td>Riley Okafor</td>" in page and "<td>lead</td>" not in page
