@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from revops import audit, events, jsonrows, notify, policy, rendering
-from revops.errors import Conflict
 from revops.models import Function
-from runbook import rules, search, selectors
+from runbook import documents, rules, search, selectors
+from runbook.documents import RevisionConflict  # noqa: F401 — callers catch it here
 from runbook.models import (
-    MAX_BODY_BYTES,
     MAX_REASON_CHARS,
     ONE_OPEN_CONCERN,
     Concern,
@@ -37,25 +36,6 @@ from runbook.models import (
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
 
 
-class RevisionConflict(Conflict):
-    """A save was based on a revision that is no longer the section's current one.
-
-    Nothing was written; ``current`` is the revision the writer must merge with."""
-
-    def __init__(self, *, section, base_revision, current):
-        self.section = section
-        self.base_revision = base_revision
-        self.current = current
-        super().__init__(
-            f"The section is at revision {current.number if current else 0}; "
-            f"your edit was based on revision {base_revision}."
-        )
-
-    def detail(self):
-        return {"base_revision": self.base_revision,
-                "current_revision": self.current.number if self.current else 0}
-
-
 def _section_payload(section):
     return _payload(id=section.pk, runbook=section.runbook_id, kind=section.kind,
                     title=section.title, owner=section.owner.slug, revision=section.revision)
@@ -65,20 +45,6 @@ def _payload(*, id, runbook, kind, title, owner, revision):  # noqa: A002 — th
     """What every ``section.*`` webhook says about the section."""
     return {"id": id, "runbook": runbook, "kind": kind, "title": title, "owner": owner,
             "revision": revision}
-
-
-def validate_body(body):
-    """The Markdown body must be non-empty and at most 200 KB (UTF-8)."""
-    if body is None or not str(body).strip():
-        raise ValidationError({"body": "The body is empty; write some Markdown."})
-    size = len(str(body).encode("utf-8"))
-    if size > MAX_BODY_BYTES:
-        raise ValidationError(
-            {
-                "body": f"The body is {size // 1024} KB; the limit is "
-                f"{MAX_BODY_BYTES // 1024} KB. Link out to longer material instead."
-            }
-        )
 
 
 # Run books ------------------------------------------------------------------------------
@@ -211,23 +177,6 @@ def section_update(*, section, actor, door, title=None, owner=None):
     return section
 
 
-def _locked(section):
-    """Re-read the section under a row lock: concurrent writers queue here, so each
-    sees the revision the one before it wrote."""
-    locked = Section.objects.select_for_update().get(pk=section.pk)
-    for name in (
-        "revision",
-        "title",
-        "owner_id",
-        "last_reviewed_at",
-        "last_reviewed_on",
-        "last_reviewed_by_id",
-        "last_reviewed_revision",
-    ):
-        setattr(section, name, getattr(locked, name))
-    return section
-
-
 @transaction.atomic
 def section_revise(
     *, section, body, base_revision, actor, door, summary="", mark_reviewed=True, note="",
@@ -240,38 +189,10 @@ def section_revise(
     save also counts as a review of the new revision.
     """
     policy.require_change(actor, section)
-    validate_body(body)
-    if isinstance(base_revision, bool) or not isinstance(base_revision, int):
-        raise ValidationError({"base_revision": "Give the revision number your edit is based on."})
-    summary = (summary or "").strip()
-    if len(summary) > 200:
-        raise ValidationError({"summary": "Keep the summary under 200 characters."})
-    _locked(section)
-    if base_revision != section.revision:
-        current = Revision.objects.filter(section=section, number=section.revision).first()
-        raise RevisionConflict(section=section, base_revision=base_revision, current=current)
-    revision = Revision(
-        section=section,
-        number=section.revision + 1,
-        base_number=base_revision,
-        body=body,
-        body_html=rendering.render(body),
-        summary=summary,
-        created_at=at or timezone.now(),
-        created_by=audit.user_or_none(actor),
-        door=door,
-    )
-    revision.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            revision.save()
-    except IntegrityError:  # a writer on another connection won the same number
-        current = Revision.objects.filter(section=section).order_by("-number").first()
-        raise RevisionConflict(
-            section=section, base_revision=base_revision, current=current
-        ) from None
-    section.revision = revision.number
-    section.save(update_fields=["revision"])
+    revision = documents.append_revision(
+        document=section, revisions=Revision, body=body, base_revision=base_revision,
+        actor=actor, door=door, summary=summary, at=at)
+    summary = revision.summary
     search.refresh_sections([section.pk])
     audit.record(
         actor=actor,
@@ -308,41 +229,10 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
     occurrence is being recorded as held, when the review comes from one."""
     policy.require_review(actor, section, ritual=ritual)
-    _locked(section)
-    if isinstance(revision, Revision) and revision.section_id != section.pk:
-        raise ValidationError({"revision": "That revision belongs to another section."})
-    number = getattr(revision, "number", revision)
-    if number is None:
-        number = section.revision
-    if not isinstance(number, int) or not 0 <= number <= section.revision:
-        raise ValidationError({"revision": f"The section has no revision {number}."})
-    now = at or timezone.now()
-    review = Review(
-        section=section,
-        revision_number=number,
-        reviewed_at=now,
-        reviewed_on=timezone.localdate(now),
-        reviewer=audit.user_or_none(actor),
-        door=door,
-        note=(note or "").strip(),
-    )
-    review.full_clean()
-    review.save()
-    section.last_reviewed_at = review.reviewed_at
-    section.last_reviewed_on = review.reviewed_on
-    section.last_reviewed_by = review.reviewer
-    section.last_reviewed_revision = number
-    section.save(
-        update_fields=[
-            "last_reviewed_at",
-            "last_reviewed_on",
-            "last_reviewed_by",
-            "last_reviewed_revision",
-        ]
-    )
-    closed = StaleFlag.objects.filter(section=section, closed_at__isnull=True).update(
-        closed_at=now, closed_by=review
-    )
+    review, number, closed = documents.record_review(
+        document=section, reviews=Review, flags=StaleFlag, actor=actor, door=door, note=note,
+        revision=revision, at=at)
+    now = review.reviewed_at
     answered = _answer_concerns(section, answer=review.note, by=review.reviewer, at=now)
     audit.record(
         actor=actor,

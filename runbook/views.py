@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from revops import policy, rendering
 from revops.http import add_service_errors, require_administer, require_change
 from revops.models import Door
-from runbook import diffs, export, selectors, services
+from runbook import diffs, documents, export, selectors, services
 from runbook.forms import ConcernForm, ReleaseForm, ReviewForm, RunbookForm, SectionEditForm
 from runbook.models import Release, Runbook, Section
 
@@ -178,7 +178,7 @@ def section_preview(request, pk):
     require_change(request, section)
     body = request.POST.get("body", "")
     try:
-        services.validate_body(body)
+        documents.validate_body(body)
     except ValidationError as error:
         html = ""
         problems = [m for ms in error.message_dict.values() for m in ms]
