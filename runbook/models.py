@@ -301,6 +301,7 @@ class StaleFlag(StaleFlagBase):
     escalated once, to the Accountable function of the section's layer: the review that
     closes the flag ends the escalation with it."""
 
+    document_key = "section"
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stale_flags")
     closed_by = models.ForeignKey(
         Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_flags"
@@ -485,6 +486,7 @@ class DefinitionReview(ReviewBase):
 class DefinitionStaleFlag(StaleFlagBase):
     """A definition's stale flag, raised and closed by the same scan as sections'."""
 
+    document_key = "definition"
     definition = models.ForeignKey(
         Definition, on_delete=models.PROTECT, related_name="stale_flags")
     closed_by = models.ForeignKey(
