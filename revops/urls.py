@@ -27,6 +27,7 @@ urlpatterns = [
     path("channels/<int:pk>/delete/", views.channel_delete, name="channel-delete"),
     path("audit/", views.audit_trail, name="audit"),
     path("runbook/", include("runbook.urls")),
+    path("definitions/", include("runbook.definition_urls")),
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
     path("", include("overview.urls")),

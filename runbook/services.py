@@ -624,7 +624,7 @@ def _flag_stale_definitions(*, cutoff, today, now, actor, door):
             list(to), f"{len(listed)} definition(s) went stale",
             "These shared definitions went stale today. Please read each one and mark it "
             "reviewed, or revise it:\n\n" + "".join(
-                f"- “{row[2]}”: {site}{reverse('runbook:definition', args=[row[3]])}\n"
+                f"- “{row[2]}”: {site}{reverse('definitions:detail', args=[row[3]])}\n"
                 for row in listed),
         )
     return raised
