@@ -25,6 +25,7 @@ from runbook.models import (
     Agreement,
     Concern,
     Definition,
+    DefinitionRevision,
     DefinitionStaleFlag,
     FreshnessSnapshot,
     Release,
@@ -258,15 +259,18 @@ def _pinned_side(entry):
     }
 
 
-def current_revisions(sections):
-    """``{section_id: Revision}`` for the current revision of each section, in one query."""
-    pairs = [(s.pk, s.revision) for s in sections if s.revision]
-    if not pairs:
+def current_revisions(sections, revisions=Revision):
+    """``{document id: revision}`` for the current revision of each section (or, with
+    ``revisions=DefinitionRevision``, each definition), in one query."""
+    sections = [s for s in sections if s.revision]
+    if not sections:
         return {}
+    pairs = [(s.pk, s.revision) for s in sections]
+    key = f"{sections[0]._meta.model_name}_id"
     condition = Q()
-    for section_id, number in pairs:
-        condition |= Q(section_id=section_id, number=number)
-    return {r.section_id: r for r in Revision.objects.filter(condition)}
+    for document_id, number in pairs:
+        condition |= Q(**{key: document_id}, number=number)
+    return {getattr(r, key): r for r in revisions.objects.filter(condition)}
 
 
 # Definitions ----------------------------------------------------------------------------
@@ -353,6 +357,16 @@ def agreements_for(definition):
          "current": f.pk in latest and latest[f.pk].revision_number == definition.revision}
         for f in definition.agreeing.select_related("head").order_by("position", "slug")
     ]
+
+
+def definitions_with_text(*, today):
+    """``definitions_with_state`` as a list, each with ``current`` (its current revision)
+    set: three queries, for the pack and the model file."""
+    definitions = list(definitions_with_state(today=today).prefetch_related("agreeing"))
+    texts = current_revisions(definitions, DefinitionRevision)
+    for definition in definitions:
+        definition.current = texts.get(definition.pk)
+    return definitions
 
 
 def definition_revisions_for(definition):
