@@ -179,6 +179,7 @@ class Webhook(Subscription):
         "definition.reviewed",
         "definition.agreed",
         "definition.stale",
+        "definition.escalated",
         "raci.changed",
         "raci.signed_off",
         "ritual.changed",

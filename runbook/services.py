@@ -749,7 +749,8 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     if not candidates:
         return []
     now = timezone.now()
-    escalated = [candidates[pk] for pk in _mark_escalated(candidates.values(), now=now)]
+    escalated = [candidates[pk] for pk in _mark_escalated(
+        [(e.flag, e.to) for e in candidates.values()], now=now)]
     if not escalated:
         return []
     targets = Function.objects.select_related("head").in_bulk({e.to for e in escalated})
@@ -771,18 +772,19 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     return escalated
 
 
-def _mark_escalated(escalations, *, now):
-    """Stamp the flags, skipping any escalated or closed since they were read. Returns
-    the ids of the flags stamped."""
+def _mark_escalated(pairs, *, now, flags=StaleFlag):
+    """Stamp each flag of ``(flag id, function id)`` in ``pairs`` (``flags``: the flag
+    model), skipping any escalated or closed since they were read. Returns the ids of
+    the flags stamped."""
     columns, source = jsonrows.columns_of({"flag": "bigint", "target": "bigint"})
-    table = StaleFlag._meta.db_table
+    table = flags._meta.db_table
     sql = (
         f'UPDATE "{table}" SET escalated_at = %s, escalated_to_id = {columns["target"]} '
         f'FROM {source} WHERE "{table}".id = {columns["flag"]} '
         f'AND "{table}".escalated_at IS NULL AND "{table}".closed_at IS NULL '
         f'RETURNING "{table}".id'
     )
-    rows = [{"flag": e.flag, "target": e.to} for e in escalations]
+    rows = [{"flag": flag, "target": target} for flag, target in pairs]
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), jsonrows.param(rows)])
         return sorted(row[0] for row in cursor.fetchall())
@@ -1012,3 +1014,56 @@ def _function_to_agree_for(definition, actor):
     if len(headed) != 1:
         raise ValidationError({"function": "Say which agreeing function you agree for."})
     return headed[0]
+
+
+@transaction.atomic
+def escalate_stale_definitions(*, accountable, fallback, door, today=None, actor=None,
+                               after_days=None):
+    """``escalate_stale_sections`` for definitions: the same cut-off and target rule
+    (``accountable`` is keyed by layer, which a definition has as a section has its
+    kind), the same once-per-flag stamp; an audit entry and a ``definition.escalated``
+    event each, and one e-mail per head escalated to. Returns ``(flag id, definition
+    id, term, slug, function id)`` of each escalation made."""
+    policy.require_administer(actor)
+    today = today or timezone.localdate()
+    due = (DefinitionStaleFlag.objects.filter(
+        closed_at__isnull=True, escalated_at__isnull=True,
+        raised_on__lte=rules.escalation_cutoff(today, after_days=after_days))
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", "definition_id", "definition__term", "definition__slug",
+                     "definition__layer", "definition__owner_id"))
+    candidates = {}
+    for pk, definition_id, term, slug, layer, owner_id in due:
+        target = rules.escalation_target(kind=layer, owner_id=owner_id,
+                                         accountable=accountable, fallback=fallback)
+        if target is not None:
+            candidates[pk] = (pk, definition_id, term, slug, target)
+    if not candidates:
+        return []
+    now = timezone.now()
+    escalated = [candidates[pk] for pk in _mark_escalated(
+        [(e[0], e[-1]) for e in candidates.values()], now=now, flags=DefinitionStaleFlag)]
+    if not escalated:
+        return []
+    targets = Function.objects.select_related("head").in_bulk({e[-1] for e in escalated})
+    audit.record_rows(
+        actor=actor, door=door, action="escalate", at=now,
+        object_type=DefinitionStaleFlag._meta.label_lower,
+        rows=[(pk, f"{term} stale", {"definition": d, "escalated_to": targets[to].slug})
+              for pk, d, term, _, to in escalated],
+    )
+    events.emit_many("definition.escalated", (
+        {"id": d, "term": term, "slug": slug, "flag": pk, "escalated_to": targets[to].slug,
+         "escalated_at": now}
+        for pk, d, term, slug, to in escalated
+    ))
+    site = settings.REVOPS_SITE_URL.rstrip("/")
+    for to, function in targets.items():
+        listed = [e for e in escalated if e[-1] == to]
+        notify.email_function(
+            function, f"Escalated: {len(listed)} shared definition(s) are still stale",
+            "These definitions stayed stale after their owner was told. Your function is "
+            "Accountable for their layer: please see that each is reviewed or revised.\n\n"
+            + "".join(f"- “{term}”: {site}{reverse('definitions:detail', args=[slug])}\n"
+                      for _, _, term, slug, _ in listed))
+    return escalated

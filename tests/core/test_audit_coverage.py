@@ -79,6 +79,12 @@ CALLS = {
         title="Product-led", actor=a, door=d),
     "runbook.runbook_update": lambda a, d: runbook.runbook_update(
         runbook=make_runbook(), title="Renamed", actor=a, door=d),
+    "runbook.escalate_stale_definitions": lambda a, d: (
+        make_definition(),
+        runbook.flag_stale_sections(door=Door.CLI, today=date.today() + timedelta(days=780)),
+        runbook.escalate_stale_definitions(accountable={}, fallback=function("revops").pk,
+                                           actor=a, door=d,
+                                           today=date.today() + timedelta(days=800))),
     "runbook.definition_create": lambda a, d: make_definition(actor=a, door=d),
     "runbook.definition_update": lambda a, d: runbook.definition_update(
         definition=make_definition(), layer="insights", actor=a, door=d),
@@ -138,6 +144,8 @@ CALLS = {
         ritual=ritual(), actor=a, door=d),
     "cadence.ritual_update": lambda a, d: cadence.ritual_update(
         ritual=ritual(), duration_minutes=45, actor=a, door=d),
+    "overview.add_core_definitions": lambda a, d: bootstrap.add_core_definitions(
+        sections={}, default_motion="sales-led", actor=a, door=d),
     "overview.bootstrap": lambda a, d: bootstrap.bootstrap(motion="sales-led", actor=a, door=d),
     "overview.archive_model": lambda a, d: bootstrap.archive_model(
         actor=a, door=d, now=None) if ritual() else None,

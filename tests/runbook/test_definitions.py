@@ -138,3 +138,19 @@ def test_the_stale_scan_flags_definitions_and_a_review_closes_the_flag(lead):
 def _agreement(definition):
     return selectors.definitions_with_state(today=dt.date(2026, 12, 1)).get(
         pk=definition.pk).agreement
+
+
+def test_a_definition_still_stale_is_escalated_once_like_a_section(lead):
+    with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC), tick=False):
+        definition = make_definition(owner="marketing", layer="process")
+    services.flag_stale_sections(door=Door.TASK, today=dt.date(2026, 11, 1))
+    accountable = {"process": _fn("sales").pk}
+    kwargs = {"accountable": accountable, "fallback": _fn("revops").pk, "door": Door.TASK}
+    assert services.escalate_stale_definitions(today=dt.date(2026, 11, 3), **kwargs) == []
+    made = services.escalate_stale_definitions(today=dt.date(2026, 11, 30), **kwargs)
+    assert [(d, to) for _, d, _, _, to in made] == [(definition.pk, _fn("sales").pk)]
+    assert services.escalate_stale_definitions(today=dt.date(2026, 12, 1), **kwargs) == []
+    flag = DefinitionStaleFlag.objects.get(definition=definition)
+    assert flag.escalated_to.slug == "sales"
+    assert AuditEntry.objects.filter(action="escalate",
+                                     object_type="runbook.definitionstaleflag").count() == 1
