@@ -338,12 +338,6 @@ def definitions_with_state(*, today, threshold=None, start_month=None):
     )
 
 
-def definition_by_key(key):
-    """The definition with this id or slug, or None."""
-    lookup = {"pk": int(key)} if str(key).isdigit() else {"slug": key}
-    return Definition.objects.filter(**lookup).first()
-
-
 def agreements_for(definition):
     """Per agreeing function, in function order: ``{"function", "agreement"}`` (its
     latest agreement, or None) and ``current`` (whether it is for the current revision).

@@ -840,8 +840,10 @@ def _clean_term(term, *, exclude=None):
         raise ValidationError({"term": "A term cannot contain “[” or “]” (run-book text links "
                                        "it as [[term]])."})
     slug = slugify(term)
-    if not slug:
-        raise ValidationError({"term": "The term needs at least one letter or digit."})
+    if not slug or slug.isdigit() or slug == "new":
+        # Its page is /definitions/<slug>/, beside /definitions/<id>/ and /definitions/new/.
+        raise ValidationError({"term": "The term needs at least one letter, and cannot be "
+                                       "“new”."})
     taken = Definition.objects.filter(Q(term__iexact=term) | Q(slug=slug))
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
