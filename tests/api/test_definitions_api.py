@@ -111,3 +111,19 @@ def test_the_list_runs_the_same_queries_with_2_and_40_definitions(api, viewer):
         make_definition(f"Term {n}", owner=functions[n % len(functions)].slug)
     large, count = _queries(client, {"page_size": 100})
     assert (large, count) == (small, 40)
+
+
+def test_patch_renames_and_regroups_and_only_leads_hand_it_over(api, lead, sales_head):
+    definition = make_definition("SQL", owner="sales", agreeing=("sales",))
+    url = f"{URL}{definition.pk}/"
+    head = api.as_user(sales_head)
+    response = head.patch(url, {"term": "Sales-qualified lead", "layer": "strategy",
+                                "agreeing": ["sales", "marketing"]}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["slug"], body["layer"]) == ("sales-qualified-lead", "strategy")
+    assert sorted(body["agreeing"]) == ["marketing", "sales"]
+    assert head.patch(url, {"layer": "weather"}, format="json").json().keys() == {"layer"}
+    assert head.patch(url, {"owner": "marketing"}, format="json").status_code == 403
+    assert api.as_user(lead).patch(url, {"owner": "marketing"},
+                                   format="json").json()["owner"] == "marketing"
