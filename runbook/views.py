@@ -366,7 +366,7 @@ def export_markdown(request, pk):
 @login_required
 def export_print(request, pk):
     document = export.runbook_document(get_object_or_404(Runbook, pk=pk))
-    return render(request, "runbook/print.html", {"document": document})
+    return _print(request, document)
 
 
 @login_required
@@ -377,6 +377,14 @@ def release_markdown(request, pk, number):
 @login_required
 def release_print(request, pk, number):
     document = export.release_document(_release(pk, number))
+    return _print(request, document)
+
+
+def _print(request, document):
+    """The print page, its ``[[term]]`` links resolved for all sections in one query."""
+    terms = glossary.known(*(s.body_html for s in document.sections))
+    for section in document.sections:
+        section.body_html = glossary.link_terms(section.body_html, terms)
     return render(request, "runbook/print.html", {"document": document})
 
 

@@ -91,3 +91,13 @@ def test_glossary_and_definition_pages_run_the_same_queries_at_two_sizes(
                                    actor=lead, door=Door.UI)
         first.refresh_from_db()
     assert [_count(client, url) for url in urls] == small
+
+
+def test_the_print_view_links_terms_too(client, lead, runbook):
+    make_definition("MQL")
+    target = section(runbook, "process")
+    services.section_revise(section=target, body="Every [[MQL]] is answered in two hours.",
+                            base_revision=1, actor=lead, door=Door.UI)
+    client.force_login(lead)
+    page = client.get(f"/runbook/{runbook.pk}/print/").content.decode()
+    assert '<a class="term-link" href="/definitions/mql/"' in page and "[[" not in page
