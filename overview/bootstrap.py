@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cadence import services as cadence_services
 from cadence.models import Ritual
@@ -29,7 +30,7 @@ from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
 from runbook import services as runbook_services
-from runbook.models import Runbook, Section
+from runbook.models import Definition, Runbook, Section
 
 ARCHIVED = " · archived "
 DRAFT_SUMMARY = "Drafted from the {label} motion template"
@@ -241,7 +242,28 @@ def _build(template, *, actor, door, now):
             or sections[(default_motion, plan.section)],
             now=now,
         ))
+    add_core_definitions(sections=sections, default_motion=default_motion, actor=actor,
+                         door=door)
     return books, matrix, rituals
+
+
+def add_core_definitions(*, sections, default_motion, actor, door, at=None):
+    """The core definitions (``motions.definitions.CORE``), each tied to its section of
+    the ``default_motion`` run book (``sections``: ``{(motion, kind): section}``). A term
+    already defined is left as it is (a replaced model keeps the glossary it had).
+    Returns the definitions made."""
+    functions = {f.slug: f for f in Function.objects.all()}
+    taken = set(Definition.objects.values_list("slug", flat=True))
+    made = []
+    for plan in motions.definitions.CORE:
+        if slugify(plan.term) in taken or plan.owner not in functions:
+            continue
+        made.append(runbook_services.definition_create(
+            term=plan.term, body=plan.body, layer=plan.layer, owner=functions[plan.owner],
+            agreeing=[functions[s] for s in plan.agreeing if s in functions],
+            formula=plan.formula, section=sections.get((default_motion, plan.section)),
+            summary="Core definition", actor=actor, door=door, at=at))
+    return made
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
-from overview import escalation
+from overview import bootstrap, escalation
 from overview import services as overview_services
 from overview.models import MaturityAssessment
 from raci import selectors as raci_selectors
@@ -32,7 +32,7 @@ from revops import services as core_services
 from revops.models import ApiToken, Door, Function
 from runbook import demo as runbook_demo
 from runbook import services as runbook_services
-from runbook.models import Concern, Section
+from runbook.models import Concern, Definition, Section
 
 DEPARTING = "cs"
 SUCCESSOR = ("jamie", "Jamie", "Osei")
@@ -105,6 +105,7 @@ def load(*, people):
     _concern(people.get("viewer"))
     if people.get("lead") is not None:
         _assessments(people["lead"])
+    _definitions(people)
     departing, lead = people.get(DEPARTING), people.get("lead")
     if departing is None or lead is None:
         return
@@ -132,6 +133,36 @@ def load(*, people):
     if matrix is not None and function is not None:
         raci_services.signoff_create(matrix=matrix, function=function, actor=departing,
                                      door=Door.CLI)
+
+
+def _definitions(people):
+    """The core definitions, written a month ago and agreed by every agreeing head but
+    Finance's; then Marketing tightened the MQL, so it reads "changed since agreed" until
+    Sales confirms again."""
+    lead = people.get("lead")
+    if lead is None or Definition.objects.exists():
+        return
+    sections = {(s.runbook.motion, s.kind): s for s in
+                Section.objects.filter(runbook__title=runbook_demo.TITLE)
+                .select_related("runbook")}
+    month_ago = timezone.now() - timedelta(days=30)
+    made = bootstrap.add_core_definitions(sections=sections, default_motion="sales-led",
+                                          actor=lead, door=Door.CLI, at=month_ago)
+    for definition in made:
+        for function in definition.agreeing.select_related("head"):
+            if function.head is not None and function.slug != "finance":
+                runbook_services.definition_agree(
+                    definition=definition, function=function, actor=function.head,
+                    door=Door.CLI, at=month_ago + timedelta(days=2))
+    mql = next((d for d in made if d.slug == "mql"), None)
+    author = people.get("marketing")
+    if mql is not None and author is not None:
+        runbook_services.definition_revise(
+            definition=mql, base_revision=mql.revision, actor=author, door=Door.CLI,
+            summary="Score threshold raised from 60 to 70",
+            body=mql.revisions.get(number=mql.revision).body.replace(
+                "a score above the agreed threshold", "a lead score of 70 or more"))
+        runbook_services.definition_agree(definition=mql, actor=author, door=Door.CLI)
 
 
 def _concern(viewer):

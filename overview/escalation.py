@@ -24,9 +24,14 @@ def accountable_by_kind(revops_id):
 
 
 def escalate_stale_sections(*, door, today=None, actor=None):
-    """The daily job: escalate every section due for it, once per stale flag."""
+    """The daily job: escalate every section due for it, once per stale flag, and every
+    definition by the same rule (a definition's layer standing for a section's kind).
+    Returns the sections' escalations."""
     revops_id = Function.objects.filter(slug=REVOPS).values_list("pk", flat=True).first()
+    accountable = accountable_by_kind(revops_id)
+    runbook_services.escalate_stale_definitions(
+        accountable=accountable, fallback=revops_id, door=door, today=today, actor=actor)
     return runbook_services.escalate_stale_sections(
-        accountable=accountable_by_kind(revops_id), fallback=revops_id, door=door,
+        accountable=accountable, fallback=revops_id, door=door,
         today=today, actor=actor,
     )

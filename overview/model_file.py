@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cadence import rules as cadence_rules
 from cadence.models import Occurrence, Ritual
@@ -36,6 +37,11 @@ from revops.models import Function
 from revops.search import refresh_vectors
 from runbook import search
 from runbook.models import (
+    Agreement,
+    Definition,
+    DefinitionReview,
+    DefinitionRevision,
+    DefinitionStaleFlag,
     Release,
     ReleaseSection,
     Review,
@@ -89,21 +95,7 @@ def export_model(*, now=None):
     sections = list(Section.objects.order_by("runbook_id", "position", "pk"))
     section_ref = {s.pk: {"runbook": next(b.title for b in books if b.pk == s.runbook_id),
                           "kind": s.kind} for s in sections}
-    revisions, reviews, flags = {}, {}, {}
-    for r in Revision.objects.order_by("section_id", "number").values(
-            "section_id", "number", "base_number", "body", "summary", "created_at",
-            "created_by_id", "door"):
-        revisions.setdefault(r["section_id"], []).append(r)
-    review_index = {}
-    for r in Review.objects.order_by("section_id", "pk").values(
-            "pk", "section_id", "revision_number", "reviewed_at", "reviewed_on",
-            "reviewer_id", "door", "note"):
-        review_index[r["pk"]] = len(reviews.setdefault(r["section_id"], []))
-        reviews[r["section_id"]].append(r)
-    for f in StaleFlag.objects.order_by("section_id", "pk").values(
-            "section_id", "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
-            "closed_by_id"):
-        flags.setdefault(f["section_id"], []).append(f)
+    history = _history(Revision, Review, StaleFlag, who)
     releases = {}
     release_sections = {}
     for e in ReleaseSection.objects.order_by("release_id", "section__position").values(
@@ -126,19 +118,7 @@ def export_model(*, now=None):
             "last_reviewed_on": _iso(s.last_reviewed_on),
             "last_reviewed_by": who(s.last_reviewed_by_id),
             "last_reviewed_revision": s.last_reviewed_revision,
-            "revisions": [{"number": r["number"], "base_number": r["base_number"],
-                           "body": r["body"], "summary": r["summary"],
-                           "created_at": _iso(r["created_at"]),
-                           "author": who(r["created_by_id"]), "door": r["door"]}
-                          for r in revisions.get(s.pk, [])],
-            "reviews": [{"revision": r["revision_number"], "reviewed_at": _iso(r["reviewed_at"]),
-                         "reviewed_on": _iso(r["reviewed_on"]), "reviewer": who(r["reviewer_id"]),
-                         "door": r["door"], "note": r["note"]} for r in reviews.get(s.pk, [])],
-            "stale_flags": [{"raised_at": _iso(f["raised_at"]), "raised_on": _iso(f["raised_on"]),
-                             "state": f["state"], "last_reviewed_on": _iso(f["last_reviewed_on"]),
-                             "closed_at": _iso(f["closed_at"]),
-                             "closed_by_review": review_index.get(f["closed_by_id"])}
-                            for f in flags.get(s.pk, [])],
+            **history(s.pk),
         }
 
     runbook_docs = [{
@@ -147,6 +127,32 @@ def export_model(*, now=None):
         "sections": [section_doc(s) for s in sections if s.runbook_id == b.pk],
         "releases": releases.get(b.pk, []),
     } for b in books]
+
+    definition_history = _history(DefinitionRevision, DefinitionReview, DefinitionStaleFlag,
+                                  who, revision_fields=("formula",))
+    agreeing, agreements = {}, {}
+    for a in Definition.agreeing.through.objects.order_by("pk").values(
+            "definition_id", "function_id"):
+        agreeing.setdefault(a["definition_id"], []).append(slug[a["function_id"]])
+    for a in Agreement.objects.order_by("definition_id", "agreed_at", "pk").values(
+            "definition_id", "function_id", "revision_number", "agreed_at", "agreed_by_id",
+            "door"):
+        agreements.setdefault(a["definition_id"], []).append({
+            "function": slug[a["function_id"]], "revision": a["revision_number"],
+            "agreed_at": _iso(a["agreed_at"]), "agreed_by": who(a["agreed_by_id"]),
+            "door": a["door"]})
+    definition_docs = [{
+        "term": d.term, "layer": d.layer, "owner": slug[d.owner_id],
+        "agreeing": sorted(agreeing.get(d.pk, [])),
+        "section": section_ref.get(d.section_id), "formula": d.formula,
+        "created_at": _iso(d.created_at), "revision": d.revision,
+        "last_reviewed_at": _iso(d.last_reviewed_at),
+        "last_reviewed_on": _iso(d.last_reviewed_on),
+        "last_reviewed_by": who(d.last_reviewed_by_id),
+        "last_reviewed_revision": d.last_reviewed_revision,
+        **definition_history(d.pk),
+        "agreements": agreements.get(d.pk, []),
+    } for d in Definition.objects.order_by("pk")]
 
     cells = {}
     for c in Cell.objects.order_by("row_id", "pk").values("row_id", "function_id", "letter"):
@@ -216,6 +222,14 @@ def export_model(*, now=None):
                 r["reviewer"] = named(r["reviewer"])
         for r in b["releases"]:
             r["created_by"] = named(r["created_by"])
+    for d in definition_docs:
+        d["last_reviewed_by"] = named(d["last_reviewed_by"])
+        for r in d["revisions"]:
+            r["author"] = named(r["author"])
+        for r in d["reviews"]:
+            r["reviewer"] = named(r["reviewer"])
+        for a in d["agreements"]:
+            a["agreed_by"] = named(a["agreed_by"])
     for m in raci_docs:
         for s in m["signoffs"]:
             s["signed_by"] = named(s["signed_by"])
@@ -234,7 +248,43 @@ def export_model(*, now=None):
         "runbooks": runbook_docs,
         "raci": raci_docs,
         "rituals": ritual_docs,
+        "definitions": definition_docs,
     }
+
+
+def _history(revisions, reviews, flags, who, *, revision_fields=()):
+    """What a section and a definition both carry: a function of a document's id giving
+    its ``revisions``, ``reviews`` and ``stale_flags`` (a flag names the review that
+    closed it by its index), read in three queries for every document of the kind."""
+    key = f"{flags.document_key}_id"
+    revision_docs, review_docs, flag_docs, review_index = {}, {}, {}, {}
+    for r in revisions.objects.order_by(key, "number").values(
+            key, "number", "base_number", "body", "summary", "created_at", "created_by_id",
+            "door", *revision_fields):
+        revision_docs.setdefault(r[key], []).append({
+            "number": r["number"], "base_number": r["base_number"], "body": r["body"],
+            **{name: r[name] for name in revision_fields}, "summary": r["summary"],
+            "created_at": _iso(r["created_at"]), "author": who(r["created_by_id"]),
+            "door": r["door"]})
+    for r in reviews.objects.order_by(key, "pk").values(
+            "pk", key, "revision_number", "reviewed_at", "reviewed_on", "reviewer_id", "door",
+            "note"):
+        review_index[r["pk"]] = len(review_docs.setdefault(r[key], []))
+        review_docs[r[key]].append({
+            "revision": r["revision_number"], "reviewed_at": _iso(r["reviewed_at"]),
+            "reviewed_on": _iso(r["reviewed_on"]), "reviewer": who(r["reviewer_id"]),
+            "door": r["door"], "note": r["note"]})
+    for f in flags.objects.order_by(key, "pk").values(
+            key, "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
+            "closed_by_id"):
+        flag_docs.setdefault(f[key], []).append({
+            "raised_at": _iso(f["raised_at"]), "raised_on": _iso(f["raised_on"]),
+            "state": f["state"], "last_reviewed_on": _iso(f["last_reviewed_on"]),
+            "closed_at": _iso(f["closed_at"]),
+            "closed_by_review": review_index.get(f["closed_by_id"])})
+    return lambda pk: {"revisions": revision_docs.get(pk, []),
+                       "reviews": review_docs.get(pk, []),
+                       "stale_flags": flag_docs.get(pk, [])}
 
 
 # Checking -------------------------------------------------------------------------------
@@ -325,6 +375,51 @@ def _render(text):
     return rendering.render(text)
 
 
+def _check_history(document, at, person, errors):
+    """The checks a section and a definition share: revisions numbered 1, 2, 3…, the
+    current and last-reviewed revision among them, reviews and stale flags that refer
+    to what exists, at most one flag open. Returns the number of revisions."""
+    revisions = document["revisions"]
+    for k, revision in enumerate(revisions):
+        rat = [*at, "revisions", k]
+        if revision["number"] != k + 1:
+            errors.add([*rat, "number"], f"Revisions are numbered 1, 2, 3… without "
+                                         f"gaps: expected {k + 1}, found "
+                                         f"{revision['number']}.")
+        if revision["base_number"] >= revision["number"]:
+            errors.add([*rat, "base_number"], "A revision is based on an earlier one.")
+        person(revision["author"], [*rat, "author"])
+        _moment(revision["created_at"], [*rat, "created_at"], errors)
+    if document["revision"] != len(revisions):
+        errors.add([*at, "revision"], f"The current revision must be the last one "
+                                       f"({len(revisions)}), not {document['revision']}.")
+    last = document["last_reviewed_revision"]
+    if last is not None and last > len(revisions):
+        errors.add([*at, "last_reviewed_revision"], f"There is no revision {last}.")
+    for k, review in enumerate(document["reviews"]):
+        vat = [*at, "reviews", k]
+        if review["revision"] > len(revisions):
+            errors.add([*vat, "revision"], f"There is no revision {review['revision']}.")
+        person(review["reviewer"], [*vat, "reviewer"])
+        _moment(review["reviewed_at"], [*vat, "reviewed_at"], errors)
+        _day(review["reviewed_on"], [*vat, "reviewed_on"], errors)
+    open_flags = 0
+    for k, flag in enumerate(document["stale_flags"]):
+        fat = [*at, "stale_flags", k]
+        open_flags += flag["closed_at"] is None
+        closed_by = flag["closed_by_review"]
+        if closed_by is not None and closed_by >= len(document["reviews"]):
+            errors.add([*fat, "closed_by_review"], f"There is no review {closed_by} "
+                                                   f"(counting from 0).")
+        for name in ("raised_at", "closed_at"):
+            _moment(flag[name], [*fat, name], errors)
+        for name in ("raised_on", "last_reviewed_on"):
+            _day(flag[name], [*fat, name], errors)
+    if open_flags > 1:
+        errors.add([*at, "stale_flags"], "At most one stale flag is open at a time.")
+    return len(revisions)
+
+
 def _check_rules(doc, errors):
     people = {p["username"] for p in doc["people"]}
     dupes = [u for u, n in Counter(p["username"] for p in doc["people"]).items() if n > 1]
@@ -369,45 +464,7 @@ def _check_rules(doc, errors):
             person(section["last_reviewed_by"], [*sat, "last_reviewed_by"])
             _moment(section["last_reviewed_at"], [*sat, "last_reviewed_at"], errors)
             _day(section["last_reviewed_on"], [*sat, "last_reviewed_on"], errors)
-            revisions = section["revisions"]
-            for k, revision in enumerate(revisions):
-                rat = [*sat, "revisions", k]
-                if revision["number"] != k + 1:
-                    errors.add([*rat, "number"], f"Revisions are numbered 1, 2, 3… without "
-                                                 f"gaps: expected {k + 1}, found "
-                                                 f"{revision['number']}.")
-                if revision["base_number"] >= revision["number"]:
-                    errors.add([*rat, "base_number"], "A revision is based on an earlier one.")
-                person(revision["author"], [*rat, "author"])
-                _moment(revision["created_at"], [*rat, "created_at"], errors)
-            if section["revision"] != len(revisions):
-                errors.add([*sat, "revision"], f"The current revision must be the last one "
-                                               f"({len(revisions)}), not {section['revision']}.")
-            numbers[section["kind"]] = len(revisions)
-            last = section["last_reviewed_revision"]
-            if last is not None and last > len(revisions):
-                errors.add([*sat, "last_reviewed_revision"], f"There is no revision {last}.")
-            for k, review in enumerate(section["reviews"]):
-                vat = [*sat, "reviews", k]
-                if review["revision"] > len(revisions):
-                    errors.add([*vat, "revision"], f"There is no revision {review['revision']}.")
-                person(review["reviewer"], [*vat, "reviewer"])
-                _moment(review["reviewed_at"], [*vat, "reviewed_at"], errors)
-                _day(review["reviewed_on"], [*vat, "reviewed_on"], errors)
-            open_flags = 0
-            for k, flag in enumerate(section["stale_flags"]):
-                fat = [*sat, "stale_flags", k]
-                open_flags += flag["closed_at"] is None
-                closed_by = flag["closed_by_review"]
-                if closed_by is not None and closed_by >= len(section["reviews"]):
-                    errors.add([*fat, "closed_by_review"], f"This section has no review "
-                                                           f"{closed_by} (counting from 0).")
-                for name in ("raised_at", "closed_at"):
-                    _moment(flag[name], [*fat, name], errors)
-                for name in ("raised_on", "last_reviewed_on"):
-                    _day(flag[name], [*fat, name], errors)
-            if open_flags > 1:
-                errors.add([*sat, "stale_flags"], "A section has at most one open stale flag.")
+            numbers[section["kind"]] = _check_history(section, sat, person, errors)
         release_numbers = Counter(r["number"] for r in book["releases"])
         release_names = Counter(r["name"] for r in book["releases"])
         for k, release in enumerate(book["releases"]):
@@ -504,6 +561,34 @@ def _check_rules(doc, errors):
             if len(errors) >= MAX_ERRORS:
                 return
 
+    definitions = doc.get("definitions", [])
+    slugs_seen = Counter(slugify(d["term"]) for d in definitions)
+    for i, definition in enumerate(definitions):
+        at = ["definitions", i]
+        if not slugify(definition["term"]) or slugs_seen[slugify(definition["term"])] > 1:
+            errors.add([*at, "term"], f"The term {definition['term']!r} is empty or defined "
+                                      "twice.")
+        function(definition["owner"], [*at, "owner"])
+        for k, slug in enumerate(definition["agreeing"]):
+            function(slug, [*at, "agreeing", k])
+        section_ref(definition["section"], [*at, "section"])
+        person(definition["last_reviewed_by"], [*at, "last_reviewed_by"])
+        _moment(definition["created_at"], [*at, "created_at"], errors)
+        _moment(definition["last_reviewed_at"], [*at, "last_reviewed_at"], errors)
+        _day(definition["last_reviewed_on"], [*at, "last_reviewed_on"], errors)
+        revisions = _check_history(definition, at, person, errors)
+        for k, agreement in enumerate(definition["agreements"]):
+            gat = [*at, "agreements", k]
+            if agreement["function"] not in definition["agreeing"]:
+                errors.add([*gat, "function"], f"{agreement['function']!r} is not one of the "
+                                               "functions that agree to this definition.")
+            if agreement["revision"] > revisions:
+                errors.add([*gat, "revision"], f"There is no revision {agreement['revision']}.")
+            person(agreement["agreed_by"], [*gat, "agreed_by"])
+            _moment(agreement["agreed_at"], [*gat, "agreed_at"], errors)
+        if len(errors) >= MAX_ERRORS:
+            return
+
 
 def check_document(document):
     """Every problem of ``document`` as ``{json_path: [message]}``; raises a
@@ -590,30 +675,9 @@ def _runbooks(doc, people, functions):
         last_reviewed_at=_t(s["last_reviewed_at"]), last_reviewed_on=_d(s["last_reviewed_on"]),
         last_reviewed_by=user(s["last_reviewed_by"]),
         last_reviewed_revision=s["last_reviewed_revision"]) for book, s in section_docs])
-    revisions = Revision.objects.bulk_create([Revision(
-        section=section, number=r["number"], base_number=r["base_number"], body=r["body"],
-        body_html=_render(r["body"]), summary=r["summary"], created_at=_t(r["created_at"]),
-        created_by=user(r["author"]), door=r["door"])
-        for section, (_, s) in zip(sections, section_docs, strict=True)
-        for r in s["revisions"]], batch_size=BATCH)
-    revision_of = {(r.section_id, r.number): r for r in revisions}
-    reviews = Review.objects.bulk_create([Review(
-        section=section, revision_number=r["revision"], reviewed_at=_t(r["reviewed_at"]),
-        reviewed_on=_d(r["reviewed_on"]), reviewer=user(r["reviewer"]), door=r["door"],
-        note=r["note"])
-        for section, (_, s) in zip(sections, section_docs, strict=True)
-        for r in s["reviews"]], batch_size=BATCH)
-    reviews_of = {}
-    for review in reviews:
-        reviews_of.setdefault(review.section_id, []).append(review)
-    StaleFlag.objects.bulk_create([StaleFlag(
-        section=section, raised_at=_t(f["raised_at"]), raised_on=_d(f["raised_on"]),
-        state=f["state"], last_reviewed_on=_d(f["last_reviewed_on"]),
-        closed_at=_t(f["closed_at"]),
-        closed_by=(reviews_of[section.pk][f["closed_by_review"]]
-                   if f["closed_by_review"] is not None else None))
-        for section, (_, s) in zip(sections, section_docs, strict=True)
-        for f in s["stale_flags"]], batch_size=BATCH)
+    revision_of = _write_history(
+        [(section, s) for section, (_, s) in zip(sections, section_docs, strict=True)],
+        Revision, Review, StaleFlag, user)
     by_book_kind = {(s.runbook_id, s.kind): s for s in sections}
     release_docs = [(book, r) for book, b in zip(books, doc["runbooks"], strict=True)
                     for r in b["releases"]]
@@ -636,6 +700,81 @@ def _runbooks(doc, people, functions):
     search.refresh_releases([r.pk for r in releases])
     return {(book.title, s.kind): s for book in books for s in sections
             if s.runbook_id == book.pk}
+
+
+def _write_history(pairs, revisions, reviews, flags, user, *, revision_fields=()):
+    """Write the revisions, reviews and stale flags of each ``(document, its doc)`` in
+    ``pairs`` (sections or definitions), in three statements. Returns
+    ``{(document id, number): revision}``."""
+    key = flags.document_key
+    made = revisions.objects.bulk_create([revisions(
+        **{key: document}, number=r["number"], base_number=r["base_number"], body=r["body"],
+        body_html=_render(r["body"]), summary=r["summary"], created_at=_t(r["created_at"]),
+        created_by=user(r["author"]), door=r["door"],
+        **{name: r[name] for name in revision_fields})
+        for document, d in pairs for r in d["revisions"]], batch_size=BATCH)
+    written = reviews.objects.bulk_create([reviews(
+        **{key: document}, revision_number=r["revision"], reviewed_at=_t(r["reviewed_at"]),
+        reviewed_on=_d(r["reviewed_on"]), reviewer=user(r["reviewer"]), door=r["door"],
+        note=r["note"])
+        for document, d in pairs for r in d["reviews"]], batch_size=BATCH)
+    reviews_of = {}
+    for review in written:
+        reviews_of.setdefault(getattr(review, f"{key}_id"), []).append(review)
+    flags.objects.bulk_create([flags(
+        **{key: document}, raised_at=_t(f["raised_at"]), raised_on=_d(f["raised_on"]),
+        state=f["state"], last_reviewed_on=_d(f["last_reviewed_on"]),
+        closed_at=_t(f["closed_at"]),
+        closed_by=(reviews_of[document.pk][f["closed_by_review"]]
+                   if f["closed_by_review"] is not None else None))
+        for document, d in pairs for f in d["stale_flags"]], batch_size=BATCH)
+    return {(getattr(r, f"{key}_id"), r.number): r for r in made}
+
+
+def _definitions(doc, people, functions, sections, *, replace):
+    """The glossary of the file, its history and agreements. A term this installation
+    already defines is refused, unless the model is being replaced: then the existing
+    definition is kept, renamed "… · archived <when>" like the archived run books.
+    Returns ``(definitions written, definitions archived)``."""
+    def user(name):
+        return people[name] if name else None
+
+    items = doc.get("definitions", [])
+    wanted = {slugify(d["term"]) for d in items}
+    archived = 0
+    if replace:
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        for old in Definition.objects.filter(slug__in=wanted):
+            term = f"{old.term}{bootstrap.ARCHIVED}{stamp}"[:80]
+            Definition.objects.filter(pk=old.pk).update(term=term, slug=slugify(term)[:90])
+            archived += 1
+    taken = set(Definition.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    clash = [i for i, d in enumerate(items) if slugify(d["term"]) in taken]
+    if clash:
+        raise ValidationError({json_path(["definitions", clash[0], "term"]): [
+            f"A definition of {items[clash[0]]['term']!r} already exists on this "
+            "installation."]})
+    definitions = Definition.objects.bulk_create([Definition(
+        term=d["term"], slug=slugify(d["term"]), layer=d["layer"],
+        owner=functions[d["owner"]], formula=d["formula"], created_at=_t(d["created_at"]),
+        section=sections[(d["section"]["runbook"], d["section"]["kind"])]
+        if d["section"] else None,
+        revision=d["revision"], last_reviewed_at=_t(d["last_reviewed_at"]),
+        last_reviewed_on=_d(d["last_reviewed_on"]), last_reviewed_by=user(d["last_reviewed_by"]),
+        last_reviewed_revision=d["last_reviewed_revision"]) for d in items])
+    Agreeing = Definition.agreeing.through
+    Agreeing.objects.bulk_create([
+        Agreeing(definition_id=definition.pk, function_id=functions[slug].pk)
+        for definition, d in zip(definitions, items, strict=True) for slug in d["agreeing"]])
+    _write_history(list(zip(definitions, items, strict=True)), DefinitionRevision,
+                   DefinitionReview, DefinitionStaleFlag, user, revision_fields=("formula",))
+    Agreement.objects.bulk_create([Agreement(
+        definition=definition, function=functions[a["function"]],
+        revision_number=a["revision"], agreed_at=_t(a["agreed_at"]),
+        agreed_by=user(a["agreed_by"]), door=a["door"])
+        for definition, d in zip(definitions, items, strict=True) for a in d["agreements"]],
+        batch_size=BATCH)
+    return len(definitions), archived
 
 
 def _raci(doc, people, functions):
@@ -725,13 +864,17 @@ def import_model(*, document, actor, door, replace=False):
     sections = _runbooks(document, people, functions)
     _raci(document, people, functions)
     rituals, occurrences = _cadence(document, people, functions, sections)
+    definitions, definitions_archived = _definitions(document, people, functions, sections,
+                                                     replace=replace)
+    if definitions_archived:
+        archived = {**archived, "definitions": definitions_archived}
     counts = {
         "people": len(document["people"]), "functions": len(document["functions"]),
         "runbooks": len(document["runbooks"]),
         "revisions": sum(len(s["revisions"]) for b in document["runbooks"]
                          for s in b["sections"]),
         "matrices": len(document["raci"]), "rituals": rituals, "occurrences": occurrences,
-        "archived": archived,
+        "definitions": definitions, "archived": archived,
     }
     audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
                  changes=counts)

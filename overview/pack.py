@@ -1,7 +1,8 @@
 """The hand-over pack: the whole operating model as one document a new lead can read
 front to back — cover, people and functions, the six run-book sections, the RACI by
-layer, the cadence — as print-ready HTML (``/handover/``) or one Markdown file
-(``/handover.md``), now or as of a run-book release (``?release=<n>``).
+layer, the cadence, the shared definitions (always today's) — as print-ready HTML
+(``/handover/``) or one Markdown file (``/handover.md``), now or as of a run-book release
+(``?release=<n>``).
 
 What it leaves out on purpose, to stay readable: revision history and diffs, review
 notes, lint findings, row descriptions of the RACI, and individual occurrences beyond
@@ -33,8 +34,11 @@ from raci import selectors as raci_selectors
 from revops import people
 from revops.models import Function, Layer
 from runbook import charts as runbook_charts
+from runbook import glossary
 from runbook import selectors as runbook_selectors
+from runbook.models import Layer as DefinitionLayer
 from runbook.models import Release, ReviewState
+from runbook.selectors import AgreementState
 
 ADHERENCE_WEEKS = 13
 NEXT_DATES = 3
@@ -108,6 +112,15 @@ class Pack:
     cadence: list  # [(label, slug, [PackRitual])]
     freshness_chart: object = None
     adherence_charts: list = field(default_factory=list)
+    definitions: list = field(default_factory=list)  # today's, with ``current`` set
+
+    @property
+    def definitions_by_layer(self):
+        """``[(layer label, [definition])]`` in layer order, empty layers left out."""
+        groups = defaultdict(list)
+        for d in self.definitions:
+            groups[d.get_layer_display()].append(d)
+        return [(label, groups[label]) for label in DefinitionLayer.labels if groups[label]]
 
     @property
     def title(self):
@@ -253,6 +266,13 @@ def build(*, today, now, release=None, report):
     matrix = raci_selectors.current_matrix()
     grid = raci_selectors.grid(matrix) if matrix is not None else None
     cadence, rituals = _cadence(now)
+    definitions = runbook_selectors.definitions_with_text(today=today)
+    terms = {d.slug: d.term for d in definitions}
+    for section in sections:
+        section.body_html = glossary.link_terms(section.body_html, terms)
+    for definition in definitions:
+        definition.body_html = glossary.link_terms(
+            definition.current.body_html if definition.current else "", terms)
 
     functions = {f.pk: PackFunction(f) for f in
                  Function.objects.ordered().select_related("head")}
@@ -271,6 +291,7 @@ def build(*, today, now, release=None, report):
         cadence=cadence, freshness_chart=runbook_charts.freshness_chart(today=today),
         adherence_charts=cadence_charts.adherence_charts(
             adherence.adherence(weeks=ADHERENCE_WEEKS, now=now)),
+        definitions=definitions,
     )
 
 
@@ -382,6 +403,21 @@ def to_markdown(pack):
             if ritual.agenda.strip():
                 out += ["Agenda:", "", shift_markdown_headings(ritual.agenda, top=5).strip(),
                         ""]
+
+    out += ["## Definitions", ""]
+    if not pack.definitions:
+        out += ["No shared definitions yet.", ""]
+    for label, definitions in pack.definitions_by_layer:
+        out += [f"### {label}", ""]
+        for d in definitions:
+            out += [f"#### {d.term}", ""]
+            out += [f"Owner: {d.owner.name} · revision {d.revision} · state: "
+                    f"**{ReviewState(d.review_state).label}** · "
+                    f"{AgreementState.LABELS[d.agreement].lower()}", ""]
+            if d.formula:
+                out += [f"Formula: `{d.formula}`", ""]
+            out += [shift_markdown_headings(d.current.body if d.current else "", top=5).strip()
+                    or "_Not written yet._", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("runbook/", include("runbook.urls")),
+    path("definitions/", include("runbook.definition_urls")),
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
     path("", include("overview.urls")),

@@ -12,7 +12,10 @@ from revops.errors import Refused
 from revops.models import Door
 from runbook import rules, services
 from runbook.models import (
+    Agreement,
     Concern,
+    Definition,
+    DefinitionRevision,
     Release,
     ReleaseSection,
     Review,
@@ -202,3 +205,89 @@ class ReleaseAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_select_related = ["runbook", "created_by"]
     readonly_fields = ["runbook", "number", "name", "note", "created_at", "created_by"]
     inlines = [ReleaseSectionInline]
+
+
+# Definitions ----------------------------------------------------------------------------
+
+
+@admin.action(description="Mark reviewed")
+def mark_definitions_reviewed(modeladmin, request, queryset):
+    done, refused = 0, []
+    for definition in queryset.select_related("owner"):
+        try:
+            services.definition_review(definition=definition, actor=request.user,
+                                       door=Door.CONSOLE, note="Reviewed in the console")
+        except Refused:
+            refused.append(definition.term)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, f"Marked {done} definition(s) reviewed.",
+                                messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, f"Not yours to review: {', '.join(refused)}.",
+                                messages.ERROR)
+
+
+@admin.action(description="Agree to the current revision (for the function you head)")
+def agree_to_definitions(modeladmin, request, queryset):
+    done, refused = [], []
+    for definition in queryset:
+        try:
+            services.definition_agree(definition=definition, actor=request.user,
+                                      door=Door.CONSOLE)
+        except (Refused, ValidationError) as error:
+            refused.append(f"{definition.term} ({' '.join(getattr(error, 'messages', []))})"
+                           if isinstance(error, ValidationError) else definition.term)
+        else:
+            done.append(definition.term)
+    if done:
+        modeladmin.message_user(request, f"Agreed to {', '.join(done)}.", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, f"Not agreed: {', '.join(refused)}.", messages.ERROR)
+
+
+class DefinitionRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DefinitionRevision
+    fields = ["number", "created_at", "created_by", "summary", "formula", "door"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    ordering = ["-number"]
+
+
+class AgreementInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Agreement
+    fields = ["function", "revision_number", "agreed_at", "agreed_by", "door"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+
+
+@admin.register(Definition, site=site)
+class DefinitionAdmin(ConsoleModelAdmin):
+    """Definitions to read, review and agree to from the console; they are written and
+    revised on their page or through the API (a revision needs the text it is based on)."""
+
+    list_display = ["term", "layer", "owner", "revision", "last_reviewed_on", "state"]
+    list_filter = ["layer", "owner"]
+    list_select_related = ["owner"]
+    search_fields = ["term", "formula"]
+    fields = ["term", "slug", "layer", "owner", "formula", "section", "revision",
+              "last_reviewed_at", "last_reviewed_by", "last_reviewed_revision"]
+    readonly_fields = fields
+    actions = [mark_definitions_reviewed, agree_to_definitions]
+    inlines = [DefinitionRevisionInline, AgreementInline]
+
+    @admin.display(description="State")
+    def state(self, definition):
+        return rules.review_state(definition.last_reviewed_on, timezone.localdate()).label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every field is read-only here; the actions ask the services

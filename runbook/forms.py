@@ -1,6 +1,7 @@
 from django import forms
 
-from runbook.models import MAX_BODY_BYTES, MAX_REASON_CHARS
+from revops.models import Function
+from runbook.models import MAX_BODY_BYTES, MAX_FORMULA_CHARS, MAX_REASON_CHARS, Layer, Section
 
 
 class RunbookForm(forms.Form):
@@ -55,3 +56,38 @@ class ReleaseForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note (optional)"
     )
+
+
+class DefinitionForm(forms.Form):
+    """A new definition: what it means, who owns it and who must agree."""
+
+    term = forms.CharField(max_length=80, help_text="As people say it, e.g. “MQL”.")
+    layer = forms.ChoiceField(choices=Layer.choices)
+    owner = forms.ModelChoiceField(queryset=Function.objects.all(), label="Owner function")
+    agreeing = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.all(), required=False, label="Functions that must agree",
+        widget=forms.CheckboxSelectMultiple)
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.select_related("runbook"), required=False,
+        label="Run-book section that uses it")
+    body = forms.CharField(label="Definition (Markdown)", strip=False, required=False,
+                           widget=forms.Textarea(attrs={"rows": 8}))
+    formula = forms.CharField(max_length=MAX_FORMULA_CHARS, required=False,
+                              help_text="Optional, e.g. “deals × average deal size × win "
+                              "rate ÷ cycle length”.")
+
+
+class DefinitionReviseForm(forms.Form):
+    body = forms.CharField(label="Definition (Markdown)", strip=False, required=False,
+                           widget=forms.Textarea(attrs={"rows": 10}))
+    formula = forms.CharField(max_length=MAX_FORMULA_CHARS, required=False)
+    summary = forms.CharField(max_length=200, required=False, label="What changed")
+    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    mark_reviewed = forms.BooleanField(
+        required=False, initial=True, label="Also mark this definition as reviewed")
+
+
+class AgreeForm(forms.Form):
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    function = forms.ModelChoiceField(queryset=Function.objects.all(), to_field_name="slug",
+                                      widget=forms.HiddenInput)

@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from revops import constraints
@@ -72,15 +73,12 @@ class Runbook(models.Model):
         return self.title
 
 
-class Section(models.Model):
-    """One of the six parts of a run book. Its text lives in its revisions;
-    the row carries the current revision number and the last-reviewed stamp."""
+class ReviewedDocument(models.Model):
+    """What a section and a definition share: text kept in append-only revisions (the
+    row carries the current revision number) and a last-reviewed stamp that the one
+    staleness rule (``rules.review_state``) reads. ``runbook/documents.py`` holds the
+    writes both make."""
 
-    runbook = models.ForeignKey(Runbook, on_delete=models.PROTECT, related_name="sections")
-    kind = models.CharField(max_length=20, choices=SectionKind.choices)
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=120)
-    owner = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="sections")
     revision = models.PositiveIntegerField(
         default=0, help_text="Number of the current revision (0 before the first)."
     )
@@ -92,8 +90,32 @@ class Section(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_reviewed_revision = models.PositiveIntegerField(null=True, blank=True)
+
+    # What a writer re-reads under the row lock besides the revision and review stamp
+    # (runbook/documents.py: lock): what its events and e-mails say about it.
+    locked_fields = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owning_function_id(self):
+        return self.owner_id
+
+
+class Section(ReviewedDocument):
+    """One of the six parts of a run book. Its text lives in its revisions;
+    the row carries the current revision number and the last-reviewed stamp."""
+
+    runbook = models.ForeignKey(Runbook, on_delete=models.PROTECT, related_name="sections")
+    kind = models.CharField(max_length=20, choices=SectionKind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=120)
+    owner = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="sections")
     # The current revision's words for search (runbook/search.py); PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    locked_fields = ("title",)
 
     class Meta:
         ordering = ["runbook_id", "position"]
@@ -104,10 +126,6 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.runbook} · {self.title}"
 
-    @property
-    def owning_function_id(self):
-        return self.owner_id
-
 
 class RevisionQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -117,11 +135,10 @@ class RevisionQuerySet(models.QuerySet):
         raise ValidationError("Revisions are append-only.")
 
 
-class Revision(models.Model):
-    """One saved version of a section's Markdown. Append-only: never changed or removed
+class RevisionBase(models.Model):
+    """One saved version of a document's Markdown. Append-only: never changed or removed
     (the model refuses it, and on PostgreSQL a trigger refuses it too)."""
 
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
     base_number = models.PositiveIntegerField(
         default=0, help_text="The revision this one was written on top of."
@@ -138,6 +155,23 @@ class Revision(models.Model):
     objects = RevisionQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Revisions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Revisions are append-only.")
+
+
+class Revision(RevisionBase):
+    """One saved version of a section's Markdown."""
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="revisions")
+
+    class Meta:
         ordering = ["section_id", "-number"]
         constraints = [
             models.UniqueConstraint(
@@ -149,19 +183,10 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.section} r{self.number}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Revisions are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Revisions are append-only.")
+class ReviewBase(models.Model):
+    """Someone read a document and vouched that it is still true."""
 
-
-class Review(models.Model):
-    """Someone read a section and vouched that it is still true."""
-
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="reviews")
     revision_number = models.PositiveIntegerField()
     reviewed_at = models.DateTimeField(default=timezone.now)
     reviewed_on = models.DateField()
@@ -172,7 +197,17 @@ class Review(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-reviewed_at", "-id"]
+
+
+class Review(ReviewBase):
+    """Someone read a section and vouched that it is still true."""
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="reviews")
+
+    class Meta(ReviewBase.Meta):
+        pass
 
     def __str__(self):
         return f"{self.section} reviewed {self.reviewed_on:%Y-%m-%d}"
@@ -234,14 +269,11 @@ class ReleaseSection(models.Model):
         return f"{self.release} · {self.section.kind}"
 
 
-class StaleFlag(models.Model):
-    """Raised by the daily scan when a section goes stale; closed by the next review.
+class StaleFlagBase(models.Model):
+    """Raised by the daily scan when a document goes stale; closed by the next review,
+    or by the next scan once the rule no longer calls it stale (a scan run for a future
+    day, a changed threshold)."""
 
-    A flag still open some days after it was raised is escalated once, to the
-    Accountable function of the section's layer: the review that closes the flag ends
-    the escalation with it."""
-
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stale_flags")
     raised_at = models.DateTimeField(default=timezone.now)
     raised_on = models.DateField()
     state = models.CharField(
@@ -250,16 +282,32 @@ class StaleFlag(models.Model):
     )
     last_reviewed_on = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_flags"
-    )
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalated_to = models.ForeignKey(
         Function, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
+        abstract = True
         ordering = ["-raised_at", "-id"]
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class StaleFlag(StaleFlagBase):
+    """A section's stale flag. One still open some days after it was raised is
+    escalated once, to the Accountable function of the section's layer: the review that
+    closes the flag ends the escalation with it."""
+
+    document_key = "section"
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stale_flags")
+    closed_by = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_flags"
+    )
+
+    class Meta(StaleFlagBase.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["section"],
@@ -271,10 +319,6 @@ class StaleFlag(models.Model):
     def __str__(self):
         status = "open" if self.closed_at is None else "closed"
         return f"{self.section} stale since {self.raised_on:%Y-%m-%d} ({status})"
-
-    @property
-    def is_open(self):
-        return self.closed_at is None
 
     @property
     def owning_function_id(self):
@@ -356,5 +400,147 @@ constraints.register(
         "runbook_one_open_stale_flag": "This section already has an open stale flag.",
         "runbook_one_open_concern_per_reader": ONE_OPEN_CONCERN,
         "revision_append_only": "Revisions are append-only.",
+    }
+)
+
+
+# Definitions ------------------------------------------------------------------------------
+
+
+class Layer(models.TextChoices):
+    """The four layers of the operating model a definition belongs to."""
+
+    STRATEGY = SectionKind.STRATEGY.value, SectionKind.STRATEGY.label
+    PROCESS = SectionKind.PROCESS.value, SectionKind.PROCESS.label
+    SYSTEMS = SectionKind.SYSTEMS.value, SectionKind.SYSTEMS.label
+    INSIGHTS = SectionKind.INSIGHTS.value, SectionKind.INSIGHTS.label
+
+
+MAX_FORMULA_CHARS = 300
+
+
+class Definition(ReviewedDocument):
+    """A term the functions must mean the same thing by (an MQL, a stage's exit
+    criteria, sales velocity…). Written, revised and reviewed like a section; on top
+    of that, each agreeing function's head confirms the current revision."""
+
+    term = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=90, unique=True)
+    layer = models.CharField(max_length=20, choices=Layer.choices)
+    owner = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="definitions")
+    agreeing = models.ManyToManyField(
+        Function, blank=True, related_name="+",
+        help_text="The functions whose heads must agree to the current wording.")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="definitions",
+        help_text="The run-book section that uses it.")
+    formula = models.CharField(max_length=MAX_FORMULA_CHARS, blank=True,
+                               help_text="The current revision's formula, if any.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    locked_fields = ("term", "formula")
+
+    class Meta:
+        ordering = ["layer", "term"]
+        constraints = [
+            models.UniqueConstraint(Lower("term"), name="runbook_definition_term_once"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class DefinitionRevision(RevisionBase):
+    """One saved version of a definition's text and formula."""
+
+    definition = models.ForeignKey(
+        Definition, on_delete=models.PROTECT, related_name="revisions")
+    formula = models.CharField(max_length=MAX_FORMULA_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["definition_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "number"], name="runbook_definition_revision_once"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1),
+                                   name="runbook_definition_revision_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.definition} r{self.number}"
+
+
+class DefinitionReview(ReviewBase):
+    """Someone read a definition and vouched that it is still true."""
+
+    definition = models.ForeignKey(Definition, on_delete=models.PROTECT, related_name="reviews")
+
+    class Meta(ReviewBase.Meta):
+        pass
+
+    def __str__(self):
+        return f"{self.definition} reviewed {self.reviewed_on:%Y-%m-%d}"
+
+
+class DefinitionStaleFlag(StaleFlagBase):
+    """A definition's stale flag, raised and closed by the same scan as sections'."""
+
+    document_key = "definition"
+    definition = models.ForeignKey(
+        Definition, on_delete=models.PROTECT, related_name="stale_flags")
+    closed_by = models.ForeignKey(
+        DefinitionReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta(StaleFlagBase.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition"],
+                condition=Q(closed_at__isnull=True),
+                name="runbook_one_open_definition_flag",
+            ),
+        ]
+
+    def __str__(self):
+        status = "open" if self.closed_at is None else "closed"
+        return f"{self.definition} stale since {self.raised_on:%Y-%m-%d} ({status})"
+
+
+class Agreement(models.Model):
+    """A function's head confirmed a revision of a definition. Kept as history: a
+    function agrees to the current wording when its latest agreement is for the
+    definition's current revision."""
+
+    definition = models.ForeignKey(
+        Definition, on_delete=models.PROTECT, related_name="agreements")
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="+")
+    revision_number = models.PositiveIntegerField()
+    agreed_at = models.DateTimeField(default=timezone.now)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
+    door = models.CharField(max_length=10, choices=Door.choices)
+
+    class Meta:
+        ordering = ["-agreed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["definition", "function", "revision_number"],
+                                    name="runbook_agreement_once_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.function} agreed to {self.definition} r{self.revision_number}"
+
+
+constraints.register(
+    {
+        "runbook_definition_term_once": "term: a definition with this term already exists.",
+        "runbook_definition_revision_once": (
+            "base_revision: the definition has moved on; reload it and merge your changes."
+        ),
+        "runbook_one_open_definition_flag": "This definition already has an open stale flag.",
+        "runbook_agreement_once_per_revision": (
+            "function: this function has already agreed to this revision."
+        ),
     }
 )

@@ -8,6 +8,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -20,7 +22,11 @@ from django.db.models.functions import Coalesce
 
 from runbook import diffs, rules
 from runbook.models import (
+    Agreement,
     Concern,
+    Definition,
+    DefinitionRevision,
+    DefinitionStaleFlag,
     FreshnessSnapshot,
     Release,
     ReleaseSection,
@@ -54,6 +60,27 @@ def review_state_expression(today, *, threshold=None, start_month=None):
     )
 
 
+def open_flag_annotations(flags, state):
+    """``stale_since`` (the open stale flag's raise time), ``escalated_at``,
+    ``escalated_to`` (slug) and ``escalated_to_name`` of a document's open flag
+    (``flags``: its flag model), as SQL. Only while ``state`` (its review state) counts as
+    stale: a flag the rule no longer backs (opened by a scan run for a future day, say)
+    is never shown beside a fresh or due badge, and the next scan closes it."""
+    open_flag = flags.objects.filter(**{flags.document_key: OuterRef("pk")},
+                                     closed_at__isnull=True)
+    stale = Q(review_state__in=[ReviewState.STALE, ReviewState.NEVER])
+    return {
+        name: Case(When(stale, then=Subquery(open_flag.values(column)[:1])), default=None,
+                   output_field=field)
+        for name, column, field in (
+            ("stale_since", "raised_at", DateTimeField()),
+            ("escalated_at", "escalated_at", DateTimeField()),
+            ("escalated_to", "escalated_to__slug", CharField()),
+            ("escalated_to_name", "escalated_to__name", CharField()),
+        )
+    }
+
+
 def open_concern_count():
     """A SQL expression: how many open concerns the section (``OuterRef("pk")``) has."""
     return Coalesce(Subquery(
@@ -69,19 +96,11 @@ def sections_with_state(*, today, runbook=None, threshold=None, start_month=None
     function's slug, ``escalated_to_name``, ``escalated_at``; None when not escalated)
     and ``open_concerns`` (a count) annotated; owner, head, reviewer and run book
     joined."""
-    open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
+    state = review_state_expression(today, threshold=threshold, start_month=start_month)
     qs = (
         Section.objects.select_related("runbook", "owner__head", "last_reviewed_by")
-        .annotate(
-            review_state=review_state_expression(
-                today, threshold=threshold, start_month=start_month
-            ),
-            stale_since=Subquery(open_flag.values("raised_at")[:1]),
-            escalated_at=Subquery(open_flag.values("escalated_at")[:1]),
-            escalated_to=Subquery(open_flag.values("escalated_to__slug")[:1]),
-            escalated_to_name=Subquery(open_flag.values("escalated_to__name")[:1]),
-            open_concerns=open_concern_count(),
-        )
+        .annotate(review_state=state, **open_flag_annotations(StaleFlag, state),
+                  open_concerns=open_concern_count())
         .order_by("runbook_id", "position")
     )
     if runbook is not None:
@@ -240,12 +259,117 @@ def _pinned_side(entry):
     }
 
 
-def current_revisions(sections):
-    """``{section_id: Revision}`` for the current revision of each section, in one query."""
-    pairs = [(s.pk, s.revision) for s in sections if s.revision]
-    if not pairs:
+def current_revisions(sections, revisions=Revision):
+    """``{document id: revision}`` for the current revision of each section (or, with
+    ``revisions=DefinitionRevision``, each definition), in one query."""
+    sections = [s for s in sections if s.revision]
+    if not sections:
         return {}
+    pairs = [(s.pk, s.revision) for s in sections]
+    key = f"{sections[0]._meta.model_name}_id"
     condition = Q()
-    for section_id, number in pairs:
-        condition |= Q(section_id=section_id, number=number)
-    return {r.section_id: r for r in Revision.objects.filter(condition)}
+    for document_id, number in pairs:
+        condition |= Q(**{key: document_id}, number=number)
+    return {getattr(r, key): r for r in revisions.objects.filter(condition)}
+
+
+# Definitions ----------------------------------------------------------------------------
+
+
+class AgreementState:
+    """Where a definition's agreement stands, computed in SQL (``agreement_expression``)."""
+
+    NONE = "none"  # no function has to agree
+    AWAITING = "awaiting"  # some agreeing head has never confirmed any revision
+    CHANGED = "changed"  # changed since agreed: confirmed an earlier revision only
+    AGREED = "agreed"  # every agreeing head confirmed the current revision
+
+    LABELS = {NONE: "No agreement needed", AWAITING: "Awaiting agreement",
+              CHANGED: "Changed since agreed", AGREED: "Agreed"}
+
+
+def _agreements_of_agreeing(**filters):
+    """Agreements of the definition (``OuterRef("pk")``) by functions that still agree."""
+    agreeing = Definition.agreeing.through.objects.filter(
+        definition_id=OuterRef(OuterRef("pk"))).values("function_id")
+    return Agreement.objects.filter(definition=OuterRef("pk"), function_id__in=agreeing,
+                                    **filters)
+
+
+def agreement_expression():
+    """``agreement`` (an ``AgreementState``) of each definition as SQL: three correlated
+    counts, whatever the number of definitions."""
+    def functions_in(qs):
+        return Coalesce(Subquery(
+            qs.order_by().values("definition_id")
+            .annotate(n=Count("function_id", distinct=True)).values("n")[:1],
+            output_field=IntegerField()), 0)
+
+    needed = functions_in(
+        Definition.agreeing.through.objects.filter(definition_id=OuterRef("pk")))
+    now = functions_in(_agreements_of_agreeing(revision_number=OuterRef("revision")))
+    return {
+        "agreeing_count": needed,
+        "agreed_count": now,
+        "agreement": Case(
+            When(agreeing_count=0, then=Value(AgreementState.NONE)),
+            When(agreed_count__gte=F("agreeing_count"), then=Value(AgreementState.AGREED)),
+            When(Exists(_agreements_of_agreeing(revision_number__lt=OuterRef("revision"))),
+                 then=Value(AgreementState.CHANGED)),
+            default=Value(AgreementState.AWAITING),
+            output_field=CharField(),
+        ),
+    }
+
+
+def definitions_with_state(*, today, threshold=None, start_month=None):
+    """Definitions by layer and term with ``review_state`` (the sections' rule),
+    the open stale flag (``stale_since``…, as for sections) and the agreement
+    (``agreeing_count``, ``agreed_count``, ``agreement``) annotated; owner, section and
+    reviewer joined. A fixed number of queries however many there are."""
+    state = review_state_expression(today, threshold=threshold, start_month=start_month)
+    agreement = agreement_expression()
+    return (
+        Definition.objects.select_related("owner__head", "section__runbook", "last_reviewed_by")
+        .annotate(review_state=state, **open_flag_annotations(DefinitionStaleFlag, state))
+        .annotate(**{k: agreement[k] for k in ("agreeing_count", "agreed_count")})
+        .annotate(agreement=agreement["agreement"])
+        .order_by("layer", "term")
+    )
+
+
+def agreements_for(definition):
+    """Per agreeing function, in function order: ``{"function", "agreement"}`` (its
+    latest agreement, or None) and ``current`` (whether it is for the current revision).
+    Two queries."""
+    latest = {}
+    for agreement in (Agreement.objects.filter(definition=definition)
+                      .select_related("agreed_by").order_by("agreed_at", "id")):
+        latest[agreement.function_id] = agreement
+    return [
+        {"function": f, "agreement": latest.get(f.pk),
+         "current": f.pk in latest and latest[f.pk].revision_number == definition.revision}
+        for f in definition.agreeing.select_related("head").order_by("position", "slug")
+    ]
+
+
+def definitions_with_text(*, today):
+    """``definitions_with_state`` as a list, each with ``current`` (its current revision)
+    set: three queries, for the pack and the model file."""
+    definitions = list(definitions_with_state(today=today).prefetch_related("agreeing"))
+    texts = current_revisions(definitions, DefinitionRevision)
+    for definition in definitions:
+        definition.current = texts.get(definition.pk)
+    return definitions
+
+
+def definition_revisions_for(definition):
+    return definition.revisions.select_related("created_by").order_by("-number")
+
+
+def definition_revision(definition, number):
+    return definition.revisions.filter(number=number).first()
+
+
+def definition_current_revision(definition):
+    return definition_revision(definition, definition.revision)

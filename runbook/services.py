@@ -13,16 +13,23 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from revops import audit, events, jsonrows, notify, policy, rendering
-from revops.errors import Conflict
+from revops.errors import Refused
 from revops.models import Function
-from runbook import rules, search, selectors
+from runbook import documents, rules, search, selectors
+from runbook.documents import RevisionConflict  # noqa: F401 — callers catch it here
 from runbook.models import (
-    MAX_BODY_BYTES,
+    MAX_FORMULA_CHARS,
     MAX_REASON_CHARS,
     ONE_OPEN_CONCERN,
+    Agreement,
     Concern,
+    Definition,
+    DefinitionReview,
+    DefinitionRevision,
+    DefinitionStaleFlag,
     FreshnessSnapshot,
     Release,
     ReleaseSection,
@@ -37,25 +44,6 @@ from runbook.models import (
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
 
 
-class RevisionConflict(Conflict):
-    """A save was based on a revision that is no longer the section's current one.
-
-    Nothing was written; ``current`` is the revision the writer must merge with."""
-
-    def __init__(self, *, section, base_revision, current):
-        self.section = section
-        self.base_revision = base_revision
-        self.current = current
-        super().__init__(
-            f"The section is at revision {current.number if current else 0}; "
-            f"your edit was based on revision {base_revision}."
-        )
-
-    def detail(self):
-        return {"base_revision": self.base_revision,
-                "current_revision": self.current.number if self.current else 0}
-
-
 def _section_payload(section):
     return _payload(id=section.pk, runbook=section.runbook_id, kind=section.kind,
                     title=section.title, owner=section.owner.slug, revision=section.revision)
@@ -65,20 +53,6 @@ def _payload(*, id, runbook, kind, title, owner, revision):  # noqa: A002 — th
     """What every ``section.*`` webhook says about the section."""
     return {"id": id, "runbook": runbook, "kind": kind, "title": title, "owner": owner,
             "revision": revision}
-
-
-def validate_body(body):
-    """The Markdown body must be non-empty and at most 200 KB (UTF-8)."""
-    if body is None or not str(body).strip():
-        raise ValidationError({"body": "The body is empty; write some Markdown."})
-    size = len(str(body).encode("utf-8"))
-    if size > MAX_BODY_BYTES:
-        raise ValidationError(
-            {
-                "body": f"The body is {size // 1024} KB; the limit is "
-                f"{MAX_BODY_BYTES // 1024} KB. Link out to longer material instead."
-            }
-        )
 
 
 # Run books ------------------------------------------------------------------------------
@@ -211,23 +185,6 @@ def section_update(*, section, actor, door, title=None, owner=None):
     return section
 
 
-def _locked(section):
-    """Re-read the section under a row lock: concurrent writers queue here, so each
-    sees the revision the one before it wrote."""
-    locked = Section.objects.select_for_update().get(pk=section.pk)
-    for name in (
-        "revision",
-        "title",
-        "owner_id",
-        "last_reviewed_at",
-        "last_reviewed_on",
-        "last_reviewed_by_id",
-        "last_reviewed_revision",
-    ):
-        setattr(section, name, getattr(locked, name))
-    return section
-
-
 @transaction.atomic
 def section_revise(
     *, section, body, base_revision, actor, door, summary="", mark_reviewed=True, note="",
@@ -240,38 +197,10 @@ def section_revise(
     save also counts as a review of the new revision.
     """
     policy.require_change(actor, section)
-    validate_body(body)
-    if isinstance(base_revision, bool) or not isinstance(base_revision, int):
-        raise ValidationError({"base_revision": "Give the revision number your edit is based on."})
-    summary = (summary or "").strip()
-    if len(summary) > 200:
-        raise ValidationError({"summary": "Keep the summary under 200 characters."})
-    _locked(section)
-    if base_revision != section.revision:
-        current = Revision.objects.filter(section=section, number=section.revision).first()
-        raise RevisionConflict(section=section, base_revision=base_revision, current=current)
-    revision = Revision(
-        section=section,
-        number=section.revision + 1,
-        base_number=base_revision,
-        body=body,
-        body_html=rendering.render(body),
-        summary=summary,
-        created_at=at or timezone.now(),
-        created_by=audit.user_or_none(actor),
-        door=door,
-    )
-    revision.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            revision.save()
-    except IntegrityError:  # a writer on another connection won the same number
-        current = Revision.objects.filter(section=section).order_by("-number").first()
-        raise RevisionConflict(
-            section=section, base_revision=base_revision, current=current
-        ) from None
-    section.revision = revision.number
-    section.save(update_fields=["revision"])
+    revision = documents.append_revision(
+        document=section, revisions=Revision, body=body, base_revision=base_revision,
+        actor=actor, door=door, summary=summary, at=at)
+    summary = revision.summary
     search.refresh_sections([section.pk])
     audit.record(
         actor=actor,
@@ -308,42 +237,10 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
     occurrence is being recorded as held, when the review comes from one."""
     policy.require_review(actor, section, ritual=ritual)
-    _locked(section)
-    if isinstance(revision, Revision) and revision.section_id != section.pk:
-        raise ValidationError({"revision": "That revision belongs to another section."})
-    number = getattr(revision, "number", revision)
-    if number is None:
-        number = section.revision
-    if not isinstance(number, int) or not 0 <= number <= section.revision:
-        raise ValidationError({"revision": f"The section has no revision {number}."})
-    now = at or timezone.now()
-    reviewed_before = (section.last_reviewed_on, section.last_reviewed_revision)
-    review = Review(
-        section=section,
-        revision_number=number,
-        reviewed_at=now,
-        reviewed_on=timezone.localdate(now),
-        reviewer=audit.user_or_none(actor),
-        door=door,
-        note=(note or "").strip(),
-    )
-    review.full_clean()
-    review.save()
-    section.last_reviewed_at = review.reviewed_at
-    section.last_reviewed_on = review.reviewed_on
-    section.last_reviewed_by = review.reviewer
-    section.last_reviewed_revision = number
-    section.save(
-        update_fields=[
-            "last_reviewed_at",
-            "last_reviewed_on",
-            "last_reviewed_by",
-            "last_reviewed_revision",
-        ]
-    )
-    closed = StaleFlag.objects.filter(section=section, closed_at__isnull=True).update(
-        closed_at=now, closed_by=review
-    )
+    review, number, closed, stamp = documents.record_review(
+        document=section, reviews=Review, flags=StaleFlag, actor=actor, door=door, note=note,
+        revision=revision, at=at)
+    now = review.reviewed_at
     answered = _answer_concerns(section, answer=review.note, by=review.reviewer, at=now)
     audit.record(
         actor=actor,
@@ -351,8 +248,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
         action="review",
         obj=section,
         changes={
-            "last_reviewed_on": [reviewed_before[0], review.reviewed_on],
-            "revision": [reviewed_before[1], number],
+            **stamp,
             "note": review.note,
             "stale_flag_closed": bool(closed),
             "concerns_answered": answered,
@@ -551,9 +447,16 @@ class NewFlag:
 class FlagResult:
     newly_flagged: list = field(default_factory=list)
     already_flagged: int = 0
+    definitions_flagged: list = field(default_factory=list)
+    closed: int = 0  # open flags (of sections and definitions) the rule no longer backs
 
     def __str__(self):
-        return f"newly flagged: {len(self.newly_flagged)}, already flagged: {self.already_flagged}"
+        said = f"newly flagged: {len(self.newly_flagged)}, already flagged: {self.already_flagged}"
+        if self.definitions_flagged:
+            said += f", definitions newly flagged: {len(self.definitions_flagged)}"
+        if self.closed:
+            said += f", closed as no longer stale: {self.closed}"
+        return said
 
 
 _CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "runbook__title",
@@ -579,21 +482,27 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
+    now = at or timezone.now()
     freshness_snapshot_record(today=today, threshold=threshold, start_month=start_month)
     cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
-    stale = Section.objects.filter(
-        Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff))
+    result = FlagResult(
+        closed=sum(_close_unbacked_flags(flags, cutoff=cutoff, today=today, now=now,
+                                         actor=actor, door=door)
+                   for flags in (StaleFlag, DefinitionStaleFlag)),
+        definitions_flagged=_flag_stale_definitions(cutoff=cutoff, today=today, now=now,
+                                                    actor=actor, door=door),
+    )
+    stale = _stale(Section, cutoff)
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
     candidates = {
         row[0]: row
         for row in stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
         .order_by("pk").values_list(*_CANDIDATE_COLUMNS)
     }
-    result = FlagResult(already_flagged=stale.filter(Exists(open_flag)).count())
+    result.already_flagged = stale.filter(Exists(open_flag)).count()
     if not candidates:
         return result
-    now = at or timezone.now()
-    raised = _insert_flags(candidates.values(), now=now, today=today)
+    raised = _insert_flags(StaleFlag, candidates.values(), now=now, today=today)
     flags = [
         NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
         for flag_id, section_id, state in raised
@@ -638,17 +547,102 @@ def freshness_snapshot_record(*, today, threshold=None, start_month=None):
     return counts
 
 
-def _insert_flags(candidates, *, now, today):
-    """Raise a flag on each candidate section, skipping one that has an open flag by now
-    (another scan). Returns ``(flag id, section id, state)`` of the flags raised."""
-    columns, source = jsonrows.select(
-        {"section_id": "bigint", "state": "text", "last_reviewed_on": "date"})
-    sql = (
-        f'INSERT INTO "{StaleFlag._meta.db_table}" (raised_at, raised_on, section_id, state, '
-        f"last_reviewed_on) SELECT %s, %s, {columns} FROM {source} WHERE true "
-        f"ON CONFLICT DO NOTHING RETURNING id, section_id, state"
+def _stale(documents_model, cutoff):
+    """The documents the rule calls stale or never reviewed (``rules.stale_cutoff``)."""
+    return documents_model.objects.filter(
+        Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff))
+
+
+def _close_unbacked_flags(flags, *, cutoff, today, now, actor, door):
+    """Close every open flag (``flags``: a flag model) on a document the rule no longer
+    calls stale on ``today`` — raised by a scan run for a later day, or before the
+    threshold changed — with an audit entry each. A review closes a flag in the same
+    transaction, so only such flags are left. Returns how many were closed."""
+    key = flags.document_key
+    unbacked = {
+        row[0]: row for row in flags.objects.filter(
+            closed_at__isnull=True, **{f"{key}__last_reviewed_on__gte": cutoff})
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", f"{key}_id", f"{key}__last_reviewed_on", "raised_on")
+    }
+    if not unbacked:
+        return 0
+    flags.objects.filter(pk__in=unbacked, closed_at__isnull=True).update(closed_at=now)
+    audit.record_rows(
+        actor=actor, door=door, action="close_stale_flag", at=now,
+        object_type=flags._meta.label_lower,
+        rows=[(pk, f"{flags._meta.verbose_name} {pk} raised {raised_on:%Y-%m-%d} (closed)",
+               {key: document_id, "last_reviewed_on": reviewed_on,
+                "reason": f"not stale on {today:%Y-%m-%d}"})
+              for pk, document_id, reviewed_on, raised_on in unbacked.values()],
     )
-    rows = [{"section_id": pk, "last_reviewed_on": reviewed_on,
+    return len(unbacked)
+
+
+def _flag_stale_definitions(*, cutoff, today, now, actor, door):
+    """Open a flag on every stale or never-reviewed definition that has none open, as
+    for sections: the same insert, an audit entry and a ``definition.stale`` event each,
+    and one e-mail per owner's head. Returns the flags raised as ``(flag id, definition
+    id, state)``."""
+    open_flag = DefinitionStaleFlag.objects.filter(definition=OuterRef("pk"),
+                                                   closed_at__isnull=True)
+    candidates = {
+        row[0]: row for row in _stale(Definition, cutoff).filter(~Exists(open_flag))
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", "last_reviewed_on", "term", "slug", "layer", "owner_id",
+                     "owner__slug", "revision")
+    }
+    if not candidates:
+        return []
+    raised = _insert_flags(DefinitionStaleFlag, candidates.values(), now=now, today=today)
+    if not raised:
+        return []
+    audit.record_rows(
+        actor=actor, door=door, action="flag_stale", at=now,
+        object_type=DefinitionStaleFlag._meta.label_lower,
+        rows=[(pk, f"{candidates[d][2]} stale since {today:%Y-%m-%d} (open)",
+               {"definition": d, "state": state, "last_reviewed_on": candidates[d][1]})
+              for pk, d, state in raised],
+    )
+    events.emit_many("definition.stale", (
+        {"id": d, "term": candidates[d][2], "slug": candidates[d][3], "layer": candidates[d][4],
+         "owner": candidates[d][6], "revision": candidates[d][7], "flag": pk, "state": state,
+         "stale_since": now, "last_reviewed_on": candidates[d][1]}
+        for pk, d, state in raised
+    ))
+    owners = Function.objects.select_related("head").filter(
+        pk__in={candidates[d][5] for _, d, _ in raised})
+    recipients = notify.recipients_for_many(owners)
+    by_recipient = defaultdict(list)
+    for _, d, _ in raised:
+        if to := recipients[candidates[d][5]]:
+            by_recipient[tuple(to)].append(candidates[d])
+    site = settings.REVOPS_SITE_URL.rstrip("/")
+    for to, listed in by_recipient.items():
+        notify.send(
+            list(to), f"{len(listed)} definition(s) went stale",
+            "These shared definitions went stale today. Please read each one and mark it "
+            "reviewed, or revise it:\n\n" + "".join(
+                f"- “{row[2]}”: {site}{reverse('definitions:detail', args=[row[3]])}\n"
+                for row in listed),
+        )
+    return raised
+
+
+def _insert_flags(flags, candidates, *, now, today):
+    """Raise a flag (``flags``: a flag model) on each candidate document, skipping one
+    that has an open flag by now (another scan). ``candidates`` are rows starting with
+    the document's id and last review date. Returns ``(flag id, document id, state)``
+    of the flags raised."""
+    key = f"{flags.document_key}_id"
+    columns, source = jsonrows.select(
+        {key: "bigint", "state": "text", "last_reviewed_on": "date"})
+    sql = (
+        f'INSERT INTO "{flags._meta.db_table}" (raised_at, raised_on, {key}, state, '
+        f"last_reviewed_on) SELECT %s, %s, {columns} FROM {source} WHERE true "
+        f"ON CONFLICT DO NOTHING RETURNING id, {key}, state"
+    )
+    rows = [{key: pk, "last_reviewed_on": reviewed_on,
              "state": ReviewState.NEVER if reviewed_on is None else ReviewState.STALE}
             for pk, reviewed_on, *_ in candidates]
     params = [connection.ops.adapt_datetimefield_value(now),
@@ -754,7 +748,8 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     if not candidates:
         return []
     now = timezone.now()
-    escalated = [candidates[pk] for pk in _mark_escalated(candidates.values(), now=now)]
+    escalated = [candidates[pk] for pk in _mark_escalated(
+        [(e.flag, e.to) for e in candidates.values()], now=now)]
     if not escalated:
         return []
     targets = Function.objects.select_related("head").in_bulk({e.to for e in escalated})
@@ -776,18 +771,19 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     return escalated
 
 
-def _mark_escalated(escalations, *, now):
-    """Stamp the flags, skipping any escalated or closed since they were read. Returns
-    the ids of the flags stamped."""
+def _mark_escalated(pairs, *, now, flags=StaleFlag):
+    """Stamp each flag of ``(flag id, function id)`` in ``pairs`` (``flags``: the flag
+    model), skipping any escalated or closed since they were read. Returns the ids of
+    the flags stamped."""
     columns, source = jsonrows.columns_of({"flag": "bigint", "target": "bigint"})
-    table = StaleFlag._meta.db_table
+    table = flags._meta.db_table
     sql = (
         f'UPDATE "{table}" SET escalated_at = %s, escalated_to_id = {columns["target"]} '
         f'FROM {source} WHERE "{table}".id = {columns["flag"]} '
         f'AND "{table}".escalated_at IS NULL AND "{table}".closed_at IS NULL '
         f'RETURNING "{table}".id'
     )
-    rows = [{"flag": e.flag, "target": e.to} for e in escalations]
+    rows = [{"flag": flag, "target": target} for flag, target in pairs]
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), jsonrows.param(rows)])
         return sorted(row[0] for row in cursor.fetchall())
@@ -821,3 +817,253 @@ def _email_escalations(escalated, targets, *, leads_function):
             "Accountable for their part of the operating model: please see that each is "
             "reviewed or revised.\n\n" + "".join(lines),
         )
+
+
+# Definitions ----------------------------------------------------------------------------
+
+
+def _definition_payload(definition):
+    """What every ``definition.*`` webhook says about the definition."""
+    return {"id": definition.pk, "term": definition.term, "slug": definition.slug,
+            "layer": definition.layer, "owner": definition.owner.slug,
+            "revision": definition.revision}
+
+
+def _clean_term(term, *, exclude=None):
+    term = " ".join((term or "").split())
+    if not term:
+        raise ValidationError({"term": "Name the term, e.g. “MQL”."})
+    if len(term) > 80:
+        raise ValidationError({"term": "Keep the term under 80 characters."})
+    if "[" in term or "]" in term:
+        raise ValidationError({"term": "A term cannot contain “[” or “]” (run-book text links "
+                                       "it as [[term]])."})
+    slug = slugify(term)
+    if not slug or slug.isdigit() or slug == "new":
+        # Its page is /definitions/<slug>/, beside /definitions/<id>/ and /definitions/new/.
+        raise ValidationError({"term": "The term needs at least one letter, and cannot be "
+                                       "“new”."})
+    taken = Definition.objects.filter(Q(term__iexact=term) | Q(slug=slug))
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"term": f"A definition of “{term}” already exists."})
+    return term, slug
+
+
+def _clean_formula(formula):
+    formula = " ".join((formula or "").split())
+    if len(formula) > MAX_FORMULA_CHARS:
+        raise ValidationError({"formula": f"Keep the formula under {MAX_FORMULA_CHARS} "
+                                          f"characters."})
+    return formula
+
+
+@transaction.atomic
+def definition_create(*, term, body, layer, owner, actor, door, formula="", agreeing=(),
+                      section=None, summary="", at=None):
+    """A new definition owned by ``owner``, its text as revision 1 (which counts as its
+    first review). Leads may create one for any function, a head for the function they
+    head. ``agreeing`` are the functions whose heads must confirm each revision."""
+    policy.require_own(actor, owner)
+    term, slug = _clean_term(term)
+    definition = Definition(term=term, slug=slug, layer=layer or "", owner=owner,
+                            section=section, formula=_clean_formula(formula),
+                            created_at=at or timezone.now())
+    definition.full_clean(exclude=["revision"], validate_constraints=False)
+    documents.validate_body(body)
+    definition.save()
+    definition.agreeing.set(agreeing)
+    revision = documents.append_revision(
+        document=definition, revisions=DefinitionRevision, body=body, base_revision=0,
+        actor=actor, door=door, summary=summary or "First wording", at=at,
+        formula=definition.formula)
+    audit.record(actor=actor, door=door, action="create", obj=definition, changes={
+        **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula"]),
+        "agreeing": sorted(f.slug for f in agreeing)})
+    _definition_review(definition=definition, actor=actor, door=door, note=revision.summary,
+                       revision=revision, at=at)
+    return definition
+
+
+@transaction.atomic
+def definition_update(*, definition, actor, door, term=None, layer=None, owner=None,
+                      agreeing=None, section=Ellipsis):
+    """Rename a definition, move it to another layer or section, change who must agree,
+    or (leads only) hand it to another function. Its wording changes by revision."""
+    policy.require_change(actor, definition)
+    if owner is not None and owner.pk != definition.owner_id:
+        policy.require_hand_over(actor)
+    fields = ["term", "slug", "layer", "owner", "section"]
+    before = {**audit.snapshot(definition, fields),
+              "agreeing": sorted(definition.agreeing.values_list("slug", flat=True))}
+    if term is not None:
+        definition.term, definition.slug = _clean_term(term, exclude=definition)
+    if layer is not None:
+        definition.layer = layer
+    if owner is not None:
+        definition.owner = owner
+    if section is not Ellipsis:
+        definition.section = section
+    definition.full_clean(validate_constraints=False)
+    definition.save(update_fields=["term", "slug", "layer", "owner", "section"])
+    if agreeing is not None:
+        definition.agreeing.set(agreeing)
+    after = {**audit.snapshot(definition, fields),
+             "agreeing": sorted(definition.agreeing.values_list("slug", flat=True))}
+    changes = audit.changes_between(before, after)
+    if changes:
+        audit.record(actor=actor, door=door, action="update", obj=definition, changes=changes)
+    return definition
+
+
+@transaction.atomic
+def definition_revise(*, definition, body, base_revision, actor, door, formula=None,
+                      summary="", mark_reviewed=True, note="", at=None):
+    """Append a revision of a definition's text (and formula: None keeps it) on top of
+    ``base_revision``, exactly as ``section_revise`` does for a section (409 when it moved
+    on). The agreements given so far stay in the history but no longer count: the
+    definition shows "changed since agreed" until each agreeing head confirms again."""
+    policy.require_change(actor, definition)
+    documents.lock(definition)
+    formula = definition.formula if formula is None else _clean_formula(formula)
+    revision = documents.append_revision(
+        document=definition, revisions=DefinitionRevision, body=body,
+        base_revision=base_revision, actor=actor, door=door, summary=summary, at=at,
+        formula=formula)
+    definition.formula = formula
+    definition.save(update_fields=["formula"])
+    audit.record(actor=actor, door=door, action="revise", obj=definition, changes={
+        "revision": [base_revision, revision.number], "summary": revision.summary,
+        "formula": formula})
+    author = audit.user_or_none(actor)
+    events.emit("definition.revised", {
+        **_definition_payload(definition), "summary": revision.summary,
+        "base_revision": base_revision, "formula": formula,
+        "by": author.get_username() if author else None})
+    if mark_reviewed:
+        _definition_review(definition=definition, actor=actor, door=door,
+                           note=note or revision.summary, revision=revision, at=at)
+    return revision
+
+
+@transaction.atomic
+def definition_review(*, definition, actor, door, note="", revision=None, at=None):
+    """Record that ``actor`` read the definition and it is still true: the same stamp,
+    rule and stale-flag closing as a section's review."""
+    policy.require_review(actor, definition)
+    return _definition_review(definition=definition, actor=actor, door=door, note=note,
+                              revision=revision, at=at)
+
+
+def _definition_review(*, definition, actor, door, note, revision, at):
+    review, number, closed, stamp = documents.record_review(
+        document=definition, reviews=DefinitionReview, flags=DefinitionStaleFlag, actor=actor,
+        door=door, note=note, revision=revision, at=at)
+    audit.record(actor=actor, door=door, action="review", obj=definition, changes={
+        **stamp, "note": review.note, "stale_flag_closed": closed})
+    events.emit("definition.reviewed", {
+        **_definition_payload(definition), "reviewed_revision": number,
+        "reviewed_at": review.reviewed_at,
+        "by": review.reviewer.get_username() if review.reviewer else None, "note": review.note})
+    return review
+
+
+@transaction.atomic
+def definition_agree(*, definition, actor, door, function=None, revision=None, at=None):
+    """The head of an agreeing function confirms the definition's current revision for
+    it (``function``: the one they head among the agreeing, when it is one). Agreeing to
+    a revision that is no longer current is a 409, like a stale edit; agreeing twice to
+    the same revision is a 400 on ``function``."""
+    if function is None:
+        function = _function_to_agree_for(definition, actor)
+    policy.require_sign_off(actor, function)
+    documents.lock(definition)
+    if not definition.agreeing.filter(pk=function.pk).exists():
+        raise ValidationError({"function": f"{function.name} is not one of the functions that "
+                                           f"agree to “{definition.term}”."})
+    if revision is not None and revision != definition.revision:
+        current = DefinitionRevision.objects.filter(
+            definition=definition, number=definition.revision).first()
+        raise RevisionConflict(document=definition, base_revision=revision, current=current)
+    if Agreement.objects.filter(definition=definition, function=function,
+                                revision_number=definition.revision).exists():
+        raise ValidationError({"function": f"{function.name} has already agreed to revision "
+                                           f"{definition.revision}."})
+    agreement = Agreement(definition=definition, function=function,
+                          revision_number=definition.revision, agreed_at=at or timezone.now(),
+                          agreed_by=audit.user_or_none(actor), door=door)
+    agreement.full_clean(validate_constraints=False)
+    agreement.save()
+    audit.record(actor=actor, door=door, action="agree", obj=definition, changes={
+        "function": function.slug, "revision": definition.revision})
+    events.emit("definition.agreed", {
+        **_definition_payload(definition), "function": function.slug,
+        "agreed_revision": definition.revision, "agreed_at": agreement.agreed_at,
+        "by": agreement.agreed_by.get_username() if agreement.agreed_by else None})
+    return agreement
+
+
+def _function_to_agree_for(definition, actor):
+    """The agreeing function ``actor`` heads; a 400 on ``function`` when there is none
+    or more than one to choose from."""
+    headed = list(definition.agreeing.filter(head=audit.user_or_none(actor))) if actor else []
+    if actor is not None and not headed:
+        raise Refused(f"Only the head of a function that agrees to “{definition.term}” may "
+                      f"agree to it.")
+    if len(headed) != 1:
+        raise ValidationError({"function": "Say which agreeing function you agree for."})
+    return headed[0]
+
+
+@transaction.atomic
+def escalate_stale_definitions(*, accountable, fallback, door, today=None, actor=None,
+                               after_days=None):
+    """``escalate_stale_sections`` for definitions: the same cut-off and target rule
+    (``accountable`` is keyed by layer, which a definition has as a section has its
+    kind), the same once-per-flag stamp; an audit entry and a ``definition.escalated``
+    event each, and one e-mail per head escalated to. Returns ``(flag id, definition
+    id, term, slug, function id)`` of each escalation made."""
+    policy.require_administer(actor)
+    today = today or timezone.localdate()
+    due = (DefinitionStaleFlag.objects.filter(
+        closed_at__isnull=True, escalated_at__isnull=True,
+        raised_on__lte=rules.escalation_cutoff(today, after_days=after_days))
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", "definition_id", "definition__term", "definition__slug",
+                     "definition__layer", "definition__owner_id"))
+    candidates = {}
+    for pk, definition_id, term, slug, layer, owner_id in due:
+        target = rules.escalation_target(kind=layer, owner_id=owner_id,
+                                         accountable=accountable, fallback=fallback)
+        if target is not None:
+            candidates[pk] = (pk, definition_id, term, slug, target)
+    if not candidates:
+        return []
+    now = timezone.now()
+    escalated = [candidates[pk] for pk in _mark_escalated(
+        [(e[0], e[-1]) for e in candidates.values()], now=now, flags=DefinitionStaleFlag)]
+    if not escalated:
+        return []
+    targets = Function.objects.select_related("head").in_bulk({e[-1] for e in escalated})
+    audit.record_rows(
+        actor=actor, door=door, action="escalate", at=now,
+        object_type=DefinitionStaleFlag._meta.label_lower,
+        rows=[(pk, f"{term} stale", {"definition": d, "escalated_to": targets[to].slug})
+              for pk, d, term, _, to in escalated],
+    )
+    events.emit_many("definition.escalated", (
+        {"id": d, "term": term, "slug": slug, "flag": pk, "escalated_to": targets[to].slug,
+         "escalated_at": now}
+        for pk, d, term, slug, to in escalated
+    ))
+    site = settings.REVOPS_SITE_URL.rstrip("/")
+    for to, function in targets.items():
+        listed = [e for e in escalated if e[-1] == to]
+        notify.email_function(
+            function, f"Escalated: {len(listed)} shared definition(s) are still stale",
+            "These definitions stayed stale after their owner was told. Your function is "
+            "Accountable for their layer: please see that each is reviewed or revised.\n\n"
+            + "".join(f"- “{term}”: {site}{reverse('definitions:detail', args=[slug])}\n"
+                      for _, _, term, slug, _ in listed))
+    return escalated

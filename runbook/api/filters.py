@@ -1,7 +1,8 @@
 import django_filters
 
 from revops.models import Function
-from runbook.models import ReviewState, Runbook, SectionKind
+from runbook.models import Layer, ReviewState, Runbook, SectionKind
+from runbook.selectors import AgreementState
 
 
 class SectionFilter(django_filters.FilterSet):
@@ -13,3 +14,14 @@ class SectionFilter(django_filters.FilterSet):
         queryset=Function.objects.all(), to_field_name="slug"
     )
     state = django_filters.ChoiceFilter(choices=ReviewState.choices, field_name="review_state")
+
+
+class DefinitionFilter(django_filters.FilterSet):
+    """``?layer=&owner=&state=&agreement=``; an unknown value is a 400 naming the filter."""
+
+    layer = django_filters.ChoiceFilter(choices=Layer.choices)
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Function.objects.all(), to_field_name="slug"
+    )
+    state = django_filters.ChoiceFilter(choices=ReviewState.choices, field_name="review_state")
+    agreement = django_filters.ChoiceFilter(choices=list(AgreementState.LABELS.items()))

@@ -4,8 +4,14 @@ from rest_framework import serializers
 from revops.api.fastlist import date_, datetime_
 from revops.models import Function
 from runbook.models import (
+    MAX_FORMULA_CHARS,
     MAX_REASON_CHARS,
+    Agreement,
     Concern,
+    Definition,
+    DefinitionReview,
+    DefinitionRevision,
+    Layer,
     Release,
     ReleaseSection,
     Review,
@@ -285,3 +291,137 @@ class ReleaseComparisonSerializer(serializers.Serializer):
     a = ComparedReleaseSerializer()
     b = ComparedReleaseSerializer()
     sections = ComparedSectionSerializer(many=True)
+
+
+# Definitions ----------------------------------------------------------------------------
+
+
+class DefinitionSerializer(serializers.ModelSerializer):
+    """A definition as listed: expects a queryset from ``selectors.definitions_with_state``
+    with ``agreeing`` prefetched. The review fields mean what they mean on a section."""
+
+    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agreeing = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    review_state = serializers.CharField(read_only=True)
+    stale_since = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_reviewed_by_name = serializers.SerializerMethodField()
+    agreement = serializers.CharField(
+        read_only=True, help_text="none, awaiting, changed (since agreed) or agreed: whether "
+        "every agreeing function's head confirmed the current revision.")
+    agreed_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Definition
+        fields = ["id", "term", "slug", "layer", "owner", "agreeing", "section", "formula",
+                  "revision", "last_reviewed_at", "last_reviewed_on", "last_reviewed_by",
+                  "last_reviewed_by_name", "last_reviewed_revision", "review_state",
+                  "stale_since", "agreement", "agreed_count"]
+        read_only_fields = fields
+
+    def get_last_reviewed_by_name(self, definition) -> str | None:
+        return _username(definition.last_reviewed_by)
+
+
+class AgreementStatusSerializer(serializers.Serializer):
+    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    current = serializers.BooleanField(help_text="Agreed to the current revision.")
+    agreed_revision = serializers.IntegerField(source="agreement.revision_number",
+                                               allow_null=True, default=None)
+    agreed_at = serializers.DateTimeField(source="agreement.agreed_at", allow_null=True,
+                                          default=None)
+
+
+class DefinitionDetailSerializer(DefinitionSerializer):
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    agreements = serializers.SerializerMethodField()
+
+    class Meta(DefinitionSerializer.Meta):
+        fields = [*DefinitionSerializer.Meta.fields, "body", "body_html", "agreements"]
+        read_only_fields = fields
+
+    def get_body(self, definition) -> str:
+        current = self.context.get("current_revision")
+        return current.body if current else ""
+
+    def get_body_html(self, definition) -> str:
+        current = self.context.get("current_revision")
+        return current.body_html if current else ""
+
+    def get_agreements(self, definition) -> list[dict]:
+        return AgreementStatusSerializer(self.context.get("agreements", []), many=True).data
+
+
+class DefinitionCreateSerializer(serializers.Serializer):
+    term = serializers.CharField(max_length=80)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    formula = serializers.CharField(allow_blank=True, required=False, default="",
+                                    max_length=MAX_FORMULA_CHARS)
+    layer = serializers.ChoiceField(choices=Layer.choices)
+    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
+    agreeing = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                            many=True, required=False, default=list)
+    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(),
+                                                 required=False, allow_null=True, default=None)
+    summary = serializers.CharField(allow_blank=True, required=False, max_length=200, default="")
+
+
+class DefinitionUpdateSerializer(serializers.Serializer):
+    term = serializers.CharField(max_length=80, required=False)
+    layer = serializers.ChoiceField(choices=Layer.choices, required=False)
+    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                         required=False)
+    agreeing = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                            many=True, required=False)
+    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(),
+                                                 required=False, allow_null=True)
+
+
+class DefinitionRevisionSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        model = DefinitionRevision
+        fields = [*RevisionSerializer.Meta.fields, "formula"]
+        read_only_fields = fields
+
+
+class DefinitionRevisionListSerializer(RevisionSerializer):
+    class Meta(RevisionListSerializer.Meta):
+        model = DefinitionRevision
+        fields = [*RevisionListSerializer.Meta.fields, "formula"]
+        read_only_fields = fields
+
+
+class DefinitionRevisionCreateSerializer(RevisionCreateSerializer):
+    formula = serializers.CharField(
+        allow_blank=True, required=False, max_length=MAX_FORMULA_CHARS, default=None,
+        help_text="The formula with this revision; leave it out to keep the current one.")
+
+
+class DefinitionReviewSerializer(ReviewSerializer):
+    class Meta(ReviewSerializer.Meta):
+        model = DefinitionReview
+        fields = ["id", "definition", *ReviewSerializer.Meta.fields[2:]]
+        read_only_fields = fields
+
+
+class AgreementCreateSerializer(serializers.Serializer):
+    function = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Function.objects.all(), required=False, default=None,
+        help_text="The agreeing function you head (needed only if you head several).")
+    revision = serializers.IntegerField(
+        min_value=1, required=False, default=None,
+        help_text="The revision you read; a 409 if the definition has moved on since.")
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    agreed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "definition", "function", "revision_number", "agreed_at", "agreed_by",
+                  "door"]
+        read_only_fields = fields
+
+    def get_agreed_by(self, agreement) -> str | None:
+        return _username(agreement.agreed_by)

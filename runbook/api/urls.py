@@ -5,5 +5,6 @@ from runbook.api import views
 router = SimpleRouter()
 router.register("runbooks", views.RunbookViewSet, basename="runbook")
 router.register("sections", views.SectionViewSet, basename="section")
+router.register("definitions", views.DefinitionViewSet, basename="definition")
 
 urlpatterns = router.urls

@@ -19,7 +19,7 @@ from revops.api.fastlist import FastListMixin
 from revops.models import Door
 from runbook import diffs, selectors, services
 from runbook.api import serializers as s
-from runbook.api.filters import SectionFilter
+from runbook.api.filters import DefinitionFilter, SectionFilter
 from runbook.models import ReleaseSection
 
 
@@ -195,28 +195,7 @@ class SectionViewSet(
     @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)/diff")
     def diff(self, request, pk=None, number=None):
         section = self.get_object()
-        new = _revision_or_404(section, number)
-        raw = request.query_params.get("against", str(new.number - 1))
-        try:
-            against = int(raw)
-        except ValueError:
-            raise ValidationError({"against": [f"“{raw}” is not a revision number."]}) from None
-        old = selectors.revision(section, against)
-        if old is None:
-            raise ValidationError(
-                {"against": [f"This section has no revision {against} "
-                             f"(it has 1 to {section.revision})."]}
-            )
-        return Response(
-            {
-                "section": section.pk,
-                "from": old.number,
-                "to": new.number,
-                "diff": diffs.unified(
-                    old.body, new.body, old_label=f"r{old.number}", new_label=f"r{new.number}"
-                ),
-            }
-        )
+        return Response(_diff(request, section, number, selectors.revision))
 
     @extend_schema(
         methods=["GET"], operation_id="v1_sections_reviews_list",
@@ -267,8 +246,180 @@ class SectionViewSet(
         return self.get_paginated_response(s.ConcernSerializer(page, many=True).data)
 
 
-def _revision_or_404(section, number):
-    revision = selectors.revision(section, int(number))
+def _revision_or_404(document, number, find=selectors.revision):
+    revision = find(document, int(number))
     if revision is None:
-        raise Http404(f"This section has no revision {number}.")
+        raise Http404(f"This {document._meta.verbose_name} has no revision {number}.")
     return revision
+
+
+def _diff(request, document, number, find):
+    """Revision ``number`` of a section or definition against ``?against=`` (default: the
+    one before), as ``{<kind>, from, to, diff}``; ``find(document, n)`` reads a revision."""
+    new = _revision_or_404(document, number, find)
+    raw = request.query_params.get("against", str(new.number - 1))
+    try:
+        against = int(raw)
+    except ValueError:
+        raise ValidationError({"against": [f"“{raw}” is not a revision number."]}) from None
+    old = find(document, against)
+    if old is None:
+        raise ValidationError(
+            {"against": [f"This {document._meta.verbose_name} has no revision {against} "
+                         f"(it has 1 to {document.revision})."]}
+        )
+    return {
+        document._meta.model_name: document.pk,
+        "from": old.number,
+        "to": new.number,
+        "diff": diffs.unified(
+            old.body, new.body, old_label=f"r{old.number}", new_label=f"r{new.number}"
+        ),
+    }
+
+
+class DefinitionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Shared definitions (the glossary), by layer and term. Written, revised and reviewed
+    like sections — by leads and the owning function's head — and agreed: the head of
+    each agreeing function confirms the current revision."""
+
+    filterset_class = DefinitionFilter
+    write_policy = "owned"
+    action_policies = {"agreements": "signer"}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.definitions_with_state(today=timezone.localdate()).prefetch_related(
+            "agreeing")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.DefinitionDetailSerializer
+        return s.DefinitionSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        definition = self.get_object()
+        context = {**self.get_serializer_context(),
+                   "current_revision": selectors.definition_current_revision(definition),
+                   "agreements": selectors.agreements_for(definition)}
+        return Response(s.DefinitionDetailSerializer(definition, context=context).data)
+
+    @extend_schema(request=s.DefinitionCreateSerializer,
+                   responses={201: s.DefinitionDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = s.DefinitionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        definition = services.definition_create(actor=request.user, door=Door.API,
+                                                **data.validated_data)
+        self.kwargs["pk"] = definition.pk
+        response = self.retrieve(request, *args, **kwargs)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.DefinitionUpdateSerializer, responses=s.DefinitionDetailSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        definition = self.get_object()
+        data = s.DefinitionUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.definition_update(definition=definition, actor=request.user, door=Door.API,
+                                   **data.validated_data)
+        return self.retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"], operation_id="v1_definitions_revisions_list",
+        responses=s.DefinitionRevisionListSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_definitions_revisions_create",
+        request=s.DefinitionRevisionCreateSerializer,
+        responses={201: s.DefinitionRevisionSerializer, 409: OpenApiResponse(
+            description="base_revision is not the current revision; nothing was written. "
+            "The body carries current_revision.")},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="revisions", filter_backends=[])
+    def revisions(self, request, pk=None):
+        definition = self.get_object()
+        if request.method == "POST":
+            data = s.DefinitionRevisionCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            revision = services.definition_revise(
+                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
+            return Response(s.DefinitionRevisionSerializer(revision).data,
+                            status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.definition_revisions_for(definition))
+        return self.get_paginated_response(
+            s.DefinitionRevisionListSerializer(page, many=True).data)
+
+    @extend_schema(operation_id="v1_definitions_revision_retrieve",
+                   responses=s.DefinitionRevisionSerializer)
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)")
+    def revision(self, request, pk=None, number=None):
+        definition = self.get_object()
+        return Response(s.DefinitionRevisionSerializer(
+            _revision_or_404(definition, number, selectors.definition_revision)).data)
+
+    @extend_schema(
+        operation_id="v1_definitions_revision_diff",
+        parameters=[OpenApiParameter("against", int, description="The older revision "
+                                     "(default: the one before).")],
+        responses=inline_serializer("DefinitionRevisionDiff", {
+            "definition": serializers.IntegerField(), "from": serializers.IntegerField(),
+            "to": serializers.IntegerField(), "diff": serializers.CharField()}),
+    )
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)/diff")
+    def diff(self, request, pk=None, number=None):
+        definition = self.get_object()
+        return Response(_diff(request, definition, number, selectors.definition_revision))
+
+    @extend_schema(
+        methods=["GET"], operation_id="v1_definitions_reviews_list",
+        responses=s.DefinitionReviewSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_definitions_reviews_create",
+        request=s.ReviewCreateSerializer, responses={201: s.DefinitionReviewSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="reviews", filter_backends=[])
+    def reviews(self, request, pk=None):
+        definition = self.get_object()
+        if request.method == "POST":
+            data = s.ReviewCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            review = services.definition_review(
+                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
+            return Response(s.DefinitionReviewSerializer(review).data,
+                            status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(definition.reviews.select_related("reviewer"))
+        return self.get_paginated_response(s.DefinitionReviewSerializer(page, many=True).data)
+
+    @extend_schema(
+        methods=["GET"], operation_id="v1_definitions_agreements_list",
+        responses=s.AgreementSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"], operation_id="v1_definitions_agreements_create",
+        request=s.AgreementCreateSerializer,
+        responses={201: s.AgreementSerializer, 409: OpenApiResponse(
+            description="revision is not the current revision; nothing was written.")},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="agreements", filter_backends=[])
+    def agreements(self, request, pk=None):
+        """Every agreement given, newest first. POST: the head of an agreeing function
+        confirms the current revision for it."""
+        definition = self.get_object()
+        if request.method == "POST":
+            data = s.AgreementCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            agreement = services.definition_agree(
+                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
+            return Response(s.AgreementSerializer(agreement).data,
+                            status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(
+            definition.agreements.select_related("function", "agreed_by"))
+        return self.get_paginated_response(s.AgreementSerializer(page, many=True).data)

@@ -3,6 +3,7 @@ from django import template
 from revops import rendering
 from runbook import diffs
 from runbook.models import ReviewState
+from runbook.selectors import AgreementState
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def links_out(html):
 def diff_lines(diff):
     """A unified diff's text as the typed lines ``_diff_lines.html`` shows."""
     return diffs.typed_lines(diff)
+
+
+@register.filter
+def agreement_label(state):
+    """“Agreed”, “Changed since agreed”… for a definition's agreement state."""
+    return AgreementState.LABELS.get(state, state)

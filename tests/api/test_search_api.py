@@ -16,7 +16,7 @@ from raci.models import Matrix, Row
 from revops import services as core_services
 from revops.models import Door
 from runbook import services as runbook_services
-from runbook.models import Release, Runbook, Section
+from runbook.models import Definition, Release, Runbook, Section
 from tests.cadence.factories import bulk_rituals, ritual
 from tests.raci.factories import bulk_rows, matrix, row
 from tests.runbook.factories import make_runbook, make_sections
@@ -144,7 +144,7 @@ def demo_id(path):
     """The id of a demo object for the ``{id}`` in ``path``."""
     models = {"/api/v1/runbooks/": Runbook, "/api/v1/sections/": Section,
               "/api/v1/raci/matrices/": Matrix, "/api/v1/raci/rows/": Row,
-              "/api/v1/rituals/": Ritual}
+              "/api/v1/rituals/": Ritual, "/api/v1/definitions/": Definition}
     model = next(m for prefix, m in models.items() if path.startswith(prefix))
     return model.objects.order_by("pk").values_list("pk", flat=True).first()
 

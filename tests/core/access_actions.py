@@ -29,7 +29,16 @@ from raci.models import Row, SignOff
 from revops import services as core_services
 from revops.models import ApiToken, Channel, Door, Function, Profile, Webhook
 from runbook import services as runbook_services
-from runbook.models import Concern, Release, Review, Runbook, Section
+from runbook.models import (
+    Agreement,
+    Concern,
+    Definition,
+    DefinitionReview,
+    Release,
+    Review,
+    Runbook,
+    Section,
+)
 from tests.raci import factories as raci_factories
 from tests.runbook.factories import make_runbook
 
@@ -174,6 +183,18 @@ def _none(ctx):
     return {}
 
 
+def _definition(ctx):
+    """A definition owned by the target function, which is also the one that agrees."""
+    made = runbook_services.definition_create(
+        term="Matrix term", body="What it means.", layer="process", owner=ctx.target,
+        agreeing=[ctx.target], actor=None, door=Door.CLI)
+    return {"definition": Definition.objects.get(pk=made.pk)}
+
+
+def _agreements(ctx, s):
+    return Agreement.objects.filter(definition=s["definition"], function=ctx.target).count()
+
+
 def _two_rows(ctx):
     state = _row(ctx)
     raci_factories.row(state["matrix"], "Territory plan", {ctx.target.slug: "A"})
@@ -301,6 +322,62 @@ ACTIONS = {}
 def action(name, who, setup, probe, **doors):
     ACTIONS[name] = Action(name, who, setup, probe, doors)
 
+
+# Definitions.
+action(
+    "definition-create", OWNED, _none,
+    lambda ctx, s: Definition.objects.filter(owner=ctx.target).count(),
+    ui=(lambda c, ctx, s: c.post("/definitions/new/", {
+        "term": "Matrix term", "layer": "process", "owner": ctx.target.pk,
+        "body": "What it means."}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post("/api/v1/definitions/", {
+        "term": "Matrix term", "layer": "process", "owner": ctx.target.slug,
+        "body": "What it means."}, format="json"), {201}, {403}),
+    # console: none. Definitions are written on their page or through the API.
+    service=lambda a, ctx, s: runbook_services.definition_create(
+        term="Matrix term", body="What it means.", layer="process", owner=ctx.target,
+        actor=a, door=CLI),
+)
+action(
+    "definition-revise", OWNED, _definition,
+    lambda ctx, s: Definition.objects.get(pk=s["definition"].pk).revision,
+    ui=(lambda c, ctx, s: c.post(f"/definitions/{s['definition'].slug}/revise/", {
+        "body": "New words.", "base_revision": 1}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/definitions/{s['definition'].pk}/revisions/", {
+        "body": "New words.", "base_revision": 1}, format="json"), {201}, {403}),
+    # console: none. A revision needs the text it is based on: the page or the API.
+    service=lambda a, ctx, s: runbook_services.definition_revise(
+        definition=s["definition"], body="New words.", base_revision=1, actor=a, door=CLI),
+)
+action(
+    "definition-review", OWNED, _definition,
+    lambda ctx, s: DefinitionReview.objects.filter(definition=s["definition"]).count(),
+    ui=(lambda c, ctx, s: c.post(f"/definitions/{s['definition'].slug}/review/", {
+        "note": "still true"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/definitions/{s['definition'].pk}/reviews/", {
+        "note": "still true"}, format="json"), {201}, {403}),
+    # The action skips definitions that are not the user's, with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/runbook/definition/",
+                                            "mark_definitions_reviewed",
+                                            s["definition"].pk), {302}, {302}),
+    service=lambda a, ctx, s: runbook_services.definition_review(
+        definition=s["definition"], actor=a, door=CLI),
+)
+action(
+    "definition-agree", SIGNER, _definition,
+    _agreements,
+    ui=(lambda c, ctx, s: c.post(f"/definitions/{s['definition'].slug}/agree/", {
+        "function": ctx.target.slug, "revision": 1}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/definitions/{s['definition'].pk}/agreements/", {
+        "function": ctx.target.slug}, format="json"), {201}, {403}),
+    # The console action agrees for the function the user heads, never another; a lead
+    # (who heads nothing) is refused with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/runbook/definition/",
+                                            "agree_to_definitions",
+                                            s["definition"].pk), {302}, {302}),
+    service=lambda a, ctx, s: runbook_services.definition_agree(
+        definition=s["definition"], function=ctx.target, actor=a, door=CLI),
+)
 
 # Run book.
 action(

@@ -16,7 +16,7 @@ from runbook import services as runbook
 from tests.cadence.factories import ritual
 from tests.factories import UserFactory, function
 from tests.raci.factories import matrix, row
-from tests.runbook.factories import make_runbook, section
+from tests.runbook.factories import make_definition, make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,21 @@ CALLS = {
         title="Product-led", actor=a, door=d),
     "runbook.runbook_update": lambda a, d: runbook.runbook_update(
         runbook=make_runbook(), title="Renamed", actor=a, door=d),
+    "runbook.escalate_stale_definitions": lambda a, d: (
+        make_definition(),
+        runbook.flag_stale_sections(door=Door.CLI, today=date.today() + timedelta(days=780)),
+        runbook.escalate_stale_definitions(accountable={}, fallback=function("revops").pk,
+                                           actor=a, door=d,
+                                           today=date.today() + timedelta(days=800))),
+    "runbook.definition_create": lambda a, d: make_definition(actor=a, door=d),
+    "runbook.definition_update": lambda a, d: runbook.definition_update(
+        definition=make_definition(), layer="insights", actor=a, door=d),
+    "runbook.definition_revise": lambda a, d: runbook.definition_revise(
+        definition=make_definition(), body="v2", base_revision=1, actor=a, door=d),
+    "runbook.definition_review": lambda a, d: runbook.definition_review(
+        definition=make_definition(), actor=a, door=d),
+    "runbook.definition_agree": lambda a, d: runbook.definition_agree(
+        definition=make_definition(agreeing=("revops",)), actor=a, door=d),
     "runbook.section_review": lambda a, d: runbook.section_review(
         section=_sales_section(), actor=a, door=d, note="still true"),
     "runbook.section_revise": lambda a, d: runbook.section_revise(
@@ -132,6 +147,8 @@ CALLS = {
         ritual=ritual(), actor=a, door=d),
     "cadence.ritual_update": lambda a, d: cadence.ritual_update(
         ritual=ritual(), duration_minutes=45, actor=a, door=d),
+    "overview.add_core_definitions": lambda a, d: bootstrap.add_core_definitions(
+        sections={}, default_motion="sales-led", actor=a, door=d),
     "overview.bootstrap": lambda a, d: bootstrap.bootstrap(motion="sales-led", actor=a, door=d),
     "overview.archive_model": lambda a, d: bootstrap.archive_model(
         actor=a, door=d, now=None) if ritual() else None,
@@ -166,7 +183,7 @@ def test_the_table_names_every_service_that_takes_a_door():
 @pytest.mark.parametrize("door", [Door.UI, Door.API, Door.CONSOLE])
 @pytest.mark.parametrize("name", sorted(n for n, call in CALLS.items() if call))
 def test_each_write_is_audited_with_its_actor_and_door(name, door, lead):
-    if name == "raci.signoff_create":
+    if name in {"raci.signoff_create", "runbook.definition_agree"}:
         Function.objects.filter(slug="revops").update(head=lead)
     before = AuditEntry.objects.filter(actor=lead, door=door).count()
     CALLS[name](lead, door)

@@ -242,3 +242,17 @@ def test_setup_is_for_leads_only(client, viewer):
     assert client.post("/setup/", {"motion": "hybrid", "fiscal_year_start_month": "1"}
                        ).status_code == 403
     assert not Runbook.objects.exists()
+
+
+def test_every_motion_starts_with_the_core_definitions_tied_to_their_sections(lead):
+    from runbook.models import Definition
+
+    bootstrap.bootstrap(motion="hybrid", actor=lead, door="cli")
+    terms = dict(Definition.objects.values_list("slug", "section__kind"))
+    assert {"mql", "sql", "opportunity", "stage-exit-criteria", "pipeline-coverage",
+            "sales-velocity", "weighted-pipeline", "gross-revenue-retention",
+            "net-revenue-retention"} <= set(terms)
+    assert terms["sales-velocity"] == "insights" and terms["mql"] == "process"
+    assert Definition.objects.get(slug="sales-velocity").formula.startswith("pipeline value")
+    bootstrap.bootstrap(motion="hybrid", actor=lead, door="cli", replace=True)
+    assert Definition.objects.count() == len(terms)  # kept, not doubled

@@ -23,7 +23,7 @@ from runbook.models import Runbook
 from tests.cadence.factories import ritual
 from tests.factories import LeadFactory, UserFactory, make_head
 from tests.raci.factories import bulk_rows
-from tests.runbook.factories import make_runbook
+from tests.runbook.factories import make_definition, make_runbook
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def _grow(n, *, head, matrix, start=0):
     sales = Function.objects.get(slug="sales")
     for i in range(start, start + n):
         make_runbook(f"Run book {i}")
+        make_definition(f"Term {i}", owner="sales", agreeing=("sales", "cs"))
         ritual(name=f"Pipeline review {i}", owner=sales, owner_person=head)
         core_services.api_token_create(actor=None, door=Door.CLI, user=head, name=f"t{i}",
                                        scope="read")
@@ -282,6 +283,16 @@ def test_the_markdown_pack_and_a_release(demo, client):
     assert client.get("/handover/?release=1").status_code == 200
     assert client.get("/handover/?release=9").status_code == 404
     assert client.get("/handover/?release=x").status_code == 404
+
+
+def test_the_pack_carries_the_definitions_by_layer_in_html_and_markdown(demo, client):
+    client.force_login(demo["viewer"])
+    html = client.get("/handover/").content.decode()
+    part = html.split('id="definitions"', 1)[1]
+    assert "Sales velocity" in part and "pipeline value ÷ average sales cycle length" in part
+    assert "Changed since agreed" in part and 'href="#definitions"' in html
+    text = client.get("/handover.md").content.decode()
+    assert "## Definitions" in text and "#### Net revenue retention" in text
 
 
 def test_the_first_week_of_a_successor(drill, client):

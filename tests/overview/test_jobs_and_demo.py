@@ -49,3 +49,17 @@ def test_the_demo_shows_an_escalated_section_and_an_open_concern():
     assert escalated == [("playbooks", "revops")]
     [concern] = selectors.open_concerns_for(None)
     assert (concern.section.kind, concern.raised_by.username) == ("process", "viewer")
+
+
+def test_the_demo_holds_the_core_definitions_one_changed_since_agreed(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from runbook import selectors
+
+    call_command("load_demo", verbosity=0)
+    states = {d.slug: d.agreement for d in
+              selectors.definitions_with_state(today=timezone.localdate())}
+    assert len(states) >= 9 and states["mql"] == "changed" and states["sql"] == "agreed"
+    call_command("load_demo", verbosity=0)
+    assert len(selectors.definitions_with_state(today=timezone.localdate())) == len(states)

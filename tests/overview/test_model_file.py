@@ -9,12 +9,14 @@ import jsonschema
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
 from overview import bootstrap, model_file, motions
 from revops.models import AuditEntry
+from runbook.models import Definition
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +174,27 @@ def test_import_over_an_existing_model_is_409_unless_replace(api, lead):
     assert row_counts() == before
     replaced = post(replace="true")
     assert replaced.status_code == 201, replaced.content
-    assert replaced.json()["archived"] == {"runbooks": 1, "matrices": 1, "rituals": 17}
+    assert replaced.json()["archived"] == {"runbooks": 1, "matrices": 1, "rituals": 17,
+                                           "definitions": 9}
+    assert replaced.json()["definitions"] == 9
+    assert Definition.objects.filter(term__contains=" · archived ").count() == 9
+
+
+def test_definitions_round_trip_with_history_and_a_bad_one_names_its_path(api, lead):
+    document = exported_then_rolled_back(_demo)
+    mql = next(d for d in document["definitions"] if d["term"] == "MQL")
+    assert len(mql["revisions"]) == 2 and len(mql["agreements"]) == 3
+    bad = copy.deepcopy(document)
+    bad["definitions"][0]["agreements"].append({
+        "function": "finance", "revision": 9, "agreed_at": "2026-01-01T00:00:00+00:00",
+        "agreed_by": None, "door": "cli"})
+    with pytest.raises(ValidationError) as error:
+        model_file.import_model(document=bad, actor=None, door="cli")
+    assert any(key.startswith("definitions[0].agreements[")
+               for key in error.value.message_dict), error.value.message_dict
+    without = {k: v for k, v in document.items() if k != "definitions"}
+    model_file.import_model(document=without, actor=None, door="cli")  # older files
+    assert not Definition.objects.exists()
 
 
 def test_api_export_is_the_document_and_leads_only(api, lead, viewer):

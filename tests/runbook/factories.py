@@ -59,3 +59,14 @@ def make_sections(n_runbooks):
     )
     search.refresh_sections([s.pk for s in sections])
     return runbooks
+
+
+def make_definition(term="MQL", *, owner="marketing", agreeing=("sales", "marketing"),
+                    layer="process", body=None, formula="", actor=None, section=None,
+                    door=Door.CLI):
+    """A definition through the service (revision 1, reviewed), owned by ``owner``."""
+    functions = {f.slug: f for f in Function.objects.all()}
+    return services.definition_create(
+        term=term, body=body or f"What counts as **{term}**.", layer=layer,
+        owner=functions[owner], agreeing=[functions[s] for s in agreeing], formula=formula,
+        section=section, actor=actor, door=door)
