@@ -880,7 +880,7 @@ def definition_create(*, term, body, layer, owner, actor, door, formula="", agre
         formula=definition.formula)
     audit.record(actor=actor, door=door, action="create", obj=definition, changes={
         **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula"]),
-        "agreeing": sorted(f.slug for f in agreeing)})
+        "agreeing": [None, sorted(f.slug for f in agreeing)]})
     _definition_review(definition=definition, actor=actor, door=door, note=revision.summary,
                        revision=revision, at=at)
     return definition
