@@ -26,7 +26,10 @@ def test_creating_a_definition_writes_revision_one_reviewed_and_audited(lead):
     revision = definition.revisions.get()
     assert revision.formula == "pipeline value ÷ cycle length"
     assert definition.last_reviewed_revision == 1 and definition.last_reviewed_on
-    assert AuditEntry.objects.filter(action="create", object_type="runbook.definition").exists()
+    created = AuditEntry.objects.get(action="create", object_type="runbook.definition")
+    assert created.changes["agreeing"] == [None, ["marketing", "sales"]]
+    review = AuditEntry.objects.get(action="review", object_type="runbook.definition")
+    assert review.changes["revision"] == [None, 1]
 
 
 def test_markdown_is_sanitized_like_a_sections(lead):
