@@ -15,7 +15,12 @@ from overview import services as overview
 from revops import audit, sso
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
-from tests.core.test_audit_coverage import CALLS, _occurrence, _sales_section
+from tests.core.test_audit_coverage import (
+    CALLS,
+    SIGNED_BY_A_HEAD,
+    _occurrence,
+    _sales_section,
+)
 from tests.factories import UserFactory, make_head
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +65,7 @@ def _written_by(name, lead, time_machine):
     if name == "cadence.mark_missed":
         _mark_missed(lead, Door.TASK, time_machine)
     else:
-        if name == "raci.signoff_create":
+        if name in SIGNED_BY_A_HEAD:
             Function.objects.filter(slug="revops").update(head=lead)
         (CALLS.get(name) or OTHER_WRITERS[name])(lead, Door.UI)
     return list(AuditEntry.objects.filter(id__gt=before).order_by("id"))
