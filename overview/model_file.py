@@ -2,10 +2,11 @@
 
 The document holds everything that makes the model (functions and their heads, run
 books with every revision, review, stale flag and release, the RACI matrices with
-their sign-offs, the rituals with every occurrence) and nothing that names a database
-id: things refer to each other by slug, username, title, kind or position, so a file
-from one installation reads the same on another. The format is described in
-``docs/model-format.md`` and its JSON Schema in ``docs/model-format.schema.json``.
+their sign-offs, the rituals with every occurrence, the quarterly maturity assessments)
+and nothing that names a database id: things refer to each other by slug, username,
+title, kind or position, so a file from one installation reads the same on another.
+The format is described in ``docs/model-format.md`` and its JSON Schema in
+``docs/model-format.schema.json``.
 
 Import is all-or-nothing. The document is checked whole before anything is written —
 the schema first, then the rules the schema cannot say (references that must resolve,
@@ -30,9 +31,10 @@ from django.utils.text import slugify
 
 from cadence import rules as cadence_rules
 from cadence.models import Occurrence, Ritual
-from overview import bootstrap
+from overview import bootstrap, maturity
+from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
-from revops import audit, policy, rendering
+from revops import audit, fiscal, policy, rendering
 from revops.models import Function
 from revops.search import refresh_vectors
 from runbook import search
@@ -57,6 +59,8 @@ SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "model-format.schema.json"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ERRORS = 50
 BATCH = 2000
+# What an assessment carries as it is: the four scores and what each rests on.
+ASSESSMENT_VALUES = (*maturity.PILLARS, *(f"{p}_evidence" for p in maturity.PILLARS))
 
 
 @cache
@@ -174,6 +178,7 @@ def export_model(*, now=None):
                   "rows": rows.get(m.pk, []), "signoffs": signoffs.get(m.pk, [])}
                  for m in Matrix.objects.order_by("pk")]
 
+    rituals = list(Ritual.objects.order_by("pk"))
     attendees = {}
     for a in Ritual.attendees.through.objects.values("ritual_id", "function_id"):
         attendees.setdefault(a["ritual_id"], []).append(slug[a["function_id"]])
@@ -202,7 +207,9 @@ def export_model(*, now=None):
         "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
         "occurrences": occurrences.get(r.pk, []),
-    } for r in Ritual.objects.order_by("pk")]
+    } for r in rituals]
+
+    assessment_docs = _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who)
 
     people = get_user_model().objects.filter(pk__in=users).order_by("username")
     names = {u.pk: u.get_username() for u in people}
@@ -237,6 +244,8 @@ def export_model(*, now=None):
         r["owner_person"] = named(r["owner_person"])
         for o in r["occurrences"]:
             o["recorded_by"] = named(o["recorded_by"])
+    for a in assessment_docs:
+        a["recorded_by"] = named(a["recorded_by"])
 
     return {
         "format": FORMAT,
@@ -249,7 +258,26 @@ def export_model(*, now=None):
         "raci": raci_docs,
         "rituals": ritual_docs,
         "definitions": definition_docs,
+        "maturity_assessments": assessment_docs,
     }
+
+
+def _assessment_docs(ritual_index, who):
+    """The maturity assessments, oldest quarter first, in one query. The refresh an
+    assessment was tied to is named as the model file names any occurrence: the index
+    of its ritual in ``rituals`` and its ``scheduled_for`` (unique within a ritual).
+    Ritual names cannot serve, because an archived ritual keeps its name."""
+    return [{
+        "quarter": fiscal.fiscal_quarter(a["quarter_start"]).code,
+        **{name: a[name] for name in ASSESSMENT_VALUES},
+        "occurrence": {"ritual": ritual_index[a["occurrence__ritual_id"]],
+                       "scheduled_for": _iso(a["occurrence__scheduled_for"])}
+        if a["occurrence__ritual_id"] is not None else None,
+        "recorded_by": who(a["recorded_by_id"]), "recorded_at": _iso(a["recorded_at"]),
+        "updated_at": _iso(a["updated_at"]),
+    } for a in MaturityAssessment.objects.order_by("quarter_start").values(
+        "quarter_start", *ASSESSMENT_VALUES, "occurrence__ritual_id",
+        "occurrence__scheduled_for", "recorded_by_id", "recorded_at", "updated_at")]
 
 
 def _history(revisions, reviews, flags, who, *, revision_fields=()):
@@ -588,6 +616,47 @@ def _check_rules(doc, errors):
             _moment(agreement["agreed_at"], [*gat, "agreed_at"], errors)
         if len(errors) >= MAX_ERRORS:
             return
+    _check_assessments(doc, person, errors)
+
+
+def _check_assessments(doc, person, errors):
+    """Each maturity assessment names a fiscal quarter, once; its scores and notes pass
+    the model's own validation; the refresh it names is an occurrence in this file."""
+    times = [{_moment(o["scheduled_for"], [], _Errors()) for o in r["occurrences"]}
+             for r in doc["rituals"]]
+    seen = Counter()
+    for i, assessment in enumerate(doc.get("maturity_assessments", [])):
+        at = ["maturity_assessments", i]
+        try:
+            quarter = fiscal.parse_quarter(assessment["quarter"])
+        except ValueError as exc:
+            errors.add([*at, "quarter"], str(exc))
+        else:
+            seen[quarter.start] += 1
+            if seen[quarter.start] > 1:
+                errors.add([*at, "quarter"], f"{quarter.code} is assessed twice in this file.")
+        try:
+            MaturityAssessment(**{name: assessment[name] for name in ASSESSMENT_VALUES}).full_clean(
+                exclude=["quarter_start", "occurrence", "recorded_by", "recorded_at",
+                         "updated_at"], validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    errors.add([*at, name], message)
+        person(assessment["recorded_by"], [*at, "recorded_by"])
+        for name in ("recorded_at", "updated_at"):
+            _moment(assessment[name], [*at, name], errors)
+        ref = assessment["occurrence"]
+        if ref is not None:
+            when = _moment(ref["scheduled_for"], [*at, "occurrence", "scheduled_for"], errors)
+            if ref["ritual"] >= len(times):
+                errors.add([*at, "occurrence", "ritual"], f"There is no ritual {ref['ritual']} "
+                                                          "(counting from 0).")
+            elif when is not None and when not in times[ref["ritual"]]:
+                errors.add([*at, "occurrence"], f"The ritual has no occurrence at "
+                                                f"{ref['scheduled_for']}.")
+        if len(errors) >= MAX_ERRORS:
+            return
 
 
 def check_document(document):
@@ -831,6 +900,7 @@ def _cadence(doc, people, functions, sections):
         batch_size=BATCH)
     occurrence_docs = [(ritual, o) for ritual, r in zip(rituals, doc["rituals"], strict=True)
                        for o in r["occurrences"]]
+    index = {id(ritual): i for i, ritual in enumerate(rituals)}
     occurrences = Occurrence.objects.bulk_create([Occurrence(
         ritual=ritual, scheduled_for=_t(o["scheduled_for"]), status=o["status"],
         notes=o["notes"], notes_html=_render(o["notes"]), recorded_at=_t(o["recorded_at"]),
@@ -841,7 +911,40 @@ def _cadence(doc, people, functions, sections):
         Reviewed(occurrence_id=occurrence.pk, section_id=ref(value).pk)
         for occurrence, (_, o) in zip(occurrences, occurrence_docs, strict=True)
         for value in o["reviewed_sections"]], batch_size=BATCH)
-    return len(rituals), len(occurrences)
+    by_time = {(index[id(ritual)], occurrence.scheduled_for): occurrence
+               for occurrence, (ritual, _) in zip(occurrences, occurrence_docs, strict=True)}
+    return len(rituals), by_time
+
+
+def _maturity(doc, people, occurrences, *, replace):
+    """The file's maturity assessments, tied to the refreshes they name. A quarter this
+    installation has assessed already is refused, unless the model is being replaced:
+    then the file's assessment takes its place (one per quarter; the one it replaces
+    stays in the audit log). Returns ``(assessments written, assessments replaced)``."""
+    items = doc.get("maturity_assessments", [])
+    starts = [fiscal.parse_quarter(a["quarter"]).start for a in items]
+    here = MaturityAssessment.objects.filter(quarter_start__in=starts)
+    replaced = 0
+    if replace:
+        replaced = here.delete()[1].get(MaturityAssessment._meta.label, 0)
+    else:
+        taken = set(here.values_list("quarter_start", flat=True))
+        clash = [i for i, start in enumerate(starts) if start in taken]
+        if clash:
+            raise ValidationError({json_path(["maturity_assessments", clash[0], "quarter"]): [
+                f"{items[clash[0]]['quarter']} is already assessed on this installation; "
+                "import with replace to take the file's assessment instead."]})
+
+    def refresh(ref):
+        return occurrences[(ref["ritual"], _t(ref["scheduled_for"]))] if ref else None
+
+    MaturityAssessment.objects.bulk_create([MaturityAssessment(
+        quarter_start=start, **{name: a[name] for name in ASSESSMENT_VALUES},
+        occurrence=refresh(a["occurrence"]),
+        recorded_by=people[a["recorded_by"]] if a["recorded_by"] else None,
+        recorded_at=_t(a["recorded_at"]), updated_at=_t(a["updated_at"]))
+        for start, a in zip(starts, items, strict=True)])
+    return len(items), replaced
 
 
 @transaction.atomic
@@ -864,6 +967,8 @@ def import_model(*, document, actor, door, replace=False):
     sections = _runbooks(document, people, functions)
     _raci(document, people, functions)
     rituals, occurrences = _cadence(document, people, functions, sections)
+    assessments, assessments_replaced = _maturity(document, people, occurrences,
+                                                  replace=replace)
     definitions, definitions_archived = _definitions(document, people, functions, sections,
                                                      replace=replace)
     if definitions_archived:
@@ -873,9 +978,12 @@ def import_model(*, document, actor, door, replace=False):
         "runbooks": len(document["runbooks"]),
         "revisions": sum(len(s["revisions"]) for b in document["runbooks"]
                          for s in b["sections"]),
-        "matrices": len(document["raci"]), "rituals": rituals, "occurrences": occurrences,
-        "definitions": definitions, "archived": archived,
+        "matrices": len(document["raci"]), "rituals": rituals,
+        "occurrences": len(occurrences), "definitions": definitions,
+        "maturity_assessments": assessments, "archived": archived,
     }
+    if assessments_replaced:
+        counts["replaced"] = {"maturity_assessments": assessments_replaced}
     audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
                  changes=counts)
     return counts

@@ -1,6 +1,7 @@
 """The hand-over pack: the whole operating model as one document a new lead can read
 front to back — cover, people and functions, the six run-book sections, the RACI by
-layer, the cadence, the shared definitions (always today's) — as print-ready HTML
+layer, the cadence, the shared definitions and the maturity assessments (both always
+today's) — as print-ready HTML
 (``/handover/``) or one Markdown file (``/handover.md``), now or as of a run-book release
 (``?release=<n>``).
 
@@ -30,6 +31,8 @@ from cadence import adherence
 from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
 from cadence.models import Horizon, Occurrence, Status
+from overview import maturity
+from overview import selectors as overview_selectors
 from raci import selectors as raci_selectors
 from revops import people
 from revops.models import Function, Layer
@@ -42,6 +45,9 @@ from runbook.selectors import AgreementState
 
 ADHERENCE_WEEKS = 13
 NEXT_DATES = 3
+# The latest assessment and the quarters before it: two years is enough to see a trend
+# and keeps the table small.
+MATURITY_QUARTERS = 8
 # Section titles are the third heading level of the pack; their bodies' own headings
 # start one level below.
 BODY_TOP_LEVEL = 4
@@ -113,6 +119,17 @@ class Pack:
     freshness_chart: object = None
     adherence_charts: list = field(default_factory=list)
     definitions: list = field(default_factory=list)  # today's, with ``current`` set
+    assessments: list = field(default_factory=list)  # [PackMaturity], newest quarter first
+
+    @property
+    def maturity(self):
+        """The latest assessment, or None: a new lead's first question is where the
+        model stands and what to work on next."""
+        return self.assessments[0] if self.assessments else None
+
+    @property
+    def earlier_assessments(self):
+        return self.assessments[1:]
 
     @property
     def definitions_by_layer(self):
@@ -125,6 +142,34 @@ class Pack:
     @property
     def title(self):
         return f"Hand-over pack: {self.runbook.title}" if self.runbook else "Hand-over pack"
+
+
+@dataclass
+class PackMaturity:
+    """An assessment as the pack states it: the stage set by the weakest pillar, that
+    pillar (all of them on a tie) and the four scores; the stage's priority fix is
+    ``stage.priority_fix``."""
+
+    assessment: object
+
+    @property
+    def quarter(self):
+        return self.assessment.quarter
+
+    @property
+    def stage(self):
+        return self.assessment.stage
+
+    @property
+    def constraint(self):
+        return ", ".join(maturity.PILLAR_LABELS[p] for p in self.assessment.constraint_pillars)
+
+    @property
+    def scores(self):
+        """``[(label, score, is the constraint)]`` in pillar order."""
+        weakest = self.assessment.constraint_pillars
+        return [(maturity.PILLAR_LABELS[p], getattr(self.assessment, p), p in weakest)
+                for p in maturity.PILLARS]
 
 
 def shift_html_headings(html, *, top=BODY_TOP_LEVEL, prefix=""):
@@ -292,6 +337,8 @@ def build(*, today, now, release=None, report):
         adherence_charts=cadence_charts.adherence_charts(
             adherence.adherence(weeks=ADHERENCE_WEEKS, now=now)),
         definitions=definitions,
+        assessments=[PackMaturity(a) for a in
+                     overview_selectors.assessments()[:MATURITY_QUARTERS]],
     )
 
 
@@ -344,7 +391,8 @@ def to_markdown(pack):
             "2. [Run book](#run-book)"]
     out += [f"   - [{s.number}. {s.title}](#{_anchor(f'{s.number}. {s.title}')})"
             for s in pack.sections]
-    out += ["3. [RACI](#raci)", "4. [Cadence](#cadence)", ""]
+    out += ["3. [RACI](#raci)", "4. [Cadence](#cadence)", "5. [Definitions](#definitions)",
+            "6. [Maturity](#maturity)", ""]
 
     out += ["## People and functions", ""]
     out += _table(
@@ -418,7 +466,29 @@ def to_markdown(pack):
                 out += [f"Formula: `{d.formula}`", ""]
             out += [shift_markdown_headings(d.current.body if d.current else "", top=5).strip()
                     or "_Not written yet._", ""]
+    out += _maturity_markdown(pack)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _maturity_markdown(pack):
+    out = ["## Maturity", ""]
+    latest = pack.maturity
+    if latest is None:
+        return out + ["No maturity assessment yet.", ""]
+    stage = latest.stage
+    out += [f"{latest.quarter}: **{stage.name}** (stage {stage.number} of 5). Constraint: "
+            f"**{latest.constraint}**, the weakest pillar, which sets the stage.", ""]
+    out += _table(["Pillar", "Score"], [[label + (" (constraint)" if weakest else ""),
+                                         f"{score} / {maturity.MAX_SCORE}"]
+                                        for label, score, weakest in latest.scores])
+    out += ["", f"Priority fix: {stage.priority_fix}", ""]
+    if pack.earlier_assessments:
+        out += ["### Earlier quarters", ""]
+        out += _table(["Quarter", *maturity.PILLAR_LABELS.values(), "Stage", "Constraint"],
+                      [[str(a.quarter), *(str(score) for _, score, _ in a.scores), a.stage.name,
+                        a.constraint] for a in pack.earlier_assessments])
+        out += [""]
+    return out
 
 
 def _signoff_state(status):

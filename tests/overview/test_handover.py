@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
-from overview import readiness, services
+from overview import pack, readiness, services
 from overview.holdings import holdings_of
+from overview.models import MaturityAssessment
 from raci import selectors as raci_selectors
 from raci import services as raci_services
 from raci.models import Matrix
+from revops import fiscal
 from revops import services as core_services
 from revops.models import ApiToken, AuditEntry, Door, Function, Webhook, WebhookDelivery
 from runbook import services as runbook_services
@@ -102,11 +104,20 @@ def _grow(n, *, head, matrix, start=0):
         make_runbook(f"Run book {i}")
         make_definition(f"Term {i}", owner="sales", agreeing=("sales", "cs"))
         ritual(name=f"Pipeline review {i}", owner=sales, owner_person=head)
+        _assessment(quarters_ago=i + 1)
         core_services.api_token_create(actor=None, door=Door.CLI, user=head, name=f"t{i}",
                                        scope="read")
         Webhook.objects.create(url=f"https://hooks.example.com/{i}", events=["raci.changed"],
                                secret="s", created_by=head)
     bulk_rows(matrix, n * 6, start=start * 6)
+
+
+def _assessment(*, quarters_ago, **scores):
+    quarter = fiscal.quarter_by_index(fiscal.quarter_index(timezone.localdate()) - quarters_ago)
+    values = {"people": 4, "process": 5, "data": 3, "technology": 6, **scores}
+    return MaturityAssessment.objects.create(
+        quarter_start=quarter.start, **values,
+        **{f"{p}_evidence": f"Why {p} is {score}." for p, score in values.items()})
 
 
 @pytest.mark.parametrize("path", ["/people/sales-head/", "/api/v1/people/sales-head/holdings/",
@@ -320,3 +331,42 @@ def test_a_successor_signs_the_same_version_after_the_hand_over(drill):
                                  door=Door.UI)
     status = {s.function.slug: s for s in raci_selectors.signoff_status(matrix)}
     assert status["cs"].signed_current and status["cs"].latest.signed_by_name == "jamie"
+
+
+def test_the_pack_ends_with_the_latest_maturity_and_the_quarters_before_it(demo, client):
+    client.force_login(demo["viewer"])
+    latest, *earlier = MaturityAssessment.objects.order_by("-quarter_start")
+    assert len(earlier) == 2
+    html = client.get("/handover/").content.decode()
+    assert 'href="#maturity"' in html
+    part = html.split('id="maturity"', 1)[1]
+    assert f"{latest.quarter}: <strong>Emergent</strong>" in part
+    assert "Constraint: <strong>People</strong>" in part
+    assert latest.stage.priority_fix in part
+    for score in (4, 7, 5, 6):
+        assert f"<td>{score} / 8</td>" in part
+    table = part.split("Earlier quarters", 1)[1]
+    assert all(str(a.quarter) in table for a in earlier)
+    assert str(latest.quarter) not in table
+    text = client.get("/handover.md").content.decode()
+    assert "6. [Maturity](#maturity)" in text
+    maturity = text.split("## Maturity", 1)[1]
+    assert f"{latest.quarter}: **Emergent** (stage 2 of 5)" in maturity
+    assert "| People (constraint) | 4 / 8 |" in maturity
+    assert f"Priority fix: {latest.stage.priority_fix}" in maturity
+    assert all(f"| {a.quarter} |" in maturity for a in earlier)
+
+
+def test_the_maturity_part_shows_a_zero_score_and_says_when_there_is_none():
+    today, now = timezone.localdate(), timezone.now()
+
+    def built():
+        return pack.build(today=today, now=now, report=readiness.report(today=today))
+
+    assert "No maturity assessment yet." in pack.to_markdown(built())
+    _assessment(quarters_ago=1, data=0)
+    _assessment(quarters_ago=0, data=0, people=0)
+    text = pack.to_markdown(built())
+    assert "| People (constraint) | 0 / 8 |" in text and "| Data (constraint) | 0 / 8 |" in text
+    assert "Constraint: **People, Data**" in text and "**Foundational**" in text
+    assert "| 4 | 5 | 0 | 6 | Foundational | Data |" in text

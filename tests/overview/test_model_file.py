@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from overview import bootstrap, model_file, motions
+from overview.models import MaturityAssessment
+from revops import fiscal
 from revops.models import AuditEntry
 from runbook.models import Definition
 
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def row_counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "auth"}}
+            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "overview", "auth"}}
 
 
 def exported_then_rolled_back(build):
@@ -217,3 +219,113 @@ def test_export_and_import_commands_round_trip(tmp_path, capsys):
     call_command("import_model", str(path))
     assert "imported:" in capsys.readouterr().out
     assert _comparable(model_file.export_model()) == _comparable(json.loads(text))
+
+
+# Maturity assessments -------------------------------------------------------------------
+
+
+def test_the_maturity_assessments_travel_with_the_refresh_they_were_made_at():
+    document = exported_then_rolled_back(_demo)
+    assessments = document["maturity_assessments"]
+    assert len(assessments) == 3
+    assert [a["quarter"] for a in assessments] == sorted(a["quarter"] for a in assessments)
+    assert all(a["recorded_by"] == "lead" and a["data_evidence"] for a in assessments)
+    [tied] = [a for a in assessments if a["occurrence"]]
+    ritual = document["rituals"][tied["occurrence"]["ritual"]]
+    assert ritual["purpose"] == "refresh"
+    assert tied["occurrence"]["scheduled_for"] in {o["scheduled_for"]
+                                                   for o in ritual["occurrences"]}
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert counts["maturity_assessments"] == 3
+    row = MaturityAssessment.objects.select_related("occurrence__ritual").get(
+        occurrence__isnull=False)
+    assert row.quarter.code == tied["quarter"] and row.occurrence.ritual.name == ritual["name"]
+    assert row.occurrence.scheduled_for.isoformat() == tied["occurrence"]["scheduled_for"]
+    assert row.recorded_by.username == "lead"
+
+
+def _assessment_score_too_high(d):
+    d["maturity_assessments"][0]["data"] = 9
+
+
+def _assessment_quarter_twice(d):
+    d["maturity_assessments"][1]["quarter"] = d["maturity_assessments"][0]["quarter"]
+
+
+def _assessment_quarter_not_a_quarter(d):
+    d["maturity_assessments"][0]["quarter"] = "FY2026-Q5"
+
+
+def _assessment_blank_evidence(d):
+    d["maturity_assessments"][1]["process_evidence"] = "   "
+
+
+def _assessment_unknown_person(d):
+    d["maturity_assessments"][0]["recorded_by"] = "ghost"
+
+
+def _assessment_refresh_not_in_file(d):
+    d["maturity_assessments"][2]["occurrence"]["scheduled_for"] = "2020-01-01T09:00:00+00:00"
+
+
+def _assessment_ritual_not_in_file(d):
+    d["maturity_assessments"][2]["occurrence"]["ritual"] = 999
+
+
+BROKEN_ASSESSMENTS = [
+    (_assessment_score_too_high, "maturity_assessments[0].data", "maximum of 8"),
+    (_assessment_quarter_twice, "maturity_assessments[1].quarter", "assessed twice"),
+    (_assessment_quarter_not_a_quarter, "maturity_assessments[0].quarter", "does not match"),
+    (_assessment_blank_evidence, "maturity_assessments[1].process_evidence", "does not match"),
+    (_assessment_unknown_person, "maturity_assessments[0].recorded_by", "ghost"),
+    (_assessment_refresh_not_in_file, "maturity_assessments[2].occurrence",
+     "no occurrence at 2020-01-01"),
+    (_assessment_ritual_not_in_file, "maturity_assessments[2].occurrence.ritual",
+     "no ritual 999"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN_ASSESSMENTS,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN_ASSESSMENTS])
+def test_a_bad_assessment_gets_a_400_naming_its_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_demo), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    assert path in answer.json(), answer.json()
+    assert any(words in message for message in answer.json()[path]), answer.json()[path]
+    assert row_counts() == before
+
+
+def test_an_assessed_quarter_is_refused_unless_replace_and_then_the_files_takes_its_place():
+    document = exported_then_rolled_back(_demo)
+    first = document["maturity_assessments"][0]
+    start = fiscal.parse_quarter(first["quarter"]).start
+    MaturityAssessment.objects.create(
+        quarter_start=start, people=1, process=1, data=1, technology=1,
+        people_evidence="here", process_evidence="here", data_evidence="here",
+        technology_evidence="here")
+    before = row_counts()
+    with pytest.raises(ValidationError) as error:
+        model_file.import_model(document=copy.deepcopy(document), actor=None, door="cli")
+    assert "maturity_assessments[0].quarter" in error.value.message_dict
+    assert "replace" in error.value.message_dict["maturity_assessments[0].quarter"][0]
+    assert row_counts() == before
+    counts = model_file.import_model(document=document, actor=None, door="cli", replace=True)
+    assert counts["maturity_assessments"] == 3
+    assert counts["replaced"] == {"maturity_assessments": 1}
+    row = MaturityAssessment.objects.get(quarter_start=start)
+    assert (row.people, row.people_evidence) == (first["people"], first["people_evidence"])
+    assert MaturityAssessment.objects.count() == 3
+
+
+def test_a_file_without_assessments_imports_and_exports_an_empty_list():
+    document = exported_then_rolled_back(_motion("sales-led"))
+    assert document["maturity_assessments"] == []
+    older = {k: v for k, v in document.items() if k != "maturity_assessments"}
+    counts = model_file.import_model(document=older, actor=None, door="cli")
+    assert counts["maturity_assessments"] == 0 and "replaced" not in counts
+    assert not MaturityAssessment.objects.exists()
