@@ -3,8 +3,8 @@ at 1280 and 390 px, answers as the role allows, does not overflow the page sidew
 logs no console error. Wide tables scroll inside their own ``.table-wrap`` box; only the
 page itself must fit.
 
-One test per role and width (one browser context each) walks the whole list and names every
-page that failed, so a failure reads ``sales @390 /raci/3/: overflows (512 > 390)``."""
+Each role and width walks the whole list in a browser context of its own, and every page
+that failed is named, so a failure reads ``sales @390 RACI /raci/3/: overflows (512 > 390)``."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +14,7 @@ from cadence.models import Occurrence, Ritual
 from raci.models import Matrix
 from revops.models import Function
 from runbook.models import Definition, Release, Runbook, Section
+from tests.e2e.conftest import session_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,7 @@ def pages():
         ("RACI changes", f"/raci/{matrix.pk}/changes/{sales.slug}/"),
         ("raci row form", f"/raci/rows/{row.pk}/edit/"),
         ("cadence", "/cadence/"),
+        ("calendar link", "/cadence/subscribe/"),
         ("week", "/cadence/week/"),
         ("month", "/cadence/month/"),
         ("ritual", f"/cadence/rituals/{ritual.pk}/"),
@@ -90,21 +92,16 @@ def pages():
     return found
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("role", ROLES)
-def test_every_page_fits_and_logs_no_error(role, width, sign_in, page, live_server, request):
-    call_command("load_demo", verbosity=0)
-    user = get_user_model().objects.get(username=role)
+def walk(context, role, width, base):
+    """Every page as ``role`` at ``width`` in ``context``: what went wrong, page by page."""
     errors = []
+    page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(user, "/")
-
     failures = []
     for name, path in pages():
         errors.clear()
-        response = page.goto(f"{live_server.url}{path}", wait_until="load")
+        response = page.goto(f"{base}{path}", wait_until="load")
         expected = 403 if name in REFUSED[role] else 200
         where = f"{role} @{width} {name} {path}"
         if response.status != expected:
@@ -118,4 +115,22 @@ def test_every_page_fits_and_logs_no_error(role, width, sign_in, page, live_serv
             errors[:] = [e for e in errors if REFUSAL not in e]
         if errors:
             failures.append(f"{where}: console {errors}")
+    return failures
+
+
+def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live_server):
+    """The demo is loaded once (it is most of the cost); each role and width then walks in
+    a browser context of its own, and every failure names the role, the width and the
+    page, so one run reports them all."""
+    call_command("load_demo", verbosity=0)
+    failures = []
+    for role in ROLES:
+        cookie = session_cookie(get_user_model().objects.get(username=role), live_server.url)
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            context.add_cookies([cookie])
+            try:
+                failures += walk(context, role, width, live_server.url)
+            finally:
+                context.close()
     assert failures == [], "\n".join(failures)
