@@ -138,6 +138,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = config.time_zone("TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
+# The console's datetimes name their zone (revops/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["revops.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

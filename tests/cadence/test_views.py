@@ -121,6 +121,22 @@ def test_record_page_preticks_the_output_section_and_recording_stamps_it(
     assert sections["insights"].last_reviewed_by == sales_head
 
 
+def test_a_recorded_occurrence_names_the_zone_of_its_times(
+    client, sales_head, sections, frozen
+):
+    r = make_ritual(output_section=sections["insights"])
+    frozen.shift(timedelta(days=6))
+    occurrence = r.occurrences.first()
+    client.force_login(sales_head)
+    client.post(f"/cadence/occurrences/{occurrence.pk}/", {
+        "status": "held", "notes": "Done", "reviewed_sections": [sections["insights"].pk]})
+    page = client.get(f"/cadence/occurrences/{occurrence.pk}/").content.decode()
+    assert "Recorded 10 Mar 2026 15:00 UTC" in page
+    assert page.count("last reviewed 10 Mar 2026 15:00 UTC") == 2  # the form and the list
+    console = client.get("/admin/cadence/occurrence/").content.decode()
+    assert "March 10, 2026, 3 p.m. UTC" in console
+
+
 def test_other_head_cannot_record(client, marketing_head, frozen):
     r = make_ritual()
     frozen.shift(timedelta(days=6))

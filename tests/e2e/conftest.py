@@ -9,6 +9,14 @@ from tests.factories import PASSWORD
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def session_cookie(user, url):
+    """A browser cookie for a new session signed in as ``user`` on the server at ``url``."""
+    client = Client()
+    client.force_login(user)
+    return {"name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}
+
+
 @pytest.fixture
 def sign_in_through_the_form(page, live_server):
     """Sign in through the real login form, as a person would."""
@@ -30,11 +38,7 @@ def sign_in(page, live_server):
     (the form itself is tested with ``sign_in_through_the_form``)."""
 
     def go(user, next_path="/"):
-        client = Client()
-        client.force_login(user)
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                                   "url": live_server.url}])
+        page.context.add_cookies([session_cookie(user, live_server.url)])
         page.goto(f"{live_server.url}{next_path}")
         page.wait_for_load_state("networkidle")
         return page

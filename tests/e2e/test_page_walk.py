@@ -1,0 +1,136 @@
+"""Issue 18's walk: every page a person can reach, as a lead, a function head and a viewer,
+at 1280 and 390 px, answers as the role allows, does not overflow the page sideways and
+logs no console error. Wide tables scroll inside their own ``.table-wrap`` box; only the
+page itself must fit.
+
+Each role and width walks the whole list in a browser context of its own, and every page
+that failed is named, so a failure reads ``sales @390 RACI /raci/3/: overflows (512 > 390)``."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cadence.models import Occurrence, Ritual
+from raci.models import Matrix
+from revops.models import Function
+from runbook.models import Definition, Release, Runbook, Section
+from tests.e2e.conftest import session_cookie
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROLES = ["lead", "sales", "viewer"]
+WIDTHS = [1280, 390]
+
+# What a role may not open: the page answers 403 (a refusal page, which must itself fit).
+# The section edited is one Sales owns, so its head walks the editor too.
+REFUSED = {
+    "lead": set(),
+    "sales": {"setup", "raci row form", "person", "channels", "console users"},
+    "viewer": {"setup", "section edit", "raci row form", "person", "channels", "console",
+               "console sections", "console rituals", "console rows", "console audit",
+               "console users"},
+}
+# Chromium logs a refused page's own 403 as a console error; that one is expected.
+REFUSAL = "the server responded with a status of 403"
+
+
+def pages():
+    """(name, path) of every page in the demo a person can reach from the menus."""
+    runbook = Runbook.objects.order_by("pk").first()
+    sections = {s.kind: s for s in Section.objects.filter(runbook=runbook).order_by("-pk")}
+    section = Section.objects.filter(runbook=runbook, owner__slug="sales").first()
+    release = Release.objects.filter(runbook=runbook).order_by("number").first()
+    matrix = Matrix.objects.order_by("-pk").first()
+    row = matrix.rows.order_by("pk").first()
+    ritual = Ritual.objects.order_by("pk").first()
+    occurrence = Occurrence.objects.order_by("scheduled_for").first()
+    definition = Definition.objects.order_by("pk").first()
+    sales = Function.objects.get(slug="sales")
+    found = [
+        ("dashboard", "/"),
+        ("run books", "/runbook/"),
+        ("run book", f"/runbook/{runbook.pk}/"),
+        *[(f"section {kind}", f"/runbook/sections/{s.pk}/") for kind, s in sections.items()],
+        ("section edit", f"/runbook/sections/{section.pk}/edit/"),
+        ("section history", f"/runbook/sections/{section.pk}/revisions/{section.revision}/"),
+        ("section diff", f"/runbook/sections/{section.pk}/diff/"),
+        ("run book print", f"/runbook/{runbook.pk}/print/"),
+        ("releases", f"/runbook/{runbook.pk}/releases/"),
+        ("RACI list", "/raci/"),
+        ("RACI", f"/raci/{matrix.pk}/"),
+        ("RACI changes", f"/raci/{matrix.pk}/changes/{sales.slug}/"),
+        ("raci row form", f"/raci/rows/{row.pk}/edit/"),
+        ("cadence", "/cadence/"),
+        ("calendar link", "/cadence/subscribe/"),
+        ("week", "/cadence/week/"),
+        ("month", "/cadence/month/"),
+        ("ritual", f"/cadence/rituals/{ritual.pk}/"),
+        ("occurrence", f"/cadence/occurrences/{occurrence.pk}/"),
+        ("readiness", "/readiness/"),
+        ("maturity", "/maturity/"),
+        ("definitions", "/definitions/"),
+        ("definition", f"/definitions/{definition.slug}/"),
+        ("start", "/start/"),
+        ("hand-over pack", "/handover/"),
+        ("person", "/people/cs/"),
+        ("search", "/search/?q=pipeline"),
+        ("setup", "/setup/"),
+        ("audit", "/audit/"),
+        ("API tokens", "/accounts/tokens/"),
+        ("channels", "/channels/"),
+        ("profile", "/accounts/profile/"),
+        ("console", "/admin/"),
+        ("console sections", "/admin/runbook/section/"),
+        ("console rituals", "/admin/cadence/ritual/"),
+        ("console rows", "/admin/raci/row/"),
+        ("console audit", "/admin/revops/auditentry/"),
+        ("console users", "/admin/auth/user/"),
+        ("API docs", "/api/docs/"),
+    ]
+    if release is not None:
+        found.append(("release", f"/runbook/{runbook.pk}/releases/{release.number}/"))
+    return found
+
+
+def walk(context, role, width, base):
+    """Every page as ``role`` at ``width`` in ``context``: what went wrong, page by page."""
+    errors = []
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    failures = []
+    for name, path in pages():
+        errors.clear()
+        response = page.goto(f"{base}{path}", wait_until="load")
+        expected = 403 if name in REFUSED[role] else 200
+        where = f"{role} @{width} {name} {path}"
+        if response.status != expected:
+            failures.append(f"{where}: answered {response.status}, expected {expected}")
+        wide, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        if wide > inner:
+            failures.append(f"{where}: overflows ({wide} > {inner})")
+            page.screenshot(path=f"test-artifacts/walk-{role}-{width}-"
+                                 f"{name.replace(' ', '-')}.png", full_page=True)
+        if expected == 403:
+            errors[:] = [e for e in errors if REFUSAL not in e]
+        if errors:
+            failures.append(f"{where}: console {errors}")
+    return failures
+
+
+def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live_server):
+    """The demo is loaded once (it is most of the cost); each role and width then walks in
+    a browser context of its own, and every failure names the role, the width and the
+    page, so one run reports them all."""
+    call_command("load_demo", verbosity=0)
+    failures = []
+    for role in ROLES:
+        cookie = session_cookie(get_user_model().objects.get(username=role), live_server.url)
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            context.add_cookies([cookie])
+            try:
+                failures += walk(context, role, width, live_server.url)
+            finally:
+                context.close()
+    assert failures == [], "\n".join(failures)
