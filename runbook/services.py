@@ -881,7 +881,7 @@ def definition_create(*, term, body, layer, owner, actor, door, formula="", agre
     search.refresh_definitions([definition.pk])
     audit.record(actor=actor, door=door, action="create", obj=definition, changes={
         **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula"]),
-        "agreeing": sorted(f.slug for f in agreeing)})
+        "agreeing": [None, sorted(f.slug for f in agreeing)]})
     _definition_review(definition=definition, actor=actor, door=door, note=revision.summary,
                        revision=revision, at=at)
     return definition
@@ -955,7 +955,7 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
 def definition_review(*, definition, actor, door, note="", revision=None, at=None):
     """Record that ``actor`` read the definition and it is still true: the same stamp,
     rule and stale-flag closing as a section's review."""
-    policy.require_review(actor, definition)
+    policy.require_review(actor, definition, kind="definitions")
     return _definition_review(definition=definition, actor=actor, door=door, note=note,
                               revision=revision, at=at)
 
