@@ -274,6 +274,8 @@ def test_a_snippet_reads_as_text_not_as_markdown_source(lead, book):
      ("**bold** and __strong__ `code`", "bold and strong code"),
      ("see [docs](https://x.example/a) or ![chart](c.svg)", "see docs or chart"),
      ("#hashtag snake_case 2*3 1. step", "#hashtag snake_case 2*3 1. step"),
+     ("an [[MQL]] the SDR took, see [[Stage exit criteria]]",
+      "an MQL the SDR took, see Stage exit criteria"),
      ("", "")],
 )
 def test_plain_markdown_drops_the_markers_and_keeps_the_words(markdown, plain):
