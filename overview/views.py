@@ -147,7 +147,7 @@ def start(request):
 
 SEARCH_PAGE_SIZE = 20
 SUGGESTIONS = 8
-SEARCH_IN = [("", "Sections, definitions, rituals and RACI rows"),
+SEARCH_IN = [("", "Everything but releases"),
              *((t, search.TYPE_LABELS[t]) for t in search.TYPES),
              (",".join(search.TYPES), "Everything, releases too")]
 
