@@ -810,13 +810,14 @@ def _definitions(doc, people, functions, sections, *, replace):
 
     items = doc.get("definitions", [])
     wanted = {slugify(d["term"]) for d in items}
-    archived = 0
+    renamed = []
     if replace:
         stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
         for old in Definition.objects.filter(slug__in=wanted):
             term = f"{old.term}{bootstrap.ARCHIVED}{stamp}"[:80]
             Definition.objects.filter(pk=old.pk).update(term=term, slug=slugify(term)[:90])
-            archived += 1
+            renamed.append(old.pk)
+    archived = len(renamed)
     taken = set(Definition.objects.filter(slug__in=wanted).values_list("slug", flat=True))
     clash = [i for i, d in enumerate(items) if slugify(d["term"]) in taken]
     if clash:
@@ -843,6 +844,7 @@ def _definitions(doc, people, functions, sections, *, replace):
         agreed_by=user(a["agreed_by"]), door=a["door"])
         for definition, d in zip(definitions, items, strict=True) for a in d["agreements"]],
         batch_size=BATCH)
+    search.refresh_definitions([d.pk for d in definitions] + renamed)
     return len(definitions), archived
 
 

@@ -1,5 +1,6 @@
 """Search across the operating model: run-book sections (their current revision),
-rituals, RACI rows and, when asked for, releases (their pinned text).
+definitions (term, formula, current wording), rituals, RACI rows and, when asked for,
+releases (their pinned text).
 
 One ranked list over every type: ``matches()`` is a single ``UNION ALL`` of
 ``(type, id, rank)`` that pages and counts in SQL, and ``hits()`` reads one page's
@@ -58,15 +59,26 @@ from revops.search import (
     plain_markdown,
     text_search_config,
 )
-from runbook.models import Release, ReleaseSection, ReviewState, Revision, Section
+from runbook.models import (
+    Definition,
+    DefinitionRevision,
+    Release,
+    ReleaseSection,
+    ReviewState,
+    Revision,
+    Section,
+)
 from runbook.selectors import review_state_expression
 
-SECTION, RITUAL, RACI_ROW, RELEASE = "section", "ritual", "raci_row", "release"
-TYPES = (SECTION, RITUAL, RACI_ROW, RELEASE)
-TYPE_LABELS = {SECTION: "Run-book sections", RITUAL: "Rituals", RACI_ROW: "RACI rows",
-               RELEASE: "Releases"}
+SECTION, DEFINITION, RITUAL, RACI_ROW, RELEASE = (
+    "section", "definition", "ritual", "raci_row", "release")
+TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW, RELEASE)
+TYPE_LABELS = {SECTION: "Run-book sections", DEFINITION: "Definitions", RITUAL: "Rituals",
+               RACI_ROW: "RACI rows", RELEASE: "Releases"}
 # Releases repeat their sections' text: they are searched only when asked for.
-DEFAULT_TYPES = (SECTION, RITUAL, RACI_ROW)
+DEFAULT_TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW)
+# The types that carry a review state (the ``state`` filter keeps only these).
+REVIEWED_TYPES = (SECTION, DEFINITION)
 MIN_LENGTH, MAX_LENGTH = 2, 499
 
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
@@ -206,6 +218,11 @@ def _current_body_contains(term):
         section=OuterRef("pk"), number=OuterRef("revision"), body__icontains=term))
 
 
+def _current_wording_contains(term):
+    return Exists(DefinitionRevision.objects.filter(
+        definition=OuterRef("pk"), number=OuterRef("revision"), body__icontains=term))
+
+
 def _pinned_body_contains(term):
     return Exists(ReleaseSection.objects.filter(
         release=OuterRef("pk"), revision__body__icontains=term))
@@ -214,6 +231,7 @@ def _pinned_body_contains(term):
 # Where each type's words are, for the substring fallback: the title, then the rest.
 _FIELDS = {
     SECTION: ("title", _current_body_contains),
+    DEFINITION: ("term", ("formula", _current_wording_contains)),
     RITUAL: ("name", ("output", "agenda")),
     RACI_ROW: ("name", ("description",)),
     RELEASE: ("name", ("note", _pinned_body_contains)),
@@ -242,8 +260,8 @@ def _substring_match(qs, type_, query):
 
 def _base(type_, query, today):
     """The rows of one type the filters allow."""
-    if type_ == SECTION:
-        qs = Section.objects.all()
+    if type_ in REVIEWED_TYPES:
+        qs = (Section if type_ == SECTION else Definition).objects.all()
         if query.state:
             qs = qs.annotate(review_state=review_state_expression(today)).filter(
                 review_state=query.state)
@@ -256,10 +274,10 @@ def _base(type_, query, today):
 
 
 def _types_for(query):
-    """Review states belong to sections and owners to all but releases: a filter on
-    either leaves out the types it cannot apply to."""
+    """Review states belong to sections and definitions, owners to all but releases: a
+    filter on either leaves out the types it cannot apply to."""
     if query.state:
-        return [t for t in query.types if t == SECTION]
+        return [t for t in query.types if t in REVIEWED_TYPES]
     if query.owner:
         return [t for t in query.types if t != RELEASE]
     return list(query.types)
@@ -346,6 +364,19 @@ def _sections(ids, query, today):
             for s in qs}
 
 
+def _definitions(ids, query, today):
+    wording = Subquery(DefinitionRevision.objects.filter(
+        definition=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
+    text = Concat("formula", Value("\n"), wording, output_field=TextField())
+    qs = Definition.objects.filter(pk__in=ids).defer("search_vector").annotate(
+        review_state=review_state_expression(today),
+        snippet_text=_headline(text, query) if full_text() else text)
+    return {d.pk: Hit(type=DEFINITION, id=d.pk, title=d.term, where=d.get_layer_display(),
+                      url=reverse("definitions:detail", args=[d.slug]),
+                      snippet=_snippet(d, query), rank=0.0, review_state=d.review_state)
+            for d in qs}
+
+
 def _rituals(ids, query, today):
     text = Concat("output", Value("\n"), "agenda", output_field=TextField())
     qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
@@ -382,7 +413,8 @@ def _releases(ids, query, today):
             for r in qs}
 
 
-_READERS = {SECTION: _sections, RITUAL: _rituals, RACI_ROW: _rows, RELEASE: _releases}
+_READERS = {SECTION: _sections, DEFINITION: _definitions, RITUAL: _rituals, RACI_ROW: _rows,
+            RELEASE: _releases}
 
 
 def hits(rows, *, query, today):

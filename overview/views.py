@@ -147,8 +147,8 @@ def start(request):
 
 SEARCH_PAGE_SIZE = 20
 SUGGESTIONS = 8
-SEARCH_IN = [("", "Sections, rituals and RACI rows"), ("section", "Run-book sections"),
-             ("ritual", "Rituals"), ("raci_row", "RACI rows"), ("release", "Releases"),
+SEARCH_IN = [("", "Everything but releases"),
+             *((t, search.TYPE_LABELS[t]) for t in search.TYPES),
              (",".join(search.TYPES), "Everything, releases too")]
 
 

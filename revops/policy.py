@@ -170,9 +170,11 @@ def require_hand_over(actor):
              "Only RevOps leads may change the owner (hand this to another function).")
 
 
-def require_review(actor, section, *, ritual=None):
-    _require(actor, lambda: can_review(actor, section, ritual=ritual),
-             f"You may review only sections your function owns, not “{section}”.")
+def require_review(actor, document, *, ritual=None, kind="sections"):
+    """``kind`` names what ``document`` is in the refusal (a section, a definition…):
+    the rule is the same for every reviewed document, the wording is not."""
+    _require(actor, lambda: can_review(actor, document, ritual=ritual),
+             f"You may review only {kind} your function owns, not “{document}”.")
 
 
 def require_sign_off(actor, function):

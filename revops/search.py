@@ -20,6 +20,8 @@ _MARKS = re.compile(f"({re.escape(MARK_START)}|{re.escape(MARK_STOP)})")
 _LINE_MARKERS = re.compile(r"(?m)(?:^|(?<= … ))[ \t]*(?:#{1,6}|[-*+]|>)[ \t]+")
 _INLINE_MARKERS = re.compile(r"\*\*|__|`")
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
+# A glossary link, ``[[MQL]]`` (runbook/glossary.py): the reader sees the term.
+_TERM_LINK = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 
 
 def text_search_config():
@@ -62,7 +64,7 @@ def refresh_vectors(model, ids=None, *, conn=None):
 
 def plain_markdown(text):
     """``text`` (Markdown) without the markers a reader should not see in a snippet."""
-    text = _LINE_MARKERS.sub("", text or "")
+    text = _TERM_LINK.sub(r"\1", _LINE_MARKERS.sub("", text or ""))
     return _INLINE_MARKERS.sub("", _LINK.sub(r"\1", text))
 
 

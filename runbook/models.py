@@ -437,6 +437,8 @@ class Definition(ReviewedDocument):
     formula = models.CharField(max_length=MAX_FORMULA_CHARS, blank=True,
                                help_text="The current revision's formula, if any.")
     created_at = models.DateTimeField(default=timezone.now)
+    # The term, formula and current wording for search (runbook/search.py); PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     locked_fields = ("term", "formula")
 

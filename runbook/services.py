@@ -878,6 +878,7 @@ def definition_create(*, term, body, layer, owner, actor, door, formula="", agre
         document=definition, revisions=DefinitionRevision, body=body, base_revision=0,
         actor=actor, door=door, summary=summary or "First wording", at=at,
         formula=definition.formula)
+    search.refresh_definitions([definition.pk])
     audit.record(actor=actor, door=door, action="create", obj=definition, changes={
         **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula"]),
         "agreeing": [None, sorted(f.slug for f in agreeing)]})
@@ -912,6 +913,8 @@ def definition_update(*, definition, actor, door, term=None, layer=None, owner=N
     after = {**audit.snapshot(definition, fields),
              "agreeing": sorted(definition.agreeing.values_list("slug", flat=True))}
     changes = audit.changes_between(before, after)
+    if "term" in changes:
+        search.refresh_definitions([definition.pk])
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=definition, changes=changes)
     return definition
@@ -933,6 +936,7 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
         formula=formula)
     definition.formula = formula
     definition.save(update_fields=["formula"])
+    search.refresh_definitions([definition.pk])
     audit.record(actor=actor, door=door, action="revise", obj=definition, changes={
         "revision": [base_revision, revision.number], "summary": revision.summary,
         "formula": formula})
@@ -951,7 +955,7 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
 def definition_review(*, definition, actor, door, note="", revision=None, at=None):
     """Record that ``actor`` read the definition and it is still true: the same stamp,
     rule and stale-flag closing as a section's review."""
-    policy.require_review(actor, definition)
+    policy.require_review(actor, definition, kind="definitions")
     return _definition_review(definition=definition, actor=actor, door=door, note=note,
                               revision=revision, at=at)
 

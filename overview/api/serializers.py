@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from overview import maturity
+from overview import maturity, search
 
 
 class ReadinessCheckSerializer(serializers.Serializer):
@@ -102,7 +102,7 @@ class HandoverResultSerializer(serializers.Serializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["section", "ritual", "raci_row", "release"])
+    type = serializers.ChoiceField(choices=search.TYPES)
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField(help_text="The page to read it on.")
@@ -110,7 +110,8 @@ class SearchResultSerializer(serializers.Serializer):
         help_text="HTML: the text around the match, matched words in <mark>; all else escaped.")
     rank = serializers.FloatField(help_text="Higher is better: a title match ranks first.")
     review_state = serializers.CharField(
-        allow_null=True, help_text="A section's fresh, due, stale or never; null for others.")
+        allow_null=True,
+        help_text="A section's or definition's fresh, due, stale or never; null for others.")
 
 
 class SearchPageSerializer(serializers.Serializer):

@@ -84,9 +84,10 @@ class HandoverView(APIView):
 
 
 class SearchView(APIView):
-    """Search the operating model: sections (their current revision), rituals, RACI rows
-    and, when ``type`` names them, releases; best match first, title matches above
-    heading matches above body text. On PostgreSQL ``q`` is a web-search query:
+    """Search the operating model: sections (their current revision), definitions (term,
+    formula, current wording), rituals, RACI rows and, when ``type`` names them,
+    releases; best match first, title (or term) matches above heading (or formula)
+    matches above body text. On PostgreSQL ``q`` is a web-search query:
     ``"deal desk" -enterprise``."""
 
     @extend_schema(
@@ -98,10 +99,12 @@ class SearchView(APIView):
                              description="Comma-separated: " + ", ".join(search.TYPES)
                              + " (default: all but release)."),
             OpenApiParameter("owner", OpenApiTypes.STR,
-                             description="A function slug: what it owns (sections, rituals) "
+                             description="A function slug: what it owns (sections, "
+                             "definitions, rituals) "
                              "or is Accountable for (RACI rows)."),
             OpenApiParameter("state", OpenApiTypes.STR, enum=ReviewState.values,
-                             description="Sections in this review state only."),
+                             description="Sections and definitions in this review state "
+                             "only."),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],

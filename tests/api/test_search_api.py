@@ -19,7 +19,7 @@ from runbook import services as runbook_services
 from runbook.models import Definition, Release, Runbook, Section
 from tests.cadence.factories import bulk_rituals, ritual
 from tests.raci.factories import bulk_rows, matrix, row
-from tests.runbook.factories import make_runbook, make_sections
+from tests.runbook.factories import make_definition, make_runbook, make_sections
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/search/"
@@ -101,21 +101,42 @@ def test_any_unicode_or_operator_soup_is_never_a_server_error(api, viewer, model
     assert response.status_code in (200, 400), response.content
 
 
+def test_a_definition_is_found_by_its_term_formula_and_wording(api, viewer, model):
+    by_term = make_definition("Tapir velocity")
+    by_formula = make_definition("Win rate", formula="won tapirs ÷ all tapirs")
+    by_wording = make_definition("Pipeline", body="Every open tapir deal.")
+    response = api.as_user(viewer).get(URL, {"q": "tapir", "type": "definition"})
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert sorted(r["id"] for r in results) == sorted(
+        d.pk for d in (by_term, by_formula, by_wording))
+    assert {r["type"] for r in results} == {"definition"}
+    hit = next(r for r in results if r["id"] == by_term.pk)
+    assert hit["url"] == "/definitions/tapir-velocity/" and hit["review_state"] == "fresh"
+    assert results[0]["id"] == by_term.pk  # the term match first, on either database
+    default = api.get(URL, {"q": "tapir"}).json()["results"]
+    assert {r["type"] for r in default} == {"definition"}
+
+
 def grow(n):
     make_sections(n)
     bulk_rituals(n, name="Deal call")
     bulk_rows(Matrix.objects.get(), n)
+    for i in range(3):
+        make_definition(f"Bulk term {n} {i}", body="Each open deal counts.")
 
 
 def test_a_search_runs_the_same_queries_at_two_sizes(api, viewer, model,
                                                      django_assert_num_queries):
     runbook_services.release_create(runbook=model, name="Q4", actor=None, door=Door.CLI)
+    make_definition("Deal velocity", formula="deals won ÷ days")
     client = api.as_user(viewer)
-    params = {"q": "deal", "type": "section,ritual,raci_row,release", "page_size": 500}
+    params = {"q": "deal", "type": "section,definition,ritual,raci_row,release",
+              "page_size": 500}
     with CaptureQueriesContext(connection) as small:
         first = client.get(URL, params)
     assert {r["type"] for r in first.json()["results"]} == {
-        "section", "ritual", "raci_row", "release"}
+        "section", "definition", "ritual", "raci_row", "release"}
     grow(20)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(URL, params)
@@ -134,7 +155,16 @@ def test_the_schema_documents_the_search_parameters_and_result():
     params = {p["name"]: p for p in operation["parameters"]}
     assert params["q"]["required"] is True
     assert set(params) == {"q", "type", "owner", "state", "page", "page_size"}
+    assert "definition" in params["type"]["description"]
     assert "SearchPage" in str(operation["responses"]["200"])
+
+
+def test_the_schema_lists_every_search_type_as_a_result_type():
+    components = schema()["components"]["schemas"]
+    type_schema = components["SearchResult"]["properties"]["type"]
+    if "$ref" in type_schema:
+        type_schema = components[type_schema["$ref"].rsplit("/", 1)[-1]]
+    assert type_schema["enum"] == ["section", "definition", "ritual", "raci_row", "release"]
 
 
 NOTHING = "zz-matches-nothing"

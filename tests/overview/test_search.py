@@ -1,5 +1,6 @@
 """Search across the model (``overview/search.py``): what a query may be, what it finds
-(a section by its current revision only, rituals, RACI rows, releases when asked), the
+(a section by its current revision only, a definition by its term, formula and current
+wording, rituals, RACI rows, releases when asked), the
 filters, safe snippets and who may search. Ranking, stemming, phrases and exclusions are
 PostgreSQL's full-text search: those tests run on PostgreSQL (CI) and skip elsewhere."""
 
@@ -8,6 +9,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -23,7 +25,13 @@ from tests.cadence.factories import bulk_rituals, ritual
 from tests.conftest import require_or_skip
 from tests.factories import UserFactory
 from tests.raci.factories import matrix, row
-from tests.runbook.factories import make_runbook, make_sections, section, stamp_review
+from tests.runbook.factories import (
+    make_definition,
+    make_runbook,
+    make_sections,
+    section,
+    stamp_review,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 2)
@@ -99,7 +107,7 @@ def test_an_unknown_filter_value_is_refused_naming_the_filter(db, filters, field
 
 
 def test_types_default_to_all_but_releases_and_are_read_in_type_order(db):
-    assert search.parse(q="deal").types == ("section", "ritual", "raci_row")
+    assert search.parse(q="deal").types == ("section", "definition", "ritual", "raci_row")
     assert search.parse(q="deal", type="release, section").types == ("section", "release")
 
 
@@ -128,6 +136,42 @@ def test_a_renamed_section_is_found_by_its_new_title(lead, book):
     hits = found(lead, "platypus")
     assert ids(hits) == [("section", sec.pk)]
     assert hits[0].title == "Platypus stack" and hits[0].url == f"/runbook/sections/{sec.pk}/"
+
+
+def revise_definition(definition, body, **kwargs):
+    definition.refresh_from_db()
+    return runbook_services.definition_revise(
+        definition=definition, body=body, base_revision=definition.revision, actor=None,
+        door=Door.CLI, **kwargs)
+
+
+def test_a_definition_is_found_by_its_term_formula_and_current_wording(lead, db):
+    by_term = make_definition("Quokka velocity", layer="insights")
+    by_formula = make_definition("Win rate", formula="won quokkas ÷ all quokkas")
+    by_wording = make_definition("Pipeline", body="Every open quokka deal, weighted.")
+    make_definition("Churn", body="Customers lost in the quarter.")
+    hits = found(lead, "quokka")
+    assert sorted(ids(hits)) == sorted(
+        ("definition", d.pk) for d in (by_term, by_formula, by_wording))
+    hit = next(h for h in hits if h.id == by_term.pk)
+    assert hit.title == "Quokka velocity" and hit.url == "/definitions/quokka-velocity/"
+    assert hit.where == "Insights and analytics" and hit.review_state == "fresh"
+    assert ids(found(lead, "quokka", type="definition")) == ids(hits)
+    assert found(lead, "quokka", type="section,ritual") == []
+
+
+def test_a_definition_is_found_by_its_current_revision_and_new_term_only(lead, db):
+    definition = make_definition("SQL", body="An okapi the SDR accepted.", formula="okapi × 2")
+    revise_definition(definition, "A wombat the SDR accepted.", formula="wombat × 2")
+    assert found(lead, "okapi") == []
+    assert ids(found(lead, "wombat")) == [("definition", definition.pk)]
+    definition.refresh_from_db()
+    runbook_services.definition_update(definition=definition, term="Platypus lead",
+                                       actor=None, door=Door.CLI)
+    (hit,) = found(lead, "platypus")
+    assert (hit.type, hit.id, hit.url) == ("definition", definition.pk,
+                                           "/definitions/platypus-lead/")
+    assert found(lead, "SQL") == []
 
 
 def test_rituals_match_on_name_output_and_agenda_and_rows_on_name_and_description(lead, db):
@@ -190,6 +234,17 @@ def test_state_keeps_sections_in_that_review_state_and_says_each_ones_state(lead
     assert states == {stale.pk: "stale", fresh.pk: "fresh"}
 
 
+def test_state_keeps_definitions_in_that_review_state_too(lead, book):
+    with time_machine.travel(dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC), tick=False):
+        stale = make_definition("Heron rate")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        fresh = make_definition("Heron count")
+    revise(section(book, "process"), "The heron rule.")
+    assert ids(found(lead, "heron", state="stale")) == [("definition", stale.pk)]
+    states = {h.id: h.review_state for h in found(lead, "heron") if h.type == "definition"}
+    assert states == {stale.pk: "stale", fresh.pk: "fresh"}
+
+
 def test_a_snippet_marks_the_words_and_escapes_everything_else(lead, book):
     revise(section(book, "process"),
            'Route <script>alert(1)</script> the "lemur" <mark>leads</mark> & <b>more</b>.')
@@ -219,6 +274,8 @@ def test_a_snippet_reads_as_text_not_as_markdown_source(lead, book):
      ("**bold** and __strong__ `code`", "bold and strong code"),
      ("see [docs](https://x.example/a) or ![chart](c.svg)", "see docs or chart"),
      ("#hashtag snake_case 2*3 1. step", "#hashtag snake_case 2*3 1. step"),
+     ("an [[MQL]] the SDR took, see [[Stage exit criteria]]",
+      "an MQL the SDR took, see Stage exit criteria"),
      ("", "")],
 )
 def test_plain_markdown_drops_the_markers_and_keeps_the_words(markdown, plain):
@@ -290,6 +347,21 @@ def test_a_title_match_ranks_above_a_heading_above_the_body(postgres, lead, book
     assert hits[0].rank > hits[1].rank > hits[2].rank
 
 
+def test_a_term_match_ranks_above_a_formula_above_the_wording(postgres, lead, db):
+    wording = make_definition("Pipeline", body="Yak " * 40 + "\n\nYak yak yak.")
+    formula = make_definition("Win rate", formula="won yak deals ÷ all yak deals")
+    term = make_definition("Yak velocity", body="How fast deals close.")
+    hits = found(lead, "yak")
+    assert ids(hits) == [("definition", term.pk), ("definition", formula.pk),
+                         ("definition", wording.pk)]
+    assert hits[0].rank > hits[1].rank > hits[2].rank
+
+
+def test_a_definition_is_found_by_stemmed_words_of_its_wording(postgres, lead, db):
+    definition = make_definition("Speed to lead", body="Inbound leads route to the SDR pod.")
+    assert ids(found(lead, "routing")) == [("definition", definition.pk)]
+
+
 def test_ranking_runs_across_types(postgres, lead, book):
     revise(section(book, "process"), "Each quarter the capybara count is checked.")
     capybara = ritual(name="Capybara count")
@@ -315,6 +387,15 @@ def test_refresh_search_index_rewrites_vectors_in_the_configured_language(
     assert ids(found(lead, "route")) == [("section", sec.pk)]
 
 
+def test_refresh_search_index_rewrites_the_vectors_of_definitions(postgres, lead, db,
+                                                                  settings):
+    definition = make_definition("Speed to lead", body="Inbound leads route to the SDR pod.")
+    settings.REVOPS_SEARCH_CONFIG = "simple"
+    assert ids(found(lead, "route")) == []
+    call_command("refresh_search_index", stdout=io.StringIO())
+    assert ids(found(lead, "route")) == [("definition", definition.pk)]
+
+
 def test_refresh_search_index_says_there_is_nothing_to_do_without_postgresql(db):
     if connection.vendor == "postgresql":
         pytest.skip("SQLite only")
@@ -334,12 +415,14 @@ def test_the_page_redirects_signed_out_visitors_to_sign_in(client):
 def test_the_page_groups_ranked_results_and_the_box_gets_the_first_few(client, viewer, book):
     revise(section(book, "process"), "## Gazelle\n\nEvery gazelle is counted.")
     ritual(name="Gazelle count")
+    make_definition("Gazelle rate", body="Gazelles seen per day.")
     client.force_login(viewer)
     page = client.get("/search/", {"q": "gazelle"}).content.decode()
     assert "Run-book sections" in page and "Rituals" in page and "<mark>" in page
-    assert "2 results for “gazelle”" in page
+    assert "Definitions" in page and 'href="/definitions/gazelle-rate/"' in page
+    assert "3 results for “gazelle”" in page
     box = client.get("/search/", {"q": "gazelle"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in box and "All 2 results" in box
+    assert "<html" not in box and "All 3 results" in box
     assert client.get("/search/", {"q": "g"}, HTTP_HX_REQUEST="true").content.strip() == b""
 
 
@@ -350,11 +433,14 @@ def test_the_page_runs_the_same_queries_at_two_sizes(client, viewer, book,
                                     actor=None, door=Door.CLI)
     ritual(name="Deal review")
     row(matrix(), "Deal approvals", {"sales": "A"})
+    make_definition("Deal velocity")
     client.force_login(viewer)
-    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+    for size, headers in enumerate(({}, {"HTTP_HX_REQUEST": "true"})):
         with CaptureQueriesContext(connection) as small:
             client.get("/search/", {"q": "deal"}, **headers)
         make_sections(3)
         bulk_rituals(3, name="Bulk call")
+        for n in range(3):
+            make_definition(f"Bulk term {size} {n}", body="Each open deal counts.")
         with django_assert_num_queries(len(small.captured_queries)):
             assert client.get("/search/", {"q": "deal"}, **headers).status_code == 200

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from revops.models import AuditEntry, Door, Function
 from runbook import selectors, services
 from runbook.models import Agreement, Definition, DefinitionRevision, DefinitionStaleFlag
-from tests.runbook.factories import make_definition
+from tests.runbook.factories import make_definition, make_runbook
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,14 @@ def test_creating_a_definition_writes_revision_one_reviewed_and_audited(lead):
     assert created.changes["agreeing"] == [None, ["marketing", "sales"]]
     review = AuditEntry.objects.get(action="review", object_type="runbook.definition")
     assert review.changes["revision"] == [None, 1]
+
+
+@pytest.mark.parametrize("agreeing", [(), ("sales",), ("sales", "marketing"),
+                                      ("cs", "marketing", "sales")])
+def test_the_create_entry_names_every_agreeing_function_however_many(lead, agreeing):
+    make_definition("Sales velocity", agreeing=agreeing, actor=lead)
+    entry = AuditEntry.objects.get(action="create", object_type="runbook.definition")
+    assert entry.changes["agreeing"] == [None, sorted(agreeing)]
 
 
 def test_markdown_is_sanitized_like_a_sections(lead):
@@ -67,8 +75,16 @@ def test_a_head_writes_only_definitions_their_function_owns(sales_head):
     with pytest.raises(PermissionDenied):
         services.definition_revise(definition=theirs, body="v2", base_revision=1,
                                    actor=sales_head, door=Door.UI)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         services.definition_review(definition=theirs, actor=sales_head, door=Door.UI)
+    assert "review only definitions your function owns, not “MQL”" in str(refused.value)
+
+
+def test_a_refused_section_review_still_names_sections(sales_head):
+    section = make_runbook("Sales-led").sections.exclude(owner__slug="sales").first()
+    with pytest.raises(PermissionDenied) as refused:
+        services.section_review(section=section, actor=sales_head, door=Door.UI)
+    assert "review only sections your function owns" in str(refused.value)
 
 
 def test_review_state_follows_the_same_rule_as_sections(lead):

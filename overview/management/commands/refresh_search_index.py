@@ -11,7 +11,8 @@ from runbook import search as runbook_search
 
 
 class Command(BaseCommand):
-    help = "Rewrite the search vectors of sections, releases, rituals and RACI rows."
+    help = ("Rewrite the search vectors of sections, definitions, releases, rituals and "
+            "RACI rows.")
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             runbook_search.refresh_sections()
+            runbook_search.refresh_definitions()
             runbook_search.refresh_releases()
             refresh_vectors(Ritual)
             refresh_vectors(Row)
