@@ -67,9 +67,11 @@ def time_zone_of(user):
 def profile_update(*, actor, door, user, time_zone):
     """Set the zone ``user`` reads times in (their own, or anyone's for a lead)."""
     policy.require_edit_profile_of(actor, user)
-    profile = Profile.objects.select_for_update().filter(user=user).first()
-    before = profile.time_zone if profile else zones.default_zone()
-    profile = profile or Profile(user=user)
+    # A first profile made by two requests at once: the later one waits for the row
+    # (get_or_create re-reads it after losing the insert) and then updates it.
+    profile, _ = Profile.objects.select_for_update().get_or_create(
+        user=user, defaults={"time_zone": zones.default_zone()})
+    before = profile.time_zone
     profile.time_zone = (time_zone or "").strip()
     profile.full_clean()
     profile.save()
