@@ -1,5 +1,7 @@
 """The run book's part of ``/api/v1/``: thin views that validate, call a service, render."""
 
+from functools import partial
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -167,15 +169,10 @@ class SectionViewSet(
     @action(detail=True, methods=["get", "post"], url_path="revisions", filter_backends=[])
     def revisions(self, request, pk=None):
         section = self.get_object()
-        if request.method == "POST":
-            data = s.RevisionCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            revision = services.section_revise(
-                section=section, actor=request.user, door=Door.API, **data.validated_data
-            )
-            return Response(s.RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(selectors.revisions_for(section))
-        return self.get_paginated_response(s.RevisionListSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=selectors.revisions_for(section), read=s.RevisionListSerializer,
+            write=s.RevisionCreateSerializer, written=s.RevisionSerializer,
+            create=partial(services.section_revise, section=section))
 
     @extend_schema(operation_id="v1_sections_revision_retrieve",
                    responses=s.RevisionSerializer)
@@ -208,15 +205,10 @@ class SectionViewSet(
     @action(detail=True, methods=["get", "post"], url_path="reviews", filter_backends=[])
     def reviews(self, request, pk=None):
         section = self.get_object()
-        if request.method == "POST":
-            data = s.ReviewCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            review = services.section_review(
-                section=section, actor=request.user, door=Door.API, **data.validated_data
-            )
-            return Response(s.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(section.reviews.select_related("reviewer"))
-        return self.get_paginated_response(s.ReviewSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=section.reviews.select_related("reviewer"),
+            read=s.ReviewSerializer, write=s.ReviewCreateSerializer,
+            create=partial(services.section_review, section=section))
 
     @extend_schema(
         methods=["GET"], operation_id="v1_sections_concerns_list",
@@ -235,15 +227,24 @@ class SectionViewSet(
         raise one (one open per person and section); the next review or revision of
         the section answers them."""
         section = self.get_object()
-        if request.method == "POST":
-            data = s.ConcernCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            concern = services.concern_raise(
-                section=section, actor=request.user, door=Door.API, **data.validated_data
-            )
-            return Response(s.ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(selectors.concerns_for(section))
-        return self.get_paginated_response(s.ConcernSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=selectors.concerns_for(section), read=s.ConcernSerializer,
+            write=s.ConcernCreateSerializer,
+            create=partial(services.concern_raise, section=section))
+
+
+def _list_or_create(view, request, *, rows, read, write, create, written=None):
+    """A document's own list (revisions, reviews, concerns, agreements): GET renders a
+    page of ``rows`` with ``read``; POST validates the body with ``write``, calls the
+    service ``create`` as the caller through the API door and answers 201 with the new
+    row rendered by ``written`` (default ``read``)."""
+    if request.method == "POST":
+        data = write(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = create(actor=request.user, door=Door.API, **data.validated_data)
+        return Response((written or read)(made).data, status=status.HTTP_201_CREATED)
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(read(page, many=True).data)
 
 
 def _revision_or_404(document, number, find=selectors.revision):
@@ -345,16 +346,11 @@ class DefinitionViewSet(
     @action(detail=True, methods=["get", "post"], url_path="revisions", filter_backends=[])
     def revisions(self, request, pk=None):
         definition = self.get_object()
-        if request.method == "POST":
-            data = s.DefinitionRevisionCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            revision = services.definition_revise(
-                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
-            return Response(s.DefinitionRevisionSerializer(revision).data,
-                            status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(selectors.definition_revisions_for(definition))
-        return self.get_paginated_response(
-            s.DefinitionRevisionListSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=selectors.definition_revisions_for(definition),
+            read=s.DefinitionRevisionListSerializer, write=s.DefinitionRevisionCreateSerializer,
+            written=s.DefinitionRevisionSerializer,
+            create=partial(services.definition_revise, definition=definition))
 
     @extend_schema(operation_id="v1_definitions_revision_retrieve",
                    responses=s.DefinitionRevisionSerializer)
@@ -388,15 +384,10 @@ class DefinitionViewSet(
     @action(detail=True, methods=["get", "post"], url_path="reviews", filter_backends=[])
     def reviews(self, request, pk=None):
         definition = self.get_object()
-        if request.method == "POST":
-            data = s.ReviewCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            review = services.definition_review(
-                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
-            return Response(s.DefinitionReviewSerializer(review).data,
-                            status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(definition.reviews.select_related("reviewer"))
-        return self.get_paginated_response(s.DefinitionReviewSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=definition.reviews.select_related("reviewer"),
+            read=s.DefinitionReviewSerializer, write=s.ReviewCreateSerializer,
+            create=partial(services.definition_review, definition=definition))
 
     @extend_schema(
         methods=["GET"], operation_id="v1_definitions_agreements_list",
@@ -413,13 +404,7 @@ class DefinitionViewSet(
         """Every agreement given, newest first. POST: the head of an agreeing function
         confirms the current revision for it."""
         definition = self.get_object()
-        if request.method == "POST":
-            data = s.AgreementCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            agreement = services.definition_agree(
-                definition=definition, actor=request.user, door=Door.API, **data.validated_data)
-            return Response(s.AgreementSerializer(agreement).data,
-                            status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(
-            definition.agreements.select_related("function", "agreed_by"))
-        return self.get_paginated_response(s.AgreementSerializer(page, many=True).data)
+        return _list_or_create(
+            self, request, rows=definition.agreements.select_related("function", "agreed_by"),
+            read=s.AgreementSerializer, write=s.AgreementCreateSerializer,
+            create=partial(services.definition_agree, definition=definition))
