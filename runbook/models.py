@@ -291,6 +291,11 @@ class StaleFlagBase(models.Model):
         abstract = True
         ordering = ["-raised_at", "-id"]
 
+    def __str__(self):
+        status = "open" if self.is_open else "closed"
+        document = getattr(self, self.document_key)
+        return f"{document} stale since {self.raised_on:%Y-%m-%d} ({status})"
+
     @property
     def is_open(self):
         return self.closed_at is None
@@ -315,10 +320,6 @@ class StaleFlag(StaleFlagBase):
                 name="runbook_one_open_stale_flag",
             ),
         ]
-
-    def __str__(self):
-        status = "open" if self.closed_at is None else "closed"
-        return f"{self.section} stale since {self.raised_on:%Y-%m-%d} ({status})"
 
     @property
     def owning_function_id(self):
@@ -502,10 +503,6 @@ class DefinitionStaleFlag(StaleFlagBase):
                 name="runbook_one_open_definition_flag",
             ),
         ]
-
-    def __str__(self):
-        status = "open" if self.closed_at is None else "closed"
-        return f"{self.definition} stale since {self.raised_on:%Y-%m-%d} ({status})"
 
 
 class Agreement(models.Model):
