@@ -25,8 +25,8 @@ def sign_in_through_the_form(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
         return page
 
     return go
@@ -39,8 +39,7 @@ def sign_in(page, live_server):
 
     def go(user, next_path="/"):
         page.context.add_cookies([session_cookie(user, live_server.url)])
-        page.goto(f"{live_server.url}{next_path}")
-        page.wait_for_load_state("networkidle")
+        page.goto(f"{live_server.url}{next_path}")  # waits for the page's load event
         return page
 
     return go
