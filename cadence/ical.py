@@ -11,7 +11,7 @@
 """
 
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -57,28 +57,56 @@ def _vtimezone(name, year):
 
     Where the zone's footer rule does not describe the coming years (Casablanca's
     listed Ramadan changes) or no yearly RRULE can say it (Cairo's "day after the last
-    Thursday" may fall in the next month), icalendar's transition list is used instead:
-    a correct calendar beats a conventional one.
+    Thursday" may fall in the next month), each change of those years is listed
+    instead: a correct calendar beats a conventional one.
     """
-    start, end = date(year, 1, 1), date(year + 3, 1, 1)
+    zone = zoneinfo.ZoneInfo(name)
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = start.replace(year=year + 3)
+    changes = tzrules.offset_changes(zone, start, end)
     try:
         block = _conventional_vtimezone(name)
     except ValueError:
         block = None
-    if block is None or not _agrees(block, name, start, end):
-        block = Timezone.from_tzid(name, first_date=start, last_date=end)
+    if block is None or not _agrees(block, zone, start, changes):
+        block = _listed_vtimezone(name, zone, start, changes)
     return block.to_ical()
 
 
-def _agrees(block, name, start, end):
-    ours, real = block.to_tz(lookup_tzid=False), zoneinfo.ZoneInfo(name)
-    moment = datetime.combine(start, time(0), tzinfo=UTC)
-    stop = datetime.combine(end, time(0), tzinfo=UTC)
-    while moment < stop:
-        if moment.astimezone(ours).utcoffset() != moment.astimezone(real).utcoffset():
-            return False
-        moment += timedelta(hours=6)
-    return True
+def _agrees(block, zone, start, changes):
+    """Whether ``block`` gives ``zone``'s offset at each change (and the minute before
+    it) and at noon on the 1st of each of the 36 months from ``start``."""
+    ours = block.to_tz(lookup_tzid=False)
+    monthly = [start.replace(year=start.year + n // 12, month=n % 12 + 1, hour=12)
+               for n in range(36)]
+    moments = [*monthly, *changes, *(change - timedelta(minutes=1) for change in changes)]
+    return all(moment.astimezone(ours).utcoffset() == moment.astimezone(zone).utcoffset()
+               for moment in moments)
+
+
+def _listed_vtimezone(name, zone, start, changes):
+    """One observance for the offset at ``start`` and one per change after it. An
+    observance starts at the local time *before* the change, read with its
+    TZOFFSETFROM (RFC 5545 3.6.5): Cairo's clocks go from 00:00 to 01:00, so 00:00."""
+    block = Timezone()
+    block.add("TZID", name)
+    block.add("X-LIC-LOCATION", name)
+    first = start.astimezone(zone)
+    block.add_component(_listed_observance(first, first, first.replace(tzinfo=None)))
+    for change in changes:
+        before = (change - timedelta(minutes=1)).astimezone(zone)
+        local = (change + before.utcoffset()).replace(tzinfo=None)
+        block.add_component(_listed_observance(before, change.astimezone(zone), local))
+    return block
+
+
+def _listed_observance(before, after, local_start):
+    observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
+    observance.add("TZNAME", after.tzname())
+    observance.add("TZOFFSETFROM", before.utcoffset())
+    observance.add("TZOFFSETTO", after.utcoffset())
+    observance.add("DTSTART", local_start)
+    return observance
 
 
 def _conventional_vtimezone(name):

@@ -135,3 +135,26 @@ def rrule_parts(transition):
     parts["BYDAY"] = WEEKDAYS[(transition.weekday + days) % 7]
     parts["BYMONTHDAY"] = ",".join(map(str, month_days))
     return parts, rest
+
+
+def offset_changes(zone, start, end):
+    """The instants (aware, UTC) in ``[start, end)`` at which ``zone``'s offset from UTC
+    changes, to the minute: found day by day, then narrowed by halving. zoneinfo keeps
+    its transitions to itself; asking it for offsets is the public way to find them."""
+    minute = timedelta(minutes=1)
+    found = []
+    day = start
+    while day < end:
+        after = min(day + timedelta(days=1), end)
+        offset = day.astimezone(zone).utcoffset()
+        if after.astimezone(zone).utcoffset() != offset:
+            low, high = day, after  # the change happens in (low, high]
+            while high - low > minute:
+                middle = low + (high - low) // 2 // minute * minute
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            found.append(high)
+        day = after
+    return found

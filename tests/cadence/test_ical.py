@@ -9,7 +9,7 @@ import time_machine
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from cadence import ical, services
+from cadence import ical, services, tzrules
 from revops.models import Door
 from tests.cadence.factories import ritual as make_ritual
 
@@ -18,17 +18,49 @@ NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 ZONES = ["America/New_York", "Europe/London", "Europe/Dublin", "Europe/Berlin",
          "Australia/Sydney", "America/Santiago", "Asia/Jerusalem", "America/Nuuk",
          "Asia/Kolkata", "Asia/Tokyo", "UTC", "Pacific/Auckland", "America/Sao_Paulo",
-         "Africa/Cairo"]
+         "Africa/Cairo", "Australia/Lord_Howe"]
 
 
 @pytest.mark.parametrize("name", ZONES)
 def test_vtimezone_gives_the_same_offsets_as_zoneinfo_for_three_years(name):
+    """Our block agrees with the zone database at every change of offset in three years,
+    the minute before each, and noon on the 1st of every month, as icalendar reads it.
+    (icalendar misreads a listed block whose summer goes back an hour, Casablanca's
+    Ramadan; ical.js, a real client, checks that one in ``test_ical_js``.)"""
     block = Calendar.from_ical(ical.vtimezone(name).to_ical())
     ours, real = block.to_tz(lookup_tzid=False), zoneinfo.ZoneInfo(name)
-    moment = datetime(datetime.now().year, 1, 1, tzinfo=UTC)
-    while moment.year < datetime.now().year + 3:
+    start = datetime(datetime.now().year, 1, 1, tzinfo=UTC)
+    changes = tzrules.offset_changes(real, start, start.replace(year=start.year + 3))
+    monthly = [start.replace(year=start.year + n // 12, month=n % 12 + 1, hour=12)
+               for n in range(36)]
+    for moment in [*monthly, *changes, *(t - timedelta(minutes=1) for t in changes)]:
         assert moment.astimezone(ours).utcoffset() == moment.astimezone(real).utcoffset(), moment
-        moment += timedelta(hours=6)
+
+
+@pytest.mark.parametrize("name", ["America/New_York", "Africa/Cairo", "Africa/Casablanca",
+                                  "Australia/Lord_Howe", "Asia/Tokyo"])
+def test_offset_changes_are_every_change_an_hourly_walk_sees_to_the_minute(name):
+    zone, start = zoneinfo.ZoneInfo(name), datetime(2026, 1, 1, tzinfo=UTC)
+    end = start.replace(year=2029)
+    changes = tzrules.offset_changes(zone, start, end)
+    hours = [start + timedelta(hours=n) for n in range(int((end - start) / timedelta(hours=1)))]
+    walked = [h for h, after in zip(hours, hours[1:], strict=False)
+              if h.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset()]
+    assert len(changes) == len(walked)
+    for change, hour in zip(changes, walked, strict=True):
+        assert hour < change <= hour + timedelta(hours=1)
+        assert (change - timedelta(minutes=1)).astimezone(zone).utcoffset() \
+            != change.astimezone(zone).utcoffset()
+
+
+def test_cairo_springs_forward_at_midnight_local_as_the_observance_says():
+    """Cairo's clocks go from 00:00 to 01:00 on the last Friday of April: the observance
+    starts at 00:00 read at +02:00 (icalendar's own listing said 01:00, an hour late)."""
+    with time_machine.travel(NOW, tick=False):
+        text = ical.vtimezone("Africa/Cairo").to_ical().decode()
+    daylight = text.split("BEGIN:DAYLIGHT")[1].split("END:DAYLIGHT")[0]
+    assert "DTSTART:20260424T000000" in daylight
+    assert "TZOFFSETFROM:+0200" in daylight and "TZOFFSETTO:+0300" in daylight
 
 
 def test_vtimezone_is_in_the_conventional_form():

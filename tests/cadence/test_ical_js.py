@@ -8,19 +8,21 @@ Runs where Node and ical.js are available: set ``ICALJS_DIR`` to a folder where
 import os
 import shutil
 import subprocess
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
 
-from cadence import services
+from cadence import ical, services, tzrules
 from cadence.models import Occurrence
 from revops.models import Door
 from tests.cadence.factories import ritual as make_ritual
 
 ICALJS_DIR = os.environ.get("ICALJS_DIR", "")
 SCRIPT = Path(__file__).parent / "js" / "expand.cjs"
+PLACE = Path(__file__).parent / "js" / "local_to_utc.cjs"
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 
 pytestmark = [
@@ -62,3 +64,25 @@ def test_icaljs_expands_the_feed_to_exactly_our_occurrences(client, lead):
                .values_list("scheduled_for", flat=True))
     assert len(ours) > 300
     assert theirs == ours
+
+
+@pytest.mark.parametrize("name", ["Africa/Cairo", "Africa/Casablanca", "America/New_York",
+                                  "America/Santiago", "Europe/Dublin", "Australia/Lord_Howe"])
+def test_icaljs_places_local_times_with_our_vtimezone_as_the_zone_database_does(name):
+    """Around every change of offset in three years (90 minutes either side, clear of
+    any repeated or skipped hour) and at noon on the 1st of every month. Cairo and
+    Casablanca are the listed blocks: icalendar's own listing put Cairo's summer and
+    Casablanca's Ramadan an hour off in ical.js."""
+    zone = zoneinfo.ZoneInfo(name)
+    with time_machine.travel(NOW, tick=False):
+        block = ical.vtimezone(name).to_ical()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    moments = [start.replace(year=2026 + n // 12, month=n % 12 + 1, hour=12) for n in range(36)]
+    for change in tzrules.offset_changes(zone, start, start.replace(year=2029)):
+        moments += [change - timedelta(minutes=90), change + timedelta(minutes=90)]
+    locals_ = [m.astimezone(zone).replace(tzinfo=None).isoformat() for m in moments]
+    result = subprocess.run(["node", str(PLACE), ICALJS_DIR, *locals_], input=block,
+                            capture_output=True, check=True, timeout=60)
+    theirs = [datetime.fromisoformat(line.split()[1].replace("Z", "+00:00"))
+              for line in result.stdout.decode().splitlines()]
+    assert theirs == moments
