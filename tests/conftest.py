@@ -79,13 +79,12 @@ def demo_rows(django_db_setup, django_db_blocker):
     use it, in a transaction rolled back after the module: each test's own writes are
     rolled back by its test transaction, so every test starts from the same demo. Not for
     transactional tests."""
-    from django.core.management import call_command
-
     from revops.defaults import ensure_defaults
+    from tests.demo import load as load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         ensure_defaults()  # a transactional test run before may have flushed them
-        call_command("load_demo", verbosity=0)
+        load_demo()
         yield
         transaction.set_rollback(True)
 

@@ -6,7 +6,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
@@ -18,6 +17,7 @@ from revops.models import Door
 from runbook import services as runbook_services
 from runbook.models import Definition, Release, Runbook, Section
 from tests.cadence.factories import bulk_rituals, ritual
+from tests.demo import load as load_demo
 from tests.raci.factories import bulk_rows, matrix, row
 from tests.runbook.factories import make_definition, make_runbook, make_sections
 
@@ -200,7 +200,7 @@ def size(response):
 def test_every_advertised_list_filter_is_applied(api, lead):
     """Each query parameter a list endpoint advertises either narrows the list (a value
     that matches nothing empties it) or refuses the value (400): none is ignored."""
-    call_command("load_demo", verbosity=0)
+    load_demo()
     runbook_services.release_create(runbook=Runbook.objects.order_by("pk").first(), name="Q4",
                                     actor=None, door=Door.CLI)
     assert Release.objects.exists()

@@ -5,9 +5,9 @@ console error (CSP included), readable at 390 px. Screenshots in test-artifacts/
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.demo import load as load_demo
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     lead = get_user_model().objects.get(username="lead")
     lead.set_password(PASSWORD)
     lead.save()

@@ -1,17 +1,17 @@
 """A function head in the console: their to-do, their section, and nothing else to change."""
 
 import pytest
-from django.core.management import call_command
 
 from cadence.models import Ritual
 from runbook.models import Section
+from tests.demo import load as load_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo")
+    load_demo()
     from django.contrib.auth import get_user_model
 
     from tests.factories import PASSWORD

@@ -2,9 +2,9 @@
 style or script as a console error, and these pages must log none."""
 
 import pytest
-from django.core.management import call_command
 
 from runbook.models import Section
+from tests.demo import load as load_demo
 from tests.runbook.factories import make_runbook
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo")
+    load_demo()
 
 
 def console_errors(page):

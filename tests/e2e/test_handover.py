@@ -7,9 +7,9 @@ import zlib
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from revops.models import Function
+from tests.demo import load as load_demo
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ MAX_PAGES = 15
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     User = get_user_model()
     for user in User.objects.all():
         user.set_password(PASSWORD)  # the sign_in fixture's password

@@ -6,12 +6,12 @@ quarter's assessment and its line points appear; usable at 390 px with no consol
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from overview.models import MaturityAssessment
 from revops import fiscal
+from tests.demo import load as load_demo
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     lead = get_user_model().objects.get(username="lead")
     lead.set_password(PASSWORD)
     lead.save()

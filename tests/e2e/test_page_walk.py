@@ -9,12 +9,12 @@ each width, and every page that failed is named, so a failure reads
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from cadence.models import Occurrence, Ritual
 from raci.models import Matrix
 from revops.models import Function
 from runbook.models import Definition, Release, Runbook, Section
+from tests.demo import load as load_demo
 from tests.e2e.conftest import session_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -128,7 +128,7 @@ def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live
     """The demo is loaded once (it is most of the cost); each role then walks in a browser
     context of its own, and every failure names the role, the page and, for overflow, the
     width, so one run reports them all."""
-    call_command("load_demo", verbosity=0)
+    load_demo()
     failures = []
     for role in ROLES:
         cookie = session_cookie(get_user_model().objects.get(username=role), live_server.url)

@@ -19,6 +19,7 @@ from overview.models import MaturityAssessment
 from revops import fiscal
 from revops.models import AuditEntry
 from runbook.models import Definition
+from tests.demo import load as load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ _exported = {}
 
 
 def _demo():
-    call_command("load_demo")
+    load_demo()
 
 
 @functools.cache

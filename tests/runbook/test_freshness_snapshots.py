@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from revops.models import Door
 from runbook import selectors, services, tasks
 from runbook.models import FreshnessSnapshot, Section
+from tests.demo import load as load_demo
 from tests.runbook.factories import make_sections, section, stamp_review
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_the_snapshot_counts_every_run_book_in_a_fixed_number_of_queries(runbook
 
 
 def test_the_demo_has_a_year_of_weekly_history_telling_the_sections_story():
-    call_command("load_demo")
+    load_demo()
     history = list(FreshnessSnapshot.objects.order_by("day"))
 
     assert len(history) == 53  # 52 past weeks and today's scan

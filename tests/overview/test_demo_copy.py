@@ -1,0 +1,74 @@
+"""``tests.demo``: the copy of the demo it puts back is, row for row and key for key, what
+``load_demo`` made, and it runs the command whenever it cannot be sure of that."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from revops.defaults import ensure_defaults
+from revops.models import Function
+from tests import demo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def contents():
+    return {model._meta.label: sorted(map(repr, model._base_manager.values_list(
+        *[field.attname for field in model._meta.concrete_fields]))) for model in demo._models()}
+
+
+def back_to_the_defaults():
+    """What the end of a transactional test does, and the defaults' fixture after it."""
+    call_command("flush", interactive=False, verbosity=0)
+    ensure_defaults()
+
+
+@pytest.fixture
+def commands(monkeypatch):
+    """Each run of the command, counted (and still run)."""
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(args)
+        return call_command(*args, **kwargs)
+
+    monkeypatch.setattr(demo, "_copy", None)
+    monkeypatch.setattr(demo, "call_command", counted)
+    return runs
+
+
+def test_the_copy_put_back_is_the_demo_the_command_made(commands):
+    demo.load()
+    made = contents()
+    back_to_the_defaults()
+
+    demo.load()
+
+    assert len(commands) == 1
+    assert contents() == made
+    assert Function.objects.get(slug="sales").head.username == "sales"
+    # New rows take keys after the copy's (PostgreSQL's sequences were moved on).
+    assert get_user_model().objects.create(username="new").pk > max(
+        get_user_model().objects.exclude(username="new").values_list("pk", flat=True))
+
+
+def test_rows_made_before_the_demo_make_it_run_the_command(commands):
+    demo.load()
+    back_to_the_defaults()
+    get_user_model().objects.create(username="early")
+
+    demo.load()
+
+    assert len(commands) == 2
+    assert get_user_model().objects.filter(username__in=["early", "lead"]).count() == 2
+
+
+def test_a_function_changed_before_the_demo_makes_it_run_the_command(commands):
+    demo.load()
+    back_to_the_defaults()
+    Function.objects.filter(slug="cs").update(name="Customer Success & Support")
+
+    demo.load()
+
+    assert len(commands) == 2
+    assert Function.objects.get(slug="cs").name == "Customer Success & Support"
