@@ -33,12 +33,13 @@ def load():
     """The demo, as ``load_demo`` makes it."""
     global _copy
     start = _starting_point()
-    if start is not None and _copy is not None and _copy["start"] == start:
+    if (start is not None and _copy is not None and _copy["start"] == start
+            and time.monotonic() - _copy["taken"] < MAX_AGE_SECONDS):
         _put_back(_copy["tables"])
         return
     call_command("load_demo", verbosity=0)
     if start is not None:
-        _copy = {"start": start, "tables": _tables()}
+        _copy = {"start": start, "taken": time.monotonic(), "tables": _tables()}
 
 
 def _models():
@@ -47,14 +48,14 @@ def _models():
 
 
 def _starting_point():
-    """What the copy must have started from to be put back here: the defaults' rows, the
-    day and the age bucket; ``None`` when the database holds more than the defaults."""
+    """What the copy must have started from to be put back here: the defaults' rows and
+    the day; ``None`` when the database holds more than the defaults."""
     if any(model._base_manager.exists() for model in _models() if model not in DEFAULTS):
         return None
     functions = sorted(Function.objects.values_list("slug", "name", "position", "head_id"))
     groups = sorted(Group.objects.values_list("name", flat=True))
-    return (timezone.localdate(), int(time.monotonic() // MAX_AGE_SECONDS), functions, groups,
-            ContentType.objects.count(), Permission.objects.count())
+    return (timezone.localdate(), functions, groups, ContentType.objects.count(),
+            Permission.objects.count())
 
 
 def _tables():
