@@ -124,18 +124,17 @@ def walk(context, role, base):
     return failures
 
 
-def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live_server):
-    """The demo is loaded once (it is most of the cost); each role then walks in a browser
-    context of its own, and every failure names the role, the page and, for overflow, the
-    width, so one run reports them all."""
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live_server, role):
+    """Each role walks in a browser context of its own (one test per role, so the walks
+    can run side by side), and every failure names the role, the page and, for overflow,
+    the width, so one run reports them all."""
     load_demo()
-    failures = []
-    for role in ROLES:
-        cookie = session_cookie(get_user_model().objects.get(username=role), live_server.url)
-        context = browser.new_context()
-        context.add_cookies([cookie])
-        try:
-            failures += walk(context, role, live_server.url)
-        finally:
-            context.close()
+    cookie = session_cookie(get_user_model().objects.get(username=role), live_server.url)
+    context = browser.new_context()
+    context.add_cookies([cookie])
+    try:
+        failures = walk(context, role, live_server.url)
+    finally:
+        context.close()
     assert failures == [], "\n".join(failures)
