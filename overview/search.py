@@ -367,7 +367,10 @@ def _sections(ids, query, today):
 def _definitions(ids, query, today):
     wording = Subquery(DefinitionRevision.objects.filter(
         definition=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
-    text = Concat("formula", Value("\n"), wording, output_field=TextField())
+    # "formula · wording", so a snippet that shows both does not run them together.
+    formula = Case(When(formula="", then=Value("")),
+                   default=Concat("formula", Value(" · ")), output_field=TextField())
+    text = Concat(formula, wording, output_field=TextField())
     qs = Definition.objects.filter(pk__in=ids).defer("search_vector").annotate(
         review_state=review_state_expression(today),
         snippet_text=_headline(text, query) if full_text() else text)

@@ -160,6 +160,15 @@ def test_a_definition_is_found_by_its_term_formula_and_current_wording(lead, db)
     assert found(lead, "quokka", type="section,ritual") == []
 
 
+def test_a_definition_snippet_parts_its_formula_from_its_wording(lead, db):
+    make_definition("Win rate", formula="won quokkas ÷ all quokkas",
+                    body="The share of quokka deals won.")
+    make_definition("Quokka count", body="How many quokka deals there are.")
+    snippets = {hit.title: hit.snippet for hit in found(lead, "quokka")}
+    assert "quokkas · The share of" in snippets["Win rate"].replace("</mark>", "")
+    assert "·" not in snippets["Quokka count"]  # no formula, no separator
+
+
 def test_a_definition_is_found_by_its_current_revision_and_new_term_only(lead, db):
     definition = make_definition("SQL", body="An okapi the SDR accepted.", formula="okapi × 2")
     revise_definition(definition, "A wombat the SDR accepted.", formula="wombat × 2")
