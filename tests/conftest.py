@@ -116,9 +116,13 @@ def _eager_celery():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    """An empty cache, and Django's content-type cache forgotten: the demo's copy
+    (``tests.demo``) may have been put back, with its own keys, and rolled back since."""
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

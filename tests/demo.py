@@ -16,7 +16,6 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -67,7 +66,9 @@ def _tables():
 
 
 def _put_back(tables):
-    """Every table's rows replaced by the copy's, keys and times as they were."""
+    """Every table's rows replaced by the copy's, keys and times as they were. Tables are
+    filled in the order their models are defined, so a row a constraint checks at once
+    (a RACI cell's row) is there before what points at it."""
     models = [model for model, _, _ in tables]
     with _times_as_given(models), transaction.atomic():
         for model in models:
@@ -75,10 +76,26 @@ def _put_back(tables):
         for model, fields, rows in tables:
             model._base_manager.bulk_create(
                 [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=500)
-        with connection.cursor() as cursor:  # PostgreSQL's sequences continue after them
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-    ContentType.objects.clear_cache()
+        _move_sequences_past(models)
+    ContentType.objects.clear_cache()  # the tests' autouse fixture clears it after a rollback
+
+
+def _move_sequences_past(models):
+    """PostgreSQL: each key sequence moves past the copy's keys, never back. A rollback
+    does not undo a sequence, and the rows it brings back may have higher keys than the
+    copy's (a flush keeps the sequences going): set back, it would hand those out again."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's AUTOINCREMENT counter is a table: it moves with the rows
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            for sequence in connection.introspection.get_sequences(cursor, table):
+                name, column = quote(sequence["name"]), quote(sequence["column"])
+                cursor.execute(
+                    f"SELECT setval('{name}', GREATEST("
+                    f"(SELECT coalesce(max({column}), 1) FROM {quote(table)}), "
+                    f"(SELECT last_value FROM {name})))")
 
 
 @contextmanager

@@ -4,6 +4,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
 from revops.defaults import ensure_defaults
 from revops.models import Function
@@ -19,7 +20,7 @@ def contents():
 
 def back_to_the_defaults():
     """What the end of a transactional test does, and the defaults' fixture after it."""
-    call_command("flush", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     ensure_defaults()
 
 
@@ -50,6 +51,21 @@ def test_the_copy_put_back_is_the_demo_the_command_made(commands, monkeypatch):
     # New rows take keys after the copy's (PostgreSQL's sequences were moved on).
     assert get_user_model().objects.create(username="new").pk > max(
         get_user_model().objects.exclude(username="new").values_list("pk", flat=True))
+
+
+def test_a_copy_put_back_and_rolled_back_leaves_every_key_to_come_free(commands, monkeypatch):
+    """As the module-wide demo does: the defaults, back after a flush with higher keys than
+    the copy's, return with the rollback; new rows must not take their keys."""
+    monkeypatch.setattr(demo, "_copy", None)
+    demo.load()
+    back_to_the_defaults()
+    with transaction.atomic():
+        demo.load()
+        transaction.set_rollback(True)
+
+    assert len(commands) == 1
+    Function.objects.create(slug="ops", name="Operations", position=7)
+    get_user_model().objects.create(username="new")
 
 
 def test_rows_made_before_the_demo_make_it_run_the_command(commands):
