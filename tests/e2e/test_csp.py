@@ -22,12 +22,15 @@ def console_errors(page):
     return errors
 
 
-def visit(page, live_server, paths):
+def visit(page, live_server, paths, *, settle=False):
     """Open each page and wait for its load event: a blocked inline style or script is
-    reported while the page is parsed, before that."""
+    reported while the page is parsed, before that. ``settle`` waits until the network
+    is quiet too: Chromium asks for a page's icons after the load event."""
     for path in paths:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
+        if settle:
+            page.wait_for_load_state("networkidle")
 
 
 def test_api_docs_and_console_pages_log_no_csp_error(demo, lead, sign_in, page, live_server):
@@ -51,5 +54,6 @@ def test_the_print_view_and_the_app_ask_for_no_missing_icon(lead, sign_in, page,
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     runbook = make_runbook()
     sign_in(lead, "/")
-    visit(page, live_server, [f"/runbook/{runbook.pk}/print/", "/favicon.ico"])
+    page.wait_for_load_state("networkidle")
+    visit(page, live_server, [f"/runbook/{runbook.pk}/print/", "/favicon.ico"], settle=True)
     assert missing == [] and errors == []
