@@ -47,7 +47,8 @@ def _observance(cls, *, name, offset_from, offset_to, transition):
 
 def vtimezone(name):
     """A VTIMEZONE for the IANA zone ``name``: one DAYLIGHT and one STANDARD observance
-    with yearly RRULEs, or one STANDARD block for a zone without DST."""
+    with yearly RRULEs, or one STANDARD block for a zone without DST; where no yearly
+    rule says the coming three years, every change of offset in them, listed."""
     return Timezone.from_ical(_vtimezone(name, date.today().year))
 
 
@@ -74,11 +75,13 @@ def _vtimezone(name, year):
 
 
 def _agrees(block, zone, start, changes):
-    """Whether ``block`` gives ``zone``'s offset at each change (and the minute before
-    it) and at noon on the 1st of each of the 36 months from ``start``."""
+    """Whether ``block`` gives ``zone``'s offset at each change of either (and the minute
+    before it) and at noon on the 1st of each of the 36 months from ``start``."""
     ours = block.to_tz(lookup_tzid=False)
+    end = start.replace(year=start.year + 3)
     monthly = [start.replace(year=start.year + n // 12, month=n % 12 + 1, hour=12)
                for n in range(36)]
+    changes = {*changes, *tzrules.offset_changes(ours, start, end)}
     moments = [*monthly, *changes, *(change - timedelta(minutes=1) for change in changes)]
     return all(moment.astimezone(ours).utcoffset() == moment.astimezone(zone).utcoffset()
                for moment in moments)
@@ -92,16 +95,21 @@ def _listed_vtimezone(name, zone, start, changes):
     block.add("TZID", name)
     block.add("X-LIC-LOCATION", name)
     first = start.astimezone(zone)
-    block.add_component(_listed_observance(first, first, first.replace(tzinfo=None)))
+    # DAYLIGHT is the later offset, as for Dublin above: Casablanca's Ramadan hour back
+    # is tzdata's negative DST, and clients read the rearguard form.
+    winter = min([first.utcoffset(), *(change.astimezone(zone).utcoffset()
+                                       for change in changes)])
+    block.add_component(_listed_observance(first, first, first.replace(tzinfo=None), winter))
     for change in changes:
         before = (change - timedelta(minutes=1)).astimezone(zone)
         local = (change + before.utcoffset()).replace(tzinfo=None)
-        block.add_component(_listed_observance(before, change.astimezone(zone), local))
+        block.add_component(_listed_observance(before, change.astimezone(zone), local, winter))
     return block
 
 
-def _listed_observance(before, after, local_start):
-    observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
+def _listed_observance(before, after, local_start, winter):
+    observance = (TimezoneDaylight() if after.utcoffset() > winter
+                  else TimezoneStandard())
     observance.add("TZNAME", after.tzname())
     observance.add("TZOFFSETFROM", before.utcoffset())
     observance.add("TZOFFSETTO", after.utcoffset())

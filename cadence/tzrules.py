@@ -150,7 +150,7 @@ def offset_changes(zone, start, end):
         if after.astimezone(zone).utcoffset() != offset:
             low, high = day, after  # the change happens in (low, high]
             while high - low > minute:
-                middle = low + (high - low) // 2 // minute * minute
+                middle = low + max((high - low) // 2 // minute, 1) * minute
                 if middle.astimezone(zone).utcoffset() == offset:
                     low = middle
                 else:
