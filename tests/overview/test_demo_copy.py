@@ -90,3 +90,14 @@ def test_a_function_changed_before_the_demo_makes_it_run_the_command(commands):
 
     assert len(commands) == runs + 1
     assert Function.objects.get(slug="cs").name == "Customer Success & Support"
+
+
+def test_a_copy_older_than_its_limit_makes_it_run_the_command(commands, monkeypatch):
+    demo.load()  # the command, or the copy of an earlier test's
+    back_to_the_defaults()
+    runs = len(commands)
+    monkeypatch.setitem(demo._copy, "taken", demo._copy["taken"] - demo.MAX_AGE_SECONDS)
+
+    demo.load()
+
+    assert len(commands) == runs + 1
