@@ -4,7 +4,7 @@
 and page tests each need the demo in a database that starts with only the defaults. So
 the first load in a test process runs the command and keeps a copy of every table; a
 later load into a database that again holds only the defaults, on the same day and within
-a few minutes, puts that copy back in one transaction instead (about a tenth of the time).
+a few minutes, puts that copy back in one transaction instead (under a tenth of the time).
 Anything else (rows a test made first, another day) runs the command again. The tests of
 the command (``tests/*/test_demo.py``, ``test_jobs_and_demo.py``) call it directly.
 """
