@@ -69,16 +69,15 @@ def _vtimezone(name, year):
         block = _conventional_vtimezone(name)
     except ValueError:
         block = None
-    if block is None or not _agrees(block, zone, start, changes):
+    if block is None or not _agrees(block, zone, start, end, changes):
         block = _listed_vtimezone(name, zone, start, changes)
     return block.to_ical()
 
 
-def _agrees(block, zone, start, changes):
+def _agrees(block, zone, start, end, changes):
     """Whether ``block`` gives ``zone``'s offset at each change of either (and the minute
     before it) and at noon on the 1st of each of the 36 months from ``start``."""
     ours = block.to_tz(lookup_tzid=False)
-    end = start.replace(year=start.year + 3)
     monthly = [start.replace(year=start.year + n // 12, month=n % 12 + 1, hour=12)
                for n in range(36)]
     changes = {*changes, *tzrules.offset_changes(ours, start, end)}
