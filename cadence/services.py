@@ -215,6 +215,32 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
 
 
 @transaction.atomic
+def rituals_give_owner_person(*, rituals, owner_person, actor, door, now=None):
+    """Name ``owner_person`` (or nobody) as the owning person of each of ``rituals``: the
+    hand-over's and the departure's move. Only the owner changes, so no schedule is
+    checked or re-made: one statement for all of them, one audit entry and one
+    ``ritual.changed`` event each, whatever their number. The caller has checked that
+    ``owner_person`` can sign in, under the hand-over's lock on that person."""
+    rituals = list(rituals)
+    for ritual in rituals:
+        policy.require_change(actor, ritual)
+    if not rituals:
+        return rituals
+    now = now or _now()
+    Ritual.objects.filter(pk__in=[r.pk for r in rituals]).update(
+        owner_person=owner_person, sequence=F("sequence") + 1, updated_at=now)
+    who = owner_person.get_username() if owner_person else None
+    audit.record_many(actor=actor, door=door, action="update", changes_by_object=[
+        (r, {"owner_person": [r.owner_person.get_username() if r.owner_person_id else None,
+                              who]}) for r in rituals])
+    for ritual in rituals:
+        ritual.owner_person = owner_person
+    events.emit_many("ritual.changed", (
+        {**_payload(r), "change": "updated", "changed": ["owner_person"]} for r in rituals))
+    return rituals
+
+
+@transaction.atomic
 def ritual_delete(*, ritual, actor, door):
     """Delete a ritual that has no recorded history; one with history is deactivated
     instead, so the record of what was held stays."""

@@ -19,9 +19,10 @@ from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
 from overview import maturity
 from overview.models import MaturityAssessment
-from revops import audit, events, fiscal, policy
+from revops import audit, events, fiscal, policy, seats
 from revops import services as core_services
 from revops.models import ApiToken, Function, Webhook
+from revops.people import name_of
 
 
 @dataclass
@@ -31,7 +32,8 @@ class HandoverPlan:
     person: object
     successor: object
     deactivate: bool
-    functions: list  # the successor becomes head of each
+    functions: list  # seats the person holds: the successor takes each (and its rights)
+    deputyships: list  # seats the person deputises: the successor deputises them
     rituals: list  # naming the person as owner: they will name the successor
     api_tokens: list  # revoked
     feed_tokens: list  # revoked
@@ -44,8 +46,15 @@ class HandoverPlan:
 
     @property
     def moves_anything(self):
-        return bool(self.functions or self.rituals or self.api_tokens or self.feed_tokens
-                    or self.deactivates)
+        return bool(self.functions or self.deputyships or self.rituals or self.api_tokens
+                    or self.feed_tokens or self.deactivates)
+
+    @property
+    def rights(self):
+        """What the successor may do afterwards that comes with the seats, in words:
+        "Jamie Osei becomes RevOps lead: may edit every section, …"."""
+        who = name_of(self.successor)
+        return [f"{who} {seats.rights_of(f)}" for f in self.functions]
 
 
 def successor_named(username):
@@ -68,7 +77,7 @@ def _check_successor(person, successor):
 
 
 def handover_plan(*, person, successor, deactivate=False):
-    """What handing ``person``'s holdings to ``successor`` would change, in five queries;
+    """What handing ``person``'s holdings to ``successor`` would change, in six queries;
     a ValidationError on ``to`` when the successor cannot take over."""
     _check_successor(person, successor)
     return HandoverPlan(
@@ -76,6 +85,8 @@ def handover_plan(*, person, successor, deactivate=False):
         successor=successor,
         deactivate=bool(deactivate),
         functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
+        deputyships=list(Function.objects.filter(deputy=person).select_related("head")
+                         .order_by("position", "slug")),
         rituals=list(Ritual.objects.filter(owner_person=person).order_by("name", "id")),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
         feed_tokens=list(FeedToken.objects.filter(user=person, revoked_at__isnull=True)),
@@ -83,42 +94,61 @@ def handover_plan(*, person, successor, deactivate=False):
     )
 
 
+def lock_people(*people):
+    """Lock the rows of ``people`` in id order, the one order every write that locks
+    people uses, so two crossed hand-overs (a → b and b → a) queue instead of
+    deadlocking. Returns them fresh, in the order given."""
+    ids = [p.pk for p in people]
+    locked = {u.pk: u for u in get_user_model().objects.select_for_update()
+              .filter(pk__in=ids).order_by("pk")}
+    return [locked[pk] for pk in ids]
+
+
 @transaction.atomic
 def person_hand_over(*, actor, door, person, successor, deactivate=False):
-    """Hand everything ``person`` holds to ``successor``, atomically: the successor heads
-    the person's functions (and gets the console, the person loses it unless they are a
-    lead), rituals naming the person name the successor, the person's API and calendar
-    feed tokens are revoked and, with ``deactivate``, the person can no longer sign in.
+    """Hand everything ``person`` holds to ``successor``, atomically: the successor takes
+    the person's seats (so the RevOps seat's successor becomes the RevOps lead) and
+    deputyships, rituals naming the person name the successor, the person's API and
+    calendar feed tokens are revoked and, with ``deactivate``, the person can no longer
+    sign in — refused (``NoLeadLeft``, nothing changed) if nobody would be left with lead
+    rights.
 
     Sign-offs the person gave stay in the history; they stop counting for the current
     version until the successor signs. One audit entry per object changed (the person's
-    records the hand-over itself) and one ``person.handed_over`` event. RevOps leads only.
+    records the hand-over itself) and one ``person.handed_over`` event; a hand-over that
+    moves nothing writes nothing. RevOps leads only.
     """
     policy.require_administer(actor)
-    User = get_user_model()
-    person = User.objects.select_for_update().get(pk=person.pk)
-    successor = User.objects.select_for_update().get(pk=successor.pk)
+    person, successor = lock_people(person, successor)
     plan = handover_plan(person=person, successor=successor, deactivate=deactivate)
+    if not plan.moves_anything:
+        return plan
 
     for function in plan.functions:
-        core_services.function_update(actor=actor, door=door, function=function, head=successor)
-    for ritual in plan.rituals:
-        cadence_services.ritual_update(ritual=ritual, actor=actor, door=door,
-                                       owner_person=successor)
+        deputy = {} if function.deputy_id != successor.pk else {"deputy": None}
+        core_services.function_update(actor=actor, door=door, function=function,
+                                      head=successor, **deputy)
+    for function in plan.deputyships:
+        core_services.function_update(
+            actor=actor, door=door, function=function,
+            deputy=None if function.head_id == successor.pk else successor)
+    cadence_services.rituals_give_owner_person(
+        rituals=plan.rituals, owner_person=successor, actor=actor, door=door)
     for token in plan.api_tokens:
         core_services.api_token_revoke(actor=actor, door=door, token=token)
     for token in plan.feed_tokens:
         cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
     deactivated = plan.deactivated = plan.deactivates
     if deactivated:
-        person.is_active = False
-        person.save(update_fields=["is_active"])
+        core_services.person_deactivate(actor=actor, door=door, person=person)
 
     functions = [f.slug for f in plan.functions]
+    deputyships = [f.slug for f in plan.deputyships]
     rituals = [r.name for r in plan.rituals]
     changes = {
         "successor": [None, successor.get_username()],
         "functions": [functions, []],
+        "deputyships": [deputyships, []],
         "rituals": [rituals, []],
         "api_tokens_revoked": [0, len(plan.api_tokens)],
         "feed_tokens_revoked": [0, len(plan.feed_tokens)],
@@ -130,6 +160,7 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
         "user": person.get_username(),
         "to": successor.get_username(),
         "functions": functions,
+        "deputyships": deputyships,
         "rituals": [r.pk for r in plan.rituals],
         "api_tokens_revoked": len(plan.api_tokens),
         "feed_tokens_revoked": len(plan.feed_tokens),

@@ -6,11 +6,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from django.db import models
+from django.db import models, transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from revops import policy, services
+from revops import policy, seats, services
 from revops.forms import ChannelForm, zone_choices
 from revops.models import (
     ApiToken,
@@ -97,11 +98,58 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class LeadKeptAsMessage:
+    """A console save that would leave nobody with lead rights (``seats.NoLeadLeft``) is
+    rolled back whole and said so on the page it came from."""
+
+    def _kept(self, view, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return view(request, *args, **kwargs)
+        except seats.NoLeadLeft as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._kept(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._kept(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._kept(super().changelist_view, request, *args, **kwargs)
+
+
+class KeepsALead(LeadKeptAsMessage):
+    """People and groups carry lead rights (a superuser, a member of the leads group):
+    Django's own save of them is followed by the core's check
+    (``seats.require_a_lead_remains``) in the same transaction."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        seats.require_a_lead_remains()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        seats.require_a_lead_remains()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        seats.require_a_lead_remains()
+
+
 @admin.register(Function, site=site)
-class FunctionAdmin(ConsoleModelAdmin):
-    list_display = ["name", "slug", "position", "head"]
-    list_select_related = ["head"]
-    fields = ["slug", "name", "position", "head"]
+class FunctionAdmin(LeadKeptAsMessage, ConsoleModelAdmin):
+    """A function and its seat: the head holds it, the deputy backs them up."""
+
+    list_display = ["name", "slug", "position", "head", "deputy", "vacant_since"]
+    list_select_related = ["head", "deputy"]
+    fields = ["slug", "name", "position", "head", "deputy"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"head", "deputy"}:
+            kwargs["queryset"] = User.objects.filter(is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []
@@ -110,7 +158,7 @@ class FunctionAdmin(ConsoleModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in ("name", "position", "head")}
+        data = {f: form.cleaned_data[f] for f in ("name", "position", "head", "deputy")}
         if change:
             stored = Function.objects.get(pk=obj.pk)
             services.function_update(actor=request.user, door=Door.CONSOLE, function=stored,
@@ -285,7 +333,7 @@ class MailAdmin(OutboxAdmin):
 
 
 @admin.register(User, site=site)
-class ConsoleUserAdmin(LeadsOnly, UserAdmin):
+class ConsoleUserAdmin(KeepsALead, LeadsOnly, UserAdmin):
     pass
 
 
@@ -321,7 +369,7 @@ class ProfileAdmin(LeadsOnly, ConsoleModelAdmin):
 
 
 @admin.register(Group, site=site)
-class ConsoleGroupAdmin(LeadsOnly, GroupAdmin):
+class ConsoleGroupAdmin(KeepsALead, LeadsOnly, GroupAdmin):
     pass
 
 

@@ -13,6 +13,8 @@ DEFAULT_FUNCTIONS = [
     ("finance", "Finance"),
 ]
 LEADS_GROUP = "RevOps leads"
+# Whoever holds this function's seat (its head) is the RevOps lead.
+REVOPS_SEAT = "revops"
 
 
 def ensure_defaults(function_model=None, group_model=None):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from revops import netguard, zones
+from revops.defaults import REVOPS_SEAT
 from revops.tokens import HashedToken
 
 
@@ -43,6 +44,8 @@ class Function(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80, unique=True)
     position = models.PositiveIntegerField(default=0)
+    # The function's head is a seat: its holder (``head``), a deputy who backs them up
+    # and covers the seat while it is vacant, and since when it has been vacant.
     head = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -50,14 +53,47 @@ class Function(models.Model):
         on_delete=models.SET_NULL,
         related_name="headed_functions",
     )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_functions",
+        help_text="Backs up the head, and covers the seat while it is vacant.",
+    )
+    vacant_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the seat lost its holder (none while held)."
+    )
 
     objects = FunctionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(deputy=models.F("head")),
+                name="function_deputy_is_not_the_head",
+                violation_error_message="A seat's deputy cannot be its holder.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_revops_seat(self):
+        """The RevOps function's head is the RevOps lead: the seat carries lead rights."""
+        return self.slug == REVOPS_SEAT
+
+    @property
+    def vacant(self):
+        return self.head_id is None
+
+    @property
+    def covered_by(self):
+        """Who acts for the seat: its holder, else its deputy, else nobody here (the
+        RevOps seat covers what no deputy does)."""
+        return self.head if self.head_id is not None else self.deputy
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -187,6 +223,7 @@ class Webhook(Subscription):
         "occurrence.recorded",
         "occurrence.missed",
         "person.handed_over",
+        "seat.changed",
         "maturity.assessed",
     ]
 

@@ -11,10 +11,13 @@ Objects that belong to a function (sections, rituals, occurrences…) expose
 ``owning_function_id``; the policy needs nothing else from the apps.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 
-from revops.defaults import LEADS_GROUP
+from revops.defaults import LEADS_GROUP, REVOPS_SEAT
 from revops.errors import Refused
+from revops.models import Function
 
 
 def _cached(user, attr, compute):
@@ -27,25 +30,48 @@ def is_active_user(user):
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def lead_rights_q(prefix=""):
+    """The people with lead rights, as a ``Q`` over users (``prefix`` reaches users
+    through a relation): superusers, members of the leads group (an explicit grant),
+    and whoever acts for the RevOps seat (its holder, or its deputy while it is vacant).
+    Activity is not part of it: callers add ``is_active``."""
+    return (
+        Q(**{f"{prefix}is_superuser": True})
+        | Q(**{f"{prefix}groups__name": LEADS_GROUP})
+        | Q(**{f"{prefix}headed_functions__slug": REVOPS_SEAT})
+        | Q(**{f"{prefix}deputy_functions__slug": REVOPS_SEAT,
+               f"{prefix}deputy_functions__head__isnull": True})
+    )
+
+
+def seats_acted_for_q(user):
+    """The seats (functions) ``user`` acts for, as a ``Q`` over functions: those they
+    hold, and those they deputise while vacant."""
+    return Q(head=user) | Q(head__isnull=True, deputy=user)
+
+
 def is_lead(user):
-    """RevOps leads (and superusers) may do everything."""
+    """RevOps leads may do everything: see ``lead_rights_q``."""
     if not is_active_user(user):
         return False
     if user.is_superuser:
         return True
     return _cached(
-        user, "_revops_is_lead", lambda: user.groups.filter(name=LEADS_GROUP).exists()
+        user, "_revops_is_lead",
+        lambda: get_user_model().objects.filter(lead_rights_q(), pk=user.pk).exists(),
     )
 
 
 def headed_function_ids(user):
-    """Ids of the functions ``user`` heads (cached on the user for the request)."""
+    """Ids of the functions ``user`` acts as head of: those whose seat they hold, and
+    those whose vacant seat they cover as deputy (cached on the user for the request)."""
     if not is_active_user(user):
         return frozenset()
     return _cached(
         user,
         "_revops_headed",
-        lambda: frozenset(user.headed_functions.values_list("id", flat=True)),
+        lambda: frozenset(Function.objects.filter(seats_acted_for_q(user))
+                          .values_list("id", flat=True)),
     )
 
 
@@ -91,8 +117,9 @@ def can_hand_over(user):
 
 
 def can_sign_off(user, function):
-    """Only the head of a function signs the RACI off for it."""
-    return is_active_user(user) and function.head_id == user.pk
+    """Only the head of a function signs the RACI off for it (or its deputy while the
+    seat is vacant)."""
+    return is_active_user(user) and function.pk in headed_function_ids(user)
 
 
 def can_review(user, section, *, ritual=None):

@@ -3,34 +3,66 @@ channels."""
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, policy, tokens, zones
+from revops import audit, events, policy, seats, tokens, zones
 from revops.models import ApiToken, Channel, Function, Profile, Webhook
 
-FUNCTION_FIELDS = ["slug", "name", "position", "head"]
+FUNCTION_FIELDS = ["slug", "name", "position", "head", "deputy"]
+SEAT_FIELDS = {"head", "deputy"}
 
 
 def _sync_head_staff(user):
-    """Heads get the console (staff); a former head who heads nothing now and is not a
-    lead loses it again."""
+    """Seat holders, deputies and leads get the console (staff); someone who is none of
+    these any more loses it."""
     if user is None or user.is_superuser:
         return
-    should_be_staff = user.headed_functions.exists() or policy.is_lead(user)
-    if user.is_staff != should_be_staff:
-        user.is_staff = should_be_staff
+    staff = seats.should_be_staff(user)
+    if user.is_staff != staff:
+        user.is_staff = staff
         user.save(update_fields=["is_staff"])
 
 
+def _lock_active(users, field):
+    """Lock the rows of the people about to take a seat, in id order (the hand-over
+    locks people the same way, so the two queue rather than deadlock), and refuse an
+    inactive one: checked under the lock, a deactivation cannot slip in between."""
+    ids = sorted({u.pk for u in users if u is not None})
+    if not ids:
+        return
+    User = get_user_model()
+    inactive = [u for u in User.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                if not u.is_active]
+    if inactive:
+        raise ValidationError({field: f"“{inactive[0].get_username()}” is deactivated: "
+                                      "name someone who can sign in."})
+
+
+def _seat_event(function, before):
+    events.emit("seat.changed", {
+        "function": function.slug,
+        "holder": function.head.get_username() if function.head_id else None,
+        "deputy": function.deputy.get_username() if function.deputy_id else None,
+        "vacant_since": function.vacant_since.isoformat() if function.vacant_since else None,
+        "previous_holder": before["head"],
+        "previous_deputy": before["deputy"],
+    })
+
+
 @transaction.atomic
-def function_create(*, actor, door, slug, name, position=0, head=None):
+def function_create(*, actor, door, slug, name, position=0, head=None, deputy=None):
     policy.require_administer(actor)
-    function = Function(slug=slug, name=name, position=position, head=head)
+    _lock_active([head], "head")
+    _lock_active([deputy], "deputy")
+    function = Function(slug=slug, name=name, position=position, head=head, deputy=deputy,
+                        vacant_since=None if head else timezone.now())
     function.full_clean()
     function.save()
     _sync_head_staff(head)
+    _sync_head_staff(deputy)
     audit.record(actor=actor, door=door, action="create", obj=function,
                  changes=audit.changes_between({}, audit.snapshot(function, FUNCTION_FIELDS)))
     return function
@@ -38,23 +70,60 @@ def function_create(*, actor, door, slug, name, position=0, head=None):
 
 @transaction.atomic
 def function_update(*, actor, door, function, **fields):
-    """Change name, position or head; naming a head makes that user staff."""
+    """Change name, position or the seat: its holder (``head``) and ``deputy``.
+
+    A seat's people must be active (checked under their row locks); a seat left
+    without a holder records since when it is vacant; holders and deputies get the
+    console. Changing the RevOps seat moves lead rights, so it is refused (``NoLeadLeft``)
+    if it would leave nobody with them. A seat change is announced as ``seat.changed``."""
     policy.require_administer(actor)
+    unknown = set(fields) - {"name", "position", *SEAT_FIELDS}
+    if unknown:
+        raise TypeError(f"function_update() cannot change {sorted(unknown)!r}")
+    for seat_field in SEAT_FIELDS & set(fields):
+        person = fields[seat_field]
+        if person is not None and person.pk != getattr(function, f"{seat_field}_id"):
+            _lock_active([person], seat_field)
+    function = Function.objects.select_for_update().get(pk=function.pk)
     before = audit.snapshot(function, FUNCTION_FIELDS)
-    previous_head = function.head
+    previous = {function.head, function.deputy} - {None}
     for name, value in fields.items():
-        if name not in {"name", "position", "head"}:
-            raise TypeError(f"function_update() cannot change {name!r}")
         setattr(function, name, value)
+    if function.head_id is None and function.vacant_since is None:
+        function.vacant_since = timezone.now()
+    elif function.head_id is not None:
+        function.vacant_since = None
     function.full_clean()
     function.save()
-    _sync_head_staff(function.head)
-    if previous_head is not None and previous_head != function.head:
-        _sync_head_staff(previous_head)
     changes = audit.changes_between(before, audit.snapshot(function, FUNCTION_FIELDS))
+    seat_changed = bool(SEAT_FIELDS & set(changes))
+    if seat_changed:
+        for person in previous | {function.head, function.deputy} - {None}:
+            _sync_head_staff(person)
+        if function.is_revops_seat:
+            seats.require_a_lead_remains()
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=function, changes=changes)
+    if seat_changed:
+        _seat_event(function, before)
     return function
+
+
+@transaction.atomic
+def person_deactivate(*, actor, door, person):
+    """The person can no longer sign in. Refused (``NoLeadLeft``) when they are the last
+    active person with lead rights, including a lead deactivating themselves. What they
+    hold stays with them: the hand-over and the departure move it first."""
+    policy.require_administer(actor)
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        return person
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    seats.require_a_lead_remains()
+    audit.record(actor=actor, door=door, action="deactivate", obj=person,
+                 changes={"is_active": [True, False]})
+    return person
 
 
 def time_zone_of(user):

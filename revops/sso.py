@@ -36,7 +36,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from revops import audit
+from revops import audit, seats
 from revops.defaults import LEADS_GROUP
 from revops.models import Door, ExternalIdentity
 
@@ -173,7 +173,19 @@ def sign_in_from_claims(*, issuer, claims):
     is_lead = was_lead if profile.is_lead is None else profile.is_lead
     if is_lead != was_lead:
         leads = Group.objects.get(name=LEADS_GROUP)
-        (user.groups.add if is_lead else user.groups.remove)(leads)
+        if is_lead:
+            user.groups.add(leads)
+        else:
+            try:
+                with transaction.atomic():
+                    user.groups.remove(leads)
+                    seats.require_a_lead_remains()
+            except seats.NoLeadLeft:
+                # The provider's groups cannot leave the install without a lead: the
+                # grant stays until someone else can run it.
+                is_lead = True
+                logger.warning("SSO: %s kept lead rights: nobody else has them",
+                               user.get_username())
     changes = audit.changes_between(before, _audited(user, is_lead))
     if changes:
         audit.record(actor=None, door=Door.UI, action="update" if before else "create",

@@ -20,6 +20,30 @@ class FunctionUpdateSerializer(FunctionSerializer):
         read_only_fields = ["slug"]
 
 
+class SeatSerializer(serializers.ModelSerializer):
+    """A function's seat: who holds it, who deputises, since when it is vacant. People
+    are named by username; ``null`` leaves the seat vacant (or without a deputy)."""
+
+    function = serializers.SlugField(source="slug", read_only=True)
+    name = serializers.CharField(read_only=True)
+    holder = serializers.SlugRelatedField(
+        source="head", slug_field="username", allow_null=True, required=False,
+        queryset=get_user_model().objects.filter(is_active=True))
+    deputy = serializers.SlugRelatedField(
+        slug_field="username", allow_null=True, required=False,
+        queryset=get_user_model().objects.filter(is_active=True))
+    lead_seat = serializers.BooleanField(source="is_revops_seat", read_only=True,
+                                         help_text="Its holder has the RevOps lead's rights.")
+    covered_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                              help_text="Holder, else deputy, else null.")
+
+    class Meta:
+        model = Function
+        fields = ["function", "name", "holder", "deputy", "vacant_since", "lead_seat",
+                  "covered_by"]
+        read_only_fields = ["vacant_since"]
+
+
 class AuditEntrySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_name")
 

@@ -7,6 +7,7 @@ from revops.api import views
 
 router = DefaultRouter()
 router.register("functions", views.FunctionViewSet, basename="function")
+router.register("seats", views.SeatViewSet, basename="seat")
 router.register("audit", views.AuditEntryViewSet, basename="audit")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
 router.register("channels", views.ChannelViewSet, basename="channel")

@@ -9,6 +9,7 @@ from revops.api.serializers import (
     ChannelUpdateSerializer,
     FunctionSerializer,
     FunctionUpdateSerializer,
+    SeatSerializer,
     WebhookCreatedSerializer,
     WebhookSerializer,
 )
@@ -35,6 +36,25 @@ class FunctionViewSet(
         serializer.instance = services.function_create(
             actor=self.request.user, door=Door.API, **serializer.validated_data
         )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.function_update(
+            actor=self.request.user, door=Door.API, function=serializer.instance,
+            **serializer.validated_data,
+        )
+
+
+class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                  viewsets.GenericViewSet):
+    """Seats, one per function: ``PATCH`` names the holder and the deputy (leads only).
+    Moving the RevOps seat moves lead rights; a change that would leave nobody with them
+    is a 409."""
+
+    queryset = Function.objects.ordered().select_related("head", "deputy")
+    serializer_class = SeatSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "function"
+    http_method_names = ["get", "patch", "head", "options"]
 
     def perform_update(self, serializer):
         serializer.instance = services.function_update(

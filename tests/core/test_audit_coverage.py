@@ -54,6 +54,8 @@ CALLS = {
         actor=a, door=d, slug="partners", name="Partners"),
     "revops.function_update": lambda a, d: core.function_update(
         actor=a, door=d, function=function("cs"), name="Customer success"),
+    "revops.person_deactivate": lambda a, d: core.person_deactivate(
+        actor=a, door=d, person=UserFactory(username="leaving")),
     "revops.profile_update": lambda a, d: core.profile_update(
         actor=a, door=d, user=a, time_zone="Europe/London"),
     "revops.webhook_create": lambda a, d: core.webhook_create(

@@ -182,12 +182,14 @@ def test_the_hand_over_moves_everything_in_one_step(drill, api):
         "Handoff audit", "Leakage review"}
     assert not ApiToken.objects.filter(user=cs, revoked_at__isnull=True).exists()
     assert not FeedToken.objects.filter(user=cs, revoked_at__isnull=True).exists()
-    # One audit entry per object changed: the function, two rituals, two tokens, the person.
+    # One audit entry per object changed: the function, two rituals, two tokens, and the
+    # person's hand-over and deactivation.
     entries = list(AuditEntry.objects.filter(pk__gt=last_entry))
     assert sorted((e.object_type, e.action) for e in entries) == sorted([
         ("revops.function", "update"), ("cadence.ritual", "update"),
         ("cadence.ritual", "update"), ("revops.apitoken", "revoke"),
-        ("cadence.feedtoken", "revoke"), ("auth.user", "hand_over")])
+        ("cadence.feedtoken", "revoke"), ("auth.user", "hand_over"),
+        ("auth.user", "deactivate")])
     assert {(e.door, e.actor_name) for e in entries} == {("api", "lead")}
     deliveries = WebhookDelivery.objects.filter(event="person.handed_over")
     assert deliveries.count() == 1
