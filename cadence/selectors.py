@@ -20,7 +20,7 @@ ADHERENCE_WINDOW = 8
 def rituals():
     """Rituals with what every list shows, prefetched."""
     return (
-        Ritual.objects.select_related("owner", "owner__head", "owner_person",
+        Ritual.objects.select_related("owner", "owner__head", "owner__deputy", "owner_person",
                                       "output_section", "output_section__runbook")
         .prefetch_related("attendees")
         .order_by("name", "id")

@@ -458,7 +458,7 @@ def send_reminders(*, now=None):
     fallback = None
     if any(not (o.ritual.owner_person_id and o.ritual.owner_person.email)
            and not (o.ritual.owner_id and o.ritual.owner.head_id) for o in due):
-        fallback = Function.objects.select_related("head").filter(slug="revops").first()
+        fallback = Function.objects.select_related("head", "deputy").filter(slug="revops").first()
     sent = 0
     for occurrence in due:
         with transaction.atomic():

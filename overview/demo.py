@@ -2,7 +2,7 @@
 a bit of everything — her function's section and ritual, A and R letters in the RACI, a
 sign-off of the current version, two rituals that name her in person, an API token for the
 customer-health sync and a calendar feed — and Jamie Osei (``jamie``), a CS team lead,
-is the natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
+is her deputy and natural successor. Open ``/people/cs/`` as ``lead`` to run the drill.
 
 The run book's stale Incident playbooks, flagged three weeks ago, is escalated as the
 daily job would (``overview.escalation``), and the viewer says that Process and workflow
@@ -118,6 +118,10 @@ def load(*, people):
         successor.set_password(people_demo.PASSWORD)
         successor.save()
     people[username] = successor
+    seat = Function.objects.get(slug=DEPARTING)
+    if seat.head_id == departing.pk and seat.deputy_id is None:
+        core_services.function_update(actor=lead, door=Door.CLI, function=seat,
+                                      deputy=successor)
 
     name, lender = LENT_RITUAL
     for ritual in Ritual.objects.filter(name=name, owner_person=people.get(lender)):

@@ -26,6 +26,22 @@ class HandoverForm(forms.Form):
         ]
 
 
+class DepartureForm(forms.Form):
+    """The day ``person`` leaves and, if known, who succeeds them."""
+
+    leaves_on = forms.DateField(label="Leaves on",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    successor = forms.ChoiceField(label="Successor", required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (get_user_model().objects.filter(is_active=True).exclude(pk=person.pk)
+                  .order_by("first_name", "last_name", "username"))
+        self.fields["successor"].choices = [
+            ("", "Nobody yet: their deputies cover")] + [
+            (u.get_username(), _label(u)) for u in people]
+
+
 class MaturityForm(forms.Form):
     """A lead's scores for this quarter: per pillar, 0–8 and what the score rests on.
     The rules (range, evidence required, one per quarter) are the service's; the field

@@ -14,7 +14,7 @@ queries, whatever the size of the model.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 
 from cadence.models import FeedToken, Occurrence, Ritual, Status
@@ -22,6 +22,7 @@ from raci import selectors as raci_selectors
 from raci.models import Cell, Row, SignOff
 from revops.models import ApiToken, Function, Webhook
 from runbook import selectors as runbook_selectors
+from runbook.models import Agreement, Definition
 
 # The page lists at most this many occurrences still to record (the count is exact):
 # those already due and not recorded, and those of the coming month.
@@ -70,7 +71,10 @@ class Impact:
 class Holdings:
     person: object
     functions: list
+    deputyships: list = field(default_factory=list)
     sections: list = field(default_factory=list)
+    definitions: list = field(default_factory=list)
+    agreements: list = field(default_factory=list)
     raci_rows: list = field(default_factory=list)
     matrix: object = None
     signoffs: list = field(default_factory=list)
@@ -92,8 +96,9 @@ class Holdings:
 
     @property
     def empty(self):
-        return not (self.functions or self.sections or self.raci_rows or self.signoffs
-                    or self.rituals or self.api_tokens or self.feed_tokens or self.webhooks)
+        return not (self.functions or self.deputyships or self.sections or self.definitions
+                    or self.agreements or self.raci_rows or self.signoffs or self.rituals
+                    or self.api_tokens or self.feed_tokens or self.webhooks)
 
 
 def _raci(matrix, function_ids, by_id):
@@ -123,11 +128,18 @@ def holdings_of(person, *, today, now):
     by_id = {f.pk: f for f in functions}
     function_ids = set(by_id)
     holdings = Holdings(person=person, functions=functions)
+    holdings.deputyships = list(Function.objects.filter(deputy=person)
+                                .select_related("head").order_by("position", "slug"))
 
     if function_ids:
         holdings.sections = list(
             runbook_selectors.sections_with_state(today=today).filter(owner_id__in=function_ids)
         )
+        holdings.definitions = list(Definition.objects.filter(owner_id__in=function_ids)
+                                    .select_related("owner").order_by("term"))
+    holdings.agreements = list(
+        Agreement.objects.filter(agreed_by=person).select_related("definition", "function")
+        .order_by("definition__term", "-revision_number"))
     holdings.matrix = raci_selectors.current_matrix()
     holdings.raci_rows = _raci(holdings.matrix, function_ids, by_id)
     if holdings.matrix is not None:
@@ -138,7 +150,9 @@ def holdings_of(person, *, today, now):
         )
 
     rituals = (Ritual.objects.filter(Q(owner_id__in=function_ids) | Q(owner_person=person))
-               .select_related("owner").order_by("name", "id"))
+               .select_related("owner").order_by("name", "id")
+               .annotate(next_scheduled=Min("occurrences__scheduled_for", filter=Q(
+                   occurrences__status=Status.SCHEDULED, occurrences__scheduled_for__gte=now))))
     holdings.rituals = [
         RitualHeld(r, r.owner_id in function_ids, r.owner_person_id == person.pk)
         for r in rituals

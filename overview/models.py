@@ -128,3 +128,91 @@ constraints.register({
     **{score_constraint_name(p): f"The {maturity.PILLAR_LABELS[p].lower()} score must be "
        f"from {maturity.MIN_SCORE} to {maturity.MAX_SCORE}." for p in maturity.PILLARS},
 })
+
+
+class Handover(models.Model):
+    """A hand-over that happened: what moved from ``person`` to ``successor``, one item
+    per holding, each accepted by the successor ("read and accepted"). It is complete when
+    every item is accepted; until then readiness and the brief say it waits."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="handovers_given")
+    successor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="handovers_received")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.person} → {self.successor} ({self.at:%Y-%m-%d})"
+
+
+class HandoverItem(models.Model):
+    """One holding a successor received, as it read when it moved."""
+
+    class Kind(models.TextChoices):
+        SEAT = "seat", "Seat"
+        DEPUTYSHIP = "deputyship", "Deputyship"
+        SECTION = "section", "Run-book section"
+        DEFINITION = "definition", "Definition"
+        RACI_ROW = "raci_row", "RACI row"
+        RITUAL = "ritual", "Ritual"
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.CharField(max_length=40)
+    label = models.CharField(max_length=300)
+    detail = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["handover_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "kind", "object_id"],
+                                    name="handover_item_once_per_handover"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label}"
+
+
+class Departure(models.Model):
+    """A person recorded as leaving on a date. Until then the app keeps the hand-over
+    drafted; on the day the daily job hands over to ``successor`` or, with none, leaves
+    their seats vacant for their deputies (else the RevOps seat) to cover. One open
+    departure per person, held by the database."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="departures")
+    leaves_on = models.DateField()
+    successor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    handover = models.OneToOneField(Handover, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="departure")
+    problem = models.CharField(max_length=300, blank=True,
+                               help_text="Why the day's hand-over could not happen.")
+
+    class Meta:
+        ordering = ["leaves_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
+                name="departure_one_open_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} leaves on {self.leaves_on}"
+
+    @property
+    def is_open(self):
+        return self.done_at is None and self.cancelled_at is None

@@ -320,7 +320,7 @@ def build(*, today, now, release=None, report):
             definition.current.body_html if definition.current else "", terms)
 
     functions = {f.pk: PackFunction(f) for f in
-                 Function.objects.ordered().select_related("head")}
+                 Function.objects.ordered().select_related("head", "deputy")}
     for section in sections:
         if section.owner is not None and section.owner.pk in functions:
             functions[section.owner.pk].sections.append(section)

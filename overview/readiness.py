@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
-from overview import lint, selectors
+from overview import departures, lint, selectors
 from raci import selectors as raci_selectors
+from revops import seats
 from revops.models import Function
+from revops.people import name_of
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
@@ -64,6 +66,55 @@ def _people_checks():
         reverse("person", args=[departed[0].head.get_username()]) + "#handover",
         [f.name for f in departed],
     )]
+
+
+def _seat_checks():
+    """Seats: someone besides the lead can run the install (a bus factor of two), every
+    seat is held, every seat that is Accountable somewhere has a deputy, and successors
+    have accepted what they received."""
+    functions = list(Function.objects.ordered().select_related("head", "deputy"))
+    revops = next((f for f in functions if f.is_revops_seat), None)
+    leads = list(seats.active_leads().order_by("username")[:2])
+    deputy = revops.deputy if revops is not None and revops.deputy_id else None
+    backed_up = len(leads) >= 2 or (deputy is not None and deputy.is_active
+                                    and revops.head_id != deputy.pk)
+    seats_url = reverse("seats")
+    vacant = [f for f in functions if f.head_id is None]
+    accountable_ids = raci_selectors.accountable_function_ids(raci_selectors.current_matrix())
+    undeputised = [f for f in functions if f.pk in accountable_ids and f.deputy_id is None]
+    waiting = list(departures.waiting_items().values_list(
+        "handover__successor__username", flat=True).distinct())
+    return [
+        Check("lead_backup", backed_up,
+              "Someone besides the lead can run the install: "
+              + (f"{name_of(deputy)} deputises for the RevOps seat." if deputy and backed_up
+                 else f"{len(leads)} people have lead rights.") if backed_up else
+              (f"Only {name_of(leads[0])} can run the install" if leads else
+               "Nobody can run the install")
+              + ": name a deputy for the RevOps seat or grant lead rights to a second person.",
+              seats_url),
+        Check("seats_filled", not vacant,
+              "Every seat has a holder." if not vacant else
+              "Vacant: " + "; ".join(_vacancy(f, revops) for f in vacant) + ".",
+              seats_url, [f.name for f in vacant]),
+        Check("accountable_deputies", not undeputised,
+              "Every seat Accountable on the RACI has a deputy." if not undeputised else
+              "Warning: no deputy for " + ", ".join(f.name for f in undeputised)
+              + ", Accountable on the RACI.",
+              seats_url, [f.name for f in undeputised]),
+        Check("handovers_accepted", not waiting,
+              "No hand-over waits for acceptance." if not waiting else
+              "Hand-overs wait for acceptance by " + ", ".join(waiting) + ".",
+              reverse("handover_inbox"), waiting),
+    ]
+
+
+def _vacancy(function, revops):
+    since = (f" since {timezone.localtime(function.vacant_since):%-d %b %Y}"
+             if function.vacant_since else "")
+    cover = function.deputy or (revops.covered_by if revops is not None else None)
+    return (f"{function.name}{since}, covered by {name_of(cover)}" if cover
+            else f"{function.name}{since}, covered by nobody")
 
 
 def _runbook_checks(today):
@@ -182,4 +233,5 @@ def _model_checks():
 
 def report(*, today):
     return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
-                          *_maturity_checks(today), *_model_checks(), *_people_checks()])
+                          *_maturity_checks(today), *_model_checks(), *_people_checks(),
+                          *_seat_checks()])

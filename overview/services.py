@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
-from overview import maturity
-from overview.models import MaturityAssessment
+from overview import holdings, maturity
+from overview.models import Handover, HandoverItem, MaturityAssessment
 from revops import audit, events, fiscal, policy, seats
 from revops import services as core_services
 from revops.models import ApiToken, Function, Webhook
@@ -39,6 +40,7 @@ class HandoverPlan:
     feed_tokens: list  # revoked
     webhooks: list  # stay as they are: deliveries do not depend on who registered them
     deactivated: bool = False  # set once the hand-over is done
+    record: object = None  # the ``Handover`` its successor accepts, once done
 
     @property
     def deactivates(self):
@@ -68,7 +70,7 @@ def successor_named(username):
     return user
 
 
-def _check_successor(person, successor):
+def check_successor(person, successor):
     if successor.pk == person.pk:
         raise ValidationError({"to": "A person cannot hand over to themselves."})
     if not successor.is_active:
@@ -79,7 +81,7 @@ def _check_successor(person, successor):
 def handover_plan(*, person, successor, deactivate=False):
     """What handing ``person``'s holdings to ``successor`` would change, in six queries;
     a ValidationError on ``to`` when the successor cannot take over."""
-    _check_successor(person, successor)
+    check_successor(person, successor)
     return HandoverPlan(
         person=person,
         successor=successor,
@@ -104,6 +106,54 @@ def lock_people(*people):
     return [locked[pk] for pk in ids]
 
 
+def _record_handover(*, actor, plan, now):
+    """The ``Handover`` the successor accepts, item by item: the seats, deputyships,
+    sections, definitions, RACI rows and rituals that move, as they read now."""
+    held = holdings.holdings_of(plan.person, today=timezone.localdate(now), now=now)
+    record = Handover.objects.create(person=plan.person, successor=plan.successor, at=now,
+                                     by=audit.user_or_none(actor))
+    Kind = HandoverItem.Kind
+    seats_url = reverse("seats")
+    items = [
+        *(HandoverItem(kind=Kind.SEAT, object_id=f.slug, label=f"Head of {f.name}",
+                       detail=seats.rights_of(f).capitalize(), url=seats_url)
+          for f in plan.functions),
+        *(HandoverItem(kind=Kind.DEPUTYSHIP, object_id=f.slug, label=f"Deputy for {f.name}",
+                       detail=f"Backs up {name_of(f.head) or 'a vacant seat'}", url=seats_url)
+          for f in plan.deputyships),
+        *(HandoverItem(kind=Kind.SECTION, object_id=str(s.pk),
+                       label=f"{s.runbook.title} · {s.title}",
+                       detail=f"{s.review_state.capitalize()}, revision {s.revision}",
+                       url=reverse("runbook:section", args=[s.pk])) for s in held.sections),
+        *(HandoverItem(kind=Kind.DEFINITION, object_id=str(d.pk), label=d.term,
+                       detail=f"Owned by {d.owner.name}, revision {d.revision}",
+                       url=reverse("definitions:detail", args=[d.slug]))
+          for d in held.definitions),
+        *(HandoverItem(kind=Kind.RACI_ROW, object_id=str(r.id), label=r.name,
+                       detail=f"{r.letter} for {r.function.name}, matrix version "
+                              f"{held.matrix.version}",
+                       url=reverse("raci:matrix", args=[held.matrix.pk]) + f"#row-{r.id}")
+          for r in held.raci_rows),
+        *(HandoverItem(kind=Kind.RITUAL, object_id=str(r.id), label=r.name,
+                       detail=_next_occurrence_text(r.ritual),
+                       url=reverse("cadence:ritual", args=[r.id])) for r in held.rituals),
+    ]
+    for item in items:
+        item.handover = record
+        item.label, item.detail = item.label[:300], item.detail[:300]
+    HandoverItem.objects.bulk_create(items)
+    if not items:
+        record.completed_at = now
+        record.save(update_fields=["completed_at"])
+    return record
+
+
+def _next_occurrence_text(ritual):
+    upcoming = ritual.next_scheduled
+    return (f"Next occurrence {timezone.localtime(upcoming):%a %d %b %Y %H:%M %Z}" if upcoming
+            else f"{ritual.get_horizon_display()} ritual, nothing scheduled")
+
+
 @transaction.atomic
 def person_hand_over(*, actor, door, person, successor, deactivate=False):
     """Hand everything ``person`` holds to ``successor``, atomically: the successor takes
@@ -123,6 +173,8 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
     plan = handover_plan(person=person, successor=successor, deactivate=deactivate)
     if not plan.moves_anything:
         return plan
+    now = timezone.now()
+    plan.record = _record_handover(actor=actor, plan=plan, now=now)
 
     for function in plan.functions:
         deputy = {} if function.deputy_id != successor.pk else {"deputy": None}

@@ -4,7 +4,7 @@ from datetime import date
 
 from celery import shared_task
 
-from overview import brief, escalation
+from overview import brief, departures, escalation
 from revops.models import Door
 
 
@@ -22,3 +22,12 @@ def send_monday_briefs():
     """This week's brief to every function head who has not had it (idempotent: one per
     person per ISO week, held by the database)."""
     return f"briefs queued: {brief.send_monday_briefs()}"
+
+
+@shared_task
+def run_departures(today=None):
+    """Daily, early: everyone whose leaving day has come hands over (idempotent: a done
+    departure is not run again)."""
+    done = departures.run_due_departures(
+        today=date.fromisoformat(today) if today else None)
+    return {"departed": len(done)}

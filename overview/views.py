@@ -8,20 +8,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from overview import maturity, search, selectors, services
+from overview import departures, maturity, search, selectors, services
 from overview import pack as handover_pack
 from overview.charts import maturity_chart, quarters_up_to
 from overview.dashboard import panels as dashboard_panels
-from overview.forms import HandoverForm, MaturityForm
+from overview.forms import DepartureForm, HandoverForm, MaturityForm
 from overview.holdings import holdings_of
+from overview.models import HandoverItem
 from overview.readiness import report as readiness_report
 from overview.start import first_week
-from revops import fiscal, policy
+from revops import fiscal, policy, seats
 from revops.http import add_service_errors, require_administer
 from revops.models import Door
+from revops.people import name_of
 
 
 @login_required
@@ -54,10 +57,69 @@ def person(request, username):
     person = _person(request, username)
     holdings = holdings_of(person, today=timezone.localdate(), now=timezone.now())
     can_hand_over = policy.can_administer(request.user)
+    departure = departures.open_departure(person)
     return render(request, "overview/person.html", {
         "person": person, "holdings": holdings, "can_hand_over": can_hand_over,
         "form": HandoverForm(person=person) if can_hand_over else None,
+        "departure": departure,
+        "countdown": departures.countdown(departure, today=timezone.localdate())
+        if departure else "",
+        "departure_form": DepartureForm(person=person, initial={
+            "leaves_on": departure.leaves_on,
+            "successor": departure.successor.get_username() if departure.successor else "",
+        } if departure else None) if can_hand_over and person.is_active else None,
+        "draft": services.handover_plan(person=person, successor=departure.successor)
+        if departure and departure.successor else None,
     })
+
+
+@login_required
+@require_POST
+def departure(request, username):
+    """Record (or change) the day a person leaves; ``cancel`` withdraws it."""
+    require_administer(request)
+    person = _person(request, username)
+    if "cancel" in request.POST:
+        current = departures.open_departure(person)
+        if current is not None:
+            departures.departure_cancel(actor=request.user, door=Door.UI, departure=current)
+            messages.success(request, f"{name_of(person)} is no longer leaving.")
+        return redirect("person", username=username)
+    form = DepartureForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            successor = (services.successor_named(form.cleaned_data["successor"])
+                         if form.cleaned_data["successor"] else None)
+            recorded = departures.departure_record(
+                actor=request.user, door=Door.UI, person=person,
+                leaves_on=form.cleaned_data["leaves_on"], successor=successor)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{name_of(person)} leaves on "
+                                      f"{recorded.leaves_on:%-d %B %Y}: the hand-over will "
+                                      "happen by itself that day.")
+            return redirect("person", username=username)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("person", username=username)
+
+
+@login_required
+def handover_inbox(request):
+    """What the signed-in person received in hand-overs, each holding to accept."""
+    return render(request, "overview/inbox.html",
+                  {"handovers": departures.inbox(request.user)})
+
+
+@login_required
+@require_POST
+def handover_accept(request, pk):
+    item = get_object_or_404(HandoverItem, pk=pk)
+    departures.handover_item_accept(actor=request.user, door=Door.UI, item=item)
+    messages.success(request, f"Accepted: {item.label}.")
+    return redirect(reverse("handover_inbox") + f"#handover-{item.handover_id}")
 
 
 @login_required
@@ -83,6 +145,10 @@ def handover(request, username):
                                           deactivate=form.cleaned_data["deactivate"])
         except ValidationError as error:
             add_service_errors(form, error)
+        except seats.NoLeadLeft as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "overview/handover.html",
+                          {"person": person, "form": form, "plan": None}, status=409)
     return render(request, "overview/handover.html",
                   {"person": person, "form": form, "plan": plan},
                   status=400 if form.errors else 200)

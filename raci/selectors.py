@@ -14,7 +14,7 @@ from revops.models import Function, Layer
 
 def functions():
     """The matrix's columns: every function, in column order, with its head."""
-    return list(Function.objects.ordered().select_related("head"))
+    return list(Function.objects.ordered().select_related("head", "deputy"))
 
 
 def columns(function_list):
@@ -213,3 +213,10 @@ def layer_accountables(matrix=None):
         layer: whole.get(layer) or min(tally, key=lambda f: (-tally[f][0], tally[f][1], f))
         for layer, tally in counts.items()
     }
+
+
+def accountable_function_ids(matrix):
+    """Ids of the functions Accountable on at least one row of ``matrix`` (none: empty)."""
+    if matrix is None:
+        return set()
+    return set(Row.objects.filter(matrix=matrix).values_list("accountable_id", flat=True))

@@ -7,9 +7,10 @@ from revops.models import Function
 
 PASSWORD = "demo-pass-2026"
 
-# (username, first, last, function slug or None, in leads group)
+# (username, first, last, function slug or None, in leads group). The lead's rights come
+# from the RevOps seat, not the group, so that handing the seat over hands them over.
 PEOPLE = [
-    ("lead", "Riley", "Okafor", "revops", True),
+    ("lead", "Riley", "Okafor", "revops", False),
     ("cro", "Morgan", "Vance", "cro", False),
     ("marketing", "Priya", "Raman", "marketing", False),
     ("sales", "Diego", "Alvarez", "sales", False),
@@ -42,7 +43,8 @@ def load_people():
         if is_lead:
             user.groups.add(leads)
         if slug:
-            Function.objects.filter(slug=slug, head__isnull=True).update(head=user)
+            Function.objects.filter(slug=slug, head__isnull=True).update(head=user,
+                                                                          vacant_since=None)
             if not user.is_staff:
                 User.objects.filter(pk=user.pk).update(is_staff=True)
         people[username] = user

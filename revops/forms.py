@@ -14,6 +14,26 @@ class ApiTokenForm(forms.Form):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full} ({obj.get_username()})" if full else obj.get_username()
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+class SeatForm(forms.Form):
+    """Who holds a seat and who deputises. The rules (active people, a deputy other than
+    the holder, someone left with lead rights) are the service's."""
+
+    holder = PersonChoiceField(queryset=_people(), required=False, to_field_name="username",
+                               empty_label="Vacant")
+    deputy = PersonChoiceField(queryset=_people(), required=False, to_field_name="username",
+                               empty_label="No deputy")
+
+
 class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(required=False, label="Object type")
     actor = forms.ModelChoiceField(

@@ -223,6 +223,9 @@ class Webhook(Subscription):
         "occurrence.recorded",
         "occurrence.missed",
         "person.handed_over",
+        "person.departure_recorded",
+        "person.departed",
+        "person.handover_accepted",
         "seat.changed",
         "maturity.assessed",
     ]

@@ -2,20 +2,23 @@
 
 from django.contrib.auth import get_user_model
 
-from revops import events
-from revops.defaults import LEADS_GROUP
+from revops import events, policy
+from revops.defaults import REVOPS_SEAT
 from revops.models import Function
 
 
 def revops_head():
-    """The head of the RevOps function (the fallback recipient), or None."""
-    revops = Function.objects.select_related("head").filter(slug="revops").first()
-    return revops.head if revops else None
+    """Who acts for the RevOps seat (the fallback recipient): its holder, else its
+    deputy, else None."""
+    revops = (Function.objects.select_related("head", "deputy")
+              .filter(slug=REVOPS_SEAT).first())
+    return revops.covered_by if revops else None
 
 
 def recipients_for(function):
-    """The function's head, or the RevOps head when the function has none."""
-    head = function.head if function and function.head_id else None
+    """Who acts for the function's seat (its head, else its deputy while vacant), or the
+    RevOps seat's when nobody does."""
+    head = function.covered_by if function else None
     if head is None:
         head = revops_head()
     return [head.email] if head and head.email else []
@@ -28,19 +31,19 @@ def recipients_for_many(functions):
     up once, and only when one of the functions has no head."""
     functions = list(functions)
     fallback = None
-    if any(f.head_id is None for f in functions):
+    if any(f.covered_by is None for f in functions):
         fallback = revops_head()
     result = {}
     for f in functions:
-        head = f.head if f.head_id else fallback
+        head = f.covered_by or fallback
         result[f.pk] = [head.email] if head is not None and head.email else []
     return result
 
 
 def leads_emails():
-    """The addresses of every active RevOps lead, in one query."""
+    """The addresses of every active person with lead rights, in one query."""
     return sorted(
-        get_user_model().objects.filter(groups__name=LEADS_GROUP, is_active=True)
+        get_user_model().objects.filter(policy.lead_rights_q(), is_active=True)
         .exclude(email="").values_list("email", flat=True).distinct()
     )
 

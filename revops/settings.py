@@ -246,6 +246,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "run-departures": {
+        "task": "overview.tasks.run_departures",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "flag-stale-sections": {
         "task": "runbook.tasks.flag_stale_sections",
         "schedule": crontab(hour=5, minute=0),

@@ -12,10 +12,10 @@ from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from revops import selectors, services
-from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm, ProfileForm
+from revops import policy, seats, selectors, services
+from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm, ProfileForm, SeatForm
 from revops.http import add_service_errors, require_administer
-from revops.models import ApiToken, Channel, Door
+from revops.models import ApiToken, Channel, Door, Function
 
 
 @login_required
@@ -69,6 +69,41 @@ def api_token_revoke(request, pk):
     services.api_token_revoke(actor=request.user, door=Door.UI, token=token)
     messages.success(request, f"Token {token.prefix}… revoked.")
     return redirect("api-tokens")
+
+
+@login_required
+def seats_page(request):
+    """Who sits where: each function's seat, its holder, deputy and vacancy. Everyone
+    reads it; RevOps leads change it."""
+    functions = list(Function.objects.ordered().select_related("head", "deputy"))
+    can_edit = policy.can_administer(request.user)
+    rows = [{"function": f, "label": seats.holder_label(f),
+             "form": SeatForm(prefix=f.slug, initial={"holder": f.head, "deputy": f.deputy})
+             if can_edit else None} for f in functions]
+    return render(request, "revops/seats.html", {"rows": rows, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def seat_edit(request, slug):
+    require_administer(request)
+    function = get_object_or_404(Function, slug=slug)
+    form = SeatForm(request.POST, prefix=slug)
+    if form.is_valid():
+        try:
+            services.function_update(actor=request.user, door=Door.UI, function=function,
+                                     head=form.cleaned_data["holder"],
+                                     deputy=form.cleaned_data["deputy"])
+        except ValidationError as error:
+            messages.error(request, f"{function.name}: " + " ".join(error.messages))
+        except seats.NoLeadLeft as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"{function.name}'s seat saved.")
+    else:
+        messages.error(request, f"{function.name}: " + " ".join(
+            e for errors in form.errors.values() for e in errors))
+    return redirect("seats")
 
 
 def _channel_data(form):

@@ -303,7 +303,7 @@ def concern_raise(*, section, reason, actor, door):
         **_section_payload(section), "concern": concern.pk, "reason": reason, "by": by,
         "raised_at": concern.raised_at,
     })
-    owner = Function.objects.select_related("head").get(pk=section.owner_id)
+    owner = Function.objects.select_related("head", "deputy").get(pk=section.owner_id)
     notify.email_function(
         owner, f"A reader says “{section.title}” looks out of date",
         f"{by or 'Someone'} raised a concern about “{section.title}” in the run book "
@@ -610,7 +610,7 @@ def _flag_stale_definitions(*, cutoff, today, now, actor, door):
          "stale_since": now, "last_reviewed_on": candidates[d][1]}
         for pk, d, state in raised
     ))
-    owners = Function.objects.select_related("head").filter(
+    owners = Function.objects.select_related("head", "deputy").filter(
         pk__in={candidates[d][5] for _, d, _ in raised})
     recipients = notify.recipients_for_many(owners)
     by_recipient = defaultdict(list)
@@ -654,7 +654,7 @@ def _insert_flags(flags, candidates, *, now, today):
 
 def _email_flags(flags):
     """One e-mail per recipient listing every section newly flagged for them."""
-    owners = Function.objects.select_related("head").filter(pk__in={f.owner_id for f in flags})
+    owners = Function.objects.select_related("head", "deputy").filter(pk__in={f.owner_id for f in flags})
     recipients = notify.recipients_for_many(owners)
     by_recipient = defaultdict(list)
     for f in flags:
@@ -752,7 +752,7 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
         [(e.flag, e.to) for e in candidates.values()], now=now)]
     if not escalated:
         return []
-    targets = Function.objects.select_related("head").in_bulk({e.to for e in escalated})
+    targets = Function.objects.select_related("head", "deputy").in_bulk({e.to for e in escalated})
     audit.record_rows(
         actor=actor, door=door, action="escalate", at=now,
         object_type=StaleFlag._meta.label_lower,
@@ -1049,7 +1049,7 @@ def escalate_stale_definitions(*, accountable, fallback, door, today=None, actor
         [(e[0], e[-1]) for e in candidates.values()], now=now, flags=DefinitionStaleFlag)]
     if not escalated:
         return []
-    targets = Function.objects.select_related("head").in_bulk({e[-1] for e in escalated})
+    targets = Function.objects.select_related("head", "deputy").in_bulk({e[-1] for e in escalated})
     audit.record_rows(
         actor=actor, door=door, action="escalate", at=now,
         object_type=DefinitionStaleFlag._meta.label_lower,

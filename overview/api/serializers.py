@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,8 +89,15 @@ class HandoverResultSerializer(serializers.Serializer):
     feed_tokens_revoked = serializers.SerializerMethodField()
     deactivated = serializers.BooleanField()
 
+    deputyships = serializers.SerializerMethodField()
+    rights = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                   help_text="What the successor may do with the seats.")
+
     def get_functions(self, plan) -> list[str]:
         return [f.slug for f in plan.functions]
+
+    def get_deputyships(self, plan) -> list[str]:
+        return [f.slug for f in plan.deputyships]
 
     def get_rituals(self, plan) -> list[int]:
         return [r.pk for r in plan.rituals]
@@ -99,6 +107,43 @@ class HandoverResultSerializer(serializers.Serializer):
 
     def get_feed_tokens_revoked(self, plan) -> int:
         return len(plan.feed_tokens)
+
+
+class DepartureInputSerializer(serializers.Serializer):
+    leaves_on = serializers.DateField(help_text="The day they leave (today or later).")
+    successor = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), allow_null=True,
+        required=False, help_text="Who takes over; none: their seats fall to the deputies.")
+
+
+class DepartureSerializer(serializers.Serializer):
+    user = serializers.CharField(source="person.username")
+    leaves_on = serializers.DateField()
+    successor = serializers.CharField(source="successor.username", allow_null=True,
+                                      default=None)
+    recorded_at = serializers.DateTimeField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    problem = serializers.CharField(help_text="Why the day's hand-over could not happen.")
+
+
+class HandoverItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    object_id = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    url = serializers.CharField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+
+
+class HandoverRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.CharField(source="person.username")
+    to = serializers.CharField(source="successor.username")
+    at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    items = HandoverItemSerializer(many=True)
 
 
 class SearchResultSerializer(serializers.Serializer):

@@ -6,11 +6,16 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overview import lint, search, selectors, services
+from overview import departures, lint, search, selectors, services
 from overview.api.serializers import (
+    DepartureInputSerializer,
+    DepartureSerializer,
+    HandoverItemSerializer,
+    HandoverRecordSerializer,
     HandoverResultSerializer,
     HandoverSerializer,
     HoldingsSerializer,
@@ -22,6 +27,7 @@ from overview.api.serializers import (
     SearchResultSerializer,
 )
 from overview.holdings import holdings_of
+from overview.models import Handover, HandoverItem
 from overview.readiness import report as readiness_report
 from revops import policy
 from revops.api.pagination import Pagination
@@ -81,6 +87,67 @@ class HandoverView(APIView):
             deactivate=serializer.validated_data["deactivate"],
         )
         return Response(HandoverResultSerializer(plan).data)
+
+
+class DepartureView(APIView):
+    """The day a person leaves and who succeeds them (leads only). ``POST`` records or
+    changes it; on the day the hand-over happens by itself. ``DELETE`` cancels it."""
+
+    write_policy = "administer"
+    read_policy = "administer"
+
+    def _open(self, username):
+        departure = departures.open_departure(_person(username))
+        if departure is None:
+            raise NotFound("No departure is recorded for this person.")
+        return departure
+
+    @extend_schema(responses=DepartureSerializer)
+    def get(self, request, username):
+        return Response(DepartureSerializer(self._open(username)).data)
+
+    @extend_schema(request=DepartureInputSerializer, responses={201: DepartureSerializer})
+    def post(self, request, username):
+        person = _person(username)
+        serializer = DepartureInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        departure = departures.departure_record(
+            actor=request.user, door=Door.API, person=person, **serializer.validated_data)
+        return Response(DepartureSerializer(departure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, username):
+        departures.departure_cancel(actor=request.user, door=Door.API,
+                                    departure=self._open(username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HandoverInboxView(generics.ListAPIView):
+    """The hand-overs the caller received, newest first, each holding to accept."""
+
+    serializer_class = HandoverRecordSerializer
+    pagination_class = Pagination
+
+    queryset = Handover.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return (Handover.objects.filter(successor=self.request.user)
+                .select_related("person", "successor").prefetch_related("items")
+                .order_by("-at", "-id"))
+
+
+class HandoverItemAcceptView(APIView):
+    """The caller, who received the hand-over, has read this holding and accepts it."""
+
+    write_policy = "reader"
+
+    @extend_schema(request=None, responses=HandoverItemSerializer)
+    def post(self, request, pk):
+        item = get_object_or_404(HandoverItem, pk=pk)
+        item = departures.handover_item_accept(actor=request.user, door=Door.API, item=item)
+        return Response(HandoverItemSerializer(item).data)
 
 
 class SearchView(APIView):

@@ -34,14 +34,17 @@ class SeatSerializer(serializers.ModelSerializer):
         queryset=get_user_model().objects.filter(is_active=True))
     lead_seat = serializers.BooleanField(source="is_revops_seat", read_only=True,
                                          help_text="Its holder has the RevOps lead's rights.")
-    covered_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
-                                              help_text="Holder, else deputy, else null.")
+    covered_by = serializers.SerializerMethodField(help_text="Holder, else deputy, else null.")
 
     class Meta:
         model = Function
         fields = ["function", "name", "holder", "deputy", "vacant_since", "lead_seat",
                   "covered_by"]
         read_only_fields = ["vacant_since"]
+
+    def get_covered_by(self, function) -> str | None:
+        person = function.covered_by
+        return person.get_username() if person else None
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

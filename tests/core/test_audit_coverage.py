@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from cadence import services as cadence
-from overview import bootstrap, model_file
+from overview import bootstrap, departures, model_file
 from overview import services as overview
 from raci import services as raci
 from revops import services as core
@@ -20,7 +20,7 @@ from tests.runbook.factories import make_definition, make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file, overview]
+SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file, overview, departures]
 
 
 def _sales_section():
@@ -29,6 +29,18 @@ def _sales_section():
 
 def _occurrence():
     return ritual().occurrences.order_by("scheduled_for").first()
+
+
+def _holding_a_token(username):
+    person = UserFactory(username=username)
+    core.api_token_create(actor=None, door=Door.CLI, user=person, name="sync", scope="read")
+    return person
+
+
+def _heading(username, slug):
+    person = UserFactory(username=username)
+    Function.objects.filter(slug=slug).update(head=person)
+    return person
 
 
 def _channel():
@@ -159,8 +171,22 @@ CALLS = {
         "fiscal_year_start_month": 1, "people": [], "functions": [], "runbooks": [],
         "raci": [], "rituals": []}, actor=a, door=d),
     "overview.person_hand_over": lambda a, d: overview.person_hand_over(
-        actor=a, door=d, person=UserFactory(username="leaver"),
+        actor=a, door=d, person=_holding_a_token("leaver"),
         successor=UserFactory(username="heir")),
+    "overview.departure_record": lambda a, d: departures.departure_record(
+        actor=a, door=d, person=UserFactory(username="leaver"), leaves_on=date.today()),
+    "overview.departure_cancel": lambda a, d: departures.departure_cancel(
+        actor=a, door=d, departure=departures.departure_record(
+            actor=None, door=Door.CLI, person=UserFactory(username="leaver"),
+            leaves_on=date.today())),
+    "overview.person_leaves": lambda a, d: departures.person_leaves(
+        actor=a, door=d, person=_holding_a_token("leaver")),
+    "overview.handover_item_accept": lambda a, d: departures.handover_item_accept(
+        actor=a, door=d, item=overview.person_hand_over(
+            actor=None, door=Door.CLI, person=_heading("leaver", "cs"), successor=a,
+        ).record.items.first()),
+    "cadence.rituals_give_owner_person": lambda a, d: cadence.rituals_give_owner_person(
+        rituals=[ritual()], owner_person=a, actor=a, door=d),
     "overview.maturity_assess": lambda a, d: overview.maturity_assess(
         actor=a, door=d, people=3, process=4, data=2, technology=5,
         people_evidence="p", process_evidence="p", data_evidence="d",

@@ -16,7 +16,7 @@ from cadence import services as cadence_services
 from revops import policy, services, sso
 from revops.models import AuditEntry, Door, ExternalIdentity
 from tests.core.test_config import PRODUCTION, manage
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,7 @@ def test_a_good_sign_in_uses_pkce_and_lands_where_it_was_going(client, provider,
 
 
 def test_a_later_sign_in_refreshes_the_person_and_their_lead_membership(client, provider):
+    LeadFactory(username="another-lead")
     callback(client, start(client, provider))
     user = User.objects.get(external_identity__subject="person-1")
     provider.userinfo = {"sub": "person-1", "email": "pat.lee@example.test",
@@ -154,6 +155,17 @@ def test_a_later_sign_in_refreshes_the_person_and_their_lead_membership(client, 
     update = AuditEntry.objects.filter(object_type="auth.user", action="update").get()
     assert update.changes["revops_lead"] == [True, False]
     assert update.actor is None and update.door == Door.UI
+
+
+def test_the_providers_groups_cannot_take_lead_rights_from_the_last_lead(client, provider):
+    callback(client, start(client, provider))
+    user = User.objects.get(external_identity__subject="person-1")
+    assert policy.is_lead(user)
+    provider.userinfo = {"sub": "person-1", "email": "pat@example.test", "name": "Pat Lee",
+                         "groups": ["sales"]}
+    client.logout()
+    callback(client, start(client, provider))
+    assert policy.is_lead(User.objects.get(pk=user.pk)), "nobody else could run the install"
 
 
 def test_an_existing_local_account_with_the_same_name_is_never_taken_over(client, provider):

@@ -9,6 +9,7 @@ CODES = [
     "runbook_written", "runbook_fresh", "sections_owned", "raci_responsible",
     "raci_signed_off", "cadence_horizons", "rituals_complete", "weekly_forecast",
     "rituals_held", "refresh_held", "maturity_assessed", "model_consistent", "departed_head",
+    "lead_backup", "seats_filled", "accountable_deputies", "handovers_accepted",
 ]
 
 
@@ -27,10 +28,14 @@ def test_the_demo_passes_most_checks_and_names_its_gaps(demo, api, viewer):
     body = api.as_user(viewer).get("/api/v1/readiness/").json()
     assert [c["code"] for c in body["checks"]] == CODES
     failed = {c["code"]: c for c in body["checks"] if not c["passed"]}
-    # The demo keeps one stale section and one RACI change not yet signed by every head.
-    assert set(failed) == {"runbook_fresh", "raci_signed_off"}
+    # The demo keeps one stale section and one RACI change not yet signed by every head;
+    # only its lead can run it, and only Customer Success's seat has a deputy.
+    assert set(failed) == {"runbook_fresh", "raci_signed_off", "lead_backup",
+                           "accountable_deputies"}
     assert "Incident playbooks" in failed["runbook_fresh"]["message"]
-    assert body["score"] == 85
+    assert failed["lead_backup"]["message"].startswith("Only Riley Okafor can run the install")
+    assert "Customer Success" not in failed["accountable_deputies"]["message"]
+    assert body["score"] == 76
 
 
 def test_a_function_without_a_head_is_a_gap_linking_to_the_fix(demo):
@@ -48,5 +53,5 @@ def test_the_readiness_page_links_every_gap_to_its_fix(demo, client, viewer,
     with django_assert_max_num_queries(40):
         response = client.get("/readiness/")
     html = response.content.decode()
-    assert "85%" in html
-    assert html.count("Fix this") == 2
+    assert "76%" in html
+    assert html.count("Fix this") == 4
