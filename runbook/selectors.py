@@ -98,7 +98,8 @@ def sections_with_state(*, today, runbook=None, threshold=None, start_month=None
     joined."""
     state = review_state_expression(today, threshold=threshold, start_month=start_month)
     qs = (
-        Section.objects.select_related("runbook", "owner__head", "owner__deputy", "last_reviewed_by")
+        Section.objects.select_related("runbook", "owner__head", "owner__deputy",
+                                       "last_reviewed_by")
         .annotate(review_state=state, **open_flag_annotations(StaleFlag, state),
                   open_concerns=open_concern_count())
         .order_by("runbook_id", "position")
@@ -330,7 +331,8 @@ def definitions_with_state(*, today, threshold=None, start_month=None):
     state = review_state_expression(today, threshold=threshold, start_month=start_month)
     agreement = agreement_expression()
     return (
-        Definition.objects.select_related("owner__head", "owner__deputy", "section__runbook", "last_reviewed_by")
+        Definition.objects.select_related("owner__head", "owner__deputy", "section__runbook",
+                                          "last_reviewed_by")
         .annotate(review_state=state, **open_flag_annotations(DefinitionStaleFlag, state))
         .annotate(**{k: agreement[k] for k in ("agreeing_count", "agreed_count")})
         .annotate(agreement=agreement["agreement"])

@@ -654,7 +654,8 @@ def _insert_flags(flags, candidates, *, now, today):
 
 def _email_flags(flags):
     """One e-mail per recipient listing every section newly flagged for them."""
-    owners = Function.objects.select_related("head", "deputy").filter(pk__in={f.owner_id for f in flags})
+    owners = (Function.objects.select_related("head", "deputy")
+              .filter(pk__in={f.owner_id for f in flags}))
     recipients = notify.recipients_for_many(owners)
     by_recipient = defaultdict(list)
     for f in flags:
