@@ -8,10 +8,15 @@ It says who named them and which functions they head, and gives them one way in:
   last sign-in, so choosing a password spends it; it expires after
   ``PASSWORD_RESET_TIMEOUT``. A person whose link expired asks for a new one with
   "Forgot your password?".
-- **Single sign-on** (``SINGLE_SIGN_ON``), when ``OIDC_ISSUER`` is set: the e-mail says
-  to sign in with the provider and carries no link to choose a password. The company
-  chose its provider as the way in; a password the person never needs is one more secret
-  to guess or leak, and with ``REVOPS_PASSWORD_LOGIN=0`` it would be refused anyway.
+- **Single sign-on** (``SINGLE_SIGN_ON``), when ``OIDC_ISSUER`` is set, for the same
+  people: the e-mail says to sign in with the provider, the first time through a
+  one-time link (the same token, same expiry) that joins their provider identity to the
+  invited account. Without it their first sign-in would make a second account (single
+  sign-on never takes over a local account by e-mail), and the functions they were named
+  head of would stay with an account nobody signs in as. It carries no link to choose a
+  password: the company chose its provider as the way in, a password the person never
+  needs is one more secret to guess or leak, and with ``REVOPS_PASSWORD_LOGIN=0`` it
+  would be refused anyway.
 - **Their existing sign-in** (``SIGN_IN``), for someone who already has a password, a
   provider identity or has signed in before: the sign-in page, and no one-time link —
   for them it would be a password reset nobody asked for.
@@ -56,6 +61,8 @@ def way_in_for(user):
 def _link(user, way_in):
     if way_in == WayIn.SET_PASSWORD:
         return passwords.set_password_link(*passwords.uid_and_token(user))
+    if way_in == WayIn.SINGLE_SIGN_ON:
+        return passwords.site_link(reverse("sso_invitation", args=passwords.uid_and_token(user)))
     return passwords.site_link(reverse("login"))
 
 
@@ -66,7 +73,7 @@ def invitation_send(*, user, functions, actor, door):
     policy.require_administer(actor)
     way_in = way_in_for(user)
     expires_at = (timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
-                  if way_in == WayIn.SET_PASSWORD else None)
+                  if way_in != WayIn.SIGN_IN else None)
     invitation = Invitation(user, way_in, _link(user, way_in), expires_at)
     names = [f.name for f in functions]
     context = {

@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/sso/start/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
     path("accounts/sso/callback/", sso.SignInCallback.as_view(),
          name="oidc_authentication_callback"),
+    path("accounts/sso/invitation/<uidb64>/<token>/", sso.AcceptInvitation.as_view(),
+         name="sso_invitation"),
     path("accounts/password_reset/", passwords.PasswordReset.as_view(), name="password_reset"),
     path("accounts/password_reset/done/", passwords.PasswordResetDone.as_view(),
          name="password_reset_done"),

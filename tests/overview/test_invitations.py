@@ -110,6 +110,7 @@ def test_with_single_sign_on_the_invitation_says_to_sign_in_with_it(robin, setti
     [invitation] = mails_to("dana@example.com")
     assert "Sign in with Okta (single sign-on)" in invitation.body
     assert "Sign in with Okta</a> (single sign-on)" in invitation.html
+    assert link_in(invitation).startswith(f"{SITE}/accounts/sso/invitation/")
     assert "/accounts/reset/" not in invitation.body + invitation.html
     assert "choose a password" not in invitation.body
     assert outcome.invited[0]["invitation"] == "single_sign_on"
