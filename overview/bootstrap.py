@@ -25,7 +25,7 @@ from cadence.models import Ritual
 from overview import motions
 from raci import services as raci_services
 from raci.models import Matrix, Row
-from revops import audit, notify, policy
+from revops import audit, invitations, policy
 from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
@@ -182,11 +182,12 @@ def _username_for(email):
 
 
 def _invite(invite, functions, *, actor, door):
-    """Name each invited person the head of their function, creating their account
-    (no usable password: they sign in once a lead sets one or through single sign-on)
-    and queueing an e-mail that tells them what they now hold."""
+    """Name each invited person the head of their function, creating their account when
+    the address is new (no usable password: their invitation carries a one-time link to
+    choose one, or says to use single sign-on), then send each person one invitation
+    naming every function they now head (``revops.invitations``)."""
     User = get_user_model()
-    invited = []
+    named = []
     for slug, email in (invite or {}).items():
         user = User.objects.filter(email__iexact=email).order_by("pk").first()
         if user is None:
@@ -196,15 +197,17 @@ def _invite(invite, functions, *, actor, door):
         function = functions[slug]
         if function.head_id != user.pk:
             core_services.function_update(actor=actor, door=door, function=function, head=user)
-        notify.send(
-            [email], f"You are the head of {function.name} in the RevOps operating model",
-            f"You were named head of {function.name}. You review the run-book sections "
-            f"{function.name} owns, record its rituals and sign off the RACI for it.\n\n"
-            f"{settings.REVOPS_SITE_URL.rstrip('/')}/\n",
-        )
-        invited.append({"function": slug, "function_name": function.name,
-                        "username": user.get_username(), "email": email})
-    return invited
+        named.append((user, function))
+    heads = {}
+    for user, function in named:
+        heads.setdefault(user.pk, (user, []))[1].append(function)
+    sent = {pk: invitations.invitation_send(user=user, functions=headed, actor=actor, door=door)
+            for pk, (user, headed) in heads.items()}
+    return [{"function": function.slug, "function_name": function.name,
+             "username": user.get_username(), "email": user.email,
+             "invitation": sent[user.pk].way_in.value,
+             "link_expires_at": sent[user.pk].expires_at}
+            for user, function in named]
 
 
 def _build(template, *, actor, door, now):

@@ -130,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Messages may carry a freshly made token: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# A link to choose a password — in an invitation or a password-reset e-mail — works once
+# (its token is made from the password and the last sign-in, so using it spends it) and
+# for this long (Django's PASSWORD_RESET_TIMEOUT, in seconds).
+PASSWORD_RESET_TIMEOUT = 3600 * config.int_("REVOPS_PASSWORD_LINK_HOURS", 72, low=1,
+                                            high=24 * 30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,8 +3,10 @@
 mozilla-django-oidc runs the flow: state, nonce and PKCE verifier in the session, the
 code exchange, the ID token's signature against the provider's keys. We add what it
 leaves to us: discovery from ``OIDC_ISSUER``, the ID token's issuer and audience,
-users found by ``sub`` rather than by e-mail, lead membership from the groups claim, and
-clear pages instead of tracebacks when something is wrong.
+users found by ``sub`` rather than by e-mail (or, on an invited person's first sign-in
+through their invitation link, joined to the account they were invited to), lead
+membership from the groups claim, and clear pages instead of tracebacks when something
+is wrong.
 
 Nothing here logs or audits a token, a code or the client secret.
 """
@@ -22,13 +24,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -36,13 +40,15 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from revops import audit, seats
+from revops import audit, people, seats
 from revops.defaults import LEADS_GROUP
 from revops.models import Door, ExternalIdentity
 
 logger = logging.getLogger(__name__)
 
 DISCOVERY_SECONDS = 3600
+#: Where a browser that came through an invitation link keeps it until the callback.
+INVITATION_KEY = "revops_sso_invitation"
 USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 
 
@@ -144,24 +150,52 @@ def _audited(user, is_lead):
     return {**audit.snapshot(user, PROFILE_FIELDS), "revops_lead": is_lead}
 
 
+def invited_user(uidb64, token):
+    """The invited account a one-time invitation link names, or None when the link names
+    nobody, is spent (the person signed in or chose a password since), has expired, or
+    names someone who already has a way in (``people.awaiting_first_sign_in``)."""
+    User = get_user_model()
+    try:
+        user = User._default_manager.get(pk=urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist, ValidationError):
+        return None
+    if default_token_generator.check_token(user, token) and people.awaiting_first_sign_in(user):
+        return user
+    return None
+
+
+def _joinable(invited):
+    """``invited``, locked, while no identity has joined it yet; else None."""
+    if invited is None:
+        return None
+    invited = get_user_model().objects.select_for_update().get(pk=invited.pk)
+    return None if ExternalIdentity.objects.filter(user=invited).exists() else invited
+
+
 @transaction.atomic
-def sign_in_from_claims(*, issuer, claims):
+def sign_in_from_claims(*, issuer, claims, invited=None):
     """The user for a verified sign-in: made on the first one, then refreshed (name,
     e-mail, lead membership) on every one, each change audited as the system's. Function
-    heads stay as set in the app: the provider does not know our functions."""
+    heads stay as set in the app: the provider does not know our functions.
+
+    ``invited`` is the account a one-time invitation link named (``invited_user``): a
+    first sign-in joins it rather than making a new account, keeping its username and the
+    functions it was named head of. That is no take-over: following the link proves the
+    person reads the address a lead invited."""
     profile = profile_from_claims(claims, groups_claim=settings.OIDC_GROUPS_CLAIM,
                                   leads_group=settings.OIDC_LEADS_GROUP)
     identity = (ExternalIdentity.objects.select_related("user").select_for_update()
                 .filter(issuer=issuer, subject=profile.subject).first())
-    if identity is None:
+    joined = _joinable(invited) if identity is None else None
+    if identity is not None or joined is not None:
+        user = identity.user if identity is not None else joined
+        was_lead = user.groups.filter(name=LEADS_GROUP).exists()
+        before = _audited(user, was_lead)
+    else:
         user = get_user_model()(username=_free_username(
             profile.username, issuer=issuer, subject=profile.subject))
         user.set_unusable_password()
         was_lead, before = False, {}
-    else:
-        user = identity.user
-        was_lead = user.groups.filter(name=LEADS_GROUP).exists()
-        before = _audited(user, was_lead)
     user.email, user.first_name, user.last_name = (
         profile.email, profile.first_name, profile.last_name)
     user.save()
@@ -187,6 +221,8 @@ def sign_in_from_claims(*, issuer, claims):
                 logger.warning("SSO: %s kept lead rights: nobody else has them",
                                user.get_username())
     changes = audit.changes_between(before, _audited(user, is_lead))
+    if joined is not None:
+        changes["single_sign_on"] = [None, issuer]
     if changes:
         audit.record(actor=None, door=Door.UI, action="update" if before else "create",
                      obj=user, changes=changes)
@@ -269,7 +305,14 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 # OpenID Connect Core §5.3.2: userinfo about someone else is not used.
                 raise SignInRefused("The identity provider answered about someone else.")
             claims.update(userinfo)
-        return sign_in_from_claims(issuer=discovery()["issuer"], claims=claims)
+        return sign_in_from_claims(issuer=discovery()["issuer"], claims=claims,
+                                   invited=self._invited())
+
+    def _invited(self):
+        """The invited account this browser came through an invitation link for, if the
+        link still holds now (it is checked again: it may have been spent since)."""
+        link = self.request.session.pop(INVITATION_KEY, None)
+        return invited_user(*link) if link else None
 
     def get_user(self, user_id):
         """Unlike the library's, a user deactivated in the app is signed out at once."""
@@ -331,6 +374,22 @@ class SignInStart(_Guarded, OIDCAuthenticationRequestView):
     @property
     def OIDC_RP_CLIENT_ID(self):  # noqa: N802
         return settings.OIDC_CLIENT_ID
+
+
+class AcceptInvitation(_Guarded, View):
+    """The link in an invitation sent while single sign-on is configured: remember it
+    for this browser's sign-in, then go to the provider. The callback joins the
+    provider identity to the invited account (``sign_in_from_claims``)."""
+
+    def get(self, request, uidb64, token):
+        if invited_user(uidb64, token) is None:
+            raise SignInRefused(
+                "This invitation link was already used or has expired. If you have signed "
+                f"in before, sign in from the sign-in page; if not, sign in with "
+                f"{settings.OIDC_PROVIDER_NAME} and ask a RevOps lead to hand the account "
+                "you were invited to over to you.")
+        request.session[INVITATION_KEY] = [uidb64, token]
+        return HttpResponseRedirect(reverse("oidc_authentication_init"))
 
 
 class SignInCallback(_Guarded, OIDCAuthenticationCallbackView):

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from revops import sso, views
+from revops import passwords, sso, views
 from revops.admin import site as console
 
 # The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
@@ -23,6 +23,15 @@ urlpatterns = [
     path("accounts/sso/start/", sso.SignInStart.as_view(), name="oidc_authentication_init"),
     path("accounts/sso/callback/", sso.SignInCallback.as_view(),
          name="oidc_authentication_callback"),
+    path("accounts/sso/invitation/<uidb64>/<token>/", sso.AcceptInvitation.as_view(),
+         name="sso_invitation"),
+    path("accounts/password_reset/", passwords.PasswordReset.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", passwords.PasswordResetDone.as_view(),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", passwords.PasswordResetConfirm.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", passwords.PasswordResetComplete.as_view(),
+         name="password_reset_complete"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),

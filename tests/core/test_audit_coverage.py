@@ -10,6 +10,7 @@ from cadence import services as cadence
 from overview import bootstrap, departures, model_file
 from overview import services as overview
 from raci import services as raci
+from revops import invitations
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
@@ -20,7 +21,8 @@ from tests.runbook.factories import make_definition, make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, runbook, raci, cadence, bootstrap, model_file, overview, departures]
+SERVICE_MODULES = [core, invitations, runbook, raci, cadence, bootstrap, model_file, overview,
+                   departures]
 
 
 def _sales_section():
@@ -68,6 +70,8 @@ CALLS = {
         actor=a, door=d, function=function("cs"), name="Customer success"),
     "revops.person_deactivate": lambda a, d: core.person_deactivate(
         actor=a, door=d, person=UserFactory(username="leaving")),
+    "revops.invitation_send": lambda a, d: invitations.invitation_send(
+        user=UserFactory(username="invitee"), functions=[function("cs")], actor=a, door=d),
     "revops.profile_update": lambda a, d: core.profile_update(
         actor=a, door=d, user=a, time_zone="Europe/London"),
     "revops.webhook_create": lambda a, d: core.webhook_create(

@@ -11,12 +11,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import User
+from django.test import Client
 
 from cadence import services as cadence_services
-from revops import policy, services, sso
-from revops.models import AuditEntry, Door, ExternalIdentity
+from revops import invitations, policy, services, sso
+from revops.models import AuditEntry, Door, ExternalIdentity, Function
 from tests.core.test_config import PRODUCTION, manage
 from tests.factories import PASSWORD, LeadFactory, UserFactory
+from tests.links import link_in, mails_to
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +368,72 @@ def test_deploy_check_is_clean_with_single_sign_on_configured():
                     REVOPS_PASSWORD_LOGIN="0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert SECRET not in result.stdout + result.stderr
+
+
+# --- Invitations: an invited head's first sign-in joins the account they were invited to
+
+SITE = "https://revops.example.com"
+
+
+def invited_head(settings):
+    """Pat, named head of Sales with no way in yet, and the path of their invitation's
+    link (sent while single sign-on is configured)."""
+    settings.REVOPS_SITE_URL = SITE
+    pat = UserFactory(username="pat", email="pat@example.test")
+    pat.set_unusable_password()
+    pat.save()
+    sales = Function.objects.get(slug="sales")
+    services.function_update(actor=None, door=Door.CLI, function=sales, head=pat)
+    invitations.invitation_send(user=pat, functions=[sales], actor=None, door=Door.CLI)
+    link = link_in(mails_to("pat@example.test")[0])
+    assert link.startswith(f"{SITE}/accounts/sso/invitation/")
+    return pat, link.removeprefix(SITE)
+
+
+def test_signing_in_through_the_invitation_joins_the_invited_account(client, provider,
+                                                                     settings):
+    pat, path = invited_head(settings)
+    opened = client.get(path)
+    assert opened.status_code == 302 and opened["Location"] == "/accounts/sso/start/"
+    assert callback(client, start(client, provider)).status_code == 302
+    assert int(client.session["_auth_user_id"]) == pat.pk
+    assert User.objects.get(external_identity__subject="person-1") == pat
+    assert User.objects.get(pk=pat.pk).username == "pat"
+    assert Function.objects.get(slug="sales").head == pat
+    joined = AuditEntry.objects.get(object_type="auth.user", action="update")
+    assert joined.changes["single_sign_on"] == [None, ISSUER] and joined.actor is None
+
+    again = Client().get(path)
+    assert again.status_code == 403
+    assert "already used or has expired" in again.content.decode()
+
+
+def test_without_the_invitation_link_a_first_sign_in_makes_a_separate_account(
+        client, provider, settings):
+    pat, _ = invited_head(settings)
+    callback(client, start(client, provider))
+    assert User.objects.get(external_identity__subject="person-1") != pat
+    assert not ExternalIdentity.objects.filter(user=pat).exists()
+
+
+def test_an_expired_invitation_link_is_refused(client, provider, settings, time_machine):
+    time_machine.move_to("2026-03-02 09:00Z", tick=False)
+    _, path = invited_head(settings)
+    time_machine.shift(settings.PASSWORD_RESET_TIMEOUT + 1)
+    refused = client.get(path)
+    assert refused.status_code == 403 and sso.INVITATION_KEY not in client.session
+
+
+def test_a_link_spent_before_the_callback_joins_nothing(client, provider, settings):
+    pat, path = invited_head(settings)
+    client.get(path)
+    query = start(client, provider)
+    pat.set_password(PASSWORD)  # meanwhile they chose a password: the token is spent
+    pat.save()
+    callback(client, query)
+    assert User.objects.get(external_identity__subject="person-1") != pat
+
+
+def test_invitation_links_are_404_without_single_sign_on(client, settings):
+    settings.OIDC_ISSUER = ""
+    assert client.get("/accounts/sso/invitation/MQ/a-token/").status_code == 404

@@ -1,7 +1,7 @@
-"""Issue 18's walk: every page a person can reach, as a lead, a function head and a viewer,
-at 1280 and 390 px, answers as the role allows, does not overflow the page sideways and
-logs no console error. Wide tables scroll inside their own ``.table-wrap`` box; only the
-page itself must fit.
+"""Issue 18's walk: every page a person can reach, as a lead, a function head and a viewer
+(and the sign-in pages, signed out), at 1280 and 390 px, answers as the role allows, does
+not overflow the page sideways and logs no console error. Wide tables scroll inside their
+own ``.table-wrap`` box; only the page itself must fit.
 
 Each role walks the whole list in a browser context of its own, looking at every page at
 each width, and every page that failed is named, so a failure reads
@@ -31,6 +31,14 @@ REFUSED = {
                "console sections", "console rituals", "console rows", "console audit",
                "console users"},
 }
+# The pages someone signed out can open: signing in and choosing a password by e-mail.
+SIGNED_OUT = [
+    ("sign in", "/accounts/login/"),
+    ("forgot password", "/accounts/password_reset/"),
+    ("password link sent", "/accounts/password_reset/done/"),
+    ("password link spent", "/accounts/reset/MQ/spent-token/"),
+    ("password saved", "/accounts/reset/done/"),
+]
 # Chromium logs a refused page's own 403 as a console error; that one is expected.
 REFUSAL = "the server responded with a status of 403"
 
@@ -93,20 +101,20 @@ def pages():
     return found
 
 
-def walk(context, role, base):
-    """Every page as ``role`` in ``context``, looked at in each width: what went wrong, page
-    by page. A page is loaded once and the window then narrowed: the layout at a width is
-    the stylesheet's, so it does not need a second load."""
+def walk(context, role, base, found, refused=frozenset()):
+    """Every page of ``found`` as ``role`` in ``context``, looked at in each width: what
+    went wrong, page by page. A page is loaded once and the window then narrowed: the
+    layout at a width is the stylesheet's, so it does not need a second load."""
     errors = []
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     failures = []
-    for name, path in pages():
+    for name, path in found:
         errors.clear()
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         response = page.goto(f"{base}{path}", wait_until="load")
-        expected = 403 if name in REFUSED[role] else 200
+        expected = 403 if name in refused else 200
         where = f"{role} {name} {path}"
         if response.status != expected:
             failures.append(f"{where}: answered {response.status}, expected {expected}")
@@ -134,7 +142,16 @@ def test_every_page_fits_and_logs_no_error_for_each_role_and_width(browser, live
     context = browser.new_context()
     context.add_cookies([cookie])
     try:
-        failures = walk(context, role, live_server.url)
+        failures = walk(context, role, live_server.url, pages(), REFUSED[role])
+    finally:
+        context.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_signed_out_page_fits_and_logs_no_error(browser, live_server):
+    context = browser.new_context()
+    try:
+        failures = walk(context, "anonymous", live_server.url, SIGNED_OUT)
     finally:
         context.close()
     assert failures == [], "\n".join(failures)
