@@ -100,6 +100,7 @@ def person_leaves(*, actor, door, person, successor=None):
     ``NoLeadLeft`` (nothing changed) when nobody with lead rights would remain. Returns
     the closed departure."""
     policy.require_administer(actor)
+    seats.hold_lead_rights()
     departure = open_departure(person)
     if departure is not None:
         departure = Departure.objects.select_for_update().get(pk=departure.pk)

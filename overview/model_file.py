@@ -34,7 +34,7 @@ from cadence.models import Occurrence, Ritual
 from overview import bootstrap, maturity
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
-from revops import audit, fiscal, policy, rendering
+from revops import audit, fiscal, policy, rendering, seats
 from revops.models import Function
 from revops.search import refresh_vectors
 from runbook import search
@@ -93,7 +93,9 @@ def export_model(*, now=None):
     functions = list(Function.objects.order_by("position", "slug"))
     slug = {f.pk: f.slug for f in functions}
     function_docs = [{"slug": f.slug, "name": f.name, "position": f.position,
-                      "head": who(f.head_id)} for f in functions]
+                      "head": who(f.head_id), "deputy": who(f.deputy_id),
+                      "vacant_since": _iso(f.vacant_since) if f.head_id is None else None}
+                     for f in functions]
 
     books = list(Runbook.objects.order_by("pk"))
     sections = list(Section.objects.order_by("runbook_id", "position", "pk"))
@@ -218,7 +220,7 @@ def export_model(*, now=None):
         return names[value] if value is not None else None
 
     for f in function_docs:
-        f["head"] = named(f["head"])
+        f["head"], f["deputy"] = named(f["head"]), named(f["deputy"])
     for b in runbook_docs:
         b["created_by"] = named(b["created_by"])
         for s in b["sections"]:
@@ -469,6 +471,11 @@ def _check_rules(doc, errors):
 
     for i, f in enumerate(doc["functions"]):
         person(f["head"], ["functions", i, "head"])
+        person(f.get("deputy"), ["functions", i, "deputy"])
+        if f.get("deputy") is not None and f.get("deputy") == f["head"]:
+            errors.add(["functions", i, "deputy"], "A seat's deputy cannot be its holder.")
+        if f.get("vacant_since") is not None:
+            _moment(f["vacant_since"], ["functions", i, "vacant_since"], errors)
 
     titles = Counter(b["title"].lower() for b in doc["runbooks"])
     sections = set()
@@ -709,14 +716,19 @@ def _people(doc):
 def _functions(doc, people):
     existing = {f.slug: f for f in Function.objects.all()}
     heads = set()
+    now = timezone.now()
     for f in doc["functions"]:
         head = people[f["head"]] if f["head"] else None
+        deputy = people[f["deputy"]] if f.get("deputy") else None
         function = existing.get(f["slug"]) or Function(slug=f["slug"])
         function.name, function.position, function.head = f["name"], f["position"], head
+        function.deputy = deputy
+        # A file from before seats had dates: a headless seat is vacant from the import.
+        function.vacant_since = (None if head is not None else
+                                 _t(f.get("vacant_since")) or now)
         function.save()
         existing[f["slug"]] = function
-        if head is not None:
-            heads.add(head.pk)
+        heads.update(p.pk for p in (head, deputy) if p is not None)
     get_user_model().objects.filter(pk__in=heads, is_superuser=False).update(is_staff=True)
     return existing
 
@@ -958,6 +970,7 @@ def import_model(*, document, actor, door, replace=False):
     model is archived first. Returns counts of what was written."""
     policy.require_administer(actor)
     check_document(document)
+    had_a_lead = seats.active_leads().exists()
     existing = bootstrap.existing_model()
     archived = {}
     if existing:
@@ -986,6 +999,10 @@ def import_model(*, document, actor, door, replace=False):
     }
     if assessments_replaced:
         counts["replaced"] = {"maturity_assessments": assessments_replaced}
+    if had_a_lead:
+        # The file's seats replace ours: the RevOps seat may go to someone who cannot sign
+        # in. The install keeps someone who can run it, or nothing is imported.
+        seats.require_a_lead_remains()
     audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
                  changes=counts)
     return counts

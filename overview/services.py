@@ -99,9 +99,10 @@ def handover_plan(*, person, successor, deactivate=False):
 def lock_people(*people):
     """Lock the rows of ``people`` in id order, the one order every write that locks
     people uses, so two crossed hand-overs (a → b and b → a) queue instead of
-    deadlocking. Returns them fresh, in the order given."""
+    deadlocking. ``FOR NO KEY UPDATE``: rows that merely refer to a person (an audit
+    entry naming its actor) do not wait for it. Returns them fresh, in the order given."""
     ids = [p.pk for p in people]
-    locked = {u.pk: u for u in get_user_model().objects.select_for_update()
+    locked = {u.pk: u for u in get_user_model().objects.select_for_update(no_key=True)
               .filter(pk__in=ids).order_by("pk")}
     return [locked[pk] for pk in ids]
 
@@ -169,6 +170,7 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
     moves nothing writes nothing. RevOps leads only.
     """
     policy.require_administer(actor)
+    seats.hold_lead_rights()
     person, successor = lock_people(person, successor)
     plan = handover_plan(person=person, successor=successor, deactivate=deactivate)
     if not plan.moves_anything:

@@ -47,14 +47,21 @@ def active_leads():
     return get_user_model().objects.filter(policy.lead_rights_q(), is_active=True).distinct()
 
 
-def require_a_lead_remains():
-    """Raise ``NoLeadLeft`` unless an active person still has lead rights, as the
-    calling transaction sees it. On PostgreSQL the check first takes a transaction-level
-    advisory lock, so concurrent writes that each remove one lead are judged one after
-    the other (each statement after the lock sees what the previous one committed)."""
+def hold_lead_rights():
+    """Take the transaction-level lock that every write which may remove lead rights
+    holds (PostgreSQL; elsewhere writes are serialized anyway), so that such writes are
+    judged one after the other: each statement after the lock sees what the previous
+    holder committed. Writes that also lock rows take it first, before any row lock, so
+    that two of them cannot each hold what the other waits for."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEAD_RIGHTS_LOCK])
+
+
+def require_a_lead_remains():
+    """Raise ``NoLeadLeft`` unless an active person still has lead rights, as the
+    calling transaction sees it, under ``hold_lead_rights``."""
+    hold_lead_rights()
     if not active_leads().exists():
         raise NoLeadLeft()
 

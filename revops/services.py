@@ -34,7 +34,8 @@ def _lock_active(users, field):
     if not ids:
         return
     User = get_user_model()
-    inactive = [u for u in User.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    inactive = [u for u in User.objects.select_for_update(no_key=True).filter(pk__in=ids)
+                .order_by("pk")
                 if not u.is_active]
     if inactive:
         raise ValidationError({field: f"“{inactive[0].get_username()}” is deactivated: "
@@ -80,6 +81,8 @@ def function_update(*, actor, door, function, **fields):
     unknown = set(fields) - {"name", "position", *SEAT_FIELDS}
     if unknown:
         raise TypeError(f"function_update() cannot change {sorted(unknown)!r}")
+    if function.is_revops_seat and SEAT_FIELDS & set(fields):
+        seats.hold_lead_rights()
     for seat_field in SEAT_FIELDS & set(fields):
         person = fields[seat_field]
         if person is not None and person.pk != getattr(function, f"{seat_field}_id"):
@@ -115,7 +118,8 @@ def person_deactivate(*, actor, door, person):
     active person with lead rights, including a lead deactivating themselves. What they
     hold stays with them: the hand-over and the departure move it first."""
     policy.require_administer(actor)
-    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    seats.hold_lead_rights()
+    person = get_user_model().objects.select_for_update(no_key=True).get(pk=person.pk)
     if not person.is_active:
         return person
     person.is_active = False
