@@ -6,13 +6,14 @@ A panel provider is a function ``panel(*, user, today) -> dict | None``; the dic
 
 from cadence import charts as cadence_charts
 from cadence import dashboard as cadence_dashboard
-from overview import lint
+from overview import departures, lint
 from raci import dashboard as raci_dashboard
 from runbook import charts as runbook_charts
 from runbook import dashboard as runbook_dashboard
 
-PANELS = [runbook_dashboard.panel, runbook_dashboard.concerns_panel, cadence_dashboard.panel,
-          raci_dashboard.panel, lint.panel, runbook_charts.panel, cadence_charts.panel]
+PANELS = [departures.panel, runbook_dashboard.panel, runbook_dashboard.concerns_panel,
+          cadence_dashboard.panel, raci_dashboard.panel, lint.panel, runbook_charts.panel,
+          cadence_charts.panel]
 
 
 def panels(*, user, today):

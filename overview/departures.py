@@ -19,7 +19,7 @@ from django.utils import timezone
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
 from overview import services
-from overview.models import Departure, HandoverItem
+from overview.models import Departure, Handover, HandoverItem
 from revops import audit, events, notify, policy, seats
 from revops import services as core_services
 from revops.errors import Refused
@@ -168,6 +168,23 @@ def run_due_departures(*, today=None):
                                 f"{name_of(departure.person)}'s departure could not happen",
                                 message)
     return done
+
+
+def panel(*, user, today):
+    """The dashboard's people panel: who leaves soon, which seats are vacant and who
+    covers them, and hand-overs waiting for acceptance. Shown only when there is
+    something to say; a fixed number of queries."""
+    leaving = [(d, countdown(d, today=today)) for d in open_departures()[:10]]
+    functions = list(Function.objects.ordered().select_related("head", "deputy"))
+    revops = next((f for f in functions if f.is_revops_seat), None)
+    vacant = [(f, f.deputy or (revops.covered_by if revops else None))
+              for f in functions if f.vacant]
+    waiting = list(Handover.objects.filter(completed_at__isnull=True)
+                   .select_related("person", "successor").order_by("at")[:10])
+    if not (leaving or vacant or waiting):
+        return None
+    return {"title": "People and seats", "template": "overview/_people_panel.html",
+            "leaving": leaving, "vacant": vacant, "waiting": waiting}
 
 
 def _payload(departure):

@@ -8,21 +8,23 @@ where it is done. A fixed number of queries, whatever the size of the model.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from overview import departures
+from overview.models import Handover, HandoverItem
 from raci import selectors as raci_selectors
 from revops import policy
-from revops.models import AuditEntry
+from revops.people import name_of
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
 
 @dataclass
 class Step:
-    kind: str  # handover, gap, signoff, section, ritual
+    kind: str  # handover, departure, gap, signoff, section, ritual
     title: str
     url: str
     detail: str = ""
@@ -34,6 +36,7 @@ class Step:
 
 KIND_LABELS = {
     "handover": "Came to you",
+    "departure": "Leaving",
     "gap": "Readiness gap",
     "signoff": "Sign off",
     "section": "Review",
@@ -45,35 +48,51 @@ def _day(value):
     return f"{value.day} {value:%b %Y}"
 
 
-def _handed_over(user):
-    """Hand-overs whose successor is ``user``, newest first (the audit trail keeps them)."""
-    return (AuditEntry.objects.filter(action="hand_over", object_type="auth.user",
-                                      changes__successor__1=user.get_username())
-            .order_by("-at")[:5])
-
-
 def _handover_steps(user):
+    """Hand-overs to ``user``, newest first, in people's and functions' names, with how
+    many of their holdings are still to read and accept."""
     steps = []
-    for entry in _handed_over(user):
-        functions = entry.changes.get("functions", [[], []])[0]
-        rituals = entry.changes.get("rituals", [[], []])[0]
-        held = []
-        if functions:
-            held.append("head of " + ", ".join(functions))
-        if rituals:
-            held.append("owner of " + ", ".join(rituals))
+    received = (Handover.objects.filter(successor=user).select_related("person")
+                .annotate(total=Count("items"),
+                          waiting=Count("items", filter=Q(items__accepted_at__isnull=True)))
+                .order_by("-at", "-id")[:5])
+    seats_held = {}
+    for item in HandoverItem.objects.filter(
+            handover__in=[h.pk for h in received],
+            kind__in=[HandoverItem.Kind.SEAT, HandoverItem.Kind.DEPUTYSHIP]):
+        seats_held.setdefault(item.handover_id, []).append(item.label)
+    for handover in received:
+        held = [label[0].lower() + label[1:] for label in seats_held.get(handover.pk, [])]
+        detail = ("You are now " + ", ".join(held) + ". ") if held else ""
+        detail += (f"{handover.waiting} of {handover.total} holdings still to read and accept."
+                   if handover.waiting else "You have accepted every holding.")
         steps.append(Step(
             "handover",
-            f"{entry.object_repr} handed over to you on {_day(timezone.localdate(entry.at))}",
-            reverse("person", args=[user.get_username()]),
-            ("You are now " + "; ".join(held) + ".") if held else "",
-        ))
+            f"{name_of(handover.person)} handed over to you on "
+            f"{_day(timezone.localdate(handover.at))}",
+            reverse("handover_inbox") + f"#handover-{handover.pk}", detail))
+    return steps
+
+
+def _departure_steps(user, today):
+    """For leads: who leaves soon, and whether their hand-over has a successor."""
+    if not policy.is_lead(user):
+        return []
+    steps = []
+    for departure in departures.open_departures()[:10]:
+        who = name_of(departure.person)
+        steps.append(Step(
+            "departure", f"{who} leaves {departures.countdown(departure, today=today)} "
+                         f"({_day(departure.leaves_on)})",
+            reverse("person", args=[departure.person.get_username()]) + "#departure",
+            f"{name_of(departure.successor)} takes over on the day." if departure.successor
+            else "Nobody is named to take over: their seats will fall to their deputies."))
     return steps
 
 
 def first_week(*, user, today, now, report):
     """The ordered steps for ``user`` this week."""
-    steps = _handover_steps(user)
+    steps = _handover_steps(user) + _departure_steps(user, today)
     steps += [Step("gap", gap.message, gap.fix_url) for gap in report.gaps]
 
     function_ids = policy.headed_function_ids(user)

@@ -314,7 +314,10 @@ def test_the_first_week_of_a_successor(drill, client):
                               successor=drill["jamie"])
     client.force_login(drill["jamie"])
     html = client.get("/start/").content.decode()
-    assert "handed over to you" in html and "head of cs" in html
+    assert "Hannah Kowalski handed over to you on" in html
+    assert "You are now head of Customer Success." in html, "names, never slugs"
+    assert "head of cs" not in html and "lead handed over" not in html
+    assert "still to read and accept" in html and 'href="/handover/inbox/#handover-' in html
     assert "Sign off the RACI" in html and "Customer Success" in html
     assert "Review “Incident playbooks” (stale)" in html
     assert "Readiness gap" in html
