@@ -89,10 +89,11 @@ def first_week(*, user, today, now, report):
                     if status.signed_by_former_head else "",
                 ))
     if function_ids:
-        for section in runbook_selectors.sections_needing_review(today=today).filter(
-                owner_id__in=function_ids):
+        for section in runbook_selectors.label_sections(
+                runbook_selectors.sections_needing_review(today=today).filter(
+                    owner_id__in=function_ids)):
             state = ReviewState(section.review_state).label.lower()
-            steps.append(Step("section", f"Review “{section.title}” ({state})",
+            steps.append(Step("section", f"Review “{section.label}” ({state})",
                               reverse("runbook:section", args=[section.pk]),
                               f"{section.runbook.title}, owned by {section.owner.name}."))
 
