@@ -141,4 +141,5 @@ def panel(*, matrix=None, **_context):
         return None
     return {"title": "Cross-checks: RACI, cadence and run book",
             "template": "overview/_cross_checks.html", "findings": cross_checks(),
-            "anchor": "cross-checks"}
+            "anchor": "cross-checks",
+            "checked": matrix is not None or raci_selectors.current_matrix() is not None}

@@ -138,7 +138,8 @@ def _cadence_checks(today):
               if not facts.horizons_missing else
               "No active ritual at: " + ", ".join(facts.horizons_missing) + ".",
               url, list(facts.horizons_missing)),
-        Check("rituals_complete", not incomplete,
+        Check("rituals_complete", not incomplete and bool(facts.horizons_covered),
+              "There are no rituals yet." if not facts.horizons_covered else
               "Every ritual has an owner and an output." if not incomplete else
               "Missing an owner or an output: " + ", ".join(incomplete) + ".",
               url, incomplete),
@@ -175,6 +176,10 @@ def _model_checks():
     """The RACI, the cadence and the run book must tell the same story: whoever answers
     for a layer runs a ritual for it, and a layer's section is owned on that layer."""
     disagreements = [f for f in lint.findings() if f.code in lint.DISAGREEMENT_CODES]
+    if raci_selectors.current_matrix() is None:
+        return [Check("model_consistent", False,
+                      "Nothing to cross-check yet: there is no RACI matrix.",
+                      reverse("raci:index"))]
     return [Check(
         "model_consistent", not disagreements,
         "The RACI, the cadence and the run book agree on who holds each layer."

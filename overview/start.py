@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from overview.bootstrap import existing_model
 from raci import selectors as raci_selectors
 from revops import policy
 from revops.models import AuditEntry
@@ -72,8 +73,13 @@ def _handover_steps(user):
 
 
 def first_week(*, user, today, now, report):
-    """The ordered steps for ``user`` this week."""
+    """The ordered steps for ``user`` this week; on an empty install, starting the model
+    comes first."""
     steps = _handover_steps(user)
+    if not existing_model():
+        steps.append(Step("gap", "Start your model: choose your motion", reverse("setup"),
+                          "Sales-led, product-led or hybrid: the run book, the RACI and the "
+                          "rituals drafted in one step."))
     steps += [Step("gap", gap.message, gap.fix_url) for gap in report.gaps]
 
     function_ids = policy.headed_function_ids(user)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from overview import archive, maturity, search, selectors, services
 from overview import pack as handover_pack
+from overview.bootstrap import existing_model
 from overview.charts import maturity_chart, quarters_up_to
 from overview.dashboard import panels as dashboard_panels
 from overview.forms import HandoverForm, MaturityForm
@@ -31,7 +32,7 @@ def dashboard(request):
         request,
         "overview/dashboard.html",
         {"panels": dashboard_panels(user=request.user, today=today), "today": today,
-         "report": readiness_report(today=today),
+         "report": readiness_report(today=today), "no_model": not existing_model(),
          "maturity": selectors.assessments().first()},
     )
 
