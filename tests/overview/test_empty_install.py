@@ -61,3 +61,14 @@ def test_readiness_on_an_empty_install_passes_no_check_about_nothing():
     assert not checks["rituals_complete"].passed
     assert not checks["model_consistent"].passed
     assert checks["runbook_written"].fix_url == "/setup/"
+
+
+def test_load_demo_prints_the_address_it_is_served_on(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.REVOPS_SITE_URL = "http://127.0.0.1:8101/"
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Sign in at http://127.0.0.1:8101 with:" in out.getvalue()
