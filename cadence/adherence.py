@@ -8,7 +8,9 @@ occurrence still ``scheduled`` (not yet past its grace period) is neither held n
 missed yet. The held rate is held over held + skipped + missed: a skip is a decision,
 but the ritual still did not happen.
 
-One query whatever the number of rituals or occurrences: the counts are grouped in SQL.
+Only the live model's rituals count: an archived model's history stays on its rituals'
+pages. One query whatever the number of rituals or occurrences: the counts are grouped
+in SQL.
 """
 
 from dataclasses import dataclass, field
@@ -84,7 +86,7 @@ def adherence(*, weeks, now=None):
     start = window_start(weeks=weeks, today=timezone.localdate(now, tz), tz=tz)
     counts = (
         Occurrence.objects.filter(scheduled_for__gte=start, scheduled_for__lt=now,
-                                  status__in=OUTCOMES)
+                                  status__in=OUTCOMES, ritual__archived_at__isnull=True)
         .annotate(day=TruncDate("scheduled_for", tzinfo=tz))
         .values_list("ritual__horizon", "ritual__owner__slug", "ritual__owner__name",
                      "ritual__owner__position", "day", "status")

@@ -37,6 +37,14 @@ class Purpose(models.TextChoices):
     REFRESH = rules.REFRESH, "Operating-model refresh"
 
 
+class RitualQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
 class Ritual(models.Model):
     """A recurring meeting of the operating model, with a schedule stored as an RFC 5545
     rule (no DTSTART: the time of day is its BYHOUR/BYMINUTE, wall-clock in ``timezone``).
@@ -85,6 +93,12 @@ class Ritual(models.Model):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the model it belongs to was replaced; an archived ritual is read-only.",
+    )
+
+    objects = RitualQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

@@ -17,20 +17,25 @@ from revops import fiscal
 ADHERENCE_WINDOW = 8
 
 
-def rituals():
-    """Rituals with what every list shows, prefetched."""
+def rituals(*, include_archived=True):
+    """Rituals with what every list shows, prefetched; the live model's only unless
+    ``include_archived`` (a ritual's own page reads it archived or not)."""
+    qs = Ritual.objects.all() if include_archived else Ritual.objects.live()
     return (
-        Ritual.objects.select_related("owner", "owner__head", "owner__deputy", "owner_person",
+        qs.select_related("owner", "owner__head", "owner__deputy", "owner_person",
                                       "output_section", "output_section__runbook")
         .prefetch_related("attendees")
         .order_by("name", "id")
     )
 
 
-def occurrences(*, start=None, end=None, ritual=None, status=None):
-    """Occurrences in time order, with their ritual (and its owner) joined."""
+def occurrences(*, start=None, end=None, ritual=None, status=None, include_archived=False):
+    """Occurrences in time order, with their ritual (and its owner) joined: of the live
+    model's rituals, unless ``ritual`` is given or ``include_archived``."""
     qs = Occurrence.objects.select_related("ritual", "ritual__owner").order_by(
         "scheduled_for", "id")
+    if ritual is None and not include_archived:
+        qs = qs.filter(ritual__archived_at__isnull=True)
     if start is not None:
         qs = qs.filter(scheduled_for__gte=start)
     if end is not None:
@@ -107,14 +112,14 @@ def ritual_rows(*, now, queryset=None):
 def rows_by_horizon(*, now):
     """``[(horizon_label, [RitualRow…])]`` in horizon order, every horizon present."""
     groups = {h: [] for h in Horizon.values}
-    for row in ritual_rows(now=now):
+    for row in ritual_rows(now=now, queryset=rituals(include_archived=False)):
         groups[row.ritual.horizon].append(row)
     return [(Horizon(h).label, h, groups[h]) for h in Horizon.values]
 
 
 def lint():
     """The lint findings of the current cadence (one query)."""
-    return rules.lint(list(Ritual.objects.all()))
+    return rules.lint(list(Ritual.objects.live()))
 
 
 def local_day_bounds(day, tz):
@@ -189,18 +194,19 @@ def readiness(*, now, today, recent_days=56, start_month=None):
     quarterly refresh ritual was held in this fiscal quarter or the previous one.
     """
     start_month = start_month or settings.REVOPS_FISCAL_YEAR_START_MONTH
-    active = list(Ritual.objects.filter(active=True).only(
+    active = list(Ritual.objects.live().filter(active=True).only(
         "name", "horizon", "owner", "output", "purpose"))
     covered = frozenset(r.horizon for r in active)
     counts = dict(
         Occurrence.objects.filter(scheduled_for__gte=now - timedelta(days=recent_days),
-                                  scheduled_for__lt=now)
+                                  scheduled_for__lt=now, ritual__archived_at__isnull=True)
         .values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     quarter = fiscal.quarter_index(today, start_month)
     since = fiscal.quarter_start(quarter - 1, start_month)
     refresh = Occurrence.objects.filter(
         ritual__horizon=Horizon.QUARTERLY, ritual__purpose=Purpose.REFRESH,
+        ritual__archived_at__isnull=True,
     )
     refresh_held = refresh.filter(status=Status.HELD, scheduled_for__date__gte=since,
                                   scheduled_for__lte=now).exists()
@@ -226,6 +232,6 @@ def held_refresh(*, first_day, last_day):
     is tied to it (``overview.services.maturity_assess``)."""
     return (Occurrence.objects.select_related("ritual")
             .filter(ritual__horizon=Horizon.QUARTERLY, ritual__purpose=Purpose.REFRESH,
-                    status=Status.HELD, scheduled_for__date__gte=first_day,
-                    scheduled_for__date__lte=last_day)
+                    ritual__archived_at__isnull=True, status=Status.HELD,
+                    scheduled_for__date__gte=first_day, scheduled_for__date__lte=last_day)
             .order_by("-scheduled_for", "-id").first())

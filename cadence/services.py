@@ -18,6 +18,7 @@ from django.utils import timezone
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
 from revops import audit, events, notify, policy, rendering, search
+from revops.errors import refuse_archived
 from revops.models import Function
 from runbook import services as runbook_services
 from runbook.models import Section
@@ -166,6 +167,7 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
         policy.require_own(actor, fields["owner"])
     now = now or _now()
     ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
+    refuse_archived(ritual, ritual.archived_at)
     unknown = set(fields) - set(RITUAL_FIELDS)
     if unknown:
         raise TypeError(f"ritual_update() cannot change {', '.join(sorted(unknown))}")
@@ -245,6 +247,8 @@ def ritual_delete(*, ritual, actor, door):
     """Delete a ritual that has no recorded history; one with history is deactivated
     instead, so the record of what was held stays."""
     policy.require_change(actor, ritual)
+    refuse_archived(ritual, Ritual.objects.filter(pk=ritual.pk)
+                    .values_list("archived_at", flat=True).first())
     if ritual.occurrences.exclude(status=Status.SCHEDULED).exists():
         raise ValidationError({"active": "This ritual has a recorded history: deactivate it "
                                          "(active = false) instead of deleting it."})
@@ -253,6 +257,28 @@ def ritual_delete(*, ritual, actor, door):
                  changes=audit.changes_between(_snapshot(ritual), {}))
     ritual.delete()
     events.emit("ritual.changed", payload)
+
+
+@transaction.atomic
+def ritual_archive(*, ritual, actor, door, at=None):
+    """Set a ritual aside, readable and read-only, when its model is replaced: it stops
+    (its future scheduled occurrences go), and what was held stays. Returns the ritual."""
+    policy.require_administer(actor)
+    ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
+    refuse_archived(ritual, ritual.archived_at)
+    now = at or _now()
+    was_active = ritual.active
+    ritual.archived_at = now
+    ritual.active = False
+    ritual.sequence += 1
+    ritual.updated_at = now
+    ritual.save(update_fields=["archived_at", "active", "sequence", "updated_at"])
+    Occurrence.objects.filter(ritual=ritual, status=Status.SCHEDULED,
+                              scheduled_for__gte=now).delete()
+    audit.record(actor=actor, door=door, action="archive", obj=ritual,
+                 changes={"archived_at": [None, now.isoformat()],
+                          **({"active": [True, False]} if was_active else {})})
+    return ritual
 
 
 # --- Materialization ----------------------------------------------------------------
@@ -294,7 +320,7 @@ def materialize_many(*, rituals, now=None, start=None):
 
 def materialize_all(*, now=None):
     """The daily roll-forward: every active ritual's next 12 months."""
-    rituals = list(Ritual.objects.filter(active=True))
+    rituals = list(Ritual.objects.live().filter(active=True))
     return materialize_many(rituals=rituals, now=now)
 
 
@@ -328,6 +354,7 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     now = now or _now()
     occurrence = (Occurrence.objects.select_for_update().select_related("ritual")
                   .get(pk=occurrence.pk))
+    refuse_archived(occurrence, occurrence.ritual.archived_at)
     if reviewed_sections is None:
         reviewed_sections = (default_reviewed_sections(occurrence) if status == Status.HELD
                              else [])
@@ -401,7 +428,8 @@ def mark_missed(*, now=None, actor=None, door="task"):
     now = now or _now()
     due = list(
         Occurrence.objects.select_for_update(of=("self",))
-        .filter(status=Status.SCHEDULED, scheduled_for__lt=now)
+        .filter(status=Status.SCHEDULED, scheduled_for__lt=now,
+                ritual__archived_at__isnull=True)
         .annotate(deadline=_deadline())
         .filter(deadline__lt=now)
         .select_related("ritual")

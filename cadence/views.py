@@ -32,8 +32,10 @@ def _viewer_tz():
 @login_required
 def index(request):
     now = timezone.now()
+    groups = selectors.rows_by_horizon(now=now)
     return render(request, "cadence/index.html", {
-        "groups": selectors.rows_by_horizon(now=now),
+        "groups": groups,
+        "has_rituals": any(rows for _, _, rows in groups),
         "findings": selectors.lint(),
         "adherence": adherence.side_by_side(now=now),
         "can_create": policy.can_create_owned(request.user),

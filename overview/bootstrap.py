@@ -3,10 +3,11 @@
 ``bootstrap`` is a RevOps-lead write that composes the apps' own services (run books
 and their sections, RACI rows, rituals), so every rule and audit entry of those
 services applies. It refuses when a model already exists, unless ``replace`` is given:
-then the old model is archived (run books and matrix renamed "… · archived <time>" and
-no longer default or current, rituals deactivated with their history kept) and a new
-one is made. Asking again for the model that is already there, untouched, changes
-nothing: the same call twice gives the same model.
+then the old model is archived — its run books, current matrix and rituals are stamped
+archived (read-only, absent from every reader unless asked for; run books and matrix
+renamed "… · archived <time>" so the new model can take their titles, rituals stopped
+with their history kept) — and a new one is made. Asking again for the model that is
+already there, untouched, changes nothing: the same call twice gives the same model.
 """
 
 from collections import Counter
@@ -29,6 +30,7 @@ from revops import audit, invitations, policy
 from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
+from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
 from runbook.models import Definition, Runbook, Section
 
@@ -77,7 +79,7 @@ class Outcome:
 
 
 def live_runbooks():
-    return Runbook.objects.exclude(title__contains=ARCHIVED).order_by("-is_default", "pk")
+    return runbook_selectors.live_runbooks()
 
 
 def existing_model():
@@ -89,7 +91,7 @@ def existing_model():
         what.append(f"{books} run book(s)")
     if Matrix.objects.filter(is_current=True).exists():
         what.append("a current RACI matrix")
-    rituals = Ritual.objects.filter(active=True).count()
+    rituals = Ritual.objects.live().filter(active=True).count()
     if rituals:
         what.append(f"{rituals} active ritual(s)")
     return what
@@ -110,7 +112,7 @@ def _is_untouched(template):
     if (matrix is None or matrix.title != _matrix_title(template)
             or matrix.version != len(template.rows) + 1 or matrix.signoffs.exists()):
         return False
-    rituals = Ritual.objects.filter(active=True)
+    rituals = Ritual.objects.live().filter(active=True)
     return (sorted(rituals.values_list("name", flat=True))
             == sorted(r.name for r in template.rituals)
             and not rituals.exclude(sequence=0).exists())
@@ -126,23 +128,26 @@ def _archived_title(title, stamp, taken):
 
 
 def archive_model(*, actor, door, now=None):
-    """Set the live model aside, readable: returns what was archived."""
+    """Set the live model aside, readable and read-only: every live run book, the current
+    matrix and every live ritual are stamped archived at the same moment (the archive
+    page groups them by it). Returns what was archived."""
     policy.require_administer(actor)
-    stamp = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M:%S")
+    now = now or timezone.now()
+    stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")
     taken = {t.lower() for t in Runbook.objects.values_list("title", flat=True)}
     books = list(live_runbooks())
     for book in books:
         runbook_services.runbook_update(runbook=book, actor=actor, door=door,
                                         title=_archived_title(book.title, stamp, taken))
-    Runbook.objects.filter(pk__in=[b.pk for b in books]).update(is_default=False)
-    matrices = list(Matrix.objects.filter(is_current=True))
+        runbook_services.runbook_archive(runbook=book, actor=actor, door=door, at=now)
+    matrices = list(Matrix.objects.live().filter(is_current=True))
     for matrix in matrices:
         raci_services.matrix_update(matrix=matrix, actor=actor, door=door,
-                                    title=f"{matrix.title}{ARCHIVED}{stamp}"[:120],
-                                    is_current=False)
-    rituals = list(Ritual.objects.filter(active=True))
+                                    title=f"{matrix.title}{ARCHIVED}{stamp}"[:120])
+        raci_services.matrix_archive(matrix=matrix, actor=actor, door=door, at=now)
+    rituals = list(Ritual.objects.live())
     for ritual in rituals:
-        cadence_services.ritual_update(ritual=ritual, actor=actor, door=door, active=False)
+        cadence_services.ritual_archive(ritual=ritual, actor=actor, door=door, at=now)
     return {"runbooks": len(books), "matrices": len(matrices), "rituals": len(rituals)}
 
 

@@ -80,9 +80,9 @@ def _on_layer(rows):
 def _layer_findings(matrix, rows, by_id):
     labels = dict(Layer.choices)
     on_layer = _on_layer(rows)
-    rituals = list(Ritual.objects.filter(active=True, owner__isnull=False)
+    rituals = list(Ritual.objects.live().filter(active=True, owner__isnull=False)
                    .select_related("owner").order_by("name", "id"))
-    sections = list(Section.objects.filter(kind__in=Layer.values)
+    sections = list(Section.objects.live().filter(kind__in=Layer.values)
                     .select_related("owner", "runbook").order_by("runbook__title", "position"))
     findings = []
     served = {(r.owner_id, r.layer) for r in rituals}
@@ -141,4 +141,5 @@ def panel(*, matrix=None, **_context):
         return None
     return {"title": "Cross-checks: RACI, cadence and run book",
             "template": "overview/_cross_checks.html", "findings": cross_checks(),
-            "anchor": "cross-checks"}
+            "anchor": "cross-checks",
+            "checked": matrix is not None or raci_selectors.current_matrix() is not None}

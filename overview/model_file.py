@@ -130,6 +130,7 @@ def export_model(*, now=None):
     runbook_docs = [{
         "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
         "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
+        "archived_at": _iso(b.archived_at),
         "sections": [section_doc(s) for s in sections if s.runbook_id == b.pk],
         "releases": releases.get(b.pk, []),
     } for b in books]
@@ -177,7 +178,8 @@ def export_model(*, now=None):
             "snapshot": s.snapshot})
     raci_docs = [{"title": m.title, "version": m.version, "is_current": m.is_current,
                   "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
-                  "rows": rows.get(m.pk, []), "signoffs": signoffs.get(m.pk, [])}
+                  "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
+                  "signoffs": signoffs.get(m.pk, [])}
                  for m in Matrix.objects.order_by("pk")]
 
     rituals = list(Ritual.objects.order_by("pk"))
@@ -208,7 +210,7 @@ def export_model(*, now=None):
         "reminder_lead_seconds": _seconds(r.reminder_lead), "grace_seconds": _seconds(r.grace),
         "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
-        "occurrences": occurrences.get(r.pk, []),
+        "archived_at": _iso(r.archived_at), "occurrences": occurrences.get(r.pk, []),
     } for r in rituals]
 
     assessment_docs = _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who)
@@ -483,6 +485,8 @@ def _check_rules(doc, errors):
         errors.add(["runbooks"], "At most one run book can be the default.")
     for i, book in enumerate(doc["runbooks"]):
         at = ["runbooks", i]
+        if book.get("archived_at") and book["is_default"]:
+            errors.add([*at, "is_default"], "An archived run book cannot be the default.")
         if titles[book["title"].lower()] > 1:
             errors.add([*at, "title"], f"Two run books are titled {book['title']!r}.")
         person(book["created_by"], [*at, "created_by"])
@@ -529,6 +533,8 @@ def _check_rules(doc, errors):
         errors.add(["raci"], "At most one matrix can be the current one.")
     for i, matrix in enumerate(doc["raci"]):
         at = ["raci", i]
+        if matrix.get("archived_at") and matrix["is_current"]:
+            errors.add([*at, "is_current"], "An archived matrix cannot be the current one.")
         for name in ("created_at", "updated_at"):
             _moment(matrix[name], [*at, name], errors)
         names = Counter(r["name"].strip().lower() for r in matrix["rows"])
@@ -746,7 +752,8 @@ def _runbooks(doc, people, functions):
         Runbook.objects.filter(is_default=True).update(is_default=False)
     books = Runbook.objects.bulk_create([Runbook(
         title=b["title"], motion=b["motion"], is_default=b["is_default"], version=b["version"],
-        created_at=_t(b["created_at"]), created_by=user(b["created_by"]))
+        created_at=_t(b["created_at"]), created_by=user(b["created_by"]),
+        archived_at=_t(b.get("archived_at")))
         for b in doc["runbooks"]])
     section_docs = [(book, s) for book, b in zip(books, doc["runbooks"], strict=True)
                     for s in b["sections"]]
@@ -865,7 +872,8 @@ def _raci(doc, people, functions):
         Matrix.objects.filter(is_current=True).update(is_current=False)
     matrices = Matrix.objects.bulk_create([Matrix(
         title=m["title"], version=m["version"], is_current=m["is_current"],
-        created_at=_t(m["created_at"]), updated_at=_t(m["updated_at"])) for m in doc["raci"]])
+        created_at=_t(m["created_at"]), updated_at=_t(m["updated_at"]),
+        archived_at=_t(m.get("archived_at"))) for m in doc["raci"]])
     row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
                 for r in m["rows"]]
     rows = []
@@ -904,7 +912,8 @@ def _cadence(doc, people, functions, sections):
         active=r["active"], reminder_lead=timedelta(seconds=r["reminder_lead_seconds"]),
         grace=timedelta(seconds=r["grace_seconds"]) if r["grace_seconds"] is not None else None,
         schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
-        created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]))
+        created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]),
+        archived_at=_t(r.get("archived_at")))
         for r in doc["rituals"]])
     refresh_vectors(Ritual, [ritual.pk for ritual in rituals])
     Attendee = Ritual.attendees.through

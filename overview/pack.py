@@ -66,10 +66,11 @@ class PackSection:
     reviewed_revision: int | None
     body: str
     body_html: str
+    key: str = ""  # "" for the first run book; the run book's id for the others
 
     @property
     def anchor(self):
-        return f"section-{self.kind}"
+        return f"section-{self.key}-{self.kind}" if self.key else f"section-{self.kind}"
 
     @property
     def state_label(self):
@@ -112,7 +113,7 @@ class Pack:
     release: object
     report: object
     functions: list
-    sections: list
+    sections: list  # every live run book's, each titled with its run book when several
     matrix: object
     grid: dict | None
     cadence: list  # [(label, slug, [PackRitual])]
@@ -120,6 +121,7 @@ class Pack:
     adherence_charts: list = field(default_factory=list)
     definitions: list = field(default_factory=list)  # today's, with ``current`` set
     assessments: list = field(default_factory=list)  # [PackMaturity], newest quarter first
+    runbooks: list = field(default_factory=list)  # the live model's run books, default first
 
     @property
     def maturity(self):
@@ -140,8 +142,13 @@ class Pack:
         return [(label, groups[label]) for label in DefinitionLayer.labels if groups[label]]
 
     @property
+    def heading(self):
+        """The run book's title, or the run books' when the model has several."""
+        return " and ".join(b.title for b in self.runbooks) or "The operating model"
+
+    @property
     def title(self):
-        return f"Hand-over pack: {self.runbook.title}" if self.runbook else "Hand-over pack"
+        return f"Hand-over pack: {self.heading}" if self.runbooks else "Hand-over pack"
 
 
 @dataclass
@@ -222,38 +229,46 @@ def _release(runbook, number):
     return release
 
 
-def _pack_section(number, section, pinned, **stamp):
+def _pack_section(number, section, pinned, *, key="", several=False, **stamp):
     """One section of the pack: the text of the ``pinned`` revision with its headings
     nested below the section's own, and ``stamp`` (revision number, state and
-    last-reviewed fields)."""
+    last-reviewed fields). With ``several`` run books its title names its run book."""
+    prefix = f"{key}-{section.kind}-" if key else f"{section.kind}-"
     return PackSection(
-        number=number, kind=section.kind, title=section.title, owner=section.owner,
+        number=number, kind=section.kind, owner=section.owner,
+        title=section.full_title if several else section.title,
         body=pinned.body if pinned else "",
-        body_html=shift_html_headings(pinned.body_html if pinned else "",
-                                      prefix=f"{section.kind}-"),
-        **stamp,
+        body_html=shift_html_headings(pinned.body_html if pinned else "", prefix=prefix),
+        key=key, **stamp,
     )
 
 
-def _sections_now(runbook, today):
-    sections = list(runbook_selectors.sections_with_state(today=today, runbook=runbook))
+def _sections_now(books, today, *, first=1, several=False):
+    """The current sections of ``books`` (one query for them all), numbered from
+    ``first``; the default run book's anchors keep their plain form."""
+    sections = list(runbook_selectors.sections_with_state(today=today).filter(
+        runbook__in=books).order_by("-runbook__is_default", "runbook_id", "position"))
     current = runbook_selectors.current_revisions(sections)
+    default_id = books[0].pk if books else None
     return [
         _pack_section(
-            n, section, current.get(section.pk), revision=section.revision or None,
+            n, section, current.get(section.pk), several=several,
+            key="" if section.runbook_id == default_id else str(section.runbook_id),
+            revision=section.revision or None,
             state=section.review_state, reviewed_on=section.last_reviewed_on,
             reviewed_by=people.name_of(section.last_reviewed_by),
             reviewed_revision=section.last_reviewed_revision,
         )
-        for n, section in enumerate(sections, 1)
+        for n, section in enumerate(sections, first)
     ]
 
 
-def _sections_at(release):
-    entries = runbook_selectors.release_entries(release).select_related("section__owner")
+def _sections_at(release, *, several=False):
+    entries = runbook_selectors.release_entries(release).select_related("section__owner",
+                                                                         "section__runbook")
     return [
         _pack_section(
-            n, entry.section, entry.revision,
+            n, entry.section, entry.revision, several=several,
             revision=entry.revision.number if entry.revision else None,
             state=entry.review_state, reviewed_on=entry.last_reviewed_on,
             reviewed_by=entry.last_reviewed_by_name,
@@ -264,7 +279,7 @@ def _sections_at(release):
 
 
 def _cadence(now):
-    rituals = [r for r in cadence_selectors.rituals() if r.active]
+    rituals = [r for r in cadence_selectors.rituals(include_archived=False) if r.active]
     ids = [r.pk for r in rituals]
     upcoming = defaultdict(list)
     for ritual_id, at in (
@@ -298,16 +313,20 @@ def _cadence(now):
 
 
 def build(*, today, now, release=None, report):
-    """The pack as of now, or with the run book as of release number ``release`` (the
-    RACI and the cadence are always today's: they keep no per-release history)."""
-    runbook = runbook_selectors.default_runbook()
+    """The pack of the live model — every run book, the default first — as of now, or
+    with the default run book as of its release number ``release`` (the other run books,
+    the RACI and the cadence are today's: they keep no per-release history)."""
+    books = list(runbook_selectors.live_runbooks())
+    runbook = books[0] if books else None
+    several = len(books) > 1
     pinned = _release(runbook, release)
     if runbook is None:
         sections = []
     elif pinned is not None:
-        sections = _sections_at(pinned)
+        sections = _sections_at(pinned, several=several)
+        sections += _sections_now(books[1:], today, first=len(sections) + 1, several=several)
     else:
-        sections = _sections_now(runbook, today)
+        sections = _sections_now(books, today, several=several)
     matrix = raci_selectors.current_matrix()
     grid = raci_selectors.grid(matrix) if matrix is not None else None
     cadence, rituals = _cadence(now)
@@ -339,6 +358,7 @@ def build(*, today, now, release=None, report):
         definitions=definitions,
         assessments=[PackMaturity(a) for a in
                      overview_selectors.assessments()[:MATURITY_QUARTERS]],
+        runbooks=books,
     )
 
 
@@ -381,6 +401,8 @@ def to_markdown(pack):
     if pack.release:
         out += ["The run book is shown as it was at that release; the RACI and the cadence "
                 "as they are today.", ""]
+    if len(pack.runbooks) > 1:
+        out += ["Run books: " + ", ".join(b.title for b in pack.runbooks) + ".", ""]
     gaps = pack.report.gaps
     if gaps:
         out += ["Gaps to close:", ""] + [f"- {g.message}" for g in gaps] + [""]

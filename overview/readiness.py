@@ -118,31 +118,37 @@ def _vacancy(function, revops):
 
 
 def _runbook_checks(today):
-    runbook = runbook_selectors.default_runbook()
-    if runbook is None:
-        return [Check("runbook_written", False, "There is no run book yet.",
-                      reverse("runbook:index"))]
-    sections = list(runbook_selectors.sections_with_state(today=today, runbook=runbook))
+    """Over every run book of the live model (a hybrid model has two), each section named
+    with its run book when there are several."""
+    books = list(runbook_selectors.live_runbooks())
+    if not books:
+        return [Check("runbook_written", False,
+                      "There is no run book yet: start your model by choosing your motion.",
+                      reverse("setup"))]
+    several = len(books) > 1
+    sections = runbook_selectors.label_sections(
+        runbook_selectors.sections_with_state(today=today), several=several)
     current = runbook_selectors.current_revisions(sections)
     unwritten = [s for s in sections if not (current.get(s.pk) and current[s.pk].body.strip())]
     out_of_date = [s for s in sections
                    if s.review_state in (ReviewState.STALE, ReviewState.NEVER)]
     headless = [s for s in sections if s.owner is None or not _has_active_head(s.owner)]
     url = reverse("runbook:index")
+    every = "of every run book " if several else ""
     return [
-        Check("runbook_written", not unwritten and len(sections) == 6,
-              "All six run-book sections are written." if not unwritten else
+        Check("runbook_written", not unwritten and len(sections) == 6 * len(books),
+              f"All six sections {every}are written." if not unwritten else
               f"{len(unwritten)} section(s) have no content: "
-              + ", ".join(s.title for s in unwritten) + ".",
-              url, [s.title for s in unwritten]),
+              + ", ".join(s.label for s in unwritten) + ".",
+              url, [s.label for s in unwritten]),
         Check("runbook_fresh", not out_of_date,
-              "No section is stale or unreviewed." if not out_of_date else
-              "Stale or never reviewed: " + ", ".join(s.title for s in out_of_date) + ".",
-              url, [s.title for s in out_of_date]),
+              f"No section {every}is stale or unreviewed." if not out_of_date else
+              "Stale or never reviewed: " + ", ".join(s.label for s in out_of_date) + ".",
+              url, [s.label for s in out_of_date]),
         Check("sections_owned", not headless,
               "Every section is owned by a function with a head." if not headless else
-              "Owned by a function with no head: " + ", ".join(s.title for s in headless) + ".",
-              reverse("admin:revops_function_changelist"), [s.title for s in headless]),
+              "Owned by a function with no head: " + ", ".join(s.label for s in headless) + ".",
+              reverse("admin:revops_function_changelist"), [s.label for s in headless]),
     ]
 
 
@@ -183,7 +189,8 @@ def _cadence_checks(today):
               if not facts.horizons_missing else
               "No active ritual at: " + ", ".join(facts.horizons_missing) + ".",
               url, list(facts.horizons_missing)),
-        Check("rituals_complete", not incomplete,
+        Check("rituals_complete", not incomplete and bool(facts.horizons_covered),
+              "There are no rituals yet." if not facts.horizons_covered else
               "Every ritual has an owner and an output." if not incomplete else
               "Missing an owner or an output: " + ", ".join(incomplete) + ".",
               url, incomplete),
@@ -220,6 +227,10 @@ def _model_checks():
     """The RACI, the cadence and the run book must tell the same story: whoever answers
     for a layer runs a ritual for it, and a layer's section is owned on that layer."""
     disagreements = [f for f in lint.findings() if f.code in lint.DISAGREEMENT_CODES]
+    if raci_selectors.current_matrix() is None:
+        return [Check("model_consistent", False,
+                      "Nothing to cross-check yet: there is no RACI matrix.",
+                      reverse("raci:index"))]
     return [Check(
         "model_consistent", not disagreements,
         "The RACI, the cadence and the run book agree on who holds each layer."

@@ -80,6 +80,9 @@ DEFAULT_TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW)
 # The types that carry a review state (the ``state`` filter keeps only these).
 REVIEWED_TYPES = (SECTION, DEFINITION)
 MIN_LENGTH, MAX_LENGTH = 2, 499
+# ``include=archived`` also searches archived models (run books and their releases, RACI
+# matrices, rituals); by default search reads the live model only.
+ARCHIVED = "archived"
 
 _TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 
@@ -99,6 +102,7 @@ class Query:
     types: tuple
     owner: Function | None = None
     state: str | None = None
+    include_archived: bool = False
 
     @property
     def wanted(self):
@@ -129,7 +133,7 @@ def terms_of(text):
     return tuple(terms)
 
 
-def parse(*, q, type=None, owner=None, state=None):  # noqa: A002 — the parameter's name
+def parse(*, q, type=None, owner=None, state=None, include=None):  # noqa: A002 — its name
     """A ``Query`` from request parameters, or ``ValidationError`` keyed by the field."""
     text = (q or "").strip()
     errors = {}
@@ -147,9 +151,12 @@ def parse(*, q, type=None, owner=None, state=None):  # noqa: A002 — the parame
     function = _owner(owner, errors)
     if state and state not in ReviewState.values:
         errors["state"] = f"Unknown review state; choose from {', '.join(ReviewState.values)}."
+    if include and include != ARCHIVED:
+        errors["include"] = f"Unknown value; the only one is “{ARCHIVED}”."
     if errors:
         raise ValidationError(errors)
-    return Query(text=text, terms=terms, types=types, owner=function, state=state or None)
+    return Query(text=text, terms=terms, types=types, owner=function, state=state or None,
+                 include_archived=include == ARCHIVED)
 
 
 def _types(value, errors):
@@ -259,18 +266,24 @@ def _substring_match(qs, type_, query):
 
 
 def _base(type_, query, today):
-    """The rows of one type the filters allow."""
+    """The rows of one type the filters allow: the live model's only, unless the query
+    includes archived models."""
+    live = not query.include_archived
     if type_ in REVIEWED_TYPES:
-        qs = (Section if type_ == SECTION else Definition).objects.all()
+        qs = Section.objects.live() if type_ == SECTION and live else (
+            Section if type_ == SECTION else Definition).objects.all()
         if query.state:
             qs = qs.annotate(review_state=review_state_expression(today)).filter(
                 review_state=query.state)
         return qs.filter(owner=query.owner) if query.owner else qs
     if type_ == RITUAL:
-        return Ritual.objects.filter(owner=query.owner) if query.owner else Ritual.objects.all()
+        qs = Ritual.objects.live() if live else Ritual.objects.all()
+        return qs.filter(owner=query.owner) if query.owner else qs
     if type_ == RACI_ROW:
-        return Row.objects.filter(accountable=query.owner) if query.owner else Row.objects.all()
-    return Release.objects.all()
+        qs = Row.objects.filter(matrix__archived_at__isnull=True) if live else Row.objects.all()
+        return qs.filter(accountable=query.owner) if query.owner else qs
+    return Release.objects.filter(runbook__archived_at__isnull=True) if live else (
+        Release.objects.all())
 
 
 def _types_for(query):
@@ -351,6 +364,11 @@ def _snippet(row, query):
     return marked_html(text if full_text() else _cut(text, query))
 
 
+def _where(text, owner):
+    """Where a hit is, saying so when it belongs to an archived model."""
+    return f"{text} (archived)" if owner.archived_at is not None else text
+
+
 def _sections(ids, query, today):
     body = Subquery(Revision.objects.filter(
         section=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
@@ -358,7 +376,8 @@ def _sections(ids, query, today):
         "search_vector").annotate(
         review_state=review_state_expression(today),
         snippet_text=_headline(body, query) if full_text() else body)
-    return {s.pk: Hit(type=SECTION, id=s.pk, title=s.title, where=s.runbook.title,
+    return {s.pk: Hit(type=SECTION, id=s.pk, title=s.title,
+                      where=_where(s.runbook.title, s.runbook),
                       url=reverse("runbook:section", args=[s.pk]),
                       snippet=_snippet(s, query), rank=0.0, review_state=s.review_state)
             for s in qs}
@@ -384,7 +403,8 @@ def _rituals(ids, query, today):
     text = Concat("output", Value("\n"), "agenda", output_field=TextField())
     qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
-    return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name, where=r.get_horizon_display(),
+    return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name,
+                      where=_where(r.get_horizon_display(), r),
                       url=reverse("cadence:ritual", args=[r.pk]),
                       snippet=_snippet(r, query), rank=0.0)
             for r in qs}
@@ -394,7 +414,7 @@ def _rows(ids, query, today):
     text = Concat("name", Value("\n"), "description", output_field=TextField())
     qs = Row.objects.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
-    return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=r.matrix.title,
+    return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=_where(r.matrix.title, r.matrix),
                       url=reverse("raci:matrix", args=[r.matrix_id]) + f"#row-{r.pk}",
                       snippet=_snippet(r, query), rank=0.0)
             for r in qs}
@@ -410,7 +430,8 @@ def _releases(ids, query, today):
     qs = Release.objects.filter(pk__in=ids).select_related("runbook").defer(
         "search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text)
-    return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}", where=r.runbook.title,
+    return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}",
+                      where=_where(r.runbook.title, r.runbook),
                       url=reverse("runbook:release", args=[r.runbook_id, r.number]),
                       snippet=_snippet(r, query), rank=0.0)
             for r in qs}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from overview import departures
+from overview.bootstrap import existing_model
 from overview.models import Handover, HandoverItem
 from raci import selectors as raci_selectors
 from revops import policy
@@ -91,8 +92,13 @@ def _departure_steps(user, today):
 
 
 def first_week(*, user, today, now, report):
-    """The ordered steps for ``user`` this week."""
+    """The ordered steps for ``user`` this week; on an empty install, starting the model
+    comes first."""
     steps = _handover_steps(user) + _departure_steps(user, today)
+    if not existing_model():
+        steps.append(Step("gap", "Start your model: choose your motion", reverse("setup"),
+                          "Sales-led, product-led or hybrid: the run book, the RACI and the "
+                          "rituals drafted in one step."))
     steps += [Step("gap", gap.message, gap.fix_url) for gap in report.gaps]
 
     function_ids = policy.headed_function_ids(user)
@@ -108,10 +114,11 @@ def first_week(*, user, today, now, report):
                     if status.signed_by_former_head else "",
                 ))
     if function_ids:
-        for section in runbook_selectors.sections_needing_review(today=today).filter(
-                owner_id__in=function_ids):
+        for section in runbook_selectors.label_sections(
+                runbook_selectors.sections_needing_review(today=today).filter(
+                    owner_id__in=function_ids)):
             state = ReviewState(section.review_state).label.lower()
-            steps.append(Step("section", f"Review “{section.title}” ({state})",
+            steps.append(Step("section", f"Review “{section.label}” ({state})",
                               reverse("runbook:section", args=[section.pk]),
                               f"{section.runbook.title}, owned by {section.owner.name}."))
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("setup/", setup_views.setup, name="setup"),
     path("search/", views.search_page, name="search"),
     path("maturity/", views.maturity_page, name="maturity"),
+    path("archive/", views.archive_page, name="archive"),
 ]

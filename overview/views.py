@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from overview import departures, maturity, search, selectors, services
+from overview import archive, departures, maturity, search, selectors, services
 from overview import pack as handover_pack
+from overview.bootstrap import existing_model
 from overview.charts import maturity_chart, quarters_up_to
 from overview.dashboard import panels as dashboard_panels
 from overview.forms import DepartureForm, HandoverForm, MaturityForm
@@ -34,7 +35,7 @@ def dashboard(request):
         request,
         "overview/dashboard.html",
         {"panels": dashboard_panels(user=request.user, today=today), "today": today,
-         "report": readiness_report(today=today),
+         "report": readiness_report(today=today), "no_model": not existing_model(),
          "maturity": selectors.assessments().first()},
     )
 
@@ -224,14 +225,16 @@ def search_page(request):
     box asks the same URL through htmx as you type and gets the first few alone."""
     params = request.GET
     text, type_ = params.get("q", ""), params.get("type", "")
+    include = params.get("include", "")
     suggesting = bool(request.htmx)
     try:
-        query = search.parse(q=text, type=type_)
+        query = search.parse(q=text, type=type_, include=include)
     except ValidationError as refused:
         query, errors = None, refused.message_dict
     else:
         errors = {}
     context = {"q": text, "type": type_, "type_choices": SEARCH_IN, "query": query,
+               "include": include,
                "errors": errors if "q" in params else {}}
     if query is not None:
         today = timezone.localdate()
@@ -291,3 +294,10 @@ def maturity_page(request):
         "chart": maturity_chart(history, quarters=quarters),
         "form": form, "can_assess": can_assess,
     }, status=status)
+
+
+@login_required
+def archive_page(request):
+    """``/archive/``: archived models by date, each item linked to its readable page and
+    its export."""
+    return render(request, "overview/archive.html", {"models": archive.archived_models()})

@@ -42,6 +42,12 @@ class MatrixQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True).first()
 
+    def live(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
 
 class Matrix(models.Model):
     """A RACI matrix. ``version`` moves on with every change to what the heads sign off
@@ -54,6 +60,10 @@ class Matrix(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the model it belongs to was replaced; an archived matrix is read-only.",
+    )
 
     objects = MatrixQuerySet.as_manager()
 

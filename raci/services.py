@@ -20,7 +20,7 @@ from django.utils import timezone
 from raci import csv_io, rules, selectors
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, events, policy, search
-from revops.errors import Conflict, Refused
+from revops.errors import Conflict, Refused, refuse_archived
 from revops.models import Function
 
 PREVIOUS_BECOMES = {"R": "R", "C": "C", "I": "I", "": "", "NONE": ""}
@@ -59,8 +59,11 @@ def read_upload(upload):
 
 
 def _lock_matrix(matrix_or_id):
+    """Lock the matrix for a write; an archived matrix refuses every write (409)."""
     pk = getattr(matrix_or_id, "pk", matrix_or_id)
-    return Matrix.objects.select_for_update().get(pk=pk)
+    matrix = Matrix.objects.select_for_update().get(pk=pk)
+    refuse_archived(matrix, matrix.archived_at)
+    return matrix
 
 
 def _lock_row(row):
@@ -169,6 +172,21 @@ def matrix_update(*, matrix, actor, door, title=None, is_current=None):
     changes = audit.changes_between(before, audit.snapshot(matrix, ["title", "is_current"]))
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=matrix, changes=changes)
+    return matrix
+
+
+@transaction.atomic
+def matrix_archive(*, matrix, actor, door, at=None):
+    """Set a matrix aside, readable and read-only, when its model is replaced: it is no
+    longer current. Returns the matrix."""
+    policy.require_administer(actor)
+    matrix = _lock_matrix(matrix)
+    now = at or timezone.now()
+    matrix.archived_at = now
+    matrix.is_current = False
+    matrix.save(update_fields=["archived_at", "is_current"])
+    audit.record(actor=actor, door=door, action="archive", obj=matrix,
+                 changes={"archived_at": [None, now.isoformat()]})
     return matrix
 
 

@@ -18,3 +18,31 @@ class Conflict(Exception):
 
     def detail(self):
         return {}
+
+
+
+class Archived(Conflict):
+    """The object belongs to an archived model (set aside when the model was replaced):
+    it stays readable and exportable, and no door may change it. A 409 naming the rule,
+    like any ``Conflict``."""
+
+    rule = "archived_read_only"
+
+    def __init__(self, obj, archived_at):
+        self.obj = obj
+        self.archived_at = archived_at
+        super().__init__(
+            f"“{obj}” belongs to a model archived on {archived_at:%Y-%m-%d} when it was "
+            f"replaced: archived run books, RACI matrices and rituals are read-only. "
+            f"Nothing was changed."
+        )
+
+    def detail(self):
+        return {"rule": self.rule, "archived_at": self.archived_at.isoformat()}
+
+
+def refuse_archived(obj, archived_at):
+    """Raise ``Archived`` about ``obj`` when ``archived_at`` (the stamp of the run book,
+    matrix or ritual it belongs to) is set."""
+    if archived_at is not None:
+        raise Archived(obj, archived_at)

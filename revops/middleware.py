@@ -2,9 +2,11 @@
 
 import zoneinfo
 
+from django.shortcuts import render
 from django.utils import timezone
 
 from revops import services
+from revops.errors import Archived, Conflict
 
 
 class PersonTimeZoneMiddleware:
@@ -29,3 +31,22 @@ class PersonTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ConflictMiddleware:
+    """A domain ``Conflict`` a page did not handle itself (a write to an archived model,
+    say) answers 409 with its message, on every page and in the console, as a refusal
+    answers 403: never a 500. The API maps it in its own exception handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, Conflict) or request.path_info.startswith("/api/"):
+            return None
+        return render(request, "409.html", {"exception": str(exception),
+                                            "archived": isinstance(exception, Archived)},
+                      status=409)

@@ -11,7 +11,8 @@ LIMIT = 8
 
 def panel(*, user, today):
     """Three queries whatever the number of sections: the most urgent few, the counts
-    per state, and whether there are several run books."""
+    per state, and how many run books the live model has (none: the panel says so and
+    leads to setup; several: each section is named with its run book)."""
     needing = selectors.sections_needing_review(today=today)
     urgency = Case(
         When(review_state=ReviewState.STALE, then=Value(0)),
@@ -29,6 +30,7 @@ def panel(*, user, today):
         .values_list("review_state", "n")
     )
     total = sum(counts.values())
+    runbook_count = selectors.live_runbooks().count()
     return {
         "title": "Run book: sections to review",
         "template": "runbook/_dashboard_panel.html",
@@ -36,7 +38,8 @@ def panel(*, user, today):
         "more": max(total - len(shown), 0),
         "stale_count": counts.get(ReviewState.STALE, 0) + counts.get(ReviewState.NEVER, 0),
         "due_count": counts.get(ReviewState.DUE, 0),
-        "several_runbooks": selectors.runbooks().count() > 1,
+        "runbook_count": runbook_count,
+        "several_runbooks": runbook_count > 1,
     }
 
 

@@ -43,8 +43,21 @@ class ReviewState(models.TextChoices):
     NEVER = "never", "Never reviewed"
 
 
+class RunbookQuerySet(models.QuerySet):
+    """The one notion of "the live model" for run books: every run book not archived.
+    Every reader (dashboard, readiness, the pack, the brief, the scan, search…) starts
+    here, so an archived model is absent from all of them unless asked for."""
+
+    def live(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
 class Runbook(models.Model):
-    """One written operating model; a hybrid company keeps one per motion."""
+    """One written operating model; a hybrid company keeps one per motion. An archived
+    run book (``archived_at`` set when its model was replaced) is read-only."""
 
     title = models.CharField(max_length=120, unique=True)
     motion = models.CharField(
@@ -58,6 +71,12 @@ class Runbook(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the model it belongs to was replaced; archived run books are read-only.",
+    )
+
+    objects = RunbookQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_default", "title"]
@@ -71,6 +90,16 @@ class Runbook(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def short_name(self):
+        """How lists name the run book beside a section: its motion ("Product-led"), or
+        its title when it has none."""
+        return self.motion[:1].upper() + self.motion[1:] if self.motion else self.title
 
 
 class ReviewedDocument(models.Model):
@@ -103,6 +132,11 @@ class ReviewedDocument(models.Model):
         return self.owner_id
 
 
+class SectionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(runbook__archived_at__isnull=True)
+
+
 class Section(ReviewedDocument):
     """One of the six parts of a run book. Its text lives in its revisions;
     the row carries the current revision number and the last-reviewed stamp."""
@@ -115,6 +149,8 @@ class Section(ReviewedDocument):
     # The current revision's words for search (runbook/search.py); PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = SectionQuerySet.as_manager()
+
     locked_fields = ("title",)
 
     class Meta:
@@ -125,6 +161,12 @@ class Section(ReviewedDocument):
 
     def __str__(self):
         return f"{self.runbook} · {self.title}"
+
+    @property
+    def full_title(self):
+        """The section named with its run book ("Product-led · Process and workflow"):
+        how every list names it when the live model has several run books."""
+        return f"{self.runbook.short_name} · {self.title}"
 
 
 class RevisionQuerySet(models.QuerySet):

@@ -38,13 +38,42 @@ from runbook.models import (
 )
 
 
+def live_runbooks():
+    """The live model's run books (every one not archived), the default first: what every
+    reader covers. A hybrid model has two."""
+    return Runbook.objects.live().order_by("-is_default", "pk")
+
+
+def archived_runbooks():
+    """Archived run books, the most recently archived first."""
+    return Runbook.objects.archived().order_by("-archived_at", "pk")
+
+
 def default_runbook():
-    """The default run book, or the first one, or None when there is none yet."""
-    return Runbook.objects.order_by("-is_default", "pk").first()
+    """The default live run book, or the first live one, or None when there is none."""
+    return live_runbooks().first()
 
 
-def runbooks():
-    return Runbook.objects.order_by("-is_default", "title")
+def runbooks(*, include_archived=False):
+    qs = Runbook.objects.all() if include_archived else Runbook.objects.live()
+    return qs.order_by("-is_default", "title")
+
+
+def several_runbooks():
+    """Whether the live model has more than one run book: then every list names each
+    section with its run book (``Section.full_title``)."""
+    return live_runbooks().count() > 1
+
+
+def label_sections(sections, *, several=None):
+    """Set ``label`` on each section: its title, or, when the live model has several run
+    books, its run book's name and its title. Returns the sections."""
+    sections = list(sections)
+    if several is None:
+        several = several_runbooks()
+    for section in sections:
+        section.label = section.full_title if several else section.title
+    return sections
 
 
 def review_state_expression(today, *, threshold=None, start_month=None):
@@ -90,10 +119,13 @@ def open_concern_count():
     ), 0)
 
 
-def sections_with_state(*, today, runbook=None, threshold=None, start_month=None):
-    """Sections in run-book order with ``review_state``, ``stale_since`` (the open
-    flag's raise time, or None), the open flag's escalation (``escalated_to``: the
-    function's slug, ``escalated_to_name``, ``escalated_at``; None when not escalated)
+def sections_with_state(*, today, runbook=None, threshold=None, start_month=None,
+                        include_archived=False):
+    """Sections of the live model (of ``runbook`` alone when given, archived or not; of
+    every run book with ``include_archived``) in run-book order with ``review_state``,
+    ``stale_since`` (the open flag's raise time, or None), the open flag's escalation
+    (``escalated_to``: the function's slug, ``escalated_to_name``, ``escalated_at``; None
+    when not escalated)
     and ``open_concerns`` (a count) annotated; owner, head, reviewer and run book
     joined."""
     state = review_state_expression(today, threshold=threshold, start_month=start_month)
@@ -106,15 +138,18 @@ def sections_with_state(*, today, runbook=None, threshold=None, start_month=None
     )
     if runbook is not None:
         qs = qs.filter(runbook=runbook)
+    elif not include_archived:
+        qs = qs.live()
     return qs
 
 
 def freshness_counts(*, today, threshold=None, start_month=None):
-    """``{"fresh": n, "due": n, "stale": n, "never": n}`` over every section, in one query."""
+    """``{"fresh": n, "due": n, "stale": n, "never": n}`` over the live model's sections,
+    in one query."""
     stale_before = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
     due_before = rules.due_cutoff(today, threshold=threshold, start_month=start_month)
     reviewed = Q(last_reviewed_on__isnull=False)
-    return Section.objects.aggregate(
+    return Section.objects.live().aggregate(
         fresh=Count("pk", filter=Q(last_reviewed_on__gte=due_before)),
         due=Count("pk", filter=Q(last_reviewed_on__gte=stale_before,
                                  last_reviewed_on__lt=due_before)),
@@ -146,8 +181,9 @@ def concerns_for(section):
 def open_concerns_for(function):
     """The open concerns on the sections ``function`` owns (every open concern when it is
     None), oldest first, with section, run book, owner and raiser joined: what a head
-    must answer (the dashboard and the Monday brief list them)."""
-    concerns = (Concern.objects.filter(resolved_at__isnull=True)
+    must answer (the dashboard and the Monday brief list them). Live model only."""
+    concerns = (Concern.objects.filter(resolved_at__isnull=True,
+                                       section__runbook__archived_at__isnull=True)
                 .select_related("section__runbook", "section__owner", "raised_by")
                 .order_by("raised_at", "id"))
     if function is not None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from revops import audit, events, jsonrows, notify, policy, rendering
-from revops.errors import Refused
+from revops.errors import Refused, refuse_archived
 from revops.models import Function
 from runbook import documents, rules, search, selectors
 from runbook.documents import RevisionConflict  # noqa: F401 — callers catch it here
@@ -42,6 +42,13 @@ from runbook.models import (
     StaleFlag,
 )
 from runbook.outlines import DEFAULT_OWNERS, OUTLINES
+
+
+def _refuse_archived(obj, runbook_id):
+    """Refuse (409) any write to a run book, or to what is in it, once it is archived:
+    read from the database, so a stale instance cannot slip past."""
+    refuse_archived(obj, Runbook.objects.filter(pk=runbook_id)
+                    .values_list("archived_at", flat=True).first())
 
 
 def _section_payload(section):
@@ -128,6 +135,7 @@ def runbook_create(*, title, actor, door, motion="", is_default=False, at=None):
 @transaction.atomic
 def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=None):
     policy.require_administer(actor)
+    _refuse_archived(runbook, runbook.pk)
     fields = ["title", "motion", "is_default"]
     before = audit.snapshot(runbook, fields)
     if title is not None:
@@ -145,6 +153,26 @@ def runbook_update(*, runbook, actor, door, title=None, motion=None, is_default=
     changes = audit.changes_between(before, audit.snapshot(runbook, fields))
     if changes:
         audit.record(actor=actor, door=door, action="update", obj=runbook, changes=changes)
+    return runbook
+
+
+@transaction.atomic
+def runbook_archive(*, runbook, actor, door, at=None):
+    """Set a run book aside, readable and read-only, when its model is replaced: it is
+    no longer the default, and its open stale flags are closed (an archived section is
+    never scanned, escalated or briefed again). Returns the run book."""
+    policy.require_administer(actor)
+    runbook = Runbook.objects.select_for_update().get(pk=runbook.pk)
+    refuse_archived(runbook, runbook.archived_at)
+    now = at or timezone.now()
+    runbook.archived_at = now
+    runbook.is_default = False
+    runbook.save(update_fields=["archived_at", "is_default"])
+    closed = StaleFlag.objects.filter(section__runbook=runbook, closed_at__isnull=True).update(
+        closed_at=now)
+    audit.record(actor=actor, door=door, action="archive", obj=runbook,
+                 changes={"archived_at": [None, now.isoformat()],
+                          "stale_flags_closed": closed})
     return runbook
 
 
@@ -173,6 +201,7 @@ def section_update(*, section, actor, door, title=None, owner=None):
     policy.require_change(actor, section)
     if owner is not None and owner.pk != section.owner_id:
         policy.require_hand_over(actor)
+    _refuse_archived(section, section.runbook_id)
     fields = ["title", "owner"]
     before = audit.snapshot(section, fields)
     _apply_section_changes(section, title=title, owner=owner)
@@ -197,6 +226,7 @@ def section_revise(
     save also counts as a review of the new revision.
     """
     policy.require_change(actor, section)
+    _refuse_archived(section, section.runbook_id)
     revision = documents.append_revision(
         document=section, revisions=Revision, body=body, base_revision=base_revision,
         actor=actor, door=door, summary=summary, at=at)
@@ -237,6 +267,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
     occurrence is being recorded as held, when the review comes from one."""
     policy.require_review(actor, section, ritual=ritual)
+    _refuse_archived(section, section.runbook_id)
     review, number, closed, stamp = documents.record_review(
         document=section, reviews=Review, flags=StaleFlag, actor=actor, door=door, note=note,
         revision=revision, at=at)
@@ -287,6 +318,7 @@ def concern_raise(*, section, reason, actor, door):
     holds at most one open concern per section (the database refuses a second: a
     ValidationError on ``reason``). The owner's head is told."""
     policy.require_raise_concern(actor)
+    _refuse_archived(section, section.runbook_id)
     reason = validate_reason(reason)
     raiser = audit.user_or_none(actor)
     concern = Concern(section=section, reason=reason, raised_by=raiser, door=door)
@@ -357,6 +389,7 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
     if len(name) > 120:
         raise ValidationError({"name": "Keep the name under 120 characters."})
     runbook = Runbook.objects.select_for_update().get(pk=runbook.pk)
+    refuse_archived(runbook, runbook.archived_at)
     if Release.objects.filter(runbook=runbook, name__iexact=name).exists():
         raise ValidationError({"name": f"This run book already has a release named “{name}”."})
     release = Release(
@@ -492,7 +525,7 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
         definitions_flagged=_flag_stale_definitions(cutoff=cutoff, today=today, now=now,
                                                     actor=actor, door=door),
     )
-    stale = _stale(Section, cutoff)
+    stale = _stale(Section, cutoff).live()
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
     candidates = {
         row[0]: row
@@ -737,6 +770,7 @@ def escalate_stale_sections(*, accountable, fallback, door, today=None, actor=No
     policy.require_administer(actor)
     today = today or timezone.localdate()
     due = (StaleFlag.objects.filter(closed_at__isnull=True, escalated_at__isnull=True,
+                                    section__runbook__archived_at__isnull=True,
                                     raised_on__lte=rules.escalation_cutoff(
                                         today, after_days=after_days))
            .select_for_update(of=("self",)).order_by("pk").values_list(*_ESCALATION_COLUMNS))

@@ -33,6 +33,7 @@ from cadence.api.serializers import (
 from cadence.models import Ritual, Status
 from revops.api.authentication import BearerTokenAuthentication
 from revops.api.fastlist import FastListMixin
+from revops.api.filters import include_archived
 from revops.models import Door
 
 
@@ -44,7 +45,8 @@ class RitualViewSet(FastListMixin, viewsets.ModelViewSet):
     filterset_class = RitualFilter
 
     def get_queryset(self):
-        return selectors.rituals()
+        listing = self.action == "list" and not include_archived(self.request)
+        return selectors.rituals(include_archived=not listing)
 
     def list_items(self, rows):
         return ritual_list_items(rows)
@@ -129,7 +131,10 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         start, end = _moment(params.get("from"), "from"), _moment(params.get("to"), "to")
         if start and end and end <= start:
             raise ValidationError({"to": "'to' must be after 'from'."})
-        qs = selectors.occurrences(start=start, end=end, status=status)
+        # The list is the live model's, unless it asks for one ritual; an occurrence of
+        # an archived ritual stays readable by its id (and its record refused, 409).
+        qs = selectors.occurrences(start=start, end=end, status=status,
+                                   include_archived=self.action != "list" or bool(ritual))
         if ritual is not None:
             qs = qs.filter(ritual_id=ritual)
         return qs.prefetch_related("reviewed_sections")
@@ -146,7 +151,8 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
         occurrence = services.occurrence_record(
             occurrence=occurrence, actor=request.user, door=Door.API,
             **serializer.validated_data)
-        occurrence = selectors.occurrences().prefetch_related("reviewed_sections").get(
+        occurrence = selectors.occurrences(include_archived=True).prefetch_related(
+            "reviewed_sections").get(
             pk=occurrence.pk)
         return Response(OccurrenceSerializer(occurrence).data)
 

@@ -3,7 +3,7 @@ from django.urls import path
 from overview.api import model_views, views
 
 urlpatterns = [
-    path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    path("readiness/", views.ReadinessView.as_view(), name="api-readiness"),
     path("lint/", views.LintView.as_view(), name="lint"),
     path("people/<str:username>/holdings/", views.HoldingsView.as_view(), name="api-holdings"),
     path("people/<str:username>/handover/", views.HandoverView.as_view(), name="api-handover"),

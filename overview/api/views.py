@@ -172,6 +172,9 @@ class SearchView(APIView):
             OpenApiParameter("state", OpenApiTypes.STR, enum=ReviewState.values,
                              description="Sections and definitions in this review state "
                              "only."),
+            OpenApiParameter("include", OpenApiTypes.STR, enum=[search.ARCHIVED],
+                             description="“archived”: archived models too (by default "
+                             "only the live model is searched)."),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
@@ -180,7 +183,8 @@ class SearchView(APIView):
     def get(self, request):
         params = request.query_params
         query = search.parse(q=params.get("q"), type=params.get("type"),
-                             owner=params.get("owner"), state=params.get("state"))
+                             owner=params.get("owner"), state=params.get("state"),
+                             include=params.get("include"))
         today = timezone.localdate()
         paginator = Pagination()
         rows = paginator.paginate_queryset(

@@ -13,8 +13,10 @@ from rest_framework.response import Response
 
 from raci import selectors, services
 from raci.api import serializers as s
+from raci.api.filters import MatrixFilter
 from raci.models import Matrix, SignOff
 from revops.api.fastlist import FastListMixin
+from revops.api.filters import include_archived
 from revops.models import Door
 
 
@@ -45,9 +47,13 @@ class MatrixViewSet(
     serializer_class = s.MatrixSerializer
     write_policy = "administer"
     action_policies = {"signoffs": "signer"}
+    filterset_class = MatrixFilter
 
     def get_queryset(self):
-        return Matrix.objects.prefetch_related(
+        # A list shows the live model's matrices (``?include=archived``: archived ones
+        # too); an archived matrix stays readable by its id.
+        listing = self.action == "list" and not include_archived(self.request)
+        return (Matrix.objects.live() if listing else Matrix.objects.all()).prefetch_related(
             _rows_prefetch(),
             Prefetch("signoffs", queryset=SignOff.objects.defer("snapshot").order_by(
                 "function_id", "-version")),

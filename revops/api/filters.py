@@ -34,3 +34,25 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     would list everything): this one answers 400 naming the filter instead."""
 
     field_class = _StrictBooleanField
+
+
+ARCHIVED = "archived"
+
+
+def _as_given(queryset, name, value):
+    return queryset
+
+
+class IncludeArchivedFilter(django_filters.ChoiceFilter):
+    """``?include=archived``: archived models' items too. Lists show the live model by
+    default; the view applies that default (``include_archived``), since a filter runs
+    only when given. Any other value is a 400 naming ``include``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "“archived”: archived models’ items too.")
+        super().__init__(choices=[(ARCHIVED, "Archived models too")], method=_as_given,
+                         **kwargs)
+
+
+def include_archived(request):
+    return request.query_params.get("include") == ARCHIVED

@@ -18,10 +18,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from revops.api.fastlist import FastListMixin
+from revops.api.filters import include_archived
 from revops.models import Door
 from runbook import diffs, selectors, services
 from runbook.api import serializers as s
-from runbook.api.filters import DefinitionFilter, SectionFilter
+from runbook.api.filters import DefinitionFilter, RunbookFilter, SectionFilter
 from runbook.models import ReleaseSection
 
 
@@ -35,11 +36,16 @@ class RunbookViewSet(
 
     serializer_class = s.RunbookSerializer
     write_policy = "administer"
+    filterset_class = RunbookFilter
 
     def get_queryset(self):
-        return selectors.runbooks().prefetch_related(
+        # A list shows the live model (``?include=archived``: archived ones too); an
+        # archived run book stays readable by its id.
+        listing = self.action == "list" and not include_archived(self.request)
+        return selectors.runbooks(include_archived=not listing).prefetch_related(
             Prefetch(
-                "sections", queryset=selectors.sections_with_state(today=timezone.localdate())
+                "sections", queryset=selectors.sections_with_state(
+                    today=timezone.localdate(), include_archived=True)
             )
         )
 
@@ -127,7 +133,9 @@ class SectionViewSet(
     list_values = s.SECTION_LIST_VALUES
 
     def get_queryset(self):
-        return selectors.sections_with_state(today=timezone.localdate())
+        listing = self.action == "list" and not include_archived(self.request)
+        return selectors.sections_with_state(today=timezone.localdate(),
+                                             include_archived=not listing)
 
     def list_items(self, rows):
         return s.section_list_items(rows)

@@ -154,7 +154,7 @@ def test_the_schema_documents_the_search_parameters_and_result():
     operation = schema()["paths"][URL]["get"]
     params = {p["name"]: p for p in operation["parameters"]}
     assert params["q"]["required"] is True
-    assert set(params) == {"q", "type", "owner", "state", "page", "page_size"}
+    assert set(params) == {"q", "type", "owner", "state", "include", "page", "page_size"}
     assert "definition" in params["type"]["description"]
     assert "SearchPage" in str(operation["responses"]["200"])
 

@@ -98,6 +98,8 @@ CALLS = {
         runbook=make_runbook(), name="v1", actor=a, door=d),
     "runbook.runbook_create": lambda a, d: runbook.runbook_create(
         title="Product-led", actor=a, door=d),
+    "runbook.runbook_archive": lambda a, d: runbook.runbook_archive(
+        runbook=make_runbook(), actor=a, door=d),
     "runbook.runbook_update": lambda a, d: runbook.runbook_update(
         runbook=make_runbook(), title="Renamed", actor=a, door=d),
     "runbook.escalate_stale_definitions": lambda a, d: (
@@ -129,6 +131,8 @@ CALLS = {
     "raci.matrix_import": lambda a, d: raci.matrix_import(
         matrix=matrix(), text="name,layer,revops,sales\nDeal desk,process,R,A\n",
         actor=a, door=d),
+    "raci.matrix_archive": lambda a, d: raci.matrix_archive(
+        matrix=matrix(), actor=a, door=d),
     "raci.matrix_update": lambda a, d: raci.matrix_update(
         matrix=matrix(), title="Renamed", actor=a, door=d),
     "raci.row_create": lambda a, d: raci.row_create(
@@ -162,6 +166,8 @@ CALLS = {
         rrule="FREQ=WEEKLY;BYDAY=TU;BYHOUR=10;BYMINUTE=0", owner=function("revops"),
         output="Ticket list"),
     "cadence.ritual_delete": lambda a, d: cadence.ritual_delete(
+        ritual=ritual(), actor=a, door=d),
+    "cadence.ritual_archive": lambda a, d: cadence.ritual_archive(
         ritual=ritual(), actor=a, door=d),
     "cadence.ritual_update": lambda a, d: cadence.ritual_update(
         ritual=ritual(), duration_minutes=45, actor=a, door=d),

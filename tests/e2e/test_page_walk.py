@@ -84,6 +84,7 @@ def pages():
         ("person", "/people/cs/"),
         ("search", "/search/?q=pipeline"),
         ("setup", "/setup/"),
+        ("archive", "/archive/"),
         ("audit", "/audit/"),
         ("API tokens", "/accounts/tokens/"),
         ("channels", "/channels/"),

@@ -1,5 +1,6 @@
 """Load the demo operating model. Idempotent: a second run changes nothing."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             people = demo.load_people()
             for load in APP_DEMOS:
                 load(people=people)
-        self.stdout.write("Demo operating model ready. Sign in at http://127.0.0.1:8000 with:")
+        # The address it is served on: ``make run PORT=8101`` sets REVOPS_SITE_URL to it.
+        self.stdout.write(f"Demo operating model ready. Sign in at "
+                          f"{settings.REVOPS_SITE_URL.rstrip('/')} with:")
         for username, role in demo.LOGINS:
             self.stdout.write(f"  {username:<10} / {demo.PASSWORD}   ({role})")
         self.stdout.write(f"The departure drill: sign in as lead and open "
