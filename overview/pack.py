@@ -34,7 +34,7 @@ from cadence.models import Horizon, Occurrence, Status
 from overview import maturity
 from overview import selectors as overview_selectors
 from raci import selectors as raci_selectors
-from revops import people
+from revops import people, seats
 from revops.models import Function, Layer
 from runbook import charts as runbook_charts
 from runbook import glossary
@@ -418,8 +418,9 @@ def to_markdown(pack):
 
     out += ["## People and functions", ""]
     out += _table(
-        ["Function", "Head", "Contact", "Sections", "Rituals", "Accountable for"],
-        [[f.function.name, _person(f.head), f.head.email if f.head else "",
+        ["Function", "Seat (holder and deputy)", "Contact", "Sections", "Rituals",
+         "Accountable for"],
+        [[f.function.name, seats.holder_label(f.function), f.head.email if f.head else "",
           ", ".join(s.title for s in f.sections), len(f.rituals),
           f"{f.accountable_rows} RACI row{'' if f.accountable_rows == 1 else 's'}"]
          for f in pack.functions])

@@ -549,8 +549,8 @@ class DefinitionStaleFlag(StaleFlagBase):
 
 class Agreement(models.Model):
     """A function's head confirmed a revision of a definition. Kept as history: a
-    function agrees to the current wording when its latest agreement is for the
-    definition's current revision."""
+    function agrees to the current wording when whoever acts for its seat now agreed to
+    the definition's current revision (``selectors.agreements_for``)."""
 
     definition = models.ForeignKey(
         Definition, on_delete=models.PROTECT, related_name="agreements")
@@ -565,8 +565,10 @@ class Agreement(models.Model):
     class Meta:
         ordering = ["-agreed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["definition", "function", "revision_number"],
-                                    name="runbook_agreement_once_per_revision"),
+            # Once per person: a new head confirms a revision their predecessor agreed to.
+            models.UniqueConstraint(
+                fields=["definition", "function", "revision_number", "agreed_by"],
+                name="runbook_agreement_once_per_revision_and_person"),
         ]
 
     def __str__(self):
@@ -580,8 +582,8 @@ constraints.register(
             "base_revision: the definition has moved on; reload it and merge your changes."
         ),
         "runbook_one_open_definition_flag": "This definition already has an open stale flag.",
-        "runbook_agreement_once_per_revision": (
-            "function: this function has already agreed to this revision."
+        "runbook_agreement_once_per_revision_and_person": (
+            "function: you have already agreed to this revision for this function."
         ),
     }
 )

@@ -333,6 +333,13 @@ def _agreements_of_agreeing(**filters):
                                     **filters)
 
 
+# An agreement counts while the person who gave it still acts for the function's seat (its
+# head, or its deputy while it is vacant): a new head confirms, as with RACI sign-offs.
+_BY_WHOEVER_ACTS_FOR_THE_FUNCTION = (
+    Q(agreed_by=F("function__head"))
+    | Q(function__head__isnull=True, agreed_by=F("function__deputy")))
+
+
 def agreement_expression():
     """``agreement`` (an ``AgreementState``) of each definition as SQL: three correlated
     counts, whatever the number of definitions."""
@@ -344,7 +351,8 @@ def agreement_expression():
 
     needed = functions_in(
         Definition.agreeing.through.objects.filter(definition_id=OuterRef("pk")))
-    now = functions_in(_agreements_of_agreeing(revision_number=OuterRef("revision")))
+    now = functions_in(_agreements_of_agreeing(revision_number=OuterRef("revision"))
+                       .filter(_BY_WHOEVER_ACTS_FOR_THE_FUNCTION))
     return {
         "agreeing_count": needed,
         "agreed_count": now,
@@ -378,17 +386,26 @@ def definitions_with_state(*, today, threshold=None, start_month=None):
 
 def agreements_for(definition):
     """Per agreeing function, in function order: ``{"function", "agreement"}`` (its
-    latest agreement, or None) and ``current`` (whether it is for the current revision).
+    latest agreement, or None), ``current`` (whether whoever acts for the function now
+    agreed to the current revision) and ``by_former_head`` (the latest agreement was
+    given by someone who no longer acts for it: the new head is asked to confirm).
     Two queries."""
-    latest = {}
-    for agreement in (Agreement.objects.filter(definition=definition)
-                      .select_related("agreed_by").order_by("agreed_at", "id")):
-        latest[agreement.function_id] = agreement
-    return [
-        {"function": f, "agreement": latest.get(f.pk),
-         "current": f.pk in latest and latest[f.pk].revision_number == definition.revision}
-        for f in definition.agreeing.select_related("head").order_by("position", "slug")
-    ]
+    agreements = list(Agreement.objects.filter(definition=definition)
+                      .select_related("agreed_by").order_by("agreed_at", "id"))
+    latest = {a.function_id: a for a in agreements}
+    rows = []
+    for f in definition.agreeing.select_related("head", "deputy").order_by("position", "slug"):
+        acting = f.covered_by
+        agreement = latest.get(f.pk)
+        rows.append({
+            "function": f, "agreement": agreement,
+            "current": any(a.function_id == f.pk and a.revision_number == definition.revision
+                           and acting is not None and a.agreed_by_id == acting.pk
+                           for a in agreements),
+            "by_former_head": agreement is not None and (
+                acting is None or agreement.agreed_by_id != acting.pk),
+        })
+    return rows
 
 
 def definitions_with_text(*, today):

@@ -1026,7 +1026,8 @@ def definition_agree(*, definition, actor, door, function=None, revision=None, a
             definition=definition, number=definition.revision).first()
         raise RevisionConflict(document=definition, base_revision=revision, current=current)
     if Agreement.objects.filter(definition=definition, function=function,
-                                revision_number=definition.revision).exists():
+                                revision_number=definition.revision,
+                                agreed_by=audit.user_or_none(actor)).exists():
         raise ValidationError({"function": f"{function.name} has already agreed to revision "
                                            f"{definition.revision}."})
     agreement = Agreement(definition=definition, function=function,
@@ -1046,7 +1047,8 @@ def definition_agree(*, definition, actor, door, function=None, revision=None, a
 def _function_to_agree_for(definition, actor):
     """The agreeing function ``actor`` heads; a 400 on ``function`` when there is none
     or more than one to choose from."""
-    headed = list(definition.agreeing.filter(head=audit.user_or_none(actor))) if actor else []
+    headed = (list(definition.agreeing.filter(policy.seats_acted_for_q(actor)))
+              if actor else [])
     if actor is not None and not headed:
         raise Refused(f"Only the head of a function that agrees to “{definition.term}” may "
                       f"agree to it.")

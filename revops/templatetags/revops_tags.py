@@ -1,6 +1,6 @@
 from django import template
 
-from revops import audit, people, rendering
+from revops import audit, people, rendering, seats
 
 register = template.Library()
 
@@ -21,3 +21,10 @@ def headings_from(html, top):
 def person(user):
     """A person as headers show them: full name, else username ('' for nobody)."""
     return people.name_of(user)
+
+
+@register.filter
+def seat_holder(function):
+    """Who holds ``function``'s seat, with its deputy: "Hannah Kim (deputy: Jamie Osei)",
+    or "Vacant (covered by …)" (``seats.holder_label``)."""
+    return seats.holder_label(function)

@@ -179,3 +179,14 @@ def test_after_the_leads_hand_over_readiness_asks_for_a_backup_until_one_is_name
     assert checks["lead_backup"].passed and "Diego Alvarez deputises" in (
         checks["lead_backup"].message)
     assert readiness.report(today=timezone.localdate()).score > report.score
+
+
+def test_a_deputy_reads_as_the_holders_backup_wherever_the_holder_is_named(demo, client):
+    client.force_login(demo["viewer"])
+    section = Function.objects.get(slug="cs").sections.first()
+    ritual = Function.objects.get(slug="cs").rituals.first()
+    for url in (f"/runbook/sections/{section.pk}/", f"/cadence/rituals/{ritual.pk}/", "/raci/",
+                "/handover/"):
+        html = client.get(url).content.decode()
+        assert "Hannah Kowalski (deputy: Jamie Osei)" in html, url
+    assert "Hannah Kowalski (deputy: Jamie Osei)" in client.get("/handover.md").content.decode()

@@ -20,8 +20,9 @@ from raci.models import Matrix
 from revops import fiscal
 from revops import services as core_services
 from revops.models import ApiToken, AuditEntry, Door, Function, Webhook, WebhookDelivery
+from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
-from runbook.models import Runbook
+from runbook.models import Definition, Runbook
 from tests.cadence.factories import ritual
 from tests.factories import LeadFactory, UserFactory, make_head
 from tests.raci.factories import bulk_rows
@@ -376,3 +377,29 @@ def test_the_maturity_part_shows_a_zero_score_and_says_when_there_is_none():
     assert "| People (constraint) | 0 / 8 |" in text and "| Data (constraint) | 0 / 8 |" in text
     assert "Constraint: **People, Data**" in text and "**Foundational**" in text
     assert "| 4 | 5 | 0 | 6 | Foundational | Data |" in text
+
+
+def test_an_agreement_by_the_former_head_asks_the_new_head_to_confirm(drill, client, api):
+    definition = Definition.objects.filter(agreements__function__slug="cs",
+                                           agreements__agreed_by=drill["cs"]).first()
+    before = runbook_selectors.definitions_with_state(
+        today=timezone.localdate()).get(pk=definition.pk).agreed_count
+    services.person_hand_over(actor=drill["lead"], door=Door.UI, person=drill["cs"],
+                              successor=drill["jamie"])
+    after = runbook_selectors.definitions_with_state(today=timezone.localdate()).get(
+        pk=definition.pk)
+    assert after.agreed_count == before - 1, "it no longer counts"
+    row = next(r for r in runbook_selectors.agreements_for(definition)
+               if r["function"].slug == "cs")
+    assert row["by_former_head"] and not row["current"]
+    client.force_login(drill["jamie"])
+    html = client.get(f"/definitions/{definition.slug}/").content.decode()
+    assert "by Hannah Kowalski (former head)" in html
+    assert '<strong>Customer Success</strong> <span class="muted">(Jamie Osei)' in html
+    assert f"Agree to revision {definition.revision} for Customer Success" in html
+    response = api.as_user(drill["jamie"]).post(
+        f"/api/v1/definitions/{definition.pk}/agreements/",
+        {"function": "cs", "revision": definition.revision}, format="json")
+    assert response.status_code == 201, response.content
+    assert runbook_selectors.definitions_with_state(today=timezone.localdate()).get(
+        pk=definition.pk).agreed_count == before
