@@ -14,12 +14,14 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
-from overview.models import MondayBrief
+from overview import departures
+from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
 from revops import events, jsonrows, people
 from revops.channels import Item
@@ -50,6 +52,7 @@ class Brief:
     concerns: list = field(default_factory=list)
     rituals: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
+    seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
 
     @property
     def subject(self):
@@ -57,6 +60,7 @@ class Brief:
 
     @property
     def quiet(self):
+        """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
         return not (self.sections or self.concerns or self.rituals or self.signoffs)
 
     def render(self):
@@ -90,19 +94,53 @@ def _ritual_line(occurrence):
                 occurrence.get_absolute_url())
 
 
+def seat_lines(*, today):
+    """What every brief says about people: seats vacant (since when, who covers them),
+    departures to come, and hand-overs still waiting for acceptance, oldest first."""
+    functions = list(Function.objects.ordered().select_related("head", "deputy"))
+    revops = next((f for f in functions if f.is_revops_seat), None)
+    lines = []
+    for function in functions:
+        if function.vacant:
+            cover = function.deputy or (revops.covered_by if revops else None)
+            since = (f" since {timezone.localtime(function.vacant_since):%d %b %Y}"
+                     if function.vacant_since else "")
+            lines.append(Item(f"{function.name}'s seat is vacant{since}, covered by "
+                              f"{people.name_of(cover) or 'nobody'}", reverse("seats")))
+    for departure in departures.open_departures()[:10]:
+        lines.append(Item(
+            f"{people.name_of(departure.person)} leaves "
+            f"{departures.countdown(departure, today=today)} "
+            f"({departure.leaves_on:%d %b %Y})",
+            reverse("person", args=[departure.person.get_username()])))
+    for handover in (Handover.objects.filter(completed_at__isnull=True)
+                     .select_related("person", "successor").order_by("at", "id")[:10]):
+        lines.append(Item(
+            f"{people.name_of(handover.successor)} has not yet accepted everything "
+            f"{people.name_of(handover.person)} handed over on {handover.at:%d %b %Y}",
+            reverse("handover_inbox")))
+    return lines
+
+
 def compose(*, today):
-    """A ``Brief`` for every active head with an e-mail address, built for all of them
-    at once."""
+    """A ``Brief`` for every active person acting for a seat (its head, or its deputy
+    while it is vacant) with an e-mail address, built for all of them at once."""
     week = week_of(today)
-    functions = list(Function.objects.filter(head__is_active=True).exclude(head__email="")
-                     .select_related("head").order_by("position", "slug"))
+    functions = [f for f in Function.objects.filter(
+        Q(head__is_active=True) | Q(head__isnull=True, deputy__is_active=True))
+        .select_related("head", "deputy").order_by("position", "slug")
+        if f.covered_by.email]
     briefs, brief_of = {}, {}
     for function in functions:
-        brief = briefs.setdefault(function.head_id, Brief(function.head, week, []))
+        person = function.covered_by
+        brief = briefs.setdefault(person.pk, Brief(person, week, []))
         brief.functions.append(function)
         brief_of[function.pk] = brief
     if not briefs:
         return []
+    shared = seat_lines(today=today)
+    for brief in briefs.values():
+        brief.seats = shared
     owned = list(brief_of)
     for section in runbook_selectors.sections_needing_review(today=today).filter(
             owner_id__in=owned):

@@ -174,7 +174,7 @@ def test_composing_runs_the_same_queries_for_2_and_6_heads(frozen, model, heads,
     for function in Function.objects.exclude(slug__in=["sales", "marketing"])[:heads - 2]:
         function.head = UserFactory(username=f"head-of-{function.slug}")
         function.save()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert brief.send_monday_briefs() == heads
 
 
@@ -182,3 +182,32 @@ def test_the_brief_is_scheduled_on_mondays():
     (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
                 if e["task"] == "overview.tasks.send_monday_briefs"]
     assert entry["schedule"].day_of_week == {1}
+
+
+def test_the_brief_names_vacant_seats_departures_and_hand_overs_waiting(frozen, model,
+                                                                        sales_head):
+    from django.utils import timezone
+
+    from overview import departures
+    from overview import services as overview_services
+    from revops import services as core_services
+    from revops.models import Function
+    from tests.factories import LeadFactory
+
+    lead = LeadFactory(username="brief-lead")
+    deputy = UserFactory(username="dana", first_name="Dana", last_name="Reyes")
+    marketing = Function.objects.get(slug="marketing")
+    core_services.function_update(actor=lead, door=Door.UI, function=marketing, deputy=deputy)
+    leaving = marketing.head
+    departures.departure_record(actor=lead, door=Door.UI, person=leaving,
+                                leaves_on=timezone.localdate() + timedelta(days=3))
+    overview_services.person_hand_over(actor=lead, door=Door.UI, person=sales_head,
+                                       successor=UserFactory(username="heir"))
+    brief.send_monday_briefs()
+    outbox.drain()
+    (message,) = [m for m in sent_to(Function.objects.get(slug="sales").head)
+                  if "Monday brief" in m.subject]
+    assert "PEOPLE AND SEATS" in message.body
+    assert "leaves in 3 days" in message.body
+    assert "has not yet accepted everything" in message.body
+    assert "seat is vacant" in message.body and "covered by" in message.body
