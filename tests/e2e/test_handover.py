@@ -8,6 +8,7 @@ import zlib
 import pytest
 from django.contrib.auth import get_user_model
 
+from raci.models import Cell, Row
 from revops.models import Function
 from tests.demo import load as load_demo
 from tests.factories import PASSWORD
@@ -118,3 +119,49 @@ def _outline_titles(data):
         else:
             titles.append(re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1"))
     return titles
+
+
+def test_the_lead_hands_over_and_the_successor_runs_the_install(demo, sign_in, page,
+                                                                 screenshot, live_server):
+    """The walk that found the gap: the lead hands everything (the RevOps seat with it)
+    to Jamie and deactivates their own account; Jamie then does each lead-only thing the
+    walk saw refused: setup, people, channels, a RACI edit, the console."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(demo["lead"], "/people/lead/")
+    page.get_by_label("Hand over to", exact=True).select_option("jamie")
+    page.get_by_label("Also deactivate their account").check()
+    page.get_by_role("button", name="Preview the hand-over").click()
+    page.get_by_role("heading", name="What moves to Jamie Osei").wait_for()
+    assert page.get_by_text("Jamie Osei becomes RevOps lead: may edit every section").is_visible()
+    screenshot("lead-handover-preview")
+    page.get_by_role("button", name="Hand over to Jamie Osei").click()
+    page.wait_for_url("**/people/jamie/")
+    assert not get_user_model().objects.get(username="lead").is_active
+
+    page.context.clear_cookies()
+    for path in ("/setup/", "/people/sales/", "/channels/", "/seats/", "/admin/auth/user/",
+                 "/admin/revops/function/"):
+        response = sign_in(demo["jamie"], path).goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert "Only RevOps leads" not in page.content(), path
+
+    row = Row.objects.filter(matrix__is_current=True).exclude(accountable__slug="finance").first()
+    current = Cell.objects.filter(row=row, function__slug="finance").values_list(
+        "letter", flat=True).first()
+    letter = "I" if current == "C" else "C"
+    page.goto(f"{live_server.url}/raci/")
+    page.get_by_label(f"Finance on {row.name}").select_option(letter)
+    page.get_by_text(f"Finance is now {letter} on {row.name}.").wait_for()
+    assert Cell.objects.get(row=row, function__slug="finance").letter == letter
+
+    page.goto(f"{live_server.url}/seats/")
+    page.get_by_label("Deputy").nth(0).select_option("sales")
+    page.get_by_role("button", name="Save the RevOps seat").click()
+    page.get_by_text("RevOps's seat saved.").wait_for()
+    assert Function.objects.get(slug="revops").deputy == demo["sales"]
+    screenshot("successor-seats")
+    page.goto(f"{live_server.url}/readiness/")
+    assert page.get_by_text("Diego Alvarez deputises for the RevOps seat").is_visible()
+    assert not errors, errors

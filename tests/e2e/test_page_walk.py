@@ -29,7 +29,7 @@ REFUSED = {
     "sales": {"setup", "raci row form", "person", "channels", "console users"},
     "viewer": {"setup", "section edit", "raci row form", "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
-               "console users"},
+               "console users", "console functions"},
 }
 # The pages someone signed out can open: signing in and choosing a password by e-mail.
 SIGNED_OUT = [
@@ -82,6 +82,8 @@ def pages():
         ("start", "/start/"),
         ("hand-over pack", "/handover/"),
         ("person", "/people/cs/"),
+        ("seats", "/seats/"),
+        ("hand-over inbox", "/handover/inbox/"),
         ("search", "/search/?q=pipeline"),
         ("setup", "/setup/"),
         ("archive", "/archive/"),
@@ -95,6 +97,7 @@ def pages():
         ("console rows", "/admin/raci/row/"),
         ("console audit", "/admin/revops/auditentry/"),
         ("console users", "/admin/auth/user/"),
+        ("console functions", "/admin/revops/function/"),
         ("API docs", "/api/docs/"),
     ]
     if release is not None:
