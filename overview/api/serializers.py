@@ -54,7 +54,13 @@ class HoldingsSerializer(serializers.Serializer):
 
     user = serializers.CharField()
     functions = serializers.SerializerMethodField()
+    deputyships = serializers.SerializerMethodField(
+        help_text="Slugs of the functions whose seat they deputise.")
     sections = HeldSectionSerializer(many=True)
+    definitions = serializers.SerializerMethodField(
+        help_text="Slugs of the definitions their functions own.")
+    agreements = serializers.SerializerMethodField(
+        help_text="Definition agreements they gave: definition slug, function, revision.")
     raci_rows = HeldRowSerializer(many=True)
     rituals = HeldRitualSerializer(many=True)
     tokens = serializers.SerializerMethodField()
@@ -64,6 +70,16 @@ class HoldingsSerializer(serializers.Serializer):
 
     def get_functions(self, holdings) -> list[str]:
         return [f.slug for f in holdings.functions]
+
+    def get_deputyships(self, holdings) -> list[str]:
+        return [f.slug for f in holdings.deputyships]
+
+    def get_definitions(self, holdings) -> list[str]:
+        return [d.slug for d in holdings.definitions]
+
+    def get_agreements(self, holdings) -> list[dict]:
+        return [{"definition": a.definition.slug, "function": a.function.slug,
+                 "revision": a.revision_number} for a in holdings.agreements]
 
     def get_tokens(self, holdings) -> int:
         return len(holdings.api_tokens)

@@ -70,9 +70,14 @@ def test_the_demo_heads_holdings_name_every_kind(demo):
 
 def test_the_holdings_api_has_the_contract_fields(demo, api):
     body = api.as_user(demo["lead"]).get("/api/v1/people/cs/holdings/").json()
-    assert set(body) == {"user", "functions", "sections", "raci_rows", "rituals", "tokens",
-                         "feed_tokens", "webhooks", "readiness_impact"}
+    assert set(body) == {"user", "functions", "deputyships", "sections", "definitions",
+                         "agreements", "raci_rows", "rituals", "tokens", "feed_tokens",
+                         "webhooks", "readiness_impact"}
     assert body["user"] == "cs" and body["functions"] == ["cs"]
+    assert body["deputyships"] == [] and body["definitions"]
+    assert {a["function"] for a in body["agreements"]} == {"cs"}
+    jamie = api.as_user(demo["lead"]).get("/api/v1/people/jamie/holdings/").json()
+    assert jamie["deputyships"] == ["cs"]
     assert set(body["sections"][0]) == {"id", "title", "review_state"}
     assert set(body["raci_rows"][0]) == {"id", "name", "letter"}
     assert set(body["rituals"][0]) == {"id", "name"}
