@@ -408,3 +408,12 @@ def test_an_agreement_by_the_former_head_asks_the_new_head_to_confirm(drill, cli
     assert response.status_code == 201, response.content
     assert runbook_selectors.definitions_with_state(today=timezone.localdate()).get(
         pk=definition.pk).agreed_count == before
+
+
+def test_a_hand_over_that_moves_nothing_writes_nothing(drill, api):
+    before = (AuditEntry.objects.count(), WebhookDelivery.objects.count())
+    response = api.as_user(drill["lead"]).post("/api/v1/people/viewer/handover/",
+                                               {"to": "jamie"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["functions"] == [] and response.json()["deactivated"] is False
+    assert (AuditEntry.objects.count(), WebhookDelivery.objects.count()) == before
