@@ -70,6 +70,10 @@ CALLS = {
         actor=a, door=d, function=function("cs"), name="Customer success"),
     "revops.person_deactivate": lambda a, d: core.person_deactivate(
         actor=a, door=d, person=UserFactory(username="leaving")),
+    "revops.person_reactivate": lambda a, d: core.person_reactivate(
+        actor=a, door=d, person=UserFactory(username="back", is_active=False)),
+    "revops.leads_change": lambda a, d: core.leads_change(
+        actor=a, door=d, add=[UserFactory(username="new-lead")]),
     "revops.invitation_send": lambda a, d: invitations.invitation_send(
         user=UserFactory(username="invitee"), functions=[function("cs")], actor=a, door=d),
     "revops.profile_update": lambda a, d: core.profile_update(
