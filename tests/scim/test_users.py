@@ -121,3 +121,29 @@ def test_the_services_refuse_anyone_but_a_lead_whatever_the_door(write, viewer):
         write(viewer, person)
     person.refresh_from_db()
     assert person.is_active and not get_user_model().objects.filter(username="x").exists()
+
+
+def test_what_entra_sends_beyond_what_we_keep_is_accepted_and_ignored(scim):
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    created = scim.create({
+        "schemas": [USER, enterprise], "userName": "dana@fbi.example", "active": True,
+        "displayName": "Dana Scully", "title": "Agent", "preferredLanguage": "en-US",
+        "phoneNumbers": [{"type": "work", "value": "+1 202 555 0100"}],
+        enterprise: {"department": "X-Files", "employeeNumber": "42"},
+        "emails": [{"primary": True, "type": "work", "value": "dana@fbi.example"}],
+    }, check_request_payload=False, url="/Users")
+    assert created["userName"] == "dana@fbi.example" and "displayName" not in created
+    assert get_user_model().objects.get(username="dana@fbi.example").email == (
+        "dana@fbi.example")
+
+
+@pytest.mark.parametrize("before", [None, "old@fbi.example"])
+def test_entra_sets_the_work_address_through_a_filtered_path(scim, before):
+    extra = {"emails": [{"value": before, "type": "work"}]} if before else {}
+    created = _provision(scim, "dana", **extra)
+    scim.modify("User", created["id"], {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": 'emails[type eq "work"].value',
+                        "value": "dana@fbi.example"}]}, check_request_payload=False)
+    person = get_user_model().objects.get(username="dana")
+    assert (person.email, person.scim_identity.email_type) == ("dana@fbi.example", "work")
