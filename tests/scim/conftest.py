@@ -4,7 +4,9 @@ live server instead). Its token is of scope ``scim`` and belongs to ``okta``, a 
 lead, as the README asks of a provider's token."""
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from scim2_client.engines.wsgi import WSGISCIMClient
 
 from revops import services
@@ -27,7 +29,14 @@ def okta(db):
 
 @pytest.fixture
 def scim(okta):
+    """As Django's test client does, the handler keeps the test's database connection
+    (it would close it at the end of each request, and with it the test's transaction)."""
+    signals = [request_started, request_finished]
+    for signal in signals:
+        signal.disconnect(close_old_connections)
     client = WSGISCIMClient(get_wsgi_application(), base_url=BASE_URL,
                             headers={"Authorization": f"Bearer {scim_token(okta)}"})
     client.discover()
-    return client
+    yield client
+    for signal in signals:
+        signal.connect(close_old_connections)
