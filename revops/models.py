@@ -22,6 +22,7 @@ class Door(models.TextChoices):
     CONSOLE = "console", "Console"
     TASK = "task", "Background task"
     CLI = "cli", "Command line"
+    SCIM = "scim", "SCIM provisioning"
 
 
 class Layer(models.TextChoices):
@@ -144,13 +145,16 @@ class AuditEntry(models.Model):
 
 
 class ApiToken(HashedToken):
-    """A bearer token for integrations, capped by its scope."""
+    """A bearer token for integrations, capped by its scope. A ``scim`` token is an
+    identity provider's: it works on ``/scim/v2/`` only, and the REST API refuses it
+    (as SCIM refuses the others)."""
 
     KIND = "rvo_"
 
     class Scope(models.TextChoices):
         READ = "read", "Read"
         WRITE = "write", "Read and write"
+        SCIM = "scim", "SCIM provisioning"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

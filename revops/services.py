@@ -130,6 +130,55 @@ def person_deactivate(*, actor, door, person):
     return person
 
 
+@transaction.atomic
+def person_reactivate(*, actor, door, person):
+    """The person can sign in again (an identity provider enabled them again). What they
+    held when they left stays with whoever holds it now, and the tokens revoked then stay
+    revoked: a lead gives them seats again if they should have them."""
+    policy.require_administer(actor)
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        return person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    _sync_head_staff(person)
+    audit.record(actor=actor, door=door, action="reactivate", obj=person,
+                 changes={"is_active": [False, True]})
+    return person
+
+
+@transaction.atomic
+def leads_change(*, actor, door, add=(), remove=()):
+    """Grant lead rights to the people in ``add`` and take them from those in ``remove``
+    (membership of the leads group, the explicit grant; the RevOps seat grants them too).
+    Only active people are granted them. Refused (``NoLeadLeft``, nothing changed) when
+    nobody with lead rights would remain. Each person's change is audited as
+    ``revops_lead``; returns the people whose rights changed."""
+    policy.require_administer(actor)
+    leads = policy.ensure_leads_group()
+    wanted = {person.pk: True for person in add} | {person.pk: False for person in remove}
+    if set(wanted) & {p.pk for p in add} & {p.pk for p in remove}:
+        raise ValidationError({"members": "A person cannot be both added and removed."})
+    people = get_user_model().objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    members = set(leads.user_set.filter(pk__in=wanted).values_list("pk", flat=True))
+    changed = []
+    for person in people:
+        grant = wanted[person.pk]
+        if grant == (person.pk in members):
+            continue
+        if grant and not person.is_active:
+            raise ValidationError({"members": f"“{person.get_username()}” is deactivated: "
+                                              "grant lead rights to someone who can sign in."})
+        (leads.user_set.add if grant else leads.user_set.remove)(person)
+        _sync_head_staff(person)
+        audit.record(actor=actor, door=door, action="update", obj=person,
+                     changes={"revops_lead": [not grant, grant]})
+        changed.append(person)
+    if any(person.pk in members for person in changed):
+        seats.require_a_lead_remains()
+    return changed
+
+
 def time_zone_of(user):
     """The zone a person reads times in: their profile's, else the site's."""
     profile = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True)

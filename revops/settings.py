@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "raci",
     "cadence",
     "overview",
+    "scim",
 ]
 
 MIDDLEWARE = [

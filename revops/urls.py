@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("overview.urls")),
     path("admin/", console.urls),
     path("api/v1/", include("revops.api.urls")),
+    path("scim/v2/", include("scim.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", login_required(api_docs), name="api-docs"),
 ]

@@ -3,9 +3,13 @@ from rest_framework import authentication, exceptions
 
 from revops.models import ApiToken
 
+SCIM_ONLY = ("This token has scope scim: it works only for SCIM provisioning at /scim/v2/. "
+             "Make a read or write token for the REST API.")
+
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """``Authorization: Bearer <token>``; the token acts as its user, capped by scope."""
+    """``Authorization: Bearer <token>``; the token acts as its user, capped by scope. An
+    identity provider's ``scim`` token is refused here (403), whatever the method."""
 
     keyword = "Bearer"
 
@@ -22,6 +26,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.authenticate(raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if token.scope == ApiToken.Scope.SCIM:
+            raise exceptions.PermissionDenied(SCIM_ONLY)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -14,6 +14,7 @@ from revops import invitations
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
+from scim import services as scim
 from tests.cadence.factories import ritual
 from tests.factories import UserFactory, function
 from tests.raci.factories import matrix, row
@@ -22,7 +23,7 @@ from tests.runbook.factories import make_definition, make_runbook, section
 pytestmark = pytest.mark.django_db
 
 SERVICE_MODULES = [core, invitations, runbook, raci, cadence, bootstrap, model_file, overview,
-                   departures]
+                   departures, scim]
 
 
 def _sales_section():
@@ -70,6 +71,10 @@ CALLS = {
         actor=a, door=d, function=function("cs"), name="Customer success"),
     "revops.person_deactivate": lambda a, d: core.person_deactivate(
         actor=a, door=d, person=UserFactory(username="leaving")),
+    "revops.person_reactivate": lambda a, d: core.person_reactivate(
+        actor=a, door=d, person=UserFactory(username="back", is_active=False)),
+    "revops.leads_change": lambda a, d: core.leads_change(
+        actor=a, door=d, add=[UserFactory(username="new-lead")]),
     "revops.invitation_send": lambda a, d: invitations.invitation_send(
         user=UserFactory(username="invitee"), functions=[function("cs")], actor=a, door=d),
     "revops.profile_update": lambda a, d: core.profile_update(
@@ -197,6 +202,12 @@ CALLS = {
         ).record.items.first()),
     "cadence.rituals_give_owner_person": lambda a, d: cadence.rituals_give_owner_person(
         rituals=[ritual()], owner_person=a, actor=a, door=d),
+    "scim.user_provision": lambda a, d: scim.user_provision(
+        actor=a, door=d, username="dana", email="dana@example.com", external_id="00u1"),
+    "scim.user_update": lambda a, d: scim.user_update(
+        actor=a, door=d, user=UserFactory(username="dana"), first_name="Dana"),
+    "scim.user_delete": lambda a, d: scim.user_delete(
+        actor=a, door=d, user=_holding_a_token("leaver")),
     "overview.maturity_assess": lambda a, d: overview.maturity_assess(
         actor=a, door=d, people=3, process=4, data=2, technology=5,
         people_evidence="p", process_evidence="p", data_evidence="d",

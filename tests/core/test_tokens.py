@@ -160,6 +160,16 @@ def test_a_write_token_of_a_viewer_still_cannot_do_what_the_viewer_cannot(api, v
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_a_scim_token_is_refused_by_the_rest_api_whatever_the_method(api, lead, method):
+    _, raw = make_token(lead, "scim")
+    response = getattr(bearer(api, raw), method)("/api/v1/functions/sales/", {"name": "X"},
+                                                 format="json")
+    assert response.status_code == 403
+    assert "/scim/v2/" in response.json()["detail"]
+    assert not AuditEntry.objects.filter(door=Door.API).exists()
+
+
 def test_create_api_token_command_prints_the_token_alone_on_the_last_line(api, lead, capsys):
     call_command("create_api_token", "lead", "--scope", "write")
     raw = capsys.readouterr().out.strip().splitlines()[-1]
