@@ -136,7 +136,7 @@ def person_reactivate(*, actor, door, person):
     held when they left stays with whoever holds it now, and the tokens revoked then stay
     revoked: a lead gives them seats again if they should have them."""
     policy.require_administer(actor)
-    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    person = get_user_model().objects.select_for_update(no_key=True).get(pk=person.pk)
     if person.is_active:
         return person
     person.is_active = True
@@ -159,7 +159,10 @@ def leads_change(*, actor, door, add=(), remove=()):
     wanted = {person.pk: True for person in add} | {person.pk: False for person in remove}
     if set(wanted) & {p.pk for p in add} & {p.pk for p in remove}:
         raise ValidationError({"members": "A person cannot be both added and removed."})
-    people = get_user_model().objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    if remove:
+        seats.hold_lead_rights()
+    people = (get_user_model().objects.select_for_update(no_key=True).filter(pk__in=wanted)
+              .order_by("pk"))
     members = set(leads.user_set.filter(pk__in=wanted).values_list("pk", flat=True))
     changed = []
     for person in people:

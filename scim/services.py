@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from overview import departures
-from revops import audit, policy
+from revops import audit, policy, seats
 from revops import services as core_services
 from scim.models import ScimIdentity
 
@@ -64,7 +64,9 @@ def user_update(*, actor, door, user, active=None, **fields):
     unknown = set(fields) - {*USER_FIELDS, *IDENTITY_FIELDS}
     if unknown:
         raise TypeError(f"user_update() cannot change {sorted(unknown)!r}")
-    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if active is False:
+        seats.hold_lead_rights()  # before any row lock, as every such write does
+    user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     identity, _ = ScimIdentity.objects.select_for_update().get_or_create(user=user)
     before, was_active = _snapshot(user, identity), user.is_active
     for name, value in fields.items():
@@ -88,7 +90,8 @@ def user_delete(*, actor, door, user):
     """The provider deleted the person: they leave (if they had not already) and are gone
     from SCIM, while RevOps keeps them, deactivated, with everything they did."""
     policy.require_administer(actor)
-    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    seats.hold_lead_rights()
+    user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     identity, _ = ScimIdentity.objects.select_for_update().get_or_create(user=user)
     if identity.deleted_at is not None:
         return user

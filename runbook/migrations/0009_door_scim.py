@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('runbook', '0006_definition_search_vector'),
+        ('runbook', '0008_agreement_once_per_person'),
     ]
 
     operations = [
