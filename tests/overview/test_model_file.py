@@ -330,3 +330,29 @@ def test_a_file_without_assessments_imports_and_exports_an_empty_list():
     counts = model_file.import_model(document=older, actor=None, door="cli")
     assert counts["maturity_assessments"] == 0 and "replaced" not in counts
     assert not MaturityAssessment.objects.exists()
+
+
+def test_seats_travel_with_their_deputies_and_an_older_file_without_them_still_imports():
+    from revops.models import Function
+
+    document = exported_then_rolled_back(_demo)
+    seats = {f["slug"]: f for f in document["functions"]}
+    assert seats["cs"]["deputy"] == "jamie" and seats["cs"]["vacant_since"] is None
+    older = copy.deepcopy(document)
+    for function in older["functions"]:
+        function.pop("deputy"), function.pop("vacant_since")
+    with open("docs/model-format.schema.json") as schema:
+        jsonschema.validate(older, json.load(schema))
+    model_file.import_model(document=older, actor=None, door="cli")
+    assert not Function.objects.filter(deputy__isnull=False).exists()
+    assert not Function.objects.filter(head__isnull=True, vacant_since__isnull=True).exists()
+
+
+def test_a_seat_whose_deputy_is_its_holder_is_refused_naming_the_path():
+    document = exported_then_rolled_back(_demo)
+    cs = next(i for i, f in enumerate(document["functions"]) if f["slug"] == "cs")
+    document["functions"][cs]["deputy"] = document["functions"][cs]["head"]
+    with pytest.raises(ValidationError) as error:
+        model_file.import_model(document=document, actor=None, door="cli")
+    assert error.value.message_dict == {
+        f"functions[{cs}].deputy": ["A seat's deputy cannot be its holder."]}
