@@ -140,7 +140,8 @@ def _vacate(*, actor, door, person):
     for function in Function.objects.filter(deputy=person).order_by("position", "slug"):
         core_services.function_update(actor=actor, door=door, function=function, deputy=None)
     cadence_services.rituals_give_owner_person(
-        rituals=Ritual.objects.filter(owner_person=person).select_related("owner_person"),
+        rituals=Ritual.objects.filter(owner_person=person).select_related("owner",
+                                                                          "owner_person"),
         owner_person=None, actor=actor, door=door)
     for token in ApiToken.objects.filter(user=person, revoked_at__isnull=True):
         core_services.api_token_revoke(actor=actor, door=door, token=token)

@@ -89,7 +89,8 @@ def handover_plan(*, person, successor, deactivate=False):
         functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
         deputyships=list(Function.objects.filter(deputy=person).select_related("head")
                          .order_by("position", "slug")),
-        rituals=list(Ritual.objects.filter(owner_person=person).order_by("name", "id")),
+        rituals=list(Ritual.objects.filter(owner_person=person)
+                     .select_related("owner", "owner_person").order_by("name", "id")),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
         feed_tokens=list(FeedToken.objects.filter(user=person, revoked_at__isnull=True)),
         webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),

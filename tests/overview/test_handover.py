@@ -417,3 +417,24 @@ def test_a_hand_over_that_moves_nothing_writes_nothing(drill, api):
     assert response.status_code == 200, response.content
     assert response.json()["functions"] == [] and response.json()["deactivated"] is False
     assert (AuditEntry.objects.count(), WebhookDelivery.objects.count()) == before
+
+
+@pytest.mark.parametrize("rituals", [3, 30])
+def test_handing_over_rituals_costs_the_same_queries_for_3_and_30(rituals,
+                                                                  django_assert_num_queries):
+    """Only the owner changes: one statement for all the person's rituals, not a schedule
+    check and re-materialization each (the hand-over of someone holding thousands)."""
+    lead = LeadFactory(username="boss")
+    leaving, heir = UserFactory(username="leaving"), UserFactory(username="heir")
+    template = ritual(name="Pipeline review", owner=Function.objects.get(slug="sales"),
+                      owner_person=leaving)
+    Ritual.objects.bulk_create([Ritual(**{
+        f.attname: getattr(template, f.attname) for f in Ritual._meta.concrete_fields
+        if f.attname not in {"id", "name"}}, name=f"Review {i}") for i in range(rituals - 1)])
+    with django_assert_num_queries(29):
+        plan = services.person_hand_over(actor=lead, door=Door.API, person=leaving,
+                                         successor=heir)
+    assert len(plan.rituals) == rituals
+    assert Ritual.objects.filter(owner_person=heir).count() == rituals
+    assert AuditEntry.objects.filter(object_type="cadence.ritual", action="update",
+                                     changes__owner_person=["leaving", "heir"]).count() == rituals
