@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from revops import policy
 from revops.models import AuditEntry, ExternalIdentity
 from tests import oidc
+from tests.factories import LeadFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +66,7 @@ def test_a_viewer_signs_in_as_a_viewer_and_signs_out_at_the_provider(
 
 def test_a_later_sign_in_keeps_the_user_and_follows_the_groups(
         provider, live_server, page, settings):
+    LeadFactory(username="another-lead")  # the last lead would keep the grant
     sign_in_at_provider(page, live_server, "lead")
     user = User.objects.get(external_identity__subject="lead")
     page.context.clear_cookies()
