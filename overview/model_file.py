@@ -308,12 +308,13 @@ def _history(revisions, reviews, flags, who, *, revision_fields=()):
             "door": r["door"], "note": r["note"]})
     for f in flags.objects.order_by(key, "pk").values(
             key, "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
-            "closed_by_id"):
+            "closed_by_id", "escalated_at", "escalated_to__slug"):
         flag_docs.setdefault(f[key], []).append({
             "raised_at": _iso(f["raised_at"]), "raised_on": _iso(f["raised_on"]),
             "state": f["state"], "last_reviewed_on": _iso(f["last_reviewed_on"]),
             "closed_at": _iso(f["closed_at"]),
-            "closed_by_review": review_index.get(f["closed_by_id"])})
+            "closed_by_review": review_index.get(f["closed_by_id"]),
+            "escalated_at": _iso(f["escalated_at"]), "escalated_to": f["escalated_to__slug"]})
     return lambda pk: {"revisions": revision_docs.get(pk, []),
                        "reviews": review_docs.get(pk, []),
                        "stale_flags": flag_docs.get(pk, [])}
@@ -407,7 +408,7 @@ def _render(text):
     return rendering.render(text)
 
 
-def _check_history(document, at, person, errors):
+def _check_history(document, at, person, function, errors):
     """The checks a section and a definition share: revisions numbered 1, 2, 3…, the
     current and last-reviewed revision among them, reviews and stale flags that refer
     to what exists, at most one flag open. Returns the number of revisions."""
@@ -443,8 +444,10 @@ def _check_history(document, at, person, errors):
         if closed_by is not None and closed_by >= len(document["reviews"]):
             errors.add([*fat, "closed_by_review"], f"There is no review {closed_by} "
                                                    f"(counting from 0).")
-        for name in ("raised_at", "closed_at"):
-            _moment(flag[name], [*fat, name], errors)
+        if flag.get("escalated_to") is not None:
+            function(flag["escalated_to"], [*fat, "escalated_to"])
+        for name in ("raised_at", "closed_at", "escalated_at"):
+            _moment(flag.get(name), [*fat, name], errors)
         for name in ("raised_on", "last_reviewed_on"):
             _day(flag[name], [*fat, name], errors)
     if open_flags > 1:
@@ -503,7 +506,7 @@ def _check_rules(doc, errors):
             person(section["last_reviewed_by"], [*sat, "last_reviewed_by"])
             _moment(section["last_reviewed_at"], [*sat, "last_reviewed_at"], errors)
             _day(section["last_reviewed_on"], [*sat, "last_reviewed_on"], errors)
-            numbers[section["kind"]] = _check_history(section, sat, person, errors)
+            numbers[section["kind"]] = _check_history(section, sat, person, function, errors)
         release_numbers = Counter(r["number"] for r in book["releases"])
         release_names = Counter(r["name"] for r in book["releases"])
         for k, release in enumerate(book["releases"]):
@@ -617,7 +620,7 @@ def _check_rules(doc, errors):
         _moment(definition["created_at"], [*at, "created_at"], errors)
         _moment(definition["last_reviewed_at"], [*at, "last_reviewed_at"], errors)
         _day(definition["last_reviewed_on"], [*at, "last_reviewed_on"], errors)
-        revisions = _check_history(definition, at, person, errors)
+        revisions = _check_history(definition, at, person, function, errors)
         for k, agreement in enumerate(definition["agreements"]):
             gat = [*at, "agreements", k]
             if agreement["function"] not in definition["agreeing"]:
@@ -765,7 +768,7 @@ def _runbooks(doc, people, functions):
         last_reviewed_revision=s["last_reviewed_revision"]) for book, s in section_docs])
     revision_of = _write_history(
         [(section, s) for section, (_, s) in zip(sections, section_docs, strict=True)],
-        Revision, Review, StaleFlag, user)
+        Revision, Review, StaleFlag, user, functions)
     by_book_kind = {(s.runbook_id, s.kind): s for s in sections}
     release_docs = [(book, r) for book, b in zip(books, doc["runbooks"], strict=True)
                     for r in b["releases"]]
@@ -790,7 +793,7 @@ def _runbooks(doc, people, functions):
             if s.runbook_id == book.pk}
 
 
-def _write_history(pairs, revisions, reviews, flags, user, *, revision_fields=()):
+def _write_history(pairs, revisions, reviews, flags, user, functions, *, revision_fields=()):
     """Write the revisions, reviews and stale flags of each ``(document, its doc)`` in
     ``pairs`` (sections or definitions), in three statements. Returns
     ``{(document id, number): revision}``."""
@@ -814,7 +817,10 @@ def _write_history(pairs, revisions, reviews, flags, user, *, revision_fields=()
         state=f["state"], last_reviewed_on=_d(f["last_reviewed_on"]),
         closed_at=_t(f["closed_at"]),
         closed_by=(reviews_of[document.pk][f["closed_by_review"]]
-                   if f["closed_by_review"] is not None else None))
+                   if f["closed_by_review"] is not None else None),
+        # Files written before escalations travelled have neither: not escalated.
+        escalated_at=_t(f.get("escalated_at")),
+        escalated_to=functions[f["escalated_to"]] if f.get("escalated_to") else None)
         for document, d in pairs for f in d["stale_flags"]], batch_size=BATCH)
     return {(getattr(r, f"{key}_id"), r.number): r for r in made}
 
@@ -856,7 +862,8 @@ def _definitions(doc, people, functions, sections, *, replace):
         Agreeing(definition_id=definition.pk, function_id=functions[slug].pk)
         for definition, d in zip(definitions, items, strict=True) for slug in d["agreeing"]])
     _write_history(list(zip(definitions, items, strict=True)), DefinitionRevision,
-                   DefinitionReview, DefinitionStaleFlag, user, revision_fields=("formula",))
+                   DefinitionReview, DefinitionStaleFlag, user, functions,
+                   revision_fields=("formula",))
     Agreement.objects.bulk_create([Agreement(
         definition=definition, function=functions[a["function"]],
         revision_number=a["revision"], agreed_at=_t(a["agreed_at"]),

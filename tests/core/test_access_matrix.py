@@ -39,8 +39,9 @@ from rest_framework.test import APIClient
 from revops import services
 from revops.defaults import ensure_defaults
 from revops.errors import Refused
-from revops.models import ApiToken, Door, Function
+from revops.models import ApiToken, AuditEntry, Door, Function
 from tests.core.access_actions import ACTIONS, LEADS, NOBODY, OWNED, READER, SIGNER, Ctx
+from tests.core.test_audit_coverage import CALLS, audited_services
 from tests.factories import LeadFactory, UserFactory, make_head
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,55 @@ def test_the_table_covers_every_role_on_every_door_offered():
     for (_, door), roles in by_action_door.items():
         assert sorted(roles) == sorted(ROLES + (TOKEN_ROLES if door == "api" else []))
     assert len(TABLE) > 150
+
+
+# The service door, generated from the write services ----------------------------------
+#
+# The actions above call the services their doors lead to; a write service no door leads
+# to yet (or whose door is only a job) would not be called by anyone here. So the service
+# door is also generated from the list of write services (every service taking ``door``,
+# each with its call in ``CALLS``): each is called with a lead, a viewer (heading
+# nothing) and nobody signed in as its actor, and must write or raise ``Refused`` as its
+# rule says. A new write service fails until it has a call and a rule.
+SELF = "self"  # any signed-in person, on what is theirs: their token, zone, concern, item
+SERVICE_RULES = {
+    **dict.fromkeys(CALLS, LEADS),
+    **dict.fromkeys(["revops.api_token_create", "revops.api_token_revoke",
+                     "revops.profile_update", "cadence.feed_token_create",
+                     "cadence.feed_token_revoke", "runbook.concern_raise",
+                     "overview.handover_item_accept"], SELF),
+    **dict.fromkeys(["raci.signoff_create", "runbook.definition_agree"], SIGNER),
+    # Owned: a lead may, a head on what their function owns (the rows above), a viewer not.
+    **dict.fromkeys(["runbook.section_review", "runbook.section_revise",
+                     "runbook.section_update", "runbook.definition_create",
+                     "runbook.definition_update", "runbook.definition_revise",
+                     "runbook.definition_review", "cadence.occurrence_record",
+                     "cadence.ritual_create", "cadence.ritual_update", "cadence.ritual_delete",
+                     "cadence.ritual_archive", "cadence.rituals_give_owner_person"], OWNED),
+}
+SERVICE_ALLOWED = {LEADS: {"lead"}, OWNED: {"lead"}, SIGNER: set(), SELF: {"lead", "viewer"}}
+
+
+def test_every_write_service_has_a_rule_and_a_call():
+    assert set(SERVICE_RULES) == set(CALLS) == audited_services()
+
+
+@pytest.mark.parametrize("role", ["lead", "viewer", "anonymous"])
+@pytest.mark.parametrize("name", sorted(n for n, call in CALLS.items() if call))
+def test_each_write_service_asks_the_policy(name, role, request):
+    """Called directly with the role's user as actor, through a door no setup uses."""
+    rule = SERVICE_RULES[name]
+    if role == "anonymous" and rule in {SELF, SIGNER}:
+        pytest.skip("what is one's own, or one's function's, needs someone signed in")
+    actor = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    if role == "anonymous":
+        with pytest.raises(Refused):
+            CALLS[name](actor, Door.CONSOLE)
+    elif role in SERVICE_ALLOWED[rule]:
+        CALLS[name](actor, Door.CONSOLE)
+        assert AuditEntry.objects.filter(actor=actor, door=Door.CONSOLE).exists()
+    else:
+        with pytest.raises(Refused):
+            CALLS[name](actor, Door.CONSOLE)
+    if role not in SERVICE_ALLOWED[rule]:
+        assert not AuditEntry.objects.filter(door=Door.CONSOLE).exists()

@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from revops import netguard, outbox, services
-from revops.models import Door, Webhook, WebhookDelivery
+from revops.models import Channel, Door, Webhook, WebhookDelivery
 
 
 @pytest.mark.parametrize(("address", "reason"), [
@@ -278,3 +278,34 @@ def test_no_proxy_and_no_file_urls_in_the_opener(monkeypatch, no_exceptions):
         netguard.urlopen(urllib.request.Request("file:///etc/passwd"), timeout=1)
     handlers = {type(h).__name__ for h in netguard._opener().handlers}
     assert not handlers & {"ProxyHandler", "FileHandler", "FTPHandler", "DataHandler"}
+
+
+# Every way of writing a loopback or private IPv4 address, refused when saved.
+NOTATIONS = {
+    "loopback": ["127.0.0.1", "2130706433", "0177.0.0.1", "017700000001", "0x7f.0.0.1",
+                 "0x7F000001", "0x7f.0x0.0x0.0x1", "127.1", "127.0.1", "0177.1",
+                 "[::ffff:127.0.0.1]", "[::ffff:7f00:1]"],
+    "private": ["10.0.0.1", "167772161", "012.0.0.1", "0xa.0.0.1", "0x0a000001", "10.1",
+                "012.1", "0xa.1", "192.168.1", "0xc0a80101", "[::ffff:10.0.0.1]",
+                "[::ffff:a00:1]", "[::ffff:c0a8:101]"],
+}
+WRITTEN = [(reason, host) for reason, hosts in NOTATIONS.items() for host in hosts]
+
+
+def _save_webhook(url):
+    services.webhook_create(actor=None, door=Door.CLI, url=url, events=["raci.changed"])
+
+
+def _save_slack_channel(url):
+    services.channel_create(actor=None, door=Door.CLI, name="#ops", kind="slack", url=url,
+                            events=["raci.changed"])
+
+
+@pytest.mark.parametrize("save", [_save_webhook, _save_slack_channel],
+                         ids=["webhook", "slack-channel"])
+@pytest.mark.parametrize(("reason", "host"), WRITTEN, ids=[h for _, h in WRITTEN])
+def test_the_save_time_guard_knows_every_notation(db, no_exceptions, save, reason, host):
+    with pytest.raises(ValidationError) as refused:
+        save(f"https://{host}/hook")
+    assert reason in str(refused.value.message_dict["url"])
+    assert not Webhook.objects.exists() and not Channel.objects.exists()

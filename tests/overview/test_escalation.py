@@ -15,10 +15,10 @@ from overview import escalation, tasks
 from revops import outbox
 from revops.models import AuditEntry, Door, Function, Webhook, WebhookDelivery
 from runbook import services
-from runbook.models import Section, StaleFlag
+from runbook.models import DefinitionStaleFlag, Section, StaleFlag
 from tests.factories import LeadFactory, UserFactory, make_head
 from tests.raci.factories import matrix, row
-from tests.runbook.factories import make_runbook, make_sections, section
+from tests.runbook.factories import make_definition, make_runbook, make_sections, section
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,26 @@ def test_the_job_runs_the_same_queries_for_6_and_600_sections(model):
         services.flag_stale_sections(door=Door.TASK)
     assert _job_queries(dt.date(2026, 10, 16)) == small
     assert StaleFlag.objects.filter(escalated_at__isnull=False).count() == 600
+
+
+def _flags(kind):
+    return StaleFlag if kind == "section" else DefinitionStaleFlag
+
+
+@pytest.mark.parametrize("after_days", [1, 14])
+@pytest.mark.parametrize("kind", ["section", "definition"])
+def test_every_kind_that_escalates_does_so_on_the_day_not_the_day_before(
+        model, settings, kind, after_days):
+    """The daily job escalates sections and definitions; each at the same boundary."""
+    settings.REVOPS_ESCALATE_AFTER_DAYS = after_days
+    with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC), tick=False):
+        make_definition()
+    with time_machine.travel(FLAGGED, tick=False):
+        services.flag_stale_sections(door=Door.TASK)
+    flags = _flags(kind).objects.all()
+    assert flags.exists()
+    day = FLAGGED.date() + dt.timedelta(days=after_days)
+    run_job(day - dt.timedelta(days=1))
+    assert not flags.filter(escalated_at__isnull=False).exists()
+    run_job(day)
+    assert set(flags.values_list("escalated_at", flat=True)) == {at(day)}
