@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from cadence import services as cadence_services
 from cadence.models import Ritual
 from overview import motions
+from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Matrix, Row
 from revops import audit, invitations, policy
@@ -151,16 +152,6 @@ def archive_model(*, actor, door, now=None):
     return {"runbooks": len(books), "matrices": len(matrices), "rituals": len(rituals)}
 
 
-def _check_fiscal_month(month):
-    configured = settings.REVOPS_FISCAL_YEAR_START_MONTH
-    if month is not None and month != configured:
-        raise ValidationError({"fiscal_year_start_month": [
-            f"This installation's fiscal year starts in month {configured} "
-            f"(REVOPS_FISCAL_YEAR_START_MONTH); quarterly rituals follow it. Set the "
-            f"variable to {month} and restart before bootstrapping, or choose {configured}."
-        ]})
-
-
 def _check_invites(invite):
     functions = {f.slug: f for f in Function.objects.all()}
     errors = {}
@@ -285,7 +276,6 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
     if motion not in motions.MOTIONS:
         raise ValidationError({"motion": [
             f"Choose one of {', '.join(motions.MOTIONS)}, not {motion!r}."]})
-    _check_fiscal_month(fiscal_year_start_month)
     functions = _check_invites(invite)
     missing = {r.owner for r in motions.template(motion).rituals} - set(functions)
     if missing:
@@ -293,6 +283,10 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
             "The template needs the functions " + ", ".join(sorted(missing)) + "."]})
     template = motions.template(motion)
     now = now or timezone.now()
+    if fiscal_year_start_month is not None:
+        # Stored first, so the quarterly rituals made below land on its quarters.
+        overview_services.organisation_update(
+            actor=actor, door=door, fiscal_year_start_month=fiscal_year_start_month, now=now)
     existing = existing_model()
     if existing and _is_untouched(template):
         invited = _invite(invite, functions, actor=actor, door=door)
