@@ -111,7 +111,7 @@ def _is_untouched(template):
         return False
     matrix = Matrix.objects.filter(is_current=True).first()
     if (matrix is None or matrix.title != _matrix_title(template)
-            or matrix.version != len(template.rows) + 1 or matrix.signoffs.exists()):
+            or matrix.version != 1 or matrix.signoffs.exists()):
         return False
     rituals = Ritual.objects.live().filter(active=True)
     return (sorted(rituals.values_list("name", flat=True))
@@ -219,12 +219,10 @@ def _build(template, *, actor, door, now):
                 actor=actor, door=door,
             )
         books.append(book)
-    matrix = raci_services.matrix_create(title=_matrix_title(template), is_current=True,
-                                         actor=actor, door=door)
-    for position, row in enumerate(template.rows, start=1):
-        raci_services.row_create(matrix=matrix, name=row.name, cells=row.cells,
-                                 layer=row.layer, description=row.description,
-                                 position=position * 10, actor=actor, door=door)
+    matrix = raci_services.matrix_create(
+        title=_matrix_title(template), is_current=True, actor=actor, door=door,
+        rows=[{"name": r.name, "cells": r.cells, "layer": r.layer,
+               "description": r.description} for r in template.rows])
     functions = {f.slug: f for f in Function.objects.all()}
     sections = {(s.runbook.motion, s.kind): s
                 for s in Section.objects.filter(runbook__in=books).select_related("runbook")}

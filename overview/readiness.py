@@ -158,8 +158,7 @@ def _raci_checks():
     if matrix is None:
         return [Check("raci_exists", False, "There is no RACI matrix yet.", url)]
     no_r = raci_selectors.rows_without_responsible(matrix)
-    missing = [s for s in raci_selectors.missing_signoffs(matrix)
-               if s.function.head_id is not None]
+    missing = raci_selectors.missing_signoffs(matrix)
     unsigned = [s.function for s in missing]
     former = [s.function.name for s in missing if s.signed_by_former_head]
     return [
