@@ -31,6 +31,7 @@ from revops import audit, invitations, policy
 from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
+from revops.words import counted
 from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
 from runbook.models import Definition, Runbook, Section
@@ -89,12 +90,12 @@ def existing_model():
     what = []
     books = live_runbooks().count()
     if books:
-        what.append(f"{books} run book(s)")
+        what.append(counted(books, "run book"))
     if Matrix.objects.filter(is_current=True).exists():
         what.append("a current RACI matrix")
     rituals = Ritual.objects.live().filter(active=True).count()
     if rituals:
-        what.append(f"{rituals} active ritual(s)")
+        what.append(counted(rituals, "active ritual"))
     return what
 
 

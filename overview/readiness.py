@@ -16,6 +16,7 @@ from raci import selectors as raci_selectors
 from revops import seats
 from revops.models import Function
 from revops.people import name_of
+from revops.words import counted, plural
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
@@ -138,7 +139,8 @@ def _runbook_checks(today):
     return [
         Check("runbook_written", not unwritten and len(sections) == 6 * len(books),
               f"All six sections {every}are written." if not unwritten else
-              f"{len(unwritten)} section(s) have no content: "
+              f"{counted(len(unwritten), 'section')} "
+              f"{plural(len(unwritten), 'has', 'have')} no content: "
               + ", ".join(s.label for s in unwritten) + ".",
               url, [s.label for s in unwritten]),
         Check("runbook_fresh", not out_of_date,
@@ -234,7 +236,7 @@ def _model_checks():
         "model_consistent", not disagreements,
         "The RACI, the cadence and the run book agree on who holds each layer."
         if not disagreements else
-        f"{len(disagreements)} cross-check warning{'s' if len(disagreements) != 1 else ''}: "
+        f"{counted(len(disagreements), 'cross-check warning')}: "
         + " ".join(f.message for f in disagreements[:3])
         + (" …" if len(disagreements) > 3 else ""),
         reverse("raci:index") + "#cross-checks", [f.subject for f in disagreements],

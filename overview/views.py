@@ -26,6 +26,7 @@ from revops import fiscal, organisation, policy, seats
 from revops.http import add_service_errors, require_administer
 from revops.models import Door
 from revops.people import name_of
+from revops.words import counted
 
 
 @login_required
@@ -159,13 +160,13 @@ def _done_message(plan):
     who = plan.successor.get_full_name() or plan.successor.get_username()
     parts = []
     if plan.functions:
-        parts.append(f"{len(plan.functions)} function(s)")
+        parts.append(counted(len(plan.functions), "function"))
     if plan.rituals:
-        parts.append(f"{len(plan.rituals)} ritual(s)")
+        parts.append(counted(len(plan.rituals), "ritual"))
     tokens = len(plan.api_tokens) + len(plan.feed_tokens)
     text = f"Handed over to {who}: " + (", ".join(parts) or "nothing to move") + "."
     if tokens:
-        text += f" {tokens} token(s) revoked."
+        text += f" {counted(tokens, 'token')} revoked."
     if plan.deactivated:
         text += f" {plan.person.get_username()} is deactivated."
     return text
