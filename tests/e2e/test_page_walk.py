@@ -26,8 +26,10 @@ WIDTHS = [1280, 390]
 # The section edited is one Sales owns, so its head walks the editor too.
 REFUSED = {
     "lead": set(),
-    "sales": {"setup", "raci row form", "person", "channels", "console users"},
-    "viewer": {"setup", "section edit", "raci row form", "person", "channels", "console",
+    "sales": {"setup", "settings", "settings preview", "raci row form", "person", "channels",
+              "console users"},
+    "viewer": {"setup", "settings", "settings preview", "section edit", "raci row form",
+               "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
                "console users"},
 }
@@ -84,6 +86,8 @@ def pages():
         ("person", "/people/cs/"),
         ("search", "/search/?q=pipeline"),
         ("setup", "/setup/"),
+        ("settings", "/settings/"),
+        ("settings preview", "/settings/?fiscal_year_start_month=2"),
         ("archive", "/archive/"),
         ("audit", "/audit/"),
         ("API tokens", "/accounts/tokens/"),
