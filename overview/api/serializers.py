@@ -275,11 +275,13 @@ class FiscalYearChangeSerializer(serializers.Serializer):
     definitions = serializers.SerializerMethodField()
     rituals = RitualMoveSerializer(source="moves", many=True)
 
-    def get_sections(self, change) -> list[StateChangeSerializer]:
+    @extend_schema_field(StateChangeSerializer(many=True))
+    def get_sections(self, change):
         return [{"id": s.pk, "title": s.full_title, "review_state": s.review_state,
                  "review_state_after": s.review_state_after} for s in change.sections]
 
-    def get_definitions(self, change) -> list[StateChangeSerializer]:
+    @extend_schema_field(StateChangeSerializer(many=True))
+    def get_definitions(self, change):
         return [{"id": d.pk, "title": d.term, "review_state": d.review_state,
                  "review_state_after": d.review_state_after} for d in change.definitions]
 
