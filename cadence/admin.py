@@ -13,6 +13,7 @@ from revops import policy
 from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
 from revops.errors import Refused
 from revops.models import Door, Function
+from revops.words import counted
 
 RITUAL_FORM_FIELDS = ["name", "horizon", "layer", "purpose", "owner", "owner_person",
                       "attendees", "duration_minutes", "output", "output_section", "agenda",
@@ -154,7 +155,7 @@ def _record(modeladmin, request, queryset, status):
         except ValidationError as exc:
             refused.append(f"{occurrence}: {' '.join(exc.messages)}")
     if done:
-        modeladmin.message_user(request, f"Recorded {done} occurrence(s) as {status}.",
+        modeladmin.message_user(request, f"Recorded {counted(done, 'occurrence')} as {status}.",
                                 messages.SUCCESS)
     if refused:
         modeladmin.message_user(request, "Not recorded: " + "; ".join(refused), messages.ERROR)

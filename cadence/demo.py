@@ -10,12 +10,12 @@ Idempotent: a ritual whose name exists is left alone.
 
 from datetime import time, timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from cadence import rules, services
 from cadence.models import Occurrence, Ritual, Status
+from revops import fiscal
 from revops.models import Door, Function
 
 NY, LONDON = "America/New_York", "Europe/London"
@@ -26,8 +26,10 @@ HISTORY = {"daily": timedelta(days=21), "weekly": timedelta(weeks=6),
 
 
 def _pick(horizon, at, **values):
-    return rules.rule_from_picker(horizon, at=time(*at),
-                                  start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH, **values)
+    """The rule of a picker, made when the demo loads (a quarterly rule in a quarter's
+    second or third month depends on the organisation's fiscal start month)."""
+    return lambda: rules.rule_from_picker(horizon, at=time(*at),
+                                          start_month=fiscal.start_month(), **values)
 
 
 WEEKDAYS = {"weekdays": list(rules.WORKDAYS)}
@@ -169,6 +171,7 @@ def load(*, people):
                 purpose, agenda) in enumerate(RITUALS):
         if name in existing:
             continue
+        rule = rule()
         actor = people.get(OWNER_LOGIN.get(owner, "lead")) or people.get("lead")
         ritual = services.ritual_create(
             actor=actor, door=Door.UI, name=name, horizon=horizon, layer=layer,

@@ -1,12 +1,11 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from cadence import rules
 from cadence.models import Horizon, Purpose
-from revops import policy
+from revops import fiscal, policy
 from revops.models import Function, Layer
 from runbook.models import Section
 
@@ -72,7 +71,7 @@ class ScheduleForm(forms.Form):
                 weekday=data.get("weekday") or "", monthly_mode=data.get("monthly_mode") or "day",
                 month_day=data.get("month_day") or 1, nth=data.get("nth") or 1,
                 quarter_month=data.get("quarter_month") or 1,
-                start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH,
+                start_month=fiscal.start_month(),
             )
         except rules.ScheduleError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
@@ -143,7 +142,7 @@ class RitualForm(ScheduleForm):
 def initial_for(ritual):
     """Form values of an existing ritual: its rule in the pickers when they can show it."""
     picked = rules.picker_from_rule(ritual.horizon, ritual.rrule,
-                                    settings.REVOPS_FISCAL_YEAR_START_MONTH)
+                                    fiscal.start_month())
     initial = {
         "name": ritual.name, "horizon": ritual.horizon, "layer": ritual.layer,
         "purpose": ritual.purpose, "owner": ritual.owner_id,

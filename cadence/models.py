@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime, now
 
 from cadence import rules
-from revops import constraints, zones
+from revops import constraints, fiscal, zones
 from revops.models import Function, Layer
 from revops.tokens import HashedToken
 
@@ -131,12 +131,12 @@ class Ritual(models.Model):
         """The checked ``rules.Schedule`` of the stored rule."""
         return rules.schedule(
             horizon=self.horizon, rrule=self.rrule, timezone=self.timezone,
-            starts_at=self.schedule_start, start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH,
+            starts_at=self.schedule_start, start_month=fiscal.start_month(),
         )
 
     @property
     def schedule_text(self):
-        return rules.describe(self.horizon, self.rrule, settings.REVOPS_FISCAL_YEAR_START_MONTH)
+        return rules.describe(self.horizon, self.rrule, fiscal.start_month())
 
     @property
     def zone_words(self):

@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
@@ -193,7 +192,7 @@ def readiness(*, now, today, recent_days=56, start_month=None):
     "Recent" is the last ``recent_days`` days of occurrences; the refresh counts when a
     quarterly refresh ritual was held in this fiscal quarter or the previous one.
     """
-    start_month = start_month or settings.REVOPS_FISCAL_YEAR_START_MONTH
+    start_month = start_month or fiscal.start_month()
     active = list(Ritual.objects.live().filter(active=True).only(
         "name", "horizon", "owner", "output", "purpose"))
     covered = frozenset(r.horizon for r in active)
@@ -235,3 +234,32 @@ def held_refresh(*, first_day, last_day):
                     ritual__archived_at__isnull=True, status=Status.HELD,
                     scheduled_for__date__gte=first_day, scheduled_for__date__lte=last_day)
             .order_by("-scheduled_for", "-id").first())
+
+
+@dataclass
+class Move:
+    """A ritual whose times a new fiscal start month would move: its next time now and
+    after the change (None when there is none in the coming year)."""
+
+    ritual: Ritual
+    next_now: datetime | None
+    next_after: datetime | None
+
+
+def rituals_moved_by_fiscal_year(*, start_month, now):
+    """The live, active rituals whose coming year of times differs when the fiscal year
+    starts in ``start_month``: quarterly ones, anchored on the first month of a fiscal
+    quarter, move unless the quarters stay on the same months. One query."""
+    moves = []
+    for ritual in (Ritual.objects.live().filter(active=True, horizon=Horizon.QUARTERLY)
+                   .order_by("name", "pk")):
+        times = []
+        for month in (fiscal.start_month(), start_month):
+            times.append(rules.schedule(
+                horizon=ritual.horizon, rrule=ritual.rrule, timezone=ritual.timezone,
+                starts_at=ritual.schedule_start, start_month=month,
+            ).between(now, now + rules.WINDOW))
+        if times[0] != times[1]:
+            moves.append(Move(ritual, times[0][0] if times[0] else None,
+                              times[1][0] if times[1] else None))
+    return moves

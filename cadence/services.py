@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import FeedToken, Occurrence, Ritual, Status
-from revops import audit, events, notify, policy, rendering, search
+from revops import audit, events, fiscal, notify, policy, rendering, search
 from revops.errors import refuse_archived
 from revops.models import Function
 from runbook import services as runbook_services
@@ -44,10 +44,6 @@ def _slugs(functions):
 
 def _now():
     return timezone.now()
-
-
-def _start_month():
-    return settings.REVOPS_FISCAL_YEAR_START_MONTH
 
 
 def _payload(ritual):
@@ -94,7 +90,7 @@ def ritual_rule_errors(ritual, *, starts_at=None):
         try:
             schedule = rules.schedule(
                 horizon=ritual.horizon, rrule=ritual.rrule, timezone=ritual.timezone,
-                starts_at=starts_at or ritual.schedule_start, start_month=_start_month(),
+                starts_at=starts_at or ritual.schedule_start, start_month=fiscal.start_month(),
             )
             ritual.rrule = schedule.rule
         except rules.ScheduleError as exc:
@@ -279,6 +275,36 @@ def ritual_archive(*, ritual, actor, door, at=None):
                  changes={"archived_at": [None, now.isoformat()],
                           **({"active": [True, False]} if was_active else {})})
     return ritual
+
+
+@transaction.atomic
+def rituals_follow_fiscal_year(*, moves, actor, door, now=None):
+    """Put the rituals a new fiscal start month moved (``moves``, from
+    ``selectors.rituals_moved_by_fiscal_year``, read before the change) on the new
+    quarters: their future ``scheduled`` occurrences are replaced, recorded ones stay, and
+    calendars are told (``SEQUENCE`` raised). Call it once the new month is in force.
+    RevOps leads only. Returns the rituals."""
+    policy.require_administer(actor)
+    now = now or _now()
+    rituals = list(Ritual.objects.select_for_update().filter(
+        pk__in=[m.ritual.pk for m in moves]).order_by("pk"))
+    before = {m.ritual.pk: m.next_now for m in moves}
+    Occurrence.objects.filter(ritual__in=rituals, status=Status.SCHEDULED,
+                              scheduled_for__gte=now).delete()
+    for ritual in rituals:
+        ritual.sequence += 1
+        ritual.updated_at = now
+        ritual.save(update_fields=["sequence", "updated_at"])
+    materialize_many(rituals=rituals, now=now)
+    for ritual in rituals:
+        upcoming = ritual.schedule().between(now, now + rules.WINDOW)
+        was = before[ritual.pk]
+        audit.record(actor=actor, door=door, action="update", obj=ritual, changes={
+            "next_occurrence": [was.isoformat() if was else None,
+                                upcoming[0].isoformat() if upcoming else None]})
+        events.emit("ritual.changed", {**_payload(ritual), "change": "updated",
+                                         "changed": ["next_occurrence"]})
+    return rituals
 
 
 # --- Materialization ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cadence import adherence, ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
 from cadence.models import FeedToken, Occurrence, Status
-from revops import policy
+from revops import fiscal, policy
 from revops.http import add_service_errors, require_change
 from revops.models import Door
 
@@ -133,12 +133,12 @@ def schedule_preview(request):
                 schedule = rules.schedule(
                     horizon=form.cleaned_data["horizon"], rrule=rule,
                     timezone=form.cleaned_data["timezone"], starts_at=timezone.now(),
-                    start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH,
+                    start_month=fiscal.start_month(),
                 )
                 context.update(
                     rule=schedule.rule, zone=form.cleaned_data["timezone"],
                     text=rules.describe(form.cleaned_data["horizon"], schedule.rule,
-                                        settings.REVOPS_FISCAL_YEAR_START_MONTH),
+                                        fiscal.start_month()),
                     dates=schedule.upcoming(timezone.now(), PREVIEW_COUNT),
                 )
             except rules.ScheduleError as exc:

@@ -24,12 +24,14 @@ from django.utils.text import slugify
 from cadence import services as cadence_services
 from cadence.models import Ritual
 from overview import motions
+from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Matrix, Row
 from revops import audit, invitations, policy
 from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
+from revops.words import counted
 from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
 from runbook.models import Definition, Runbook, Section
@@ -88,12 +90,12 @@ def existing_model():
     what = []
     books = live_runbooks().count()
     if books:
-        what.append(f"{books} run book(s)")
+        what.append(counted(books, "run book"))
     if Matrix.objects.filter(is_current=True).exists():
         what.append("a current RACI matrix")
     rituals = Ritual.objects.live().filter(active=True).count()
     if rituals:
-        what.append(f"{rituals} active ritual(s)")
+        what.append(counted(rituals, "active ritual"))
     return what
 
 
@@ -110,7 +112,7 @@ def _is_untouched(template):
         return False
     matrix = Matrix.objects.filter(is_current=True).first()
     if (matrix is None or matrix.title != _matrix_title(template)
-            or matrix.version != len(template.rows) + 1 or matrix.signoffs.exists()):
+            or matrix.version != 1 or matrix.signoffs.exists()):
         return False
     rituals = Ritual.objects.live().filter(active=True)
     return (sorted(rituals.values_list("name", flat=True))
@@ -149,16 +151,6 @@ def archive_model(*, actor, door, now=None):
     for ritual in rituals:
         cadence_services.ritual_archive(ritual=ritual, actor=actor, door=door, at=now)
     return {"runbooks": len(books), "matrices": len(matrices), "rituals": len(rituals)}
-
-
-def _check_fiscal_month(month):
-    configured = settings.REVOPS_FISCAL_YEAR_START_MONTH
-    if month is not None and month != configured:
-        raise ValidationError({"fiscal_year_start_month": [
-            f"This installation's fiscal year starts in month {configured} "
-            f"(REVOPS_FISCAL_YEAR_START_MONTH); quarterly rituals follow it. Set the "
-            f"variable to {month} and restart before bootstrapping, or choose {configured}."
-        ]})
 
 
 def _check_invites(invite):
@@ -228,12 +220,10 @@ def _build(template, *, actor, door, now):
                 actor=actor, door=door,
             )
         books.append(book)
-    matrix = raci_services.matrix_create(title=_matrix_title(template), is_current=True,
-                                         actor=actor, door=door)
-    for position, row in enumerate(template.rows, start=1):
-        raci_services.row_create(matrix=matrix, name=row.name, cells=row.cells,
-                                 layer=row.layer, description=row.description,
-                                 position=position * 10, actor=actor, door=door)
+    matrix = raci_services.matrix_create(
+        title=_matrix_title(template), is_current=True, actor=actor, door=door,
+        rows=[{"name": r.name, "cells": r.cells, "layer": r.layer,
+               "description": r.description} for r in template.rows])
     functions = {f.slug: f for f in Function.objects.all()}
     sections = {(s.runbook.motion, s.kind): s
                 for s in Section.objects.filter(runbook__in=books).select_related("runbook")}
@@ -285,7 +275,6 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
     if motion not in motions.MOTIONS:
         raise ValidationError({"motion": [
             f"Choose one of {', '.join(motions.MOTIONS)}, not {motion!r}."]})
-    _check_fiscal_month(fiscal_year_start_month)
     functions = _check_invites(invite)
     missing = {r.owner for r in motions.template(motion).rituals} - set(functions)
     if missing:
@@ -293,6 +282,10 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
             "The template needs the functions " + ", ".join(sorted(missing)) + "."]})
     template = motions.template(motion)
     now = now or timezone.now()
+    if fiscal_year_start_month is not None:
+        # Stored first, so the quarterly rituals made below land on its quarters.
+        overview_services.organisation_update(
+            actor=actor, door=door, fiscal_year_start_month=fiscal_year_start_month, now=now)
     existing = existing_model()
     if existing and _is_untouched(template):
         invited = _invite(invite, functions, actor=actor, door=door)

@@ -1,3 +1,5 @@
+import calendar
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -66,3 +68,13 @@ class MaturityForm(forms.Form):
     def pillar_fields(self):
         """``(score field, evidence field)`` per pillar, in order, for the template."""
         return [(self[p], self[f"{p}_evidence"]) for p in maturity.PILLARS]
+
+
+class OrganisationForm(forms.Form):
+    """The organisation's settings a lead may change."""
+
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label="Fiscal year starts in", coerce=int,
+        choices=[(n, calendar.month_name[n]) for n in range(1, 13)],
+        help_text="Quarters, review states and quarterly rituals follow it. Preview the "
+                  "change before you save it.")

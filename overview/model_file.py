@@ -254,7 +254,7 @@ def export_model(*, now=None):
     return {
         "format": FORMAT,
         "exported_at": _iso(now or timezone.now()),
-        "fiscal_year_start_month": settings.REVOPS_FISCAL_YEAR_START_MONTH,
+        "fiscal_year_start_month": fiscal.start_month(),
         "people": [{"username": u.get_username(), "first_name": u.first_name,
                     "last_name": u.last_name, "email": u.email} for u in people],
         "functions": function_docs,
@@ -565,11 +565,11 @@ def _check_rules(doc, errors):
                 errors.add([*at, "signoffs"], f"{slug_} signed version {version} twice.")
 
     start_month = doc["fiscal_year_start_month"]
-    if start_month != settings.REVOPS_FISCAL_YEAR_START_MONTH:
+    if start_month != fiscal.start_month():
         errors.add(["fiscal_year_start_month"], (
             f"This file's fiscal year starts in month {start_month}, this installation's in "
-            f"month {settings.REVOPS_FISCAL_YEAR_START_MONTH} "
-            "(REVOPS_FISCAL_YEAR_START_MONTH): quarterly rituals and staleness would move."))
+            f"month {fiscal.start_month()}: quarterly rituals and staleness would move. "
+            "Change the organisation's fiscal start month in Settings first."))
     for i, ritual in enumerate(doc["rituals"]):
         at = ["rituals", i]
         if ritual["owner"] is not None:
@@ -586,7 +586,7 @@ def _check_rules(doc, errors):
             if starts is not None:
                 cadence_rules.schedule(horizon=ritual["horizon"], rrule=ritual["rrule"],
                                        timezone=ritual["timezone"], starts_at=starts,
-                                       start_month=settings.REVOPS_FISCAL_YEAR_START_MONTH)
+                                       start_month=fiscal.start_month())
         except cadence_rules.ScheduleError as exc:
             field = {"duration_minutes": "duration_minutes", "timezone": "timezone",
                      "horizon": "horizon"}.get(exc.field, "rrule")

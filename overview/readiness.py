@@ -16,6 +16,7 @@ from raci import selectors as raci_selectors
 from revops import seats
 from revops.models import Function
 from revops.people import name_of
+from revops.words import counted, plural
 from runbook import selectors as runbook_selectors
 from runbook.models import ReviewState
 
@@ -138,7 +139,8 @@ def _runbook_checks(today):
     return [
         Check("runbook_written", not unwritten and len(sections) == 6 * len(books),
               f"All six sections {every}are written." if not unwritten else
-              f"{len(unwritten)} section(s) have no content: "
+              f"{counted(len(unwritten), 'section')} "
+              f"{plural(len(unwritten), 'has', 'have')} no content: "
               + ", ".join(s.label for s in unwritten) + ".",
               url, [s.label for s in unwritten]),
         Check("runbook_fresh", not out_of_date,
@@ -158,8 +160,7 @@ def _raci_checks():
     if matrix is None:
         return [Check("raci_exists", False, "There is no RACI matrix yet.", url)]
     no_r = raci_selectors.rows_without_responsible(matrix)
-    missing = [s for s in raci_selectors.missing_signoffs(matrix)
-               if s.function.head_id is not None]
+    missing = raci_selectors.missing_signoffs(matrix)
     unsigned = [s.function for s in missing]
     former = [s.function.name for s in missing if s.signed_by_former_head]
     return [
@@ -235,7 +236,7 @@ def _model_checks():
         "model_consistent", not disagreements,
         "The RACI, the cadence and the run book agree on who holds each layer."
         if not disagreements else
-        f"{len(disagreements)} cross-check warning{'s' if len(disagreements) != 1 else ''}: "
+        f"{counted(len(disagreements), 'cross-check warning')}: "
         + " ".join(f.message for f in disagreements[:3])
         + (" …" if len(disagreements) > 3 else ""),
         reverse("raci:index") + "#cross-checks", [f.subject for f in disagreements],

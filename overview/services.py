@@ -1,4 +1,5 @@
-"""The model as a whole's own writes: the hand-over and the quarterly maturity assessment.
+"""The model as a whole's own writes: the hand-over, the quarterly maturity assessment and
+the organisation's settings.
 
 The hand-over: what a leaving person holds moves to a successor in one transaction.
 
@@ -18,11 +19,11 @@ from django.utils import timezone
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
 from cadence.models import FeedToken, Ritual
-from overview import holdings, maturity
+from overview import holdings, maturity, selectors
 from overview.models import Handover, HandoverItem, MaturityAssessment
-from revops import audit, events, fiscal, policy, seats
+from revops import audit, events, fiscal, organisation, policy, seats
 from revops import services as core_services
-from revops.models import ApiToken, Function, Webhook
+from revops.models import ApiToken, Function, Organisation, Webhook
 from revops.people import name_of
 
 
@@ -305,3 +306,49 @@ def maturity_assess(*, actor, door, people, process, data, technology, people_ev
         "created": created,
     })
     return assessment, created
+
+
+# The organisation's settings ---------------------------------------------------------------
+
+ORGANISATION_FIELDS = ["fiscal_year_start_month"]
+
+
+@transaction.atomic
+def organisation_update(*, actor, door, fiscal_year_start_month, today=None, now=None):
+    """Change the organisation's settings: the month its fiscal year starts in.
+
+    Quarters follow at once, and with them every review state (the change's preview,
+    ``selectors.fiscal_year_change``, lists what moves) and the quarterly rituals, whose
+    future occurrences are put on the new quarters. RevOps leads only. Audited
+    (``update`` of the settings, and of each ritual moved) and announced as
+    ``organisation.changed``. Returns ``(organisation, change)``; ``change`` is None
+    when the month was already that one."""
+    policy.require_administer(actor)
+    now = now or timezone.now()
+    today = today or timezone.localdate()
+    # get_or_create, not a read then an insert: two first saves at once make one row.
+    settings_row, _ = Organisation.objects.select_for_update().get_or_create(
+        pk=Organisation.SINGLETON)
+    before = audit.snapshot(settings_row, ORGANISATION_FIELDS)
+    settings_row.fiscal_year_start_month = fiscal_year_start_month
+    settings_row.full_clean(exclude=["id"])
+    changes = audit.changes_between(before, audit.snapshot(settings_row, ORGANISATION_FIELDS))
+    if not changes:
+        return settings_row, None
+    change = selectors.fiscal_year_change(start_month=fiscal_year_start_month, today=today,
+                                          now=now)
+    settings_row.updated_at = now
+    settings_row.updated_by = audit.user_or_none(actor)
+    settings_row.save()
+    organisation.changed()
+    cadence_services.rituals_follow_fiscal_year(moves=change.moves, actor=actor, door=door,
+                                                now=now)
+    audit.record(actor=actor, door=door, action="update", obj=settings_row, changes=changes)
+    events.emit("organisation.changed", {
+        "fiscal_year_start_month": change.after,
+        "previous_fiscal_year_start_month": change.before,
+        "sections_changing_state": [s.pk for s in change.sections],
+        "definitions_changing_state": [d.pk for d in change.definitions],
+        "rituals_moved": [m.ritual.pk for m in change.moves],
+    })
+    return settings_row, change

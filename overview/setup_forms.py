@@ -4,9 +4,9 @@ invite. The rules are the bootstrap service's; the form only collects the input.
 import calendar
 
 from django import forms
-from django.conf import settings
 
 from overview import motions
+from revops import fiscal
 from revops.models import Function
 
 
@@ -17,15 +17,15 @@ class SetupForm(forms.Form):
     fiscal_year_start_month = forms.TypedChoiceField(
         label="Fiscal year starts in", coerce=int,
         choices=[(n, calendar.month_name[n]) for n in range(1, 13)],
-        help_text="Quarterly rituals land on fiscal quarters. This installation is set up "
-                  "for the month in REVOPS_FISCAL_YEAR_START_MONTH.")
+        help_text="Quarters, review states and quarterly rituals follow it. It is saved as "
+                  "the organisation's setting, which a lead can change later in Settings.")
     replace = forms.BooleanField(
         label="Archive the current model and start again", required=False,
         help_text="The current run books, RACI and rituals stay readable, marked archived.")
 
     def __init__(self, *args, show_replace=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year_start_month"].initial = settings.REVOPS_FISCAL_YEAR_START_MONTH
+        self.fields["fiscal_year_start_month"].initial = fiscal.start_month()
         if not show_replace:
             del self.fields["replace"]
         self.functions = list(Function.objects.ordered())

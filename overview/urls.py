@@ -17,4 +17,5 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("maturity/", views.maturity_page, name="maturity"),
     path("archive/", views.archive_page, name="archive"),
+    path("settings/", views.settings_page, name="settings"),
 ]

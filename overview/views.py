@@ -17,15 +17,16 @@ from overview import pack as handover_pack
 from overview.bootstrap import existing_model
 from overview.charts import maturity_chart, quarters_up_to
 from overview.dashboard import panels as dashboard_panels
-from overview.forms import DepartureForm, HandoverForm, MaturityForm
+from overview.forms import DepartureForm, HandoverForm, MaturityForm, OrganisationForm
 from overview.holdings import holdings_of
 from overview.models import HandoverItem
 from overview.readiness import report as readiness_report
 from overview.start import first_week
-from revops import fiscal, policy, seats
+from revops import fiscal, organisation, policy, seats
 from revops.http import add_service_errors, require_administer
 from revops.models import Door
 from revops.people import name_of
+from revops.words import counted
 
 
 @login_required
@@ -159,13 +160,13 @@ def _done_message(plan):
     who = plan.successor.get_full_name() or plan.successor.get_username()
     parts = []
     if plan.functions:
-        parts.append(f"{len(plan.functions)} function(s)")
+        parts.append(counted(len(plan.functions), "function"))
     if plan.rituals:
-        parts.append(f"{len(plan.rituals)} ritual(s)")
+        parts.append(counted(len(plan.rituals), "ritual"))
     tokens = len(plan.api_tokens) + len(plan.feed_tokens)
     text = f"Handed over to {who}: " + (", ".join(parts) or "nothing to move") + "."
     if tokens:
-        text += f" {tokens} token(s) revoked."
+        text += f" {counted(tokens, 'token')} revoked."
     if plan.deactivated:
         text += f" {plan.person.get_username()} is deactivated."
     return text
@@ -301,3 +302,41 @@ def archive_page(request):
     """``/archive/``: archived models by date, each item linked to its readable page and
     its export."""
     return render(request, "overview/archive.html", {"models": archive.archived_models()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """``/settings/``: the organisation's settings, for RevOps leads. ``Preview`` (a GET
+    with the month chosen) lists what a new fiscal start month would change — the sections
+    and definitions whose review state moves, the quarterly rituals whose times move —
+    and changes nothing; ``Save`` (a POST) applies it."""
+    require_administer(request)
+    today, now = timezone.localdate(), timezone.now()
+    chosen = request.POST if request.method == "POST" else (
+        request.GET if "fiscal_year_start_month" in request.GET else None)
+    form = OrganisationForm(chosen, initial={"fiscal_year_start_month": fiscal.start_month()})
+    preview, status = None, 200
+    if chosen is not None and not form.is_valid():
+        status = 400
+    elif request.method == "POST":
+        try:
+            _, change = services.organisation_update(
+                actor=request.user, door=Door.UI, today=today, now=now,
+                fiscal_year_start_month=form.cleaned_data["fiscal_year_start_month"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(request, "Nothing changed: the fiscal year already starts then."
+                             if change is None else
+                             f"The fiscal year now starts in {change.month_after}. "
+                             f"{change.summary}.")
+            return redirect("settings")
+    elif chosen is not None:
+        preview = selectors.fiscal_year_change(
+            start_month=form.cleaned_data["fiscal_year_start_month"], today=today, now=now)
+    return render(request, "overview/settings.html", {
+        "form": form, "preview": preview, "saved": organisation.saved(),
+        "current_quarter": fiscal.fiscal_quarter(today),
+    }, status=status)

@@ -12,10 +12,7 @@ def panel(*, user, today):
         return {"title": "RACI", "template": "raci/_dashboard_panel.html", "matrix": None}
     function_list = selectors.functions()
     findings = selectors.lint(matrix, function_list=function_list)
-    missing = [
-        s for s in selectors.signoff_status(matrix, function_list=function_list)
-        if not s.signed_current
-    ]
+    missing = selectors.missing_signoffs(matrix, function_list=function_list)
     return {
         "title": "RACI: lint and sign-off",
         "template": "raci/_dashboard_panel.html",

@@ -80,10 +80,10 @@ def load(*, people):
     if Matrix.objects.filter(title=TITLE).exists():
         return
     lead = people.get("lead")
-    matrix = services.matrix_create(title=TITLE, is_current=True, actor=lead, door=Door.CLI)
-    for layer, name, description, letters in ROWS:
-        services.row_create(matrix=matrix, name=name, layer=layer, description=description,
-                            cells=letters, actor=lead, door=Door.CLI)
+    matrix = services.matrix_create(
+        title=TITLE, is_current=True, actor=lead, door=Door.CLI,
+        rows=[{"name": name, "layer": layer, "description": description, "cells": letters}
+              for layer, name, description, letters in ROWS])
     heads = {f.slug: f for f in Function.objects.select_related("head")}
 
     def sign(slug, days_ago):

@@ -103,9 +103,19 @@ class SignOffStatus:
         return self.latest is not None and self.latest.version < self.version
 
     @property
+    def expected(self):
+        """Somebody is to sign for the function: its seat's holder or, while the seat is
+        vacant, its deputy (``policy.can_sign_off``). A seat with neither has nobody to
+        sign; that is a vacancy to fill (the readiness report's ``seats_filled``), not a
+        signature to wait for."""
+        return self.function.head_id is not None or self.function.deputy_id is not None
+
+    @property
     def state(self):
         if self.signed_current:
             return "signed"
+        if not self.expected:
+            return "no-signer"
         return "changed" if self.changed_since else "unsigned"
 
 
@@ -130,9 +140,12 @@ def signoff_status(matrix, *, function_list=None, signoffs=None):
     return [SignOffStatus(f, latest.get(f.id), matrix.version) for f in function_list]
 
 
-def missing_signoffs(matrix):
-    """The functions whose head has not signed the current version."""
-    return [s for s in signoff_status(matrix) if not s.signed_current]
+def missing_signoffs(matrix, *, function_list=None):
+    """Who still has to sign the current version: the functions somebody signs for
+    (``SignOffStatus.expected``) that have not. The RACI page, the dashboard, the to-do
+    lists and the readiness report all ask this."""
+    return [s for s in signoff_status(matrix, function_list=function_list)
+            if s.expected and not s.signed_current]
 
 
 def changes_since_signoff(matrix, function):
@@ -183,7 +196,8 @@ def grid(matrix):
         "groups": list(groups.values()),
         "rows": rows,
         "findings": findings,
-        "signoffs": signoff_status(matrix, function_list=function_list),
+        "signoffs": (statuses := signoff_status(matrix, function_list=function_list)),
+        "awaited": [st for st in statuses if st.expected and not st.signed_current],
     }
 
 

@@ -139,8 +139,11 @@ def _check_name(matrix, name, exclude=None):
 
 
 @transaction.atomic
-def matrix_create(*, title, is_current=None, actor, door):
-    """A new, empty matrix; the first one becomes the current one."""
+def matrix_create(*, title, is_current=None, actor, door, rows=()):
+    """A new matrix at version 1, with ``rows`` (each ``{"name", "cells", "layer",
+    "description"}``, checked as ``row_create`` checks them) made with it: nobody can
+    have signed a matrix that did not exist, so its first rows do not move its version.
+    The first matrix becomes the current one."""
     policy.require_administer(actor)
     if is_current is None:
         is_current = not Matrix.objects.filter(is_current=True).exists()
@@ -151,6 +154,13 @@ def matrix_create(*, title, is_current=None, actor, door):
     matrix.save()
     audit.record(actor=actor, door=door, action="create", obj=matrix,
                  changes={"title": [None, matrix.title], "is_current": [None, is_current]})
+    by_slug = _functions_by_slug()
+    for position, spec in enumerate(rows, start=1):
+        row, changes = _row_insert(matrix, by_slug, position=position * 10, **spec)
+        audit.record(actor=actor, door=door, action="create", obj=row, changes=changes)
+    if rows:
+        events.emit("raci.changed", {"matrix": matrix.pk, "version": matrix.version,
+                                     "action": "create", "row": None})
     return matrix
 
 
@@ -198,12 +208,21 @@ def row_create(*, matrix, name, cells, actor, door, layer="", description="", po
     """Add a row. ``cells`` is ``{function_slug: letter}`` and must hold exactly one A."""
     policy.require_administer(actor)
     matrix = _lock_matrix(matrix)
-    by_slug = _functions_by_slug()
-    name = _check_name(matrix, name)
-    split = _split(name, cells, by_slug)
     if position is None:
         last = matrix.rows.order_by("-position").values_list("position", flat=True).first()
         position = (last or 0) + 10
+    row, changes = _row_insert(matrix, _functions_by_slug(), name=name, cells=cells,
+                               layer=layer, description=description, position=position)
+    _changed(matrix, actor=actor, door=door, action="create", obj=row, row=row,
+             changes=changes)
+    return row
+
+
+def _row_insert(matrix, by_slug, *, name, cells, position, layer="", description=""):
+    """Check and save one new row of ``matrix`` with its cells; returns the row and its
+    audit changes. The caller audits it and says what it does to the version."""
+    name = _check_name(matrix, name)
+    split = _split(name, cells, by_slug)
     row = Row(
         matrix=matrix, name=name, layer=layer or "", description=description or "",
         position=position, accountable=by_slug[split.accountable],
@@ -214,10 +233,7 @@ def row_create(*, matrix, name, cells, actor, door, layer="", description="", po
     search.refresh_vectors(Row, [row.pk])
     _write_cells(row, split, by_slug)
     letters = {split.accountable: row.accountable_letter, **split.cells}
-    _changed(matrix, actor=actor, door=door, action="create", obj=row, row=row, changes={
-        "name": [None, name], "layer": [None, row.layer], "letters": [None, letters],
-    })
-    return row
+    return row, {"name": [None, name], "layer": [None, row.layer], "letters": [None, letters]}
 
 
 ROW_FIELDS = ("name", "layer", "description", "position")

@@ -25,6 +25,7 @@ from revops.models import (
     Webhook,
     WebhookDelivery,
 )
+from revops.words import counted
 
 
 class RevOpsConsole(admin.AdminSite):
@@ -238,7 +239,8 @@ class ApiTokenAdmin(LeadsOnly, ConsoleModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             services.api_token_revoke(actor=request.user, door=Door.CONSOLE, token=token)
-        self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
+        self.message_user(request, f"Revoked {counted(queryset.count(), 'token')}.",
+                          messages.SUCCESS)
 
 
 @admin.register(Webhook, site=site)

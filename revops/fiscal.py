@@ -1,5 +1,5 @@
-"""Fiscal-quarter arithmetic. Pure functions: no database, no settings lookups
-unless a start month is not given.
+"""Fiscal-quarter arithmetic. Pure functions of the start month: only when it is not
+given do they read the organisation's setting (``start_month()``).
 
 A quarter is named by a running index: ``quarter_index(d)`` grows by one every
 fiscal quarter, so the distance between two dates in quarters is a subtraction.
@@ -9,11 +9,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
+from revops import organisation
 
 
-def _start_month(start_month):
-    return settings.REVOPS_FISCAL_YEAR_START_MONTH if start_month is None else start_month
+def start_month():
+    """The month the organisation's fiscal year starts in (1–12): its setting, which a
+    lead changes on /settings/ (the environment's until then)."""
+    return organisation.fiscal_year_start_month()
+
+
+def _start_month(month):
+    return start_month() if month is None else month
 
 
 def quarter_index(d, start_month=None):

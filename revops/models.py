@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -232,6 +233,7 @@ class Webhook(Subscription):
         "person.handover_accepted",
         "seat.changed",
         "maturity.assessed",
+        "organisation.changed",
     ]
 
     url = models.URLField(max_length=500)
@@ -460,3 +462,39 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.time_zone})"
+
+
+def configured_fiscal_year_start_month():
+    """The environment's month (``REVOPS_FISCAL_YEAR_START_MONTH``): what an install
+    that never saved the setting keeps using."""
+    return settings.REVOPS_FISCAL_YEAR_START_MONTH
+
+
+class Organisation(models.Model):
+    """The organisation's settings a lead may change: one row at most, held by the
+    database (its key is always 1). Until a lead saves it there is no row and the
+    environment's values stand (``revops.organisation``)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON, editable=False)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=configured_fiscal_year_start_month,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="The month the fiscal year starts in (1 = January). Quarters, staleness "
+                  "and quarterly rituals follow it.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="organisation_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year_start_month__gte=1,
+                                   fiscal_year_start_month__lte=12),
+                name="organisation_fiscal_month_1_to_12"),
+        ]
+
+    def __str__(self):
+        return "Organisation settings"

@@ -10,6 +10,7 @@ from revops import policy
 from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
 from revops.errors import Refused
 from revops.models import Door
+from revops.words import counted
 from runbook import rules, services
 from runbook.models import (
     Agreement,
@@ -57,7 +58,8 @@ def mark_reviewed(modeladmin, request, queryset):
         else:
             done += 1
     if done:
-        modeladmin.message_user(request, f"Marked {done} section(s) reviewed.", messages.SUCCESS)
+        modeladmin.message_user(request, f"Marked {counted(done, 'section')} reviewed.",
+                                messages.SUCCESS)
     if refused:
         modeladmin.message_user(
             request,
@@ -222,7 +224,7 @@ def mark_definitions_reviewed(modeladmin, request, queryset):
         else:
             done += 1
     if done:
-        modeladmin.message_user(request, f"Marked {done} definition(s) reviewed.",
+        modeladmin.message_user(request, f"Marked {counted(done, 'definition')} reviewed.",
                                 messages.SUCCESS)
     if refused:
         modeladmin.message_user(request, f"Not yours to review: {', '.join(refused)}.",

@@ -292,7 +292,7 @@ def load(*, people):
     """Create the demo run book once. Later runs change nothing."""
     if Runbook.objects.filter(title=TITLE).exists():
         return Runbook.objects.get(title=TITLE)
-    start_month = settings.REVOPS_FISCAL_YEAR_START_MONTH
+    start_month = fiscal.start_month()
     threshold = settings.REVOPS_STALE_AFTER_QUARTERS
     today = timezone.localdate()
     q = fiscal.quarter_index(today, start_month)

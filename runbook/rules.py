@@ -21,7 +21,7 @@ def _settings(threshold, start_month):
     if threshold is None:
         threshold = settings.REVOPS_STALE_AFTER_QUARTERS
     if start_month is None:
-        start_month = settings.REVOPS_FISCAL_YEAR_START_MONTH
+        start_month = fiscal.start_month()
     return threshold, start_month
 
 

@@ -428,3 +428,23 @@ def definition_revision(definition, number):
 
 def definition_current_revision(definition):
     return definition_revision(definition, definition.revision)
+
+
+def review_state_changes(*, today, start_month):
+    """What a new fiscal start month would do to review states on ``today``: the live
+    model's sections and the definitions whose state differs, each annotated with
+    ``review_state`` (now) and ``review_state_after`` (with ``start_month``), in
+    run-book and term order. Two queries, however many documents there are."""
+    now = review_state_expression(today)
+    after = review_state_expression(today, start_month=start_month)
+    sections = list(
+        Section.objects.live().select_related("runbook", "owner")
+        .annotate(review_state=now, review_state_after=after)
+        .exclude(review_state=F("review_state_after"))
+        .order_by("runbook__title", "runbook_id", "position"))
+    definitions = list(
+        Definition.objects.select_related("owner")
+        .annotate(review_state=now, review_state_after=after)
+        .exclude(review_state=F("review_state_after"))
+        .order_by("term"))
+    return sections, definitions

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from revops import audit, events, jsonrows, notify, policy, rendering
 from revops.errors import Refused, refuse_archived
 from revops.models import Function
+from revops.words import counted, plural
 from runbook import documents, rules, search, selectors
 from runbook.documents import RevisionConflict  # noqa: F401 — callers catch it here
 from runbook.models import (
@@ -653,7 +654,7 @@ def _flag_stale_definitions(*, cutoff, today, now, actor, door):
     site = settings.REVOPS_SITE_URL.rstrip("/")
     for to, listed in by_recipient.items():
         notify.send(
-            list(to), f"{len(listed)} definition(s) went stale",
+            list(to), f"{counted(len(listed), 'definition')} went stale",
             "These shared definitions went stale today. Please read each one and mark it "
             "reviewed, or revise it:\n\n" + "".join(
                 f"- “{row[2]}”: {site}{reverse('definitions:detail', args=[row[3]])}\n"
@@ -1102,7 +1103,8 @@ def escalate_stale_definitions(*, accountable, fallback, door, today=None, actor
     for to, function in targets.items():
         listed = [e for e in escalated if e[-1] == to]
         notify.email_function(
-            function, f"Escalated: {len(listed)} shared definition(s) are still stale",
+            function, f"Escalated: {counted(len(listed), 'shared definition')} "
+            f"{plural(len(listed), 'is', 'are')} still stale",
             "These definitions stayed stale after their owner was told. Your function is "
             "Accountable for their layer: please see that each is reviewed or revised.\n\n"
             + "".join(f"- “{term}”: {site}{reverse('definitions:detail', args=[slug])}\n"

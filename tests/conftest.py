@@ -58,6 +58,17 @@ def _fast_password_hashing():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _organisation_read_afresh():
+    """Each test reads the organisation's settings from its own database state: the
+    process's cache would otherwise carry a rolled-back test's change into the next."""
+    from revops import organisation
+
+    organisation.forget()
+    yield
+    organisation.forget()
+
+
 # Rows a module's tests share, made once (module-scoped fixtures below).
 SHARED_ROWS = {"demo_rows"}
 

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from cadence import rules
 from cadence.models import Occurrence, Ritual, Status
+from revops import fiscal
 from revops.api.fastlist import datetime_, duration
 from revops.api.fields import KeyField
 from revops.models import Function
@@ -55,7 +55,7 @@ def ritual_list_items(rows):
         .values_list("ritual_id", "function__slug")
     ):
         attendees[ritual_id].append(slug)
-    start_month = settings.REVOPS_FISCAL_YEAR_START_MONTH
+    start_month = fiscal.start_month()
     return [
         {
             "id": r["id"], "name": r["name"], "horizon": r["horizon"], "layer": r["layer"],

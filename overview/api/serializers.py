@@ -247,3 +247,61 @@ class MaturityAssessInputSerializer(serializers.Serializer):
     process_evidence = _evidence("process")
     data_evidence = _evidence("data")
     technology_evidence = _evidence("technology")
+
+
+class OrganisationSerializer(serializers.Serializer):
+    """The organisation's settings: ``PATCH`` changes them (RevOps leads)."""
+
+    fiscal_year_start_month = serializers.IntegerField(
+        min_value=1, max_value=12, help_text="The month the fiscal year starts in (1–12).")
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_by = serializers.SerializerMethodField()
+
+    def get_updated_by(self, organisation) -> str | None:
+        return organisation.updated_by.get_username() if organisation.updated_by_id else None
+
+    def to_representation(self, organisation):
+        body = super().to_representation(organisation)
+        if organisation._state.adding:  # never saved: the installation's default stands
+            body["updated_at"] = None
+        return body
+
+
+class StateChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    review_state = serializers.CharField()
+    review_state_after = serializers.CharField()
+
+
+class RitualMoveSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="ritual.pk")
+    name = serializers.CharField(source="ritual.name")
+    next = serializers.DateTimeField(source="next_now", allow_null=True)
+    next_after = serializers.DateTimeField(allow_null=True)
+
+
+class FiscalYearChangeSerializer(serializers.Serializer):
+    """What a new fiscal start month changes today: nothing is changed by reading it."""
+
+    fiscal_year_start_month = serializers.IntegerField(source="after")
+    current_fiscal_year_start_month = serializers.IntegerField(source="before")
+    summary = serializers.CharField()
+    sections = serializers.SerializerMethodField()
+    definitions = serializers.SerializerMethodField()
+    rituals = RitualMoveSerializer(source="moves", many=True)
+
+    @extend_schema_field(StateChangeSerializer(many=True))
+    def get_sections(self, change):
+        return [{"id": s.pk, "title": s.full_title, "review_state": s.review_state,
+                 "review_state_after": s.review_state_after} for s in change.sections]
+
+    @extend_schema_field(StateChangeSerializer(many=True))
+    def get_definitions(self, change):
+        return [{"id": d.pk, "title": d.term, "review_state": d.review_state,
+                 "review_state_after": d.review_state_after} for d in change.definitions]
+
+
+class OrganisationUpdateResultSerializer(OrganisationSerializer):
+    changed = FiscalYearChangeSerializer(allow_null=True, read_only=True,
+                                         help_text="What the change did; null if nothing.")

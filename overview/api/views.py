@@ -14,6 +14,7 @@ from overview import departures, lint, search, selectors, services
 from overview.api.serializers import (
     DepartureInputSerializer,
     DepartureSerializer,
+    FiscalYearChangeSerializer,
     HandoverItemSerializer,
     HandoverRecordSerializer,
     HandoverResultSerializer,
@@ -22,6 +23,7 @@ from overview.api.serializers import (
     MaturityAssessInputSerializer,
     MaturityAssessmentSerializer,
     ModelLintFindingSerializer,
+    OrganisationSerializer,
     ReadinessSerializer,
     SearchPageSerializer,
     SearchResultSerializer,
@@ -29,7 +31,7 @@ from overview.api.serializers import (
 from overview.holdings import holdings_of
 from overview.models import Handover, HandoverItem
 from overview.readiness import report as readiness_report
-from revops import policy
+from revops import organisation, policy
 from revops.api.pagination import Pagination
 from revops.models import Door
 from runbook.models import ReviewState
@@ -216,3 +218,47 @@ class MaturityView(generics.ListCreateAPIView):
             **data.validated_data)
         body = self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SettingsView(APIView):
+    """``GET /settings/``: the organisation's settings. ``PATCH`` changes them (RevOps
+    leads): the answer carries the settings and, under ``changed``, what the change did —
+    the sections and definitions whose review state moved and the quarterly rituals put
+    on the new quarters (``null`` when nothing changed). Preview first with
+    ``GET /settings/preview/?fiscal_year_start_month=``."""
+
+    write_policy = "administer"
+
+    @extend_schema(responses=OrganisationSerializer)
+    def get(self, request):
+        return Response(OrganisationSerializer(organisation.current()).data)
+
+    @extend_schema(request=OrganisationSerializer, responses=OrganisationSerializer)
+    def patch(self, request):
+        data = OrganisationSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        month = data.validated_data.get("fiscal_year_start_month", organisation.current()
+                                        .fiscal_year_start_month)
+        saved, change = services.organisation_update(
+            actor=request.user, door=Door.API, fiscal_year_start_month=month)
+        body = OrganisationSerializer(saved).data
+        body["changed"] = FiscalYearChangeSerializer(change).data if change else None
+        return Response(body)
+
+
+class SettingsPreviewView(APIView):
+    """``GET /settings/preview/?fiscal_year_start_month=4``: what that month would change
+    today (``summary``: "3 sections change state"; the sections, definitions and
+    quarterly rituals, each with its state or next time before and after). Changes
+    nothing."""
+
+    @extend_schema(parameters=[OpenApiParameter("fiscal_year_start_month", int,
+                                                required=True)],
+                   responses=FiscalYearChangeSerializer)
+    def get(self, request):
+        data = OrganisationSerializer(data=request.query_params, partial=False)
+        data.is_valid(raise_exception=True)
+        change = selectors.fiscal_year_change(
+            start_month=data.validated_data["fiscal_year_start_month"],
+            today=timezone.localdate(), now=timezone.now())
+        return Response(FiscalYearChangeSerializer(change).data)

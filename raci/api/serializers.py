@@ -116,6 +116,7 @@ class MatrixSerializer(serializers.ModelSerializer):
                 "signed_by": status.latest.signed_by_name if status.latest else None,
                 "signed_current": status.signed_current,
                 "changed_since_signoff": status.changed_since,
+                "awaited": status.expected and not status.signed_current,
             }
             for status in statuses
         ]

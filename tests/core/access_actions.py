@@ -1015,3 +1015,22 @@ for _name, _setup in (("maturity-assess", _none), ("maturity-update", _assessed)
         service=lambda a, ctx, s: overview_services.maturity_assess(
             actor=a, door=CLI, **MATURITY),
     )
+
+
+# The organisation's settings (issue 26 §4): leads change the fiscal year's first month.
+# console: none — it is a page and an endpoint, with a preview before the change.
+def _fiscal_month(ctx, s):
+    from revops import fiscal
+
+    return fiscal.start_month()
+
+
+action(
+    "settings-update", LEADS, _none, _fiscal_month,
+    ui=(lambda c, ctx, s: c.post("/settings/", {"fiscal_year_start_month": "4"}), {302},
+        {403}),
+    api=(lambda c, ctx, s: c.patch("/api/v1/settings/", {"fiscal_year_start_month": 4},
+                                   format="json"), {200}, {403}),
+    service=lambda a, ctx, s: overview_services.organisation_update(
+        actor=a, door=CLI, fiscal_year_start_month=4),
+)

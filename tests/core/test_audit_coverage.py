@@ -5,7 +5,9 @@ import inspect
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
 from cadence import services as cadence
 from overview import bootstrap, departures, model_file
 from overview import services as overview
@@ -56,6 +58,13 @@ def _two_row_matrix():
     row(m, "Annual plan", {"cro": "A", "revops": "R"})
     row(m, "Lead routing", {"sales": "A", "marketing": "R"})
     return m
+
+
+def _quarterly_moves(start_month):
+    ritual(name="Operating-model refresh", horizon="quarterly", layer="strategy",
+           rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=+2WE;BYHOUR=15;BYMINUTE=0")
+    return cadence_selectors.rituals_moved_by_fiscal_year(start_month=start_month,
+                                                          now=timezone.now())
 
 
 # name -> call(actor, door); each call makes what it needs, then does the one write.
@@ -208,6 +217,10 @@ CALLS = {
         actor=a, door=d, user=UserFactory(username="dana"), first_name="Dana"),
     "scim.user_delete": lambda a, d: scim.user_delete(
         actor=a, door=d, user=_holding_a_token("leaver")),
+    "overview.organisation_update": lambda a, d: overview.organisation_update(
+        actor=a, door=d, fiscal_year_start_month=4),
+    "cadence.rituals_follow_fiscal_year": lambda a, d: cadence.rituals_follow_fiscal_year(
+        moves=_quarterly_moves(2), actor=a, door=d),
     "overview.maturity_assess": lambda a, d: overview.maturity_assess(
         actor=a, door=d, people=3, process=4, data=2, technology=5,
         people_evidence="p", process_evidence="p", data_evidence="d",

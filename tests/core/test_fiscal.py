@@ -51,6 +51,7 @@ def test_quarter_distance_is_a_subtraction():
     assert fiscal.quarter_index(date(2026, 10, 1), 1) - reviewed == 3
 
 
+@pytest.mark.django_db  # the organisation settings row, absent: the environment's
 def test_start_month_defaults_to_the_setting(settings):
     settings.REVOPS_FISCAL_YEAR_START_MONTH = 2
     assert fiscal.fiscal_quarter(date(2026, 1, 31)).start == date(2025, 11, 1)

@@ -40,7 +40,7 @@ def test_a_head_sees_their_to_do_reviews_their_section_and_cannot_change_others(
     page.locator(f'input[name="_selected_action"][value="{playbooks.pk}"]').check()
     page.get_by_label("Action:").select_option(label="Mark reviewed")
     page.get_by_role("button", name="Go").click()
-    assert "Marked 1 section(s) reviewed" in page.inner_text(".messagelist")
+    assert "Marked 1 section reviewed" in page.inner_text(".messagelist")
     playbooks.refresh_from_db()
     assert playbooks.last_reviewed_by == demo
 

@@ -26,8 +26,10 @@ WIDTHS = [1280, 390]
 # The section edited is one Sales owns, so its head walks the editor too.
 REFUSED = {
     "lead": set(),
-    "sales": {"setup", "raci row form", "person", "channels", "console users"},
-    "viewer": {"setup", "section edit", "raci row form", "person", "channels", "console",
+    "sales": {"setup", "settings", "settings preview", "raci row form", "person", "channels",
+              "console users"},
+    "viewer": {"setup", "settings", "settings preview", "section edit", "raci row form",
+               "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
                "console users", "console functions"},
 }
@@ -86,6 +88,8 @@ def pages():
         ("hand-over inbox", "/handover/inbox/"),
         ("search", "/search/?q=pipeline"),
         ("setup", "/setup/"),
+        ("settings", "/settings/"),
+        ("settings preview", "/settings/?fiscal_year_start_month=2"),
         ("archive", "/archive/"),
         ("audit", "/audit/"),
         ("API tokens", "/accounts/tokens/"),

@@ -14,7 +14,8 @@ from cadence.models import Occurrence, Ritual
 from overview import bootstrap, motions
 from overview.readiness import report
 from raci.models import Matrix, Row
-from revops.models import AuditEntry, Function
+from revops import fiscal
+from revops.models import AuditEntry, Function, Organisation
 from runbook.models import Revision, Runbook, Section, SectionKind
 
 pytestmark = pytest.mark.django_db
@@ -163,12 +164,21 @@ def test_a_changed_model_is_not_taken_for_the_template():
         _run("sales-led")
 
 
-def test_a_fiscal_month_other_than_the_configured_one_is_refused_naming_the_setting(settings):
+def test_a_fiscal_month_other_than_the_configured_one_is_stored_as_the_setting(settings):
     settings.REVOPS_FISCAL_YEAR_START_MONTH = 1
+    _run("sales-led", fiscal_year_start_month=2)
+    assert Organisation.objects.get().fiscal_year_start_month == 2
+    assert fiscal.start_month() == 2
+    refresh = Ritual.objects.get(purpose="refresh")
+    assert {o.local_time.month for o in refresh.occurrences.all()} <= {2, 5, 8, 11}
+
+
+def test_a_bad_fiscal_month_is_refused_and_nothing_is_made():
     with pytest.raises(ValidationError) as refused:
-        _run("sales-led", fiscal_year_start_month=2)
-    assert "REVOPS_FISCAL_YEAR_START_MONTH" in str(refused.value.message_dict)
+        _run("sales-led", fiscal_year_start_month=13)
+    assert "fiscal_year_start_month" in refused.value.message_dict
     assert not Runbook.objects.exists()
+    assert not Organisation.objects.exists()
 
 
 def test_quarterly_rituals_follow_a_february_fiscal_year(settings):

@@ -172,6 +172,7 @@ def test_empty_state_offers_leads_a_matrix(client, lead, db):
 
 
 def test_dashboard_panel_lists_lint_and_missing_signoffs(client, lead, matrix, routing,
+                                                        sales_head,
                                                         django_assert_max_num_queries):
     client.force_login(lead)
     page = client.get("/").content.decode()

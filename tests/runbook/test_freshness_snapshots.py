@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from revops import organisation
 from revops.models import Door
 from runbook import selectors, services, tasks
 from runbook.models import FreshnessSnapshot, Section
@@ -62,6 +63,7 @@ def test_the_snapshot_counts_every_run_book_in_a_fixed_number_of_queries(runbook
     counts = []
     for more in (0, 20):
         make_sections(more)
+        organisation.forget()  # as each task does: the settings are read once per run
         with CaptureQueriesContext(connection) as queries:
             services.freshness_snapshot_record(today=D(2026, 10, 1))
         counts.append(len(queries.captured_queries))

@@ -103,6 +103,7 @@ def test_cutoffs_agree_with_the_rule_on_every_day_of_three_years(start_month, th
         day += dt.timedelta(days=1)
 
 
+@pytest.mark.django_db  # the organisation settings row, absent: the environment's
 def test_defaults_come_from_settings(settings):
     settings.REVOPS_FISCAL_YEAR_START_MONTH = 4
     settings.REVOPS_STALE_AFTER_QUARTERS = 1
