@@ -25,6 +25,7 @@ from revops import audit, events, fiscal, organisation, policy, seats
 from revops import services as core_services
 from revops.models import ApiToken, Function, Organisation, Webhook
 from revops.people import name_of
+from runbook.models import Definition, Section
 
 
 @dataclass
@@ -36,6 +37,8 @@ class HandoverPlan:
     deactivate: bool
     functions: list  # seats the person holds: the successor takes each (and its rights)
     deputyships: list  # seats the person deputises: the successor deputises them
+    sections: list  # owned by those seats' functions: they come with the seats
+    definitions: list  # likewise
     rituals: list  # naming the person as owner: they will name the successor
     api_tokens: list  # revoked
     feed_tokens: list  # revoked
@@ -80,7 +83,7 @@ def check_successor(person, successor):
 
 
 def handover_plan(*, person, successor, deactivate=False):
-    """What handing ``person``'s holdings to ``successor`` would change, in six queries;
+    """What handing ``person``'s holdings to ``successor`` would change, in eight queries;
     a ValidationError on ``to`` when the successor cannot take over."""
     check_successor(person, successor)
     return HandoverPlan(
@@ -90,6 +93,9 @@ def handover_plan(*, person, successor, deactivate=False):
         functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
         deputyships=list(Function.objects.filter(deputy=person).select_related("head")
                          .order_by("position", "slug")),
+        sections=list(Section.objects.live().filter(owner__head=person)
+                      .select_related("runbook").order_by("runbook__title", "position")),
+        definitions=list(Definition.objects.filter(owner__head=person).order_by("term")),
         rituals=list(Ritual.objects.filter(owner_person=person)
                      .select_related("owner", "owner_person").order_by("name", "id")),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),

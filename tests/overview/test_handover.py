@@ -244,6 +244,8 @@ def test_the_ui_previews_exactly_what_moves_then_hands_over(drill, client):
     html = preview.content.decode()
     assert preview.status_code == 200
     for text in ("becomes head of Customer Success: may change what Customer Success owns",
+                 "Incident playbooks</a> comes with the seat",
+                 "Gross revenue retention</a> comes with the seat",
                  "Handoff audit",
                  "Leakage review", "Customer health sync", "Calendar feed link"):
         assert text in html
