@@ -82,6 +82,8 @@ NOT_CARRIED_MODELS = {
 NOT_CARRIED_FIELDS = {
     # Ids differ between installations; the search index is rebuilt from the text.
     "*": {"id", "search_vector"},
+    # The file carries the fiscal month; who last changed it here is this installation's.
+    "revops.Organisation": {"updated_by", "updated_at"},
 }
 # A person is carried as ``people[]``: these fields, matched by username.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
