@@ -263,3 +263,8 @@ def rituals_moved_by_fiscal_year(*, start_month, now):
             moves.append(Move(ritual, times[0][0] if times[0] else None,
                               times[1][0] if times[1] else None))
     return moves
+
+
+def has_live_rituals():
+    """Whether the live model has any ritual (the calendar pages lead to /setup/ if not)."""
+    return Ritual.objects.live().exists()

@@ -167,6 +167,7 @@ def week(request):
         "days": selectors.days_grid(first_day=monday, days=7, tz=tz), "today": today,
         "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "monday": monday, "sunday": monday + timedelta(days=6), "zone": tz,
+        "has_rituals": selectors.has_live_rituals(),
     })
 
 
@@ -189,7 +190,7 @@ def month(request):
     following = last + timedelta(days=1)
     return render(request, "cadence/month.html", {
         "weeks": weeks, "first": first, "today": today, "previous": previous,
-        "next": following, "zone": tz,
+        "next": following, "zone": tz, "has_rituals": selectors.has_live_rituals(),
     })
 
 
