@@ -75,6 +75,26 @@ def test_the_pack_pages_show_the_second_run_book(client, lead):
     assert PRODUCT_PROCESS in client.get("/handover.md").content.decode()
 
 
+def test_a_ritual_of_the_second_run_book_links_to_its_section_in_the_pack(client, lead):
+    _hybrid()
+    product_process = Section.objects.get(runbook__motion="product-led", kind="process")
+    sales_process = Section.objects.get(runbook__motion="sales-led", kind="process")
+    weekly, monthly = Ritual.objects.live().order_by("pk")[:2]
+    Ritual.objects.filter(pk=weekly.pk).update(output_section=product_process)
+    Ritual.objects.filter(pk=monthly.pk).update(output_section=sales_process)
+    today = timezone.localdate()
+    made = pack.build(today=today, now=timezone.now(), report=report(today=today))
+    anchors = {s.title: s.anchor for s in made.sections}
+    updates = {r.ritual.pk: r.updates_anchor for _, _, rows in made.cadence for r in rows}
+    assert updates[weekly.pk] == anchors[PRODUCT_PROCESS] == (
+        f"section-{product_process.runbook_id}-process")
+    assert updates[monthly.pk] == anchors["Sales-led · Process and workflow"] == "section-process"
+    client.force_login(lead)
+    page = client.get("/handover/").content.decode()
+    assert f'<a href="#{anchors[PRODUCT_PROCESS]}">Process and workflow</a>' in page
+    assert f'id="{anchors[PRODUCT_PROCESS]}"' in page
+
+
 def test_start_lists_the_second_run_books_sections_for_their_owner():
     _hybrid()
     head, _ = _head_of_product_process()
