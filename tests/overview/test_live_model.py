@@ -243,6 +243,35 @@ def test_the_archive_page_lists_the_archived_model_readable(replaced, client, le
     assert f"/raci/{matrix.pk}/export.csv" in page
 
 
+def test_archived_pages_say_so_and_offer_no_edits_while_live_ones_do(replaced, client,
+                                                                       lead):
+    client.force_login(lead)
+    old_book = Runbook.objects.archived().first()
+    old_section = old_book.sections.get(kind="process")
+    old_matrix, old_ritual = Matrix.objects.archived().get(), Ritual.objects.archived().first()
+    new_book = Runbook.objects.live().get()
+    new_section = new_book.sections.get(kind="process")
+    new_matrix, new_ritual = Matrix.objects.live().get(), Ritual.objects.live().first()
+    day = f"{timezone.localtime(old_book.archived_at):%-d %B %Y}"
+    edits = {
+        f"/runbook/{old_book.pk}/": f"/runbook/sections/{old_section.pk}/edit/",
+        f"/runbook/sections/{old_section.pk}/": f"/runbook/sections/{old_section.pk}/edit/",
+        f"/raci/{old_matrix.pk}/": f"/raci/{old_matrix.pk}/rows/new/",
+        f"/cadence/rituals/{old_ritual.pk}/": f"/cadence/rituals/{old_ritual.pk}/edit/",
+        f"/runbook/{new_book.pk}/": f"/runbook/sections/{new_section.pk}/edit/",
+        f"/runbook/sections/{new_section.pk}/": f"/runbook/sections/{new_section.pk}/edit/",
+        f"/raci/{new_matrix.pk}/": f"/raci/{new_matrix.pk}/rows/new/",
+        f"/cadence/rituals/{new_ritual.pk}/": f"/cadence/rituals/{new_ritual.pk}/edit/",
+    }
+    for n, (url, edit) in enumerate(edits.items()):
+        page = client.get(url).content.decode()
+        archived = n < 4
+        assert (f"Archived on {day}, read-only" in page) is archived, url
+        assert (f'href="{edit}"' in page) is not archived, url
+    assert "This looks out of date" not in client.get(
+        f"/runbook/sections/{old_section.pk}/").content.decode()
+
+
 def test_the_model_file_carries_the_archived_state_both_ways(replaced):
     document = json.loads(json.dumps(model_file.export_model()))
     assert sum(1 for b in document["runbooks"] if b["archived_at"]) == 2
