@@ -499,3 +499,18 @@ def test_an_archived_model_offers_no_words(viewer, book):
     book.archived_at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     book.save(update_fields=["archived_at"])
     assert search.closest(query=search.parse(q="pipline")) is None
+
+
+def test_did_you_mean_runs_the_same_queries_at_two_sizes(client, viewer, book,
+                                                          django_assert_num_queries):
+    runbook_services.section_update(section=section(book, "process"), title="Pipeline review",
+                                    actor=None, door=Door.CLI)
+    client.force_login(viewer)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        with CaptureQueriesContext(connection) as small:
+            client.get("/search/", {"q": "pipline"}, **headers)
+        make_sections(3)
+        bulk_rituals(3, name="Bulk call")
+        with django_assert_num_queries(len(small.captured_queries)):
+            page = client.get("/search/", {"q": "pipline"}, **headers).content.decode()
+        assert 'href="/search/?q=pipeline"' in page
