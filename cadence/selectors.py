@@ -140,10 +140,11 @@ def days_grid(*, first_day, days, tz):
 
 def feed_data(*, ritual_ids=None):
     """Rituals for the calendar feed and the occurrences the rule alone does not carry
-    (skipped ones, and those kept from an earlier schedule or an inactive ritual)."""
+    (skipped ones, and those kept from an earlier schedule or an inactive ritual). The
+    feed of them all is the live model's: an archived ritual leaves subscribers'
+    calendars; one asked for by id is given even when archived."""
     qs = Ritual.objects.order_by("id")
-    if ritual_ids is not None:
-        qs = qs.filter(pk__in=ritual_ids)
+    qs = qs.live() if ritual_ids is None else qs.filter(pk__in=ritual_ids)
     items = list(qs.prefetch_related(Prefetch(
         "occurrences",
         queryset=Occurrence.objects.filter(

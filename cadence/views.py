@@ -51,7 +51,9 @@ def ritual_detail(request, pk):
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
     reader = _viewer_tz()
     return render(request, "cadence/ritual.html", {
-        "ritual": ritual, "history": history, "can_change": policy.can_change(request.user, ritual),
+        "ritual": ritual, "history": history,
+        # An archived ritual is read-only: its services refuse, so no button offers.
+        "can_change": ritual.archived_at is None and policy.can_change(request.user, ritual),
         # Each time in the ritual's zone, and in the reader's too where it reads otherwise.
         "upcoming": [(o, _wall_clock(o.scheduled_for, ritual.tz)
                       != _wall_clock(o.scheduled_for, reader)) for o in upcoming],

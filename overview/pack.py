@@ -53,6 +53,12 @@ MATURITY_QUARTERS = 8
 BODY_TOP_LEVEL = 4
 
 
+def section_anchor(key, kind):
+    """A section's id in the pack: its kind for the default run book's, the run book's
+    id and its kind for another's (``key`` is "" or that id)."""
+    return f"section-{key}-{kind}" if key else f"section-{kind}"
+
+
 @dataclass
 class PackSection:
     number: int
@@ -70,7 +76,7 @@ class PackSection:
 
     @property
     def anchor(self):
-        return f"section-{self.key}-{self.kind}" if self.key else f"section-{self.kind}"
+        return section_anchor(self.key, self.kind)
 
     @property
     def state_label(self):
@@ -96,6 +102,7 @@ class PackRitual:
     held: int = 0
     skipped: int = 0
     missed: int = 0
+    updates_anchor: str = ""  # the pack's id of the section it updates, if the pack has it
 
     @property
     def adherence(self):
@@ -312,6 +319,17 @@ def _cadence(now):
     return [(Horizon(h).label, h, groups[h]) for h in Horizon.values], rituals
 
 
+def _point_at_sections(cadence, books):
+    """Each ritual's "Updates" link: the anchor of its section in the run book that holds
+    it (none when that run book is archived, so not in the pack)."""
+    keys = {book.pk: "" if i == 0 else str(book.pk) for i, book in enumerate(books)}
+    for _, _, rows in cadence:
+        for row in rows:
+            section = row.ritual.output_section
+            if section is not None and section.runbook_id in keys:
+                row.updates_anchor = section_anchor(keys[section.runbook_id], section.kind)
+
+
 def build(*, today, now, release=None, report):
     """The pack of the live model — every run book, the default first — as of now, or
     with the default run book as of its release number ``release`` (the other run books,
@@ -330,6 +348,7 @@ def build(*, today, now, release=None, report):
     matrix = raci_selectors.current_matrix()
     grid = raci_selectors.grid(matrix) if matrix is not None else None
     cadence, rituals = _cadence(now)
+    _point_at_sections(cadence, books)
     definitions = runbook_selectors.definitions_with_text(today=today)
     terms = {d.slug: d.term for d in definitions}
     for section in sections:

@@ -14,8 +14,13 @@ a match in the title above one in a heading above one in the body, then orders b
 ``ts_rank``; snippets come from ``ts_headline``. On SQLite every word must appear
 (``-word`` excludes, ``"…"`` is one phrase), a title match ranks first, and snippets
 are cut in Python.
+
+A title is marked where it matches, as a snippet is. A query that finds nothing is
+answered with the closest words the model's titles and definition terms hold
+(``closest``): ``pg_trgm`` similarity on PostgreSQL, ``difflib`` on SQLite.
 """
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -27,6 +32,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -119,6 +125,7 @@ class Hit:
     rank: float
     review_state: str | None = None
     where: str = ""
+    title_html: str = ""
 
 
 def terms_of(text):
@@ -353,10 +360,32 @@ def _cut(text, query, width=200):
     start = max(0, min(found) - width // 3) if found else 0
     if start:
         start = text.find(" ", start) + 1 or start
-    excerpt = text[start:start + width]
-    pattern = re.compile("|".join(re.escape(w) for w in query.wanted), re.IGNORECASE)
-    marked = pattern.sub(lambda m: f"{MARK_START}{m.group()}{MARK_STOP}", excerpt)
+    marked = _mark(text[start:start + width], query)
     return ("… " if start else "") + marked + (" …" if start + width < len(text) else "")
+
+
+def _mark(text, query):
+    """``text`` with every wanted word marked (SQLite)."""
+    pattern = re.compile("|".join(re.escape(w) for w in query.wanted), re.IGNORECASE)
+    return pattern.sub(lambda m: f"{MARK_START}{m.group()}{MARK_STOP}", text)
+
+
+def _marked_title(field, query):
+    """The annotation that marks a title's matched words (PostgreSQL): the whole title,
+    stemmed as its vector is. Nothing elsewhere: ``_title_html`` marks it in Python."""
+    if not full_text():
+        return {}
+    return {"title_marked": SearchHeadline(
+        field, _tsquery(query), config=text_search_config(), highlight_all=True,
+        start_sel=MARK_START, stop_sel=MARK_STOP)}
+
+
+def _title_html(row, title, query, prefix=""):
+    """A hit's title as safe HTML, its matched words marked; the author's own marks go."""
+    if full_text():
+        return marked_html(prefix + row.title_marked)
+    plain = title.replace(MARK_START, "").replace(MARK_STOP, "")
+    return marked_html(_mark(plain, query))
 
 
 def _snippet(row, query):
@@ -375,8 +404,10 @@ def _sections(ids, query, today):
     qs = Section.objects.filter(pk__in=ids).select_related("runbook").defer(
         "search_vector").annotate(
         review_state=review_state_expression(today),
-        snippet_text=_headline(body, query) if full_text() else body)
+        snippet_text=_headline(body, query) if full_text() else body,
+        **_marked_title(F("title"), query))
     return {s.pk: Hit(type=SECTION, id=s.pk, title=s.title,
+                      title_html=_title_html(s, s.title, query),
                       where=_where(s.runbook.title, s.runbook),
                       url=reverse("runbook:section", args=[s.pk]),
                       snippet=_snippet(s, query), rank=0.0, review_state=s.review_state)
@@ -392,8 +423,10 @@ def _definitions(ids, query, today):
     text = Concat(formula, wording, output_field=TextField())
     qs = Definition.objects.filter(pk__in=ids).defer("search_vector").annotate(
         review_state=review_state_expression(today),
-        snippet_text=_headline(text, query) if full_text() else text)
-    return {d.pk: Hit(type=DEFINITION, id=d.pk, title=d.term, where=d.get_layer_display(),
+        snippet_text=_headline(text, query) if full_text() else text,
+        **_marked_title(F("term"), query))
+    return {d.pk: Hit(type=DEFINITION, id=d.pk, title=d.term,
+                      title_html=_title_html(d, d.term, query), where=d.get_layer_display(),
                       url=reverse("definitions:detail", args=[d.slug]),
                       snippet=_snippet(d, query), rank=0.0, review_state=d.review_state)
             for d in qs}
@@ -402,8 +435,10 @@ def _definitions(ids, query, today):
 def _rituals(ids, query, today):
     text = Concat("output", Value("\n"), "agenda", output_field=TextField())
     qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
-        snippet_text=_headline(text, query) if full_text() else text)
+        snippet_text=_headline(text, query) if full_text() else text,
+        **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name,
+                      title_html=_title_html(r, r.name, query),
                       where=_where(r.get_horizon_display(), r),
                       url=reverse("cadence:ritual", args=[r.pk]),
                       snippet=_snippet(r, query), rank=0.0)
@@ -413,8 +448,10 @@ def _rituals(ids, query, today):
 def _rows(ids, query, today):
     text = Concat("name", Value("\n"), "description", output_field=TextField())
     qs = Row.objects.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
-        snippet_text=_headline(text, query) if full_text() else text)
+        snippet_text=_headline(text, query) if full_text() else text,
+        **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=_where(r.matrix.title, r.matrix),
+                      title_html=_title_html(r, r.name, query),
                       url=reverse("raci:matrix", args=[r.matrix_id]) + f"#row-{r.pk}",
                       snippet=_snippet(r, query), rank=0.0)
             for r in qs}
@@ -429,8 +466,11 @@ def _releases(ids, query, today):
     text = Concat("note", Value("\n"), pinned, output_field=TextField())
     qs = Release.objects.filter(pk__in=ids).select_related("runbook").defer(
         "search_vector").annotate(
-        snippet_text=_headline(text, query) if full_text() else text)
+        snippet_text=_headline(text, query) if full_text() else text,
+        **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}",
+                      title_html=_title_html(r, f"{r.label} {r.name}", query,
+                                             prefix=f"{r.label} "),
                       where=_where(r.runbook.title, r.runbook),
                       url=reverse("runbook:release", args=[r.runbook_id, r.number]),
                       snippet=_snippet(r, query), rank=0.0)
@@ -464,3 +504,63 @@ def grouped(page):
     for hit in page:
         groups.setdefault(hit.type, []).append(hit)
     return [(t, TYPE_LABELS[t], hits) for t, hits in groups.items()]
+
+
+# Did you mean … ? ------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+# The least ``pg_trgm`` similarity (its own default) and ``difflib`` ratio for a word to
+# be offered instead of one nothing holds.
+TRIGRAM_THRESHOLD, DIFFLIB_CUTOFF = 0.3, 0.6
+# Shorter words have too few trigrams to be told from one another.
+SHORTEST_CORRECTED = 3
+
+
+def _titles():
+    """The live model's titles and the definitions' terms: what a word is corrected to."""
+    return Section.objects.live().values_list("title").order_by().union(
+        Definition.objects.values_list("term").order_by(),
+        Ritual.objects.live().values_list("name").order_by(),
+        Row.objects.filter(matrix__archived_at__isnull=True).values_list("name").order_by(),
+        all=True,
+    )
+
+
+def _closest_words_trigram(asked):
+    """``{asked word: closest title word}`` by ``pg_trgm`` similarity, in one query."""
+    titles, params = _titles().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (asked) asked, word "
+            "FROM unnest(%s::text[]) AS asked, (SELECT DISTINCT regexp_split_to_table("
+            f"lower(t.title), '[^[:alnum:]]+') AS word FROM ({titles}) AS t(title)) AS words "
+            "WHERE word <> '' AND similarity(word, asked) >= %s "
+            "ORDER BY asked, similarity(word, asked) DESC, word",
+            [asked, *params, TRIGRAM_THRESHOLD])
+        return dict(cursor.fetchall())
+
+
+def _closest_words_difflib(asked):
+    """The same by ``difflib``'s ratio, over the same titles (one query)."""
+    words = sorted({w for (title,) in _titles() for w in _WORD.findall(title.lower())})
+    closest = {}
+    for word in asked:
+        found = [word] if word in words else difflib.get_close_matches(
+            word, words, n=1, cutoff=DIFFLIB_CUTOFF)
+        if found:
+            closest[word] = found[0]
+    return closest
+
+
+def closest(*, query):
+    """The query with each word that no title or term holds replaced by the closest one
+    that does ("pipline" → "pipeline"), or None when there is nothing better to offer.
+    Asked when a query finds nothing."""
+    asked = sorted({w.lower() for t in query.terms if not t.excluded
+                    for w in _WORD.findall(t.text) if len(w) >= SHORTEST_CORRECTED})
+    if not asked:
+        return None
+    words = (_closest_words_trigram if full_text() else _closest_words_difflib)(asked)
+    suggestion = _WORD.sub(lambda m: words.get(m.group().lower(), m.group())
+                           if len(m.group()) >= SHORTEST_CORRECTED else m.group(), query.text)
+    return suggestion if suggestion.lower() != query.text.lower() else None

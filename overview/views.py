@@ -222,8 +222,9 @@ SEARCH_IN = [("", "Everything but releases"),
 
 @login_required
 def search_page(request):
-    """``/search/?q=``: the ranked results grouped by type, a page at a time. The header
-    box asks the same URL through htmx as you type and gets the first few alone."""
+    """``/search/?q=``: the ranked results grouped by type, a page at a time, or "Did you
+    mean …?" when nothing matches. The header box asks the same URL through htmx as you
+    type and gets the first few alone."""
     params = request.GET
     text, type_ = params.get("q", ""), params.get("type", "")
     include = params.get("include", "")
@@ -243,7 +244,8 @@ def search_page(request):
         page = Paginator(matched, SUGGESTIONS if suggesting else SEARCH_PAGE_SIZE).get_page(
             1 if suggesting else params.get("page"))
         context.update(page=page, count=page.paginator.count, groups=search.grouped(
-            search.hits(list(page.object_list), query=query, today=today)))
+            search.hits(list(page.object_list), query=query, today=today)),
+            suggestion=None if page.paginator.count else search.closest(query=query))
     if suggesting:
         return render(request, "overview/_search_suggestions.html", context)
     return render(request, "overview/search.html", context)

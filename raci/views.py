@@ -34,8 +34,9 @@ def _grid_context(request, matrix):
         **selectors.grid(matrix),
         "legend": rules.LEGEND,
         "letter_choices": LETTER_CHOICES,
-        "can_edit": policy.can_administer(user),
-        "signable": policy.headed_function_ids(user),
+        # An archived matrix is read-only: its services refuse, so nothing offers to write.
+        "can_edit": matrix.archived_at is None and policy.can_administer(user),
+        "signable": set() if matrix.archived_at else policy.headed_function_ids(user),
     }
 
 

@@ -43,7 +43,14 @@ def freshness_chart(*, today, weeks=52):
 
 
 def panel(*, user, today):
-    """The dashboard's freshness chart: one query."""
+    """The dashboard's freshness chart: one query. Until the scan has recorded a week
+    (an empty install, a new one) there is nothing to draw, and the panel says so
+    instead of drawing empty axes."""
+    chart = freshness_chart(today=today)
+    drawn = not chart.is_empty
     return {"title": "Run book: freshness over the year", "template": "charts/panel.html",
-            "charts": [freshness_chart(today=today)], "wide": True,
-            "lede": "Sections per review state at the end of each week, from the daily scan."}
+            "charts": [chart] if drawn else [], "wide": True,
+            "lede": "Sections per review state at the end of each week, from the daily scan."
+            if drawn else "Nothing to chart yet: the daily stale scan records how many "
+                          "sections are fresh, due, stale and never reviewed, and this "
+                          "chart starts from its first run."}

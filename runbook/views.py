@@ -30,8 +30,10 @@ from runbook.models import Layer, Release, Runbook, Section
 
 
 def _section(pk):
+    """A section, archived or not: an archived one reads as it was (search and the archive
+    link to it), and its services refuse any write with a 409."""
     return get_object_or_404(
-        selectors.sections_with_state(today=timezone.localdate()), pk=pk
+        selectors.sections_with_state(today=timezone.localdate(), include_archived=True), pk=pk
     )
 
 
@@ -62,7 +64,9 @@ def _runbook_page(request, runbook):
             "runbooks": list(selectors.runbooks()),
             "latest_release": selectors.releases_for(runbook).first(),
             "can_administer": policy.can_administer(request.user),
-            "changeable": {s.pk for s in sections if policy.can_change(request.user, s)},
+            # An archived run book is read-only: its services refuse, so no button offers.
+            "changeable": set() if runbook.archived_at else {
+                s.pk for s in sections if policy.can_change(request.user, s)},
             "today": today,
         },
     )
@@ -96,6 +100,7 @@ def section_detail(request, pk):
 def _section_page(request, section, *, concern_form=None):
     concerns = list(selectors.concerns_for(section)[:CONCERNS_SHOWN])
     current = selectors.current_revision(section)
+    live = section.runbook.archived_at is None
     return render(
         request,
         "runbook/section.html",
@@ -105,12 +110,12 @@ def _section_page(request, section, *, concern_form=None):
             "body_html": glossary.linked(current.body_html if current else ""),
             "revisions": list(selectors.revisions_for(section)[:50]),
             "reviews": list(selectors.reviews_for(section)),
-            "can_change": policy.can_change(request.user, section),
+            "can_change": live and policy.can_change(request.user, section),
             "review_form": ReviewForm(),
             "concerns": concerns,
             "has_open_concern": any(c.is_open and c.raised_by_id == request.user.pk
                                     for c in concerns),
-            "can_raise_concern": policy.can_raise_concern(request.user),
+            "can_raise_concern": live and policy.can_raise_concern(request.user),
             "concern_form": concern_form or ConcernForm(),
         },
         status=400 if concern_form is not None and concern_form.errors else 200,

@@ -192,6 +192,19 @@ def test_feed_headers_uid_sequence_and_skipped_override(client, lead, frozen):
 
 
 @pytest.mark.django_db
+def test_an_archived_ritual_leaves_the_feed_with_its_past_occurrences(client, lead, frozen):
+    make_ritual(name="Forecast call")
+    archived = make_ritual(name="Old pipeline call")
+    services.occurrence_record(occurrence=archived.occurrences.all()[0], status="skipped",
+                               actor=lead, door=Door.CLI)
+    token = _feed_token(lead)
+    frozen.shift(timedelta(days=30))
+    services.ritual_archive(ritual=archived, actor=lead, door=Door.CLI)
+    cal = Calendar.from_ical(client.get(f"/cadence/feed/{token}.ics").content)
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Forecast call"]
+
+
+@pytest.mark.django_db
 def test_per_ritual_calendar_auth(client, api, lead, viewer, frozen):
     r = make_ritual()
     url = f"/api/v1/rituals/{r.pk}/calendar.ics"

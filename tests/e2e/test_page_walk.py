@@ -23,12 +23,13 @@ ROLES = ["lead", "sales", "viewer"]
 WIDTHS = [1280, 390]
 
 # What a role may not open: the page answers 403 (a refusal page, which must itself fit).
-# The section edited is one Sales owns, so its head walks the editor too.
+# The section and the ritual edited are ones Sales owns, so its head walks the editors too.
 REFUSED = {
     "lead": set(),
     "sales": {"setup", "settings", "settings preview", "raci row form", "person", "channels",
               "console users"},
     "viewer": {"setup", "settings", "settings preview", "section edit", "raci row form",
+               "ritual new", "ritual edit",
                "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
                "console users", "console functions"},
@@ -54,6 +55,7 @@ def pages():
     matrix = Matrix.objects.order_by("-pk").first()
     row = matrix.rows.order_by("pk").first()
     ritual = Ritual.objects.order_by("pk").first()
+    sales_ritual = Ritual.objects.filter(owner__slug="sales").order_by("pk").first()
     occurrence = Occurrence.objects.order_by("scheduled_for").first()
     definition = Definition.objects.order_by("pk").first()
     sales = Function.objects.get(slug="sales")
@@ -69,6 +71,7 @@ def pages():
         ("releases", f"/runbook/{runbook.pk}/releases/"),
         ("RACI list", "/raci/"),
         ("RACI", f"/raci/{matrix.pk}/"),
+        ("RACI print", f"/raci/{matrix.pk}/print/"),
         ("RACI changes", f"/raci/{matrix.pk}/changes/{sales.slug}/"),
         ("raci row form", f"/raci/rows/{row.pk}/edit/"),
         ("cadence", "/cadence/"),
@@ -76,6 +79,8 @@ def pages():
         ("week", "/cadence/week/"),
         ("month", "/cadence/month/"),
         ("ritual", f"/cadence/rituals/{ritual.pk}/"),
+        ("ritual new", "/cadence/rituals/new/"),
+        ("ritual edit", f"/cadence/rituals/{sales_ritual.pk}/edit/"),
         ("occurrence", f"/cadence/occurrences/{occurrence.pk}/"),
         ("readiness", "/readiness/"),
         ("maturity", "/maturity/"),
@@ -105,7 +110,8 @@ def pages():
         ("API docs", "/api/docs/"),
     ]
     if release is not None:
-        found.append(("release", f"/runbook/{runbook.pk}/releases/{release.number}/"))
+        found += [("release", f"/runbook/{runbook.pk}/releases/{release.number}/"),
+                  ("release print", f"/runbook/{runbook.pk}/releases/{release.number}/print/")]
     return found
 
 

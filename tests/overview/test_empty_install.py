@@ -5,6 +5,11 @@ consistent over zero items."""
 import re
 
 import pytest
+from django.utils import timezone
+
+from overview import bootstrap
+from revops.models import Door
+from runbook import services as runbook_services
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +28,19 @@ def test_the_empty_dashboard_leads_to_setup_and_claims_nothing(client, lead):
     assert "No sections yet" in page
     for claim in CLAIMS:
         assert claim not in page, claim
+
+
+def test_the_freshness_chart_waits_for_the_first_scan_instead_of_drawing_empty_axes(
+        client, lead):
+    client.force_login(lead)
+    page = client.get("/").content.decode()
+    assert "Run book: freshness over the year" in page
+    assert 'id="chart-freshness"' not in page
+    assert "Nothing to chart yet: the daily stale scan records" in page
+    bootstrap.bootstrap(motion="sales-led", actor=None, door=Door.CLI)
+    runbook_services.freshness_snapshot_record(today=timezone.localdate())
+    page = client.get("/").content.decode()
+    assert 'id="chart-freshness"' in page and "Nothing to chart yet" not in page
 
 
 def test_the_dashboards_readiness_figure_opens_the_readiness_page(client, lead):

@@ -75,6 +75,26 @@ def test_the_pack_pages_show_the_second_run_book(client, lead):
     assert PRODUCT_PROCESS in client.get("/handover.md").content.decode()
 
 
+def test_a_ritual_of_the_second_run_book_links_to_its_section_in_the_pack(client, lead):
+    _hybrid()
+    product_process = Section.objects.get(runbook__motion="product-led", kind="process")
+    sales_process = Section.objects.get(runbook__motion="sales-led", kind="process")
+    weekly, monthly = Ritual.objects.live().order_by("pk")[:2]
+    Ritual.objects.filter(pk=weekly.pk).update(output_section=product_process)
+    Ritual.objects.filter(pk=monthly.pk).update(output_section=sales_process)
+    today = timezone.localdate()
+    made = pack.build(today=today, now=timezone.now(), report=report(today=today))
+    anchors = {s.title: s.anchor for s in made.sections}
+    updates = {r.ritual.pk: r.updates_anchor for _, _, rows in made.cadence for r in rows}
+    assert updates[weekly.pk] == anchors[PRODUCT_PROCESS] == (
+        f"section-{product_process.runbook_id}-process")
+    assert updates[monthly.pk] == anchors["Sales-led · Process and workflow"] == "section-process"
+    client.force_login(lead)
+    page = client.get("/handover/").content.decode()
+    assert f'<a href="#{anchors[PRODUCT_PROCESS]}">Process and workflow</a>' in page
+    assert f'id="{anchors[PRODUCT_PROCESS]}"' in page
+
+
 def test_start_lists_the_second_run_books_sections_for_their_owner():
     _hybrid()
     head, _ = _head_of_product_process()
@@ -221,6 +241,35 @@ def test_the_archive_page_lists_the_archived_model_readable(replaced, client, le
         assert client.get(f"/runbook/{book.pk}/export.md").status_code == 200
     matrix = Matrix.objects.archived().get()
     assert f"/raci/{matrix.pk}/export.csv" in page
+
+
+def test_archived_pages_say_so_and_offer_no_edits_while_live_ones_do(replaced, client,
+                                                                       lead):
+    client.force_login(lead)
+    old_book = Runbook.objects.archived().first()
+    old_section = old_book.sections.get(kind="process")
+    old_matrix, old_ritual = Matrix.objects.archived().get(), Ritual.objects.archived().first()
+    new_book = Runbook.objects.live().get()
+    new_section = new_book.sections.get(kind="process")
+    new_matrix, new_ritual = Matrix.objects.live().get(), Ritual.objects.live().first()
+    day = f"{timezone.localtime(old_book.archived_at):%-d %B %Y}"
+    edits = {
+        f"/runbook/{old_book.pk}/": f"/runbook/sections/{old_section.pk}/edit/",
+        f"/runbook/sections/{old_section.pk}/": f"/runbook/sections/{old_section.pk}/edit/",
+        f"/raci/{old_matrix.pk}/": f"/raci/{old_matrix.pk}/rows/new/",
+        f"/cadence/rituals/{old_ritual.pk}/": f"/cadence/rituals/{old_ritual.pk}/edit/",
+        f"/runbook/{new_book.pk}/": f"/runbook/sections/{new_section.pk}/edit/",
+        f"/runbook/sections/{new_section.pk}/": f"/runbook/sections/{new_section.pk}/edit/",
+        f"/raci/{new_matrix.pk}/": f"/raci/{new_matrix.pk}/rows/new/",
+        f"/cadence/rituals/{new_ritual.pk}/": f"/cadence/rituals/{new_ritual.pk}/edit/",
+    }
+    for n, (url, edit) in enumerate(edits.items()):
+        page = client.get(url).content.decode()
+        archived = n < 4
+        assert (f"Archived on {day}, read-only" in page) is archived, url
+        assert (f'href="{edit}"' in page) is not archived, url
+    assert "This looks out of date" not in client.get(
+        f"/runbook/sections/{old_section.pk}/").content.decode()
 
 
 def test_the_model_file_carries_the_archived_state_both_ways(replaced):

@@ -453,3 +453,64 @@ def test_the_page_runs_the_same_queries_at_two_sizes(client, viewer, book,
             make_definition(f"Bulk term {size} {n}", body="Each open deal counts.")
         with django_assert_num_queries(len(small.captured_queries)):
             assert client.get("/search/", {"q": "deal"}, **headers).status_code == 200
+
+
+# Titles marked, and "Did you mean …?" -----------------------------------------------------
+
+
+def test_a_title_is_marked_where_it_matches_as_the_body_is(client, viewer, book):
+    sec = section(book, "systems")
+    runbook_services.section_update(section=sec, title="Platypus <b>stack</b>", actor=None,
+                                    door=Door.CLI)
+    ritual(name="Platypus count")
+    hits = found(viewer, "platypus")
+    assert {h.title_html for h in hits} == {
+        "<mark>Platypus</mark> &lt;b&gt;stack&lt;/b&gt;", "<mark>Platypus</mark> count"}
+    client.force_login(viewer)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        page = client.get("/search/", {"q": "platypus"}, **headers).content.decode()
+        assert f'href="/runbook/sections/{sec.pk}/"' in page
+        assert "><mark>Platypus</mark> count</a>" in page
+
+
+def test_a_query_that_finds_nothing_suggests_the_closest_title_or_term(client, viewer, book):
+    runbook_services.section_update(section=section(book, "process"), title="Pipeline review",
+                                    actor=None, door=Door.CLI)
+    make_definition("Win rate")
+    assert found(viewer, "pipline") == []
+    assert search.closest(query=search.parse(q="pipline")) == "pipeline"
+    assert search.closest(query=search.parse(q='"weekly pipline" -winn')) == (
+        '"weekly pipeline" -winn')
+    assert search.closest(query=search.parse(q="win rates")) == "win rate"
+    assert search.closest(query=search.parse(q="pipeline review")) is None  # nothing better
+    assert search.closest(query=search.parse(q="zqxjv")) is None
+    client.force_login(viewer)
+    page = client.get("/search/", {"q": "pipline"}).content.decode()
+    assert 'Did you mean <a class="did-you-mean" href="/search/?q=pipeline">pipeline</a>?' in page
+    box = client.get("/search/", {"q": "pipline"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'href="/search/?q=pipeline"' in box and "Did you mean" in box
+    found_page = client.get("/search/", {"q": "pipeline"}).content.decode()
+    assert "Did you mean" not in found_page
+
+
+def test_an_archived_model_offers_no_words(viewer, book):
+    runbook_services.section_update(section=section(book, "process"), title="Pipeline review",
+                                    actor=None, door=Door.CLI)
+    book.archived_at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    book.save(update_fields=["archived_at"])
+    assert search.closest(query=search.parse(q="pipline")) is None
+
+
+def test_did_you_mean_runs_the_same_queries_at_two_sizes(client, viewer, book,
+                                                          django_assert_num_queries):
+    runbook_services.section_update(section=section(book, "process"), title="Pipeline review",
+                                    actor=None, door=Door.CLI)
+    client.force_login(viewer)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        with CaptureQueriesContext(connection) as small:
+            client.get("/search/", {"q": "pipline"}, **headers)
+        make_sections(3)
+        bulk_rituals(3, name="Bulk call")
+        with django_assert_num_queries(len(small.captured_queries)):
+            page = client.get("/search/", {"q": "pipline"}, **headers).content.decode()
+        assert 'href="/search/?q=pipeline"' in page
