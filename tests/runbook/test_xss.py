@@ -100,7 +100,7 @@ def test_ordinary_markdown_survives():
         assert fragment in html
 
 
-PAGE_SCRIPTS = ("/static/js/htmx.min.js",)
+PAGE_SCRIPTS = ("/static/js/htmx.min.js", "/static/js/search-box.js")
 
 
 def _pages(runbook, target):
