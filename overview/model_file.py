@@ -35,6 +35,7 @@ from overview import bootstrap, maturity
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, fiscal, policy, rendering, seats
+from revops.api import parsers
 from revops.models import Function
 from revops.search import refresh_vectors
 from runbook import search
@@ -357,6 +358,8 @@ def read_document(raw):
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+    if message := parsers.depth_problem(raw):
+        raise ValidationError({"file": [message]})
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as exc:

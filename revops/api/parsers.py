@@ -6,11 +6,17 @@ reads both into a ``str``; then a surrogate makes the answer that echoes it unen
 and PostgreSQL refuses a NUL in text and in ``jsonb`` — each a 500, whichever field it
 reaches. Form and multipart bodies cannot carry either: Django decodes them with
 replacement characters, and DRF's ``CharField`` refuses NUL.
+
+Nesting is refused too, before ``json`` reads anything: a body of ten thousand ``[``
+makes the decoder (and every walk over the result after it) recurse until Python gives
+up with a ``RecursionError`` — a 500 on every JSON endpoint. Nothing we accept nests
+deeper than a handful of levels, so a small limit is checked by a flat scan.
 """
 
+import io
 import re
 
-from rest_framework import exceptions
+from rest_framework import exceptions, parsers
 from rest_framework.parsers import JSONParser
 
 # A surrogate is never text on its own; a well-formed pair is already decoded by json.
@@ -19,6 +25,27 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 NUL_MESSAGE = "Contains a NUL character (\\u0000), which is not allowed in text."
 SURROGATE_MESSAGE = "Contains a lone UTF-16 surrogate, which is not valid text."
+
+# The model file nests about ten levels deep; no API body comes close to this.
+MAX_DEPTH = 32
+# A string (skipped whole, escapes and all) or one bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def depth_problem(text, limit=MAX_DEPTH):
+    """The message for JSON text whose arrays and objects nest deeper than ``limit``, or
+    None. A flat scan, so it cannot itself run out of stack; malformed text is left to
+    the decoder to describe."""
+    depth = 0
+    for token in _STRING_OR_BRACKET.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return f"JSON nested deeper than {limit} levels is not accepted."
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return None
 
 
 def text_problem(value):
@@ -55,7 +82,16 @@ class TextOnlyJSONParser(JSONParser):
     """DRF's JSON parser, refusing strings that no database or response can carry."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        raw = stream.read() if stream is not None else b""
+        encoding = parsers.get_encoding(parser_context or {})
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise exceptions.ParseError("JSON parse error - the body is not "
+                                        f"{encoding} text.") from None
+        if message := depth_problem(text):
+            raise exceptions.ValidationError({"non_field_errors": [message]})
+        data = super().parse(io.BytesIO(raw), media_type, parser_context)
         found = _first_problem(data, None)
         if found and found[0] is None:
             found = "non_field_errors", found[1]
