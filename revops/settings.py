@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "revops.middleware.NulGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API responses are gzipped here; static files come precompressed from
     # WhiteNoise above. BREACH: see README, "Compression".
