@@ -10,11 +10,7 @@ from revops import config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = config.bool_("DEBUG", True)
-SECRET_KEY = config.str_("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise config.ConfigError("SECRET_KEY is required when DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = config.secret_key("SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = config.list_("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = config.list_("CSRF_TRUSTED_ORIGINS", [])
 
