@@ -237,10 +237,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # --- Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = config.redis_url("REDIS_URL")
+
+# One cache for every process (the API throttle's buckets, discovery documents): a
+# per-process cache gave each gunicorn worker its own throttle. Redis when configured,
+# with short timeouts (the throttle lets a request through when Redis is down, see
+# revops/api/throttling.py); otherwise a database table, made by migration 0013.
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "revops",
+    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+} if REDIS_URL else {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "revops_cache",
+}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
