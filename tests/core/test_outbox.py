@@ -204,3 +204,16 @@ def test_a_broker_that_is_down_costs_one_short_attempt_then_nudges_pause(monkeyp
     monkeypatch.setattr(events, "_paused_until", time.monotonic() - 1)  # the pause is over
     events.nudge()
     assert len(attempts) == 2
+
+
+def test_the_drain_is_acknowledged_only_after_its_deliveries_are_marked(hook, receiver):
+    """At least once: an early ack and a worker lost before marking would lose the
+    message with nothing left to send the rest; a late one runs the drain again."""
+    from revops import tasks
+
+    assert tasks.drain_outbox.acks_late is True
+    with transaction.atomic():
+        events.emit("section.reviewed", {"id": 1})
+    tasks.drain_outbox.apply()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.delivered_at is not None and len(receiver.received) == 1
