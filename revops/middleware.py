@@ -34,13 +34,16 @@ class NulGuardMiddleware:
                 shown = name.replace(NUL, "%00")
                 return _refusal(request, HttpResponseBadRequest, 400,
                                 f"The query parameter {shown!r} contains a NUL character "
-                                "(%00), which no value here can hold.")
+                                "(%00), which no value here can hold.", field=shown)
         return self.get_response(request)
 
 
-def _refusal(request, page_response, status, message):
+def _refusal(request, page_response, status, message, field=None):
+    """The API's own shapes: ``{field: [message]}`` for a parameter, as its exception
+    handler answers a bad field, and ``{"detail": message}`` otherwise."""
     if request.path_info.startswith(("/api/", "/scim/")):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse({field: [message]} if field else {"detail": message},
+                            status=status)
     return page_response(message, content_type="text/plain; charset=utf-8")
 
 

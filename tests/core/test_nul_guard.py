@@ -39,10 +39,10 @@ def test_a_nul_in_a_query_parameter_is_a_400_naming_it(client, lead, path, query
 def test_the_api_answers_the_refusal_in_json(api, viewer):
     response = api.as_user(viewer).get("/api/v1/raci/rows/?layer=%00")
     assert response.status_code == 400
-    assert "NUL" in response.json()["detail"]
+    assert "NUL" in response.json()["layer"][0]
 
 
 def test_a_post_with_nul_in_its_query_is_refused_before_the_view(api, lead):
     response = api.as_user(lead).post("/api/v1/rituals/?x=%00", {}, format="json")
     assert response.status_code == 400
-    assert "'x'" in response.json()["detail"]
+    assert "'x'" in response.json()["x"][0]
