@@ -35,6 +35,7 @@ from overview import bootstrap, maturity
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, fiscal, policy, rendering, seats
+from revops.api import parsers
 from revops.models import Function
 from revops.search import refresh_vectors
 from runbook import search
@@ -349,7 +350,8 @@ class _Errors:
 
 def read_document(raw):
     """Bytes or text of a model file → the parsed document, or a ValidationError on
-    ``file``."""
+    ``file`` (not JSON, nested too deep) or on the JSON path of each value no column can
+    hold (a NUL, a lone surrogate, a number too long or too large)."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
             raise ValidationError({"file": [f"The file is larger than "
@@ -358,11 +360,22 @@ def read_document(raw):
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError({"file": ["The file is not UTF-8 text."]}) from None
+    if message := parsers.depth_problem(raw):
+        raise ValidationError({"file": [message]})
     try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ValidationError({"file": [f"Not JSON: {exc.msg} at line {exc.lineno}, "
-                                        f"column {exc.colno}."]}) from None
+        document = parsers.decode(raw)
+    except ValueError as exc:
+        where = (f" at line {exc.lineno}, column {exc.colno}"
+                 if isinstance(exc, json.JSONDecodeError) else "")
+        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise ValidationError({"file": [f"Not JSON: {message}{where}."]}) from None
+    # Before the schema, whose messages would echo a value no response can carry.
+    errors = _Errors()
+    for parts, message in parsers.problems(document):
+        errors.add(list(parts), message)
+        if len(errors) >= MAX_ERRORS:
+            break
+    errors.raise_if_any()
     return document
 
 

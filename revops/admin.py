@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from revops import policy, seats, services
+from revops import policy, seats, selectors, services
 from revops.forms import ChannelForm, zone_choices
 from revops.models import (
     ApiToken,
@@ -176,6 +176,13 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_filter = ["door", "object_type", "action"]
     search_fields = ["object_repr", "actor_name"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return selectors.audit_shown_to(super().get_queryset(request), reader=request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        return selectors.audit_search_for(request.user, found, search_term), duplicates
 
 
 class LeadsOnly:

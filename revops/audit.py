@@ -164,3 +164,31 @@ def readable(changes):
         lines.append(Change(label, None if before is None else _shown(before), _shown(after)))
     return lines
 
+
+# Reading: what someone without lead rights may see ---------------------------------------
+
+# Entries about these hold what only leads may read: a token's name and the first
+# characters of its secret, a webhook's URL (which may carry a key), a channel's
+# addresses. Others see that such a change happened, not what it was.
+LEADS_ONLY_TYPES = {"revops.apitoken": "API token", "revops.webhook": "webhook",
+                    "revops.channel": "channel"}
+
+
+def _leads_only_field(field):
+    return "email" in field
+
+
+def redacted(entry):
+    """``entry`` as a reader without lead rights sees it, changed in memory only (an
+    entry can never be saved again): for a token, a webhook or a channel, its kind and
+    id instead of its name, and no changes; for anything else, every e-mail field
+    taken out of its changes."""
+    label = LEADS_ONLY_TYPES.get(entry.object_type)
+    if label is not None:
+        entry.object_repr = f"{label} #{entry.object_id}"
+        entry.changes = {}
+    elif isinstance(entry.changes, dict):
+        entry.changes = {field: change for field, change in entry.changes.items()
+                         if not _leads_only_field(field)}
+    return entry
+

@@ -70,6 +70,27 @@ def secret(name):
     return env.str(name, default="")
 
 
+# Keys that are published, so no secret: the placeholder of .env.example (and any value
+# written the same way), the development default below, Django's startproject keys.
+PLACEHOLDER_KEY_PREFIXES = ("change-me", "changeme", "dev-only-insecure", "django-insecure-")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+
+
+def secret_key(name, *, debug):
+    """The signing key. Development runs on a fixed one; with DEBUG off it must be set,
+    and not to a published placeholder: sessions, password links and CSRF tokens signed
+    with a key anyone can read can be forged."""
+    raw = env.str(name, default="")
+    if not debug:
+        if not raw:
+            raise ConfigError(f"{name} is required when DEBUG=0")
+        if raw.strip().lower().startswith(PLACEHOLDER_KEY_PREFIXES):
+            raise ConfigError(f"{name} is still the published placeholder: set it to a long "
+                              "random string (python -c 'import secrets; "
+                              "print(secrets.token_urlsafe(50))')")
+    return raw or DEVELOPMENT_SECRET_KEY
+
+
 def list_(name, default):
     raw = env.str(name, default=None)
     if raw is None:

@@ -4,6 +4,7 @@ after it commits, by a worker or the periodic drain, never inside the request.""
 
 import json
 import logging
+import time
 import uuid
 
 from django.db import transaction
@@ -69,13 +70,33 @@ def mail_many(messages):
     return queued
 
 
+# A nudge is a courtesy: the periodic drain (every 30 s) sends whatever it missed. So it
+# may cost a write a few milliseconds, never seconds: kombu's own connect, with its
+# retries, took 6 s per write while Redis was down. After a failure, nudges pause for
+# as long as a drain interval, so a broker that is down costs one short wait per process
+# per pause, not one per write.
+NUDGE_CONNECT_TIMEOUT = 0.25  # seconds
+NUDGE_PAUSE_AFTER_FAILURE = 30  # seconds
+
+_paused_until = 0.0
+
+
 def nudge():
-    """Ask a worker to drain now rather than at the next periodic run. Without a broker
-    (``make run``) nothing happens here: the in-process beat drains on its schedule. A
-    broker that is down only delays delivery: the rows wait for the periodic drain."""
+    """Ask a worker to drain now rather than at the next periodic run. Runs after the
+    write's commit (``transaction.on_commit``). Without a broker (``make run``) nothing
+    happens here: the in-process beat drains on its schedule. A broker that is down only
+    delays delivery: the rows wait for the periodic drain."""
+    global _paused_until
     if celery_app.conf.task_always_eager:
         return  # it would run here, inside the request: leave it to the periodic drain
+    if time.monotonic() < _paused_until:
+        return
     try:
-        tasks.drain_outbox.apply_async(retry=False)
+        with celery_app.connection_for_write(connect_timeout=NUDGE_CONNECT_TIMEOUT) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                     timeout=NUDGE_CONNECT_TIMEOUT)
+            tasks.drain_outbox.apply_async(connection=broker, retry=False)
     except Exception:  # noqa: BLE001 — any broker failure: the periodic drain catches up
-        log.warning("outbox: the broker is unreachable; the periodic drain will send")
+        _paused_until = time.monotonic() + NUDGE_PAUSE_AFTER_FAILURE
+        log.warning("outbox: the broker is unreachable; nudges pause for %s s and the "
+                    "periodic drain will send", NUDGE_PAUSE_AFTER_FAILURE)

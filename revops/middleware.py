@@ -1,12 +1,50 @@
-"""Per-request settings that follow the signed-in person."""
+"""Per-request guards and settings: NULs refused, the reader's time zone, conflicts as 409."""
 
 import zoneinfo
 
+from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from revops import services
 from revops.errors import Archived, Conflict
+
+NUL = "\x00"
+
+
+class NulGuardMiddleware:
+    """A NUL in the path or in a query parameter is refused here, for every page, the
+    console and the API, before any view looks a value up.
+
+    ``%00`` decodes to a NUL that SQLite happens to compare and PostgreSQL refuses in
+    any text parameter: a lookup such as ``/people/%00/`` or a console list filter was a
+    500 on PostgreSQL only. No name, slug or filter value of ours holds one, so a path
+    with a NUL names nothing (404) and a query with one is a bad request (400) naming the
+    parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if NUL in request.path:
+            return _refusal(request, HttpResponseNotFound, 404,
+                            "No page has a NUL character (%00) in its address.")
+        for name, values in request.GET.lists():
+            if NUL in name or any(NUL in value for value in values):
+                shown = name.replace(NUL, "%00")
+                return _refusal(request, HttpResponseBadRequest, 400,
+                                f"The query parameter {shown!r} contains a NUL character "
+                                "(%00), which no value here can hold.", field=shown)
+        return self.get_response(request)
+
+
+def _refusal(request, page_response, status, message, field=None):
+    """The API's own shapes: ``{field: [message]}`` for a parameter, as its exception
+    handler answers a bad field, and ``{"detail": message}`` otherwise."""
+    if request.path_info.startswith(("/api/", "/scim/")):
+        return JsonResponse({field: [message]} if field else {"detail": message},
+                            status=status)
+    return page_response(message, content_type="text/plain; charset=utf-8")
 
 
 class PersonTimeZoneMiddleware:

@@ -28,6 +28,23 @@ from django.conf import settings
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
+# Every block of IANA's IPv4 and IPv6 Special-Purpose Address Registries whose
+# "Globally Reachable" is False or N/A (iana.org/assignments/iana-ipv4-special-registry,
+# iana-ipv6-special-registry). Python's ``is_global`` misses some, and which ones depends
+# on the Python release (3.11 calls 64:ff9b:1::/48 and 192.0.0.8 global): this list is
+# ours. A block the registry marks reachable but that sits inside one of these (the PCP
+# and TURN anycasts in 192.0.0.0/24 and 2001::/23) is refused with it: no webhook is
+# sent there. 64:ff9b::/96 is reachable and judged by the IPv4 address it carries.
+SPECIAL_PURPOSE = tuple(ipaddress.ip_network(block) for block in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
+    "255.255.255.255/32",
+    "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64",
+    "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20", "5f00::/16", "fc00::/7",
+    "fe80::/10",
+))
+
 
 class Blocked(OSError):
     """The URL or an address it resolves to is not one we send to; ``str`` says why in
@@ -63,18 +80,23 @@ def _plain_reason(ip):
         return "private"
     if not ip.is_global:
         return "non-public"
+    if any(ip.version == block.version and ip in block for block in SPECIAL_PURPOSE):
+        return "special-purpose"
     return None
 
 
 def refusal_reason(ip):
     """Why ``ip`` (an ``ipaddress`` address) is no place to send to, or None if public:
     ``"loopback"``, ``"private"``, ``"link-local"`` (the metadata address among them),
-    ``"multicast"``, ``"reserved"``, ``"unspecified"`` or ``"non-public"``. IPv6 forms
-    that carry an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) are judged by it.
+    ``"multicast"``, ``"reserved"``, ``"unspecified"``, ``"non-public"`` or
+    ``"special-purpose"`` (``SPECIAL_PURPOSE``). IPv6 forms that carry an IPv4 address
+    (mapped, compatible, NAT64, 6to4, Teredo) are judged by it first, then by the
+    block they are in: mapped, 6to4 and Teredo forms are refused even around a public
+    address (no public host is reached that way).
     """
     embedded = _embedded_ipv4(ip)
-    if embedded is not None:
-        return _plain_reason(embedded)
+    if embedded is not None and (reason := _plain_reason(embedded)):
+        return reason
     if ip.version == 6:
         tunnelled = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if tunnelled is not None and (reason := _plain_reason(tunnelled)):

@@ -2,8 +2,11 @@
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
+from revops import audit, policy
 from revops.models import AuditEntry
 
 
@@ -13,9 +16,38 @@ def audit_object_types():
     )
 
 
-def audit_entries(*, object_type=None, actor=None, door=None, since=None, until=None):
-    """Audit entries newest first, filtered; dates are whole local days."""
-    entries = AuditEntry.objects.select_related("actor")
+class _RedactedEntries(ModelIterable):
+    def __iter__(self):
+        for entry in super().__iter__():
+            yield audit.redacted(entry)
+
+
+def audit_shown_to(entries, *, reader):
+    """``entries`` (a queryset of audit entries) as ``reader`` may see them: whole for a
+    lead; for anyone else each entry is ``audit.redacted`` as it is read, however the
+    queryset is sliced, paginated or fetched by id afterwards. Every door that lists
+    the trail (the API, the audit page, the console) reads it through here."""
+    if policy.can_administer(reader):
+        return entries
+    shown = entries.all()
+    shown._iterable_class = _RedactedEntries
+    return shown
+
+
+def audit_search_for(reader, entries, term):
+    """Narrow a text search over entries' names: a reader without lead rights must not
+    find a token, webhook or channel by the name only leads see."""
+    if not term or policy.can_administer(reader):
+        return entries
+    return entries.filter(~Q(object_type__in=audit.LEADS_ONLY_TYPES)
+                          | Q(actor_name__icontains=term))
+
+
+def audit_entries(*, reader, object_type=None, actor=None, door=None, since=None,
+                  until=None):
+    """Audit entries newest first, filtered, as ``reader`` may see them; dates are whole
+    local days."""
+    entries = audit_shown_to(AuditEntry.objects.select_related("actor"), reader=reader)
     if object_type:
         entries = entries.filter(object_type=object_type)
     if actor:

@@ -10,11 +10,7 @@ from revops import config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = config.bool_("DEBUG", True)
-SECRET_KEY = config.str_("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise config.ConfigError("SECRET_KEY is required when DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = config.secret_key("SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = config.list_("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = config.list_("CSRF_TRUSTED_ORIGINS", [])
 
@@ -42,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "revops.middleware.NulGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API responses are gzipped here; static files come precompressed from
     # WhiteNoise above. BREACH: see README, "Compression".
@@ -213,7 +210,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "revops.api.pagination.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["revops.api.filters.KnownQueryParameters",
+                                "django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "revops.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["revops.api.throttling.PrincipalRateThrottle"],
@@ -240,10 +238,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # --- Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = config.redis_url("REDIS_URL")
+
+# One cache for every process (the API throttle's buckets, discovery documents): a
+# per-process cache gave each gunicorn worker its own throttle. Redis when configured,
+# with short timeouts (the throttle lets a request through when Redis is down, see
+# revops/api/throttling.py); otherwise a database table, made by migration 0013.
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "revops",
+    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+} if REDIS_URL else {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "revops_cache",
+}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -165,7 +165,8 @@ def channel_delete(request, pk):
 def audit_trail(request):
     form = AuditFilterForm(request.GET or None, object_types=selectors.audit_object_types())
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries(**{k: v for k, v in filters.items() if v})
+    entries = selectors.audit_entries(reader=request.user,
+                                      **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

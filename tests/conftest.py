@@ -30,6 +30,10 @@ def redis_url_for_this_worker():
 def pytest_configure(config):
     """Point Celery at this worker's Redis database before anything connects to it:
     Celery caches its producer pool and result backend on first use."""
+    # The suite pins each page's queries: in this process the cache stays in memory, as
+    # it was, and the shared cache (Redis or the database table) is tested across
+    # processes (tests/core/test_shared_cache.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     url = redis_url_for_this_worker()
     if url:
         settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url

@@ -6,7 +6,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,8 +33,6 @@ class BootstrapView(APIView):
     """Create a complete model from a motion template: 201 with what was made, 200 when
     the same model is already here, 409 when another model exists and ``replace`` is
     false (with ``replace`` the old one is archived, not destroyed)."""
-
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=BootstrapSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):

@@ -1,8 +1,14 @@
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
+
+log = logging.getLogger(__name__)
 
 
 class PrincipalRateThrottle(SimpleRateThrottle):
-    """One bucket per token (or per user for sessions, per address when anonymous)."""
+    """One bucket per token (or per user for sessions, per address when anonymous), kept
+    in the shared cache so that every process counts the same requests."""
 
     scope = "principal"
 
@@ -15,3 +21,12 @@ class PrincipalRateThrottle(SimpleRateThrottle):
         else:
             ident = f"addr-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        # A cache that is down must not take the API with it: the throttle guards against
+        # floods, it is not a permission.
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError):
+            log.warning("throttle: the cache is unreachable; the request is let through")
+            return True

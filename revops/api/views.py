@@ -1,7 +1,7 @@
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from revops import services
+from revops import selectors, services
 from revops.api.filters import AuditEntryFilter
 from revops.api.serializers import (
     AuditEntrySerializer,
@@ -69,6 +69,9 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AuditEntry.objects.all()
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
+
+    def get_queryset(self):
+        return selectors.audit_shown_to(super().get_queryset(), reader=self.request.user)
 
 
 class WebhookViewSet(

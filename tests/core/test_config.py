@@ -71,3 +71,26 @@ def test_database_connections_persist_and_are_checked_by_default_and_configurabl
     assert manage(*show).stdout.split() == ["600", "True"]
     configured = manage(*show, DATABASE_CONN_MAX_AGE="0", DATABASE_CONN_HEALTH_CHECKS="0")
     assert configured.stdout.split() == ["0", "False"]
+
+
+def _env_example(name):
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.partition("=")[2]
+    raise AssertionError(f"{name} is not in .env.example")
+
+
+@pytest.mark.parametrize("key", [_env_example("SECRET_KEY"),
+                                 "dev-only-insecure-key-change-me-in-production-0123456789",
+                                 "django-insecure-" + "k" * 50])
+def test_production_refuses_to_start_with_a_published_secret_key(key):
+    result = manage("check", "--deploy", **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [lines[0]] and "SECRET_KEY is still the published placeholder" in lines[0]
+    assert key not in result.stderr
+
+
+def test_development_may_keep_the_placeholder():
+    result = manage("check", DEBUG="1", SECRET_KEY=_env_example("SECRET_KEY"))
+    assert result.returncode == 0, result.stderr

@@ -4,6 +4,7 @@ mid-request. Each test is bounded in time and leaves nothing running."""
 
 import json
 import shutil
+import statistics
 import threading
 import time
 import urllib.request
@@ -196,6 +197,46 @@ def test_writes_succeed_while_redis_is_down_and_their_events_leave_once_it_is_ba
     finally:
         redis.stop()
     assert not WebhookDelivery.objects.filter(delivered_at__isnull=True).exists()
+
+
+def test_fifty_writes_while_redis_is_down_never_wait_on_it_and_every_event_leaves_after(
+        tmp_path, receiver, lead):
+    """Each write's nudge of the worker gave up after kombu's retries, 6 s a write; now
+    one short attempt, then a pause, and the periodic drain sends what was not nudged."""
+    require_or_skip(shutil.which("redis-server"), "redis-server")
+    redis = real.Redis(tmp_path)
+    redis.start()
+    Webhook.objects.create(url=receiver.url, events=["section.revised"], secret="s")
+    section = make_runbook().sections.get(kind="process")
+    _, token = core_services.api_token_create(actor=None, door=Door.CLI, user=lead,
+                                              name="fault test", scope=ApiToken.Scope.WRITE)
+    env = {"REDIS_URL": redis.url, **LOOPBACK_WEBHOOKS}
+    writes = 50
+    try:
+        with real.web_server(**env) as url:
+            redis.stop()
+            answers = [_api(url, f"/api/v1/sections/{section.pk}/revisions/", token,
+                            {"body": f"Revision {n}", "base_revision": n + 1,
+                             "mark_reviewed": False})
+                       for n in range(writes)]
+            assert {status for status, _ in answers} == {201}
+            # Generous for a shared machine; the fault was 6 s per write.
+            slowest = max(seconds for _, seconds in answers)
+            assert slowest < 1.0, f"a write waited {slowest:.2f} s with Redis down"
+            assert statistics.median(s for _, s in answers) < 0.3
+            waiting = WebhookDelivery.objects.filter(delivered_at__isnull=True)
+            assert waiting.count() == writes and receiver.received == []
+
+            redis.start()
+            with real.celery_worker(**env):
+                _send(redis.url, "revops.tasks.drain_outbox")  # the periodic drain
+                real.wait_until(lambda: len(receiver.received) >= writes, timeout=90,
+                                what="every waiting event to be delivered")
+    finally:
+        redis.stop()
+    assert not WebhookDelivery.objects.filter(delivered_at__isnull=True).exists()
+    sent = {d.event_id for d in WebhookDelivery.objects.all()}
+    assert len(sent) == writes  # none lost, each event once in the outbox
 
 
 def _drop_this_connection():

@@ -173,3 +173,47 @@ def test_emit_many_builds_no_payload_when_no_webhook_subscribes(db):
                            events=["raci.changed"])
     assert events.emit_many("section.stale", payloads()) == []
     assert len(events.emit_many("raci.changed", ({"n": i} for i in range(3)))) == 3
+
+
+def test_a_broker_that_is_down_costs_one_short_attempt_then_nudges_pause(monkeypatch,
+                                                                         request):
+    """Redis down made every write wait 6 s on kombu's retries (issue 29)."""
+    import socket
+    import time
+
+    from revops import events
+    from revops.celery import app as celery_app
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    broker_url = celery_app.conf.broker_url
+    celery_app.conf.update(task_always_eager=False,  # put back by _eager_celery
+                           broker_url=f"redis://127.0.0.1:{port}/0")
+    request.addfinalizer(lambda: celery_app.conf.update(broker_url=broker_url))
+    monkeypatch.setattr(events, "_paused_until", 0.0)
+    attempts = []
+    real_connection = celery_app.connection_for_write
+    monkeypatch.setattr(celery_app, "connection_for_write",
+                        lambda **kw: attempts.append(kw) or real_connection(**kw))
+    started = time.monotonic()
+    for _ in range(20):
+        events.nudge()
+    assert time.monotonic() - started < 2  # was 6 s for each one
+    assert len(attempts) == 1
+    monkeypatch.setattr(events, "_paused_until", time.monotonic() - 1)  # the pause is over
+    events.nudge()
+    assert len(attempts) == 2
+
+
+def test_the_drain_is_acknowledged_only_after_its_deliveries_are_marked(hook, receiver):
+    """At least once: an early ack and a worker lost before marking would lose the
+    message with nothing left to send the rest; a late one runs the drain again."""
+    from revops import tasks
+
+    assert tasks.drain_outbox.acks_late is True
+    with transaction.atomic():
+        events.emit("section.reviewed", {"id": 1})
+    tasks.drain_outbox.apply()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.delivered_at is not None and len(receiver.received) == 1
