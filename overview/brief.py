@@ -23,7 +23,7 @@ from cadence import selectors as cadence_selectors
 from overview import departures
 from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
-from revops import events, jsonrows, people
+from revops import events, jsonrows, people, seats
 from revops.channels import Item
 from revops.models import Function
 from runbook import selectors as runbook_selectors
@@ -98,15 +98,8 @@ def seat_lines(*, today):
     """What every brief says about people: seats vacant (since when, who covers them),
     departures to come, and hand-overs still waiting for acceptance, oldest first."""
     functions = list(Function.objects.ordered().select_related("head", "deputy"))
-    revops = next((f for f in functions if f.is_revops_seat), None)
-    lines = []
-    for function in functions:
-        if function.vacant:
-            cover = function.deputy or (revops.covered_by if revops else None)
-            since = (f" since {timezone.localtime(function.vacant_since):%d %b %Y}"
-                     if function.vacant_since else "")
-            lines.append(Item(f"{function.name}'s seat is vacant{since}, covered by "
-                              f"{people.name_of(cover) or 'nobody'}", reverse("seats")))
+    lines = [Item(f"A seat is vacant: {seats.vacancy_text(function, cover)}", reverse("seats"))
+             for function, cover in seats.vacancies(functions)]
     for departure in departures.open_departures()[:10]:
         lines.append(Item(
             f"{people.name_of(departure.person)} leaves "

@@ -176,10 +176,7 @@ def panel(*, user, today):
     covers them, and hand-overs waiting for acceptance. Shown only when there is
     something to say; a fixed number of queries."""
     leaving = [(d, countdown(d, today=today)) for d in open_departures()[:10]]
-    functions = list(Function.objects.ordered().select_related("head", "deputy"))
-    revops = next((f for f in functions if f.is_revops_seat), None)
-    vacant = [(f, f.deputy or (revops.covered_by if revops else None))
-              for f in functions if f.vacant]
+    vacant = seats.vacancies(list(Function.objects.ordered().select_related("head", "deputy")))
     waiting = list(Handover.objects.filter(completed_at__isnull=True)
                    .select_related("person", "successor").order_by("at")[:10])
     if not (leaving or vacant or waiting):

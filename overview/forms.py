@@ -11,6 +11,13 @@ def _label(user):
     return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
+def _people_but(person):
+    """Every active member of the site but ``person``, as ``(username, label)`` choices."""
+    people = (get_user_model().objects.filter(is_active=True).exclude(pk=person.pk)
+              .order_by("first_name", "last_name", "username"))
+    return [(u.get_username(), _label(u)) for u in people]
+
+
 class HandoverForm(forms.Form):
     """Who takes over from ``person``: any active member of the site but them."""
 
@@ -21,11 +28,7 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        people = (get_user_model().objects.filter(is_active=True).exclude(pk=person.pk)
-                  .order_by("first_name", "last_name", "username"))
-        self.fields["to"].choices = [("", "Choose a successor…")] + [
-            (u.get_username(), _label(u)) for u in people
-        ]
+        self.fields["to"].choices = [("", "Choose a successor…"), *_people_but(person)]
 
 
 class DepartureForm(forms.Form):
@@ -37,11 +40,8 @@ class DepartureForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        people = (get_user_model().objects.filter(is_active=True).exclude(pk=person.pk)
-                  .order_by("first_name", "last_name", "username"))
-        self.fields["successor"].choices = [
-            ("", "Nobody yet: their deputies cover")] + [
-            (u.get_username(), _label(u)) for u in people]
+        self.fields["successor"].choices = [("", "Nobody yet: their deputies cover"),
+                                            *_people_but(person)]
 
 
 class MaturityForm(forms.Form):

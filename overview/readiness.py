@@ -80,7 +80,7 @@ def _seat_checks():
     backed_up = len(leads) >= 2 or (deputy is not None and deputy.is_active
                                     and revops.head_id != deputy.pk)
     seats_url = reverse("seats")
-    vacant = [f for f in functions if f.head_id is None]
+    vacant = seats.vacancies(functions)
     accountable_ids = raci_selectors.accountable_function_ids(raci_selectors.current_matrix())
     undeputised = [f for f in functions if f.pk in accountable_ids and f.deputy_id is None]
     waiting = list(departures.waiting_items().values_list(
@@ -96,8 +96,8 @@ def _seat_checks():
               seats_url),
         Check("seats_filled", not vacant,
               "Every seat has a holder." if not vacant else
-              "Vacant: " + "; ".join(_vacancy(f, revops) for f in vacant) + ".",
-              seats_url, [f.name for f in vacant]),
+              "Vacant: " + "; ".join(seats.vacancy_text(*v) for v in vacant) + ".",
+              seats_url, [f.name for f, _ in vacant]),
         Check("accountable_deputies", not undeputised,
               "Every seat Accountable on the RACI has a deputy." if not undeputised else
               "Warning: no deputy for " + ", ".join(f.name for f in undeputised)
@@ -108,14 +108,6 @@ def _seat_checks():
               "Hand-overs wait for acceptance by " + ", ".join(waiting) + ".",
               reverse("handover_inbox"), waiting),
     ]
-
-
-def _vacancy(function, revops):
-    since = (f" since {timezone.localtime(function.vacant_since):%-d %b %Y}"
-             if function.vacant_since else "")
-    cover = function.deputy or (revops.covered_by if revops is not None else None)
-    return (f"{function.name}{since}, covered by {name_of(cover)}" if cover
-            else f"{function.name}{since}, covered by nobody")
 
 
 def _runbook_checks(today):

@@ -17,13 +17,10 @@ LEADS_GROUP = "RevOps leads"
 REVOPS_SEAT = "revops"
 
 
-def ensure_defaults(function_model=None, group_model=None):
-    if function_model is None:
-        from django.contrib.auth.models import Group
-
-        from revops.models import Function
-
-        function_model, group_model = Function, Group
+def ensure_defaults(function_model, group_model):
+    """Make what is missing of the defaults, with the models given (the migration's
+    historical ones, or the live ``Function`` and ``Group``): this module imports no
+    model, so the models may import its names."""
     for position, (slug, name) in enumerate(DEFAULT_FUNCTIONS, start=1):
         function_model.objects.get_or_create(
             slug=slug, defaults={"name": name, "position": position}

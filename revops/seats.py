@@ -15,6 +15,7 @@ once its changes are made, inside its transaction, so a refusal rolls them back.
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from revops import policy
 from revops.errors import Conflict
@@ -84,6 +85,22 @@ def holder_label(function):
         label = name_of(function.head)
         return f"{label} (deputy: {name_of(deputy)})" if deputy else label
     return f"Vacant (covered by {name_of(deputy)})" if deputy else "Vacant"
+
+
+def vacancies(functions):
+    """``(function, who covers it)`` for each vacant seat among ``functions`` (loaded with
+    ``head`` and ``deputy``): its deputy, else whoever acts for the RevOps seat, else
+    None."""
+    revops = next((f for f in functions if f.is_revops_seat), None)
+    fallback = revops.covered_by if revops is not None else None
+    return [(f, f.deputy or fallback) for f in functions if f.vacant]
+
+
+def vacancy_text(function, cover):
+    """"Sales since 3 Dec 2026, covered by Jamie Osei"."""
+    since = (f" since {timezone.localtime(function.vacant_since):%-d %b %Y}"
+             if function.vacant_since else "")
+    return f"{function.name}{since}, covered by {name_of(cover) or 'nobody'}"
 
 
 def rights_of(function):

@@ -94,11 +94,14 @@ def demo_rows(django_db_setup, django_db_blocker):
     use it, in a transaction rolled back after the module: each test's own writes are
     rolled back by its test transaction, so every test starts from the same demo. Not for
     transactional tests."""
+    from django.contrib.auth.models import Group
+
     from revops.defaults import ensure_defaults
+    from revops.models import Function
     from tests.demo import load as load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
-        ensure_defaults()  # a transactional test run before may have flushed them
+        ensure_defaults(Function, Group)  # a transactional test run before may have flushed them
         load_demo()
         yield
         transaction.set_rollback(True)
@@ -116,9 +119,12 @@ def _default_functions(request):
         names & {"transactional_db", "live_server"}
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from revops.defaults import ensure_defaults
+    from django.contrib.auth.models import Group
 
-    ensure_defaults()
+    from revops.defaults import ensure_defaults
+    from revops.models import Function
+
+    ensure_defaults(Function, Group)
 
 
 @pytest.fixture(autouse=True)

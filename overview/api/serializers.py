@@ -50,7 +50,8 @@ class ImpactSerializer(serializers.Serializer):
 
 
 class HoldingsSerializer(serializers.Serializer):
-    """What a person holds: the departure drill (DESIGN.md §4 names these fields)."""
+    """What a person holds: the departure drill (fields as the README's hand-over section
+    names them)."""
 
     user = serializers.CharField()
     functions = serializers.SerializerMethodField()

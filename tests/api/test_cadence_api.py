@@ -1,4 +1,4 @@
-"""The cadence part of the REST contract (DESIGN.md §4): rituals, occurrences, record."""
+"""The cadence part of the REST contract (README, "Using the API"): rituals, occurrences, record."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""The RACI's REST contract (DESIGN.md §4)."""
+"""The RACI's REST contract (README, "Using the API")."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

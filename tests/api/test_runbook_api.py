@@ -1,4 +1,4 @@
-"""The run book's part of the REST contract (DESIGN.md §4)."""
+"""The run book's part of the REST contract (README, "Using the API")."""
 
 import pytest
 from django.db import connection

@@ -2,7 +2,7 @@
 called directly): allowed or refused.
 
 Acceptance point 1 of issue 6. One row per case: ``(action, door, role, expected)``.
-Roles (DESIGN.md §5):
+Roles (the README's "Who can do what"):
 
 - ``lead``: member of "RevOps leads" (heads no function);
 - ``head_own``: the head of Sales acting on a Sales-owned object;
@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.test import Client
@@ -51,7 +51,7 @@ NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 ROLES = ["lead", "head_own", "head_other", "viewer", "anonymous"]
 TOKEN_ROLES = ["read_token", "write_token"]
 
-# Who is allowed, by the action's rule (DESIGN.md §5).
+# Who is allowed, by the action's rule (the README's "Who can do what").
 ALLOWED = {
     OWNED: {"lead", "head_own", "write_token"},
     LEADS: {"lead"},
@@ -91,7 +91,7 @@ def frozen():
 def people(django_db_setup, django_db_blocker):
     """The people of every case, made once, in a transaction rolled back after the module."""
     with django_db_blocker.unblock(), transaction.atomic():
-        ensure_defaults()  # a transactional test run before may have flushed them
+        ensure_defaults(Function, Group)  # a transactional test run before may have flushed them
         with time_machine.travel(NOW, tick=False):
             made = {
                 "lead": LeadFactory(username="lead"),

@@ -3,6 +3,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
@@ -21,7 +22,7 @@ def contents():
 def back_to_the_defaults():
     """What the end of a transactional test does, and the defaults' fixture after it."""
     call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
-    ensure_defaults()
+    ensure_defaults(Function, Group)
 
 
 @pytest.fixture

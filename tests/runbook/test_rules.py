@@ -1,4 +1,4 @@
-"""The staleness rule of DESIGN.md §2, table-driven and exhaustive over fiscal starts."""
+"""The staleness rule (README, "Staleness"), table-driven and exhaustive over fiscal starts."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from runbook import rules
 D = dt.date
 
 
-# The DESIGN.md example: calendar fiscal year, N = 2, reviewed 2026-02-10 (Q1).
+# The worked example: calendar fiscal year, N = 2, reviewed 2026-02-10 (Q1).
 DESIGN_EXAMPLE = [
     ("2026-02-10", "fresh"),
     ("2026-03-31", "fresh"),
