@@ -5,7 +5,7 @@ Why the lowest and not the average: a team whose processes are well written but 
 CRM data cannot be trusted cannot run those processes, so a strong pillar does not
 make up for a weak one. The weakest pillar is the *constraint*: the one to work on.
 
-Scores map to stages in bands (the README states the same table):
+Scores map to stages in bands (docs/design.md states the same table):
 
 ====== ==============
 score  stage

@@ -1,4 +1,4 @@
-"""Who may do what: the one place the roles of the README's "Who can do what" are decided.
+"""Who may do what: the one place the roles of docs/design.md's "Seats and roles" are decided.
 
 The ``can_*`` questions answer yes or no; the ``require_*`` guards raise ``Refused``.
 Every write service calls a guard before anything else, so no door can skip it

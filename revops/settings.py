@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "revops.middleware.NulGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API responses are gzipped here; static files come precompressed from
-    # WhiteNoise above. BREACH: see README, "Compression".
+    # WhiteNoise above. BREACH: see docs/operations.md, "Compression".
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +88,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = config.int_("DATABASE_CONN_MAX_AGE", 600,
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = config.bool_("DATABASE_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Single sign-on (OpenID Connect, README "Single sign-on"). With OIDC_ISSUER unset,
+# --- Single sign-on (OpenID Connect, docs/single-sign-on.md). With OIDC_ISSUER unset,
 # people sign in with a password exactly as before.
 OIDC_ISSUER = config.url_("OIDC_ISSUER", "")
 OIDC_CLIENT_ID = config.str_("OIDC_CLIENT_ID", "")

@@ -1,4 +1,4 @@
-"""The staleness rule (README, "Staleness"), as pure functions of dates.
+"""The staleness rule (docs/design.md, "Staleness"), as pure functions of dates.
 
 A section last reviewed on ``r`` is, on ``t``, with ``d = q(t) - q(r)`` fiscal quarters
 between them and a threshold of ``N`` quarters: ``fresh`` when ``d < N``, ``due`` when

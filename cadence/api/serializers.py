@@ -11,7 +11,7 @@ from runbook.models import Section
 
 
 class RitualSerializer(serializers.ModelSerializer):
-    """The contract (README, "Using the API"); the schedule itself is checked by the service."""
+    """The contract (docs/api.md); the schedule itself is checked by the service."""
 
     owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
                                          allow_null=True, required=False)

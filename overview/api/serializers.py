@@ -50,8 +50,8 @@ class ImpactSerializer(serializers.Serializer):
 
 
 class HoldingsSerializer(serializers.Serializer):
-    """What a person holds: the departure drill (fields as the README's hand-over section
-    names them)."""
+    """What a person holds: the departure drill (fields as named in docs/design.md,
+    "Departures and hand-over")."""
 
     user = serializers.CharField()
     functions = serializers.SerializerMethodField()

@@ -1,4 +1,4 @@
-"""The RACI's part of the API contract (README, "Using the API"). Functions appear by slug; a row's
+"""The RACI's part of the API contract (docs/api.md). Functions appear by slug; a row's
 ``cells`` is ``{function_slug: letter}`` with its A (or A/R) among them."""
 
 from rest_framework import serializers

@@ -1,4 +1,4 @@
-"""The cadence part of the REST contract (README, "Using the API"): rituals, occurrences, record."""
+"""The cadence part of the REST contract (docs/api.md): rituals, occurrences, record."""
 
 from datetime import UTC, datetime, timedelta
 

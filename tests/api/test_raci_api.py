@@ -1,4 +1,4 @@
-"""The RACI's REST contract (README, "Using the API")."""
+"""The RACI's REST contract (docs/api.md)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

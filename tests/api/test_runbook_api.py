@@ -1,4 +1,4 @@
-"""The run book's part of the REST contract (README, "Using the API")."""
+"""The run book's part of the REST contract (docs/api.md)."""
 
 import pytest
 from django.db import connection

@@ -42,7 +42,7 @@ from runbook.models import (
 from tests.raci import factories as raci_factories
 from tests.runbook.factories import make_runbook
 
-# Who may, per the README's "Who can do what" -----------------------------------------------------
+# Who may, per docs/design.md, "Seats and roles" ---------------------------------------------------
 OWNED = "owned"  # leads, and the head of the owning function
 LEADS = "leads"  # RevOps leads only
 SIGNER = "signer"  # only the head of the function being signed for

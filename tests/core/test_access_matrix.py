@@ -2,7 +2,7 @@
 called directly): allowed or refused.
 
 Acceptance point 1 of issue 6. One row per case: ``(action, door, role, expected)``.
-Roles (the README's "Who can do what"):
+Roles (docs/design.md, "Seats and roles"):
 
 - ``lead``: member of "RevOps leads" (heads no function);
 - ``head_own``: the head of Sales acting on a Sales-owned object;
@@ -51,7 +51,7 @@ NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 ROLES = ["lead", "head_own", "head_other", "viewer", "anonymous"]
 TOKEN_ROLES = ["read_token", "write_token"]
 
-# Who is allowed, by the action's rule (the README's "Who can do what").
+# Who is allowed, by the action's rule (docs/design.md, "Seats and roles").
 ALLOWED = {
     OWNED: {"lead", "head_own", "write_token"},
     LEADS: {"lead"},

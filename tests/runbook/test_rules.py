@@ -1,4 +1,4 @@
-"""The staleness rule (README, "Staleness"), table-driven and exhaustive over fiscal starts."""
+"""The staleness rule (docs/design.md, "Staleness"), table-driven, exhaustive over fiscal starts."""
 
 import datetime as dt
 

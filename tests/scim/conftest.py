@@ -1,7 +1,7 @@
 """A SCIM client as an identity provider runs it: scim2-client's own client, calling the
 app's WSGI handler in the test's transaction (the compliance check goes over HTTP to a
 live server instead). Its token is of scope ``scim`` and belongs to ``okta``, a RevOps
-lead, as the README asks of a provider's token."""
+lead, as docs/scim.md asks of a provider's token."""
 
 import pytest
 from django.core.signals import request_finished, request_started
