@@ -22,15 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from cadence import adherence
 from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
-from cadence.models import Horizon, Occurrence, Status
+from cadence.choices import Horizon, Status
 from overview import maturity
 from overview import selectors as overview_selectors
 from raci import selectors as raci_selectors
@@ -39,8 +37,8 @@ from revops.models import Function, Layer
 from runbook import charts as runbook_charts
 from runbook import glossary
 from runbook import selectors as runbook_selectors
-from runbook.models import Layer as DefinitionLayer
-from runbook.models import Release, ReviewState
+from runbook.choices import Layer as DefinitionLayer
+from runbook.choices import ReviewState
 from runbook.selectors import AgreementState
 
 ADHERENCE_WEEKS = 13
@@ -230,7 +228,7 @@ def shift_markdown_headings(body, *, top=BODY_TOP_LEVEL):
 def _release(runbook, number):
     if number is None:
         return None
-    release = Release.objects.filter(runbook=runbook, number=number).first() if runbook else None
+    release = runbook_selectors.release(runbook=runbook, number=number) if runbook else None
     if release is None:
         raise Http404(f"The run book has no release v{number}.")
     return release
@@ -288,25 +286,9 @@ def _sections_at(release, *, several=False):
 def _cadence(now):
     rituals = [r for r in cadence_selectors.rituals(include_archived=False) if r.active]
     ids = [r.pk for r in rituals]
-    upcoming = defaultdict(list)
-    for ritual_id, at in (
-        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__gte=now,
-                                  status=Status.SCHEDULED)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("ritual_id")],
-                              order_by=F("scheduled_for").asc()))
-        .filter(rank__lte=NEXT_DATES)
-        .values_list("ritual_id", "scheduled_for")
-        .order_by("ritual_id", "scheduled_for")
-    ):
-        upcoming[ritual_id].append(at)
-    tally = defaultdict(dict)
-    for ritual_id, status, n in (
-        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__lt=now,
-                                  scheduled_for__gte=now - timedelta(weeks=ADHERENCE_WEEKS))
-        .values_list("ritual_id", "status").annotate(n=Count("id"))
-        .values_list("ritual_id", "status", "n")
-    ):
-        tally[ritual_id][status] = n
+    upcoming = cadence_selectors.next_times(ritual_ids=ids, now=now, per_ritual=NEXT_DATES)
+    tally = cadence_selectors.status_counts(
+        ritual_ids=ids, start=now - timedelta(weeks=ADHERENCE_WEEKS), end=now)
     groups = {h: [] for h in Horizon.values}
     for ritual in rituals:
         counts = tally[ritual.pk]
