@@ -23,6 +23,7 @@ from overview.model_file.document import (
     schema,
 )
 from overview.models import MaturityAssessment
+from raci import rules as raci_rules
 from revops import fiscal
 from revops.api import parsers
 from runbook.choices import SectionKind
@@ -236,6 +237,7 @@ def _check_rules(doc, errors):
             errors.add(parts, f"No run book {ref['runbook']!r} with a {ref['kind']} section "
                               "in this file.")
 
+    function_names = {f["slug"]: f["name"] for f in doc["functions"]}
     if sum(m["is_current"] for m in doc["raci"]) > 1:
         errors.add(["raci"], "At most one matrix can be the current one.")
     for i, matrix in enumerate(doc["raci"]):
@@ -244,18 +246,17 @@ def _check_rules(doc, errors):
             errors.add([*at, "is_current"], "An archived matrix cannot be the current one.")
         for name in ("created_at", "updated_at"):
             _moment(matrix[name], [*at, name], errors)
-        names = Counter(r["name"].strip().lower() for r in matrix["rows"])
+        names = Counter(raci_rules.row_name_key(r["name"]) for r in matrix["rows"])
         for j, row in enumerate(matrix["rows"]):
             rat = [*at, "rows", j]
-            if names[row["name"].strip().lower()] > 1:
+            if names[raci_rules.row_name_key(row["name"])] > 1:
                 errors.add([*rat, "name"], f"Two rows are named {row['name']!r}.")
             for slug_ in row["cells"]:
                 function(slug_, [*rat, "cells", slug_])
-            accountable = sorted(s for s, letter in row["cells"].items() if letter in ("A", "A/R"))
-            if len(accountable) != 1:
-                errors.add([*rat, "cells"], (
-                    f"Row {row['name']!r} must have exactly one Accountable (A or A/R); it has "
-                    + (", ".join(accountable) if accountable else "none") + "."))
+            try:
+                raci_rules.exactly_one_accountable(row["name"], row["cells"], function_names)
+            except ValidationError as exc:
+                errors.add([*rat, "cells"], exc.messages[0])
         for j, signoff in enumerate(matrix["signoffs"]):
             sat = [*at, "signoffs", j]
             function(signoff["function"], [*sat, "function"])

@@ -16,6 +16,7 @@ from overview import bootstrap
 from overview.model_file.check import check_document
 from overview.model_file.document import ASSESSMENT_VALUES, BATCH, json_path
 from overview.models import MaturityAssessment
+from raci import rules as raci_rules
 from raci import search as raci_search
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, fiscal, policy, rendering, seats
@@ -238,20 +239,21 @@ def _raci(doc, people, functions):
         archived_at=_t(m.get("archived_at"))) for m in doc["raci"]])
     row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
                 for r in m["rows"]]
-    rows = []
-    for matrix, r in row_docs:
-        slug = next(s for s, letter in r["cells"].items() if letter in ("A", "A/R"))
-        rows.append(Row(matrix=matrix, layer=r["layer"], name=r["name"].strip(),
-                        description=r["description"], position=r["position"],
-                        accountable=functions[slug],
-                        accountable_also_responsible=r["cells"][slug] == "A/R"))
-    rows = Row.objects.bulk_create(rows, batch_size=BATCH)
+    # Checked already: each row has its one Accountable.
+    letters = [raci_rules.exactly_one_accountable(r["name"], r["cells"], {})
+               for _, r in row_docs]
+    rows = Row.objects.bulk_create([
+        Row(matrix=matrix, layer=r["layer"], name=r["name"].strip(),
+            description=r["description"], position=r["position"],
+            accountable=functions[split.accountable],
+            accountable_also_responsible=split.also_responsible)
+        for (matrix, r), split in zip(row_docs, letters, strict=True)], batch_size=BATCH)
     raci_search.refresh_rows([row.pk for row in rows])
     Cell.objects.bulk_create([
         Cell(row=row, function=functions[slug], letter=letter, accountable_id=row.accountable_id)
-        for row, (_, r) in zip(rows, row_docs, strict=True)
-        for slug, letter in sorted(r["cells"].items(), key=lambda c: functions[c[0]].position)
-        if letter not in ("A", "A/R")], batch_size=BATCH)
+        for row, split in zip(rows, letters, strict=True)
+        for slug, letter in sorted(split.cells.items(), key=lambda c: functions[c[0]].position)],
+        batch_size=BATCH)
     SignOff.objects.bulk_create([SignOff(
         matrix=matrix, function=functions[s["function"]], version=s["version"],
         signed_by=people[s["signed_by"]] if s["signed_by"] else None,
