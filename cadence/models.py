@@ -16,25 +16,10 @@ from django.urls import reverse
 from django.utils.timezone import localtime, now
 
 from cadence import rules
+from cadence.choices import Horizon, Purpose, Status
 from revops import constraints, fiscal, zones
 from revops.models import Function, Layer
 from revops.tokens import HashedToken
-
-
-class Horizon(models.TextChoices):
-    DAILY = rules.DAILY, "Daily"
-    WEEKLY = rules.WEEKLY, "Weekly"
-    MONTHLY = rules.MONTHLY, "Monthly"
-    QUARTERLY = rules.QUARTERLY, "Quarterly"
-
-
-class Purpose(models.TextChoices):
-    """What the readiness report looks for by name: the weekly forecast call and the
-    quarterly operating-model refresh."""
-
-    OTHER = "", "Other"
-    FORECAST = rules.FORECAST, "Forecast call"
-    REFRESH = rules.REFRESH, "Operating-model refresh"
 
 
 class RitualQuerySet(models.QuerySet):
@@ -150,13 +135,6 @@ class Ritual(models.Model):
         if text == self.rrule:
             return f"A custom schedule, {self.zone_words}"
         return f"{text}, {self.zone_words}"
-
-
-class Status(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    SKIPPED = "skipped", "Skipped"
-    MISSED = "missed", "Missed"
 
 
 class Occurrence(models.Model):

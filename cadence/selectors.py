@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from cadence import rules
-from cadence.models import Horizon, Occurrence, Purpose, Ritual, Status
+from cadence.models import FeedToken, Horizon, Occurrence, Purpose, Ritual, Status
 from revops import fiscal
 
 ADHERENCE_WINDOW = 8
@@ -269,3 +269,92 @@ def rituals_moved_by_fiscal_year(*, start_month, now):
 def has_live_rituals():
     """Whether the live model has any ritual (the calendar pages lead to /setup/ if not)."""
     return Ritual.objects.live().exists()
+
+
+def active_rituals():
+    """The live model's active rituals (what a model being here is counted by)."""
+    return Ritual.objects.live().filter(active=True)
+
+
+def rituals_with_owning_function():
+    """The live model's active rituals that a function owns, with it, by name: what the
+    layer cross-checks hold against the RACI."""
+    return (active_rituals().filter(owner__isnull=False).select_related("owner")
+            .order_by("name", "id"))
+
+
+def archived_rituals():
+    """Archived rituals with their owning function, by name."""
+    return Ritual.objects.archived().select_related("owner").order_by("name", "pk")
+
+
+def rituals_of_person(*, person):
+    """The rituals ``person`` owns in person (archived ones included), by name: what a
+    hand-over passes on."""
+    return (Ritual.objects.filter(owner_person=person).select_related("owner", "owner_person")
+            .order_by("name", "id"))
+
+
+def rituals_held_by(*, person, function_ids, now):
+    """The rituals ``person`` owns in person or through a function they head, each with
+    ``next_scheduled`` (its next scheduled time from ``now``, or None). One query."""
+    return (Ritual.objects.filter(Q(owner_id__in=function_ids) | Q(owner_person=person))
+            .select_related("owner").order_by("name", "id")
+            .annotate(next_scheduled=Min("occurrences__scheduled_for", filter=Q(
+                occurrences__status=Status.SCHEDULED, occurrences__scheduled_for__gte=now))))
+
+
+def occurrences_to_record_by(*, person, function_ids, before):
+    """The scheduled occurrences before ``before`` of the rituals ``person`` owns, in
+    person or through a function they head."""
+    return Occurrence.objects.filter(
+        Q(ritual__owner_id__in=function_ids) | Q(ritual__owner_person=person),
+        status=Status.SCHEDULED, scheduled_for__lt=before,
+    )
+
+
+def next_times(*, ritual_ids, now, per_ritual):
+    """``{ritual_id: [time, …]}``: each ritual's next ``per_ritual`` scheduled times from
+    ``now``, in one query (a window function)."""
+    upcoming = defaultdict(list)
+    for ritual_id, at in (
+        Occurrence.objects.filter(ritual_id__in=ritual_ids, scheduled_for__gte=now,
+                                  status=Status.SCHEDULED)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("ritual_id")],
+                              order_by=F("scheduled_for").asc()))
+        .filter(rank__lte=per_ritual)
+        .values_list("ritual_id", "scheduled_for")
+        .order_by("ritual_id", "scheduled_for")
+    ):
+        upcoming[ritual_id].append(at)
+    return upcoming
+
+
+def status_counts(*, ritual_ids, start, end):
+    """``{ritual_id: {status: n}}`` of the occurrences from ``start`` to before ``end``,
+    in one query."""
+    tally = defaultdict(dict)
+    for ritual_id, status, n in (
+        Occurrence.objects.filter(ritual_id__in=ritual_ids, scheduled_for__lt=end,
+                                  scheduled_for__gte=start)
+        .values_list("ritual_id", "status").annotate(n=Count("id"))
+        .values_list("ritual_id", "status", "n")
+    ):
+        tally[ritual_id][status] = n
+    return tally
+
+
+def feed_tokens(*, user, include_revoked=False):
+    """``user``'s calendar feed tokens; the revoked ones only if ``include_revoked``."""
+    qs = FeedToken.objects.filter(user=user)
+    return qs if include_revoked else qs.filter(revoked_at__isnull=True)
+
+
+def rituals_to_search(*, include_archived=False):
+    """The rituals search reads: the live model's, or every one."""
+    return Ritual.objects.all() if include_archived else live_rituals()
+
+
+def live_rituals():
+    """The live model's rituals, nothing joined."""
+    return Ritual.objects.live()

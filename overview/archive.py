@@ -5,8 +5,8 @@ searched by default (``?include=archived`` on search and the API's lists)."""
 
 from dataclasses import dataclass, field
 
-from cadence.models import Ritual
-from raci.models import Matrix
+from cadence import selectors as cadence_selectors
+from raci import selectors as raci_selectors
 from runbook import selectors as runbook_selectors
 
 
@@ -28,8 +28,8 @@ def archived_models():
 
     for book in runbook_selectors.archived_runbooks():
         model(book.archived_at).runbooks.append(book)
-    for matrix in Matrix.objects.archived().order_by("title", "pk"):
+    for matrix in raci_selectors.archived_matrices():
         model(matrix.archived_at).matrices.append(matrix)
-    for ritual in Ritual.objects.archived().select_related("owner").order_by("name", "pk"):
+    for ritual in cadence_selectors.archived_rituals():
         model(ritual.archived_at).rituals.append(ritual)
     return [models[at] for at in sorted(models, reverse=True)]

@@ -21,12 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
-from cadence.models import Ritual
 from overview import motions
 from overview import services as overview_services
+from raci import selectors as raci_selectors
 from raci import services as raci_services
-from raci.models import Matrix, Row
 from revops import audit, invitations, policy
 from revops import services as core_services
 from revops.errors import Conflict
@@ -34,7 +34,6 @@ from revops.models import Function
 from revops.words import counted
 from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
-from runbook.models import Definition, Runbook, Section
 
 ARCHIVED = " · archived "
 DRAFT_SUMMARY = "Drafted from the {label} motion template"
@@ -66,7 +65,7 @@ class Outcome:
 
     def summary(self):
         """What the model holds, in counts a person or a client can check."""
-        rows = Counter(Row.objects.filter(matrix=self.matrix).values_list("layer", flat=True))
+        rows = raci_selectors.rows_per_layer(matrix=self.matrix)
         return {
             "motion": self.motion,
             "created": self.created,
@@ -91,9 +90,9 @@ def existing_model():
     books = live_runbooks().count()
     if books:
         what.append(counted(books, "run book"))
-    if Matrix.objects.filter(is_current=True).exists():
+    if raci_selectors.has_current_matrix():
         what.append("a current RACI matrix")
-    rituals = Ritual.objects.live().filter(active=True).count()
+    rituals = cadence_selectors.active_rituals().count()
     if rituals:
         what.append(counted(rituals, "active ritual"))
     return what
@@ -108,13 +107,13 @@ def _is_untouched(template):
     books = list(live_runbooks())
     if [(b.title, b.motion) for b in books] != [(p.title, p.motion) for p in template.runbooks]:
         return False
-    if Section.objects.filter(runbook__in=books).exclude(revision=2).exists():
+    if runbook_selectors.sections_of(runbooks=books).exclude(revision=2).exists():
         return False
-    matrix = Matrix.objects.filter(is_current=True).first()
+    matrix = raci_selectors.current_matrix()
     if (matrix is None or matrix.title != _matrix_title(template)
             or matrix.version != 1 or matrix.signoffs.exists()):
         return False
-    rituals = Ritual.objects.live().filter(active=True)
+    rituals = cadence_selectors.active_rituals()
     return (sorted(rituals.values_list("name", flat=True))
             == sorted(r.name for r in template.rituals)
             and not rituals.exclude(sequence=0).exists())
@@ -136,18 +135,19 @@ def archive_model(*, actor, door, now=None):
     policy.require_administer(actor)
     now = now or timezone.now()
     stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S")
-    taken = {t.lower() for t in Runbook.objects.values_list("title", flat=True)}
+    taken = {t.lower() for t in runbook_selectors.runbooks(include_archived=True)
+             .values_list("title", flat=True)}
     books = list(live_runbooks())
     for book in books:
         runbook_services.runbook_update(runbook=book, actor=actor, door=door,
                                         title=_archived_title(book.title, stamp, taken))
         runbook_services.runbook_archive(runbook=book, actor=actor, door=door, at=now)
-    matrices = list(Matrix.objects.live().filter(is_current=True))
+    matrices = list(raci_selectors.live_current_matrices())
     for matrix in matrices:
         raci_services.matrix_update(matrix=matrix, actor=actor, door=door,
                                     title=f"{matrix.title}{ARCHIVED}{stamp}"[:120])
         raci_services.matrix_archive(matrix=matrix, actor=actor, door=door, at=now)
-    rituals = list(Ritual.objects.live())
+    rituals = list(cadence_selectors.live_rituals())
     for ritual in rituals:
         cadence_services.ritual_archive(ritual=ritual, actor=actor, door=door, at=now)
     return {"runbooks": len(books), "matrices": len(matrices), "rituals": len(rituals)}
@@ -226,7 +226,7 @@ def _build(template, *, actor, door, now):
                "description": r.description} for r in template.rows])
     functions = {f.slug: f for f in Function.objects.all()}
     sections = {(s.runbook.motion, s.kind): s
-                for s in Section.objects.filter(runbook__in=books).select_related("runbook")}
+                for s in runbook_selectors.sections_of(runbooks=books)}
     default_motion = books[0].motion
     rituals = []
     for plan in template.rituals:
@@ -251,7 +251,7 @@ def add_core_definitions(*, sections, default_motion, actor, door, at=None):
     already defined is left as it is (a replaced model keeps the glossary it had).
     Returns the definitions made."""
     functions = {f.slug: f for f in Function.objects.all()}
-    taken = set(Definition.objects.values_list("slug", flat=True))
+    taken = runbook_selectors.definition_slugs()
     made = []
     for plan in motions.definitions.CORE:
         if slugify(plan.term) in taken or plan.owner not in functions:
@@ -290,8 +290,8 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
     if existing and _is_untouched(template):
         invited = _invite(invite, functions, actor=actor, door=door)
         return Outcome(motion, False, list(live_runbooks()),
-                       Matrix.objects.get(is_current=True),
-                       list(Ritual.objects.filter(active=True)), invited=invited)
+                       raci_selectors.current_matrix(),
+                       list(cadence_selectors.active_rituals()), invited=invited)
     archived = {}
     if existing:
         if not replace:

@@ -27,7 +27,7 @@ from revops import events, jsonrows, people, seats
 from revops.channels import Item
 from revops.models import Function
 from runbook import selectors as runbook_selectors
-from runbook.models import ReviewState
+from runbook.choices import ReviewState
 
 
 def open_concerns(function_ids):

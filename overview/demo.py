@@ -19,8 +19,8 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
-from cadence.models import FeedToken, Ritual
 from overview import bootstrap, escalation
 from overview import services as overview_services
 from overview.models import MaturityAssessment
@@ -31,8 +31,8 @@ from revops import fiscal
 from revops import services as core_services
 from revops.models import ApiToken, Door, Function
 from runbook import demo as runbook_demo
+from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
-from runbook.models import Concern, Definition, Section
 
 DEPARTING = "cs"
 SUCCESSOR = ("jamie", "Jamie", "Osei")
@@ -124,13 +124,14 @@ def load(*, people):
                                       deputy=successor)
 
     name, lender = LENT_RITUAL
-    for ritual in Ritual.objects.filter(name=name, owner_person=people.get(lender)):
+    for ritual in cadence_selectors.rituals_of_person(person=people.get(lender)).filter(
+            name=name):
         cadence_services.ritual_update(ritual=ritual, actor=lead, door=Door.CLI,
                                        owner_person=departing)
     if not ApiToken.objects.filter(user=departing, name=TOKEN_NAME).exists():
         core_services.api_token_create(actor=departing, door=Door.CLI, user=departing,
                                        name=TOKEN_NAME, scope=ApiToken.Scope.WRITE)
-    if not FeedToken.objects.filter(user=departing).exists():
+    if not cadence_selectors.feed_tokens(user=departing, include_revoked=True).exists():
         cadence_services.feed_token_create(user=departing, actor=departing, door=Door.CLI)
     matrix = raci_selectors.current_matrix()
     function = Function.objects.filter(slug=DEPARTING, head=departing).first()
@@ -144,11 +145,10 @@ def _definitions(people):
     Finance's; then Marketing tightened the MQL, so it reads "changed since agreed" until
     Sales confirms again."""
     lead = people.get("lead")
-    if lead is None or Definition.objects.exists():
+    if lead is None or runbook_selectors.has_definitions():
         return
     sections = {(s.runbook.motion, s.kind): s for s in
-                Section.objects.filter(runbook__title=runbook_demo.TITLE)
-                .select_related("runbook")}
+                runbook_selectors.sections_of_runbook_titled(title=runbook_demo.TITLE)}
     month_ago = timezone.now() - timedelta(days=30)
     made = bootstrap.add_core_definitions(sections=sections, default_motion="sales-led",
                                           actor=lead, door=Door.CLI, at=month_ago)
@@ -170,8 +170,9 @@ def _definitions(people):
 
 
 def _concern(viewer):
-    section = Section.objects.filter(runbook__title=runbook_demo.TITLE, kind=CONCERN_ON).first()
-    if viewer is None or section is None or Concern.objects.filter(
-            section=section, raised_by=viewer).exists():
+    section = runbook_selectors.sections_of_runbook_titled(title=runbook_demo.TITLE).filter(
+        kind=CONCERN_ON).first()
+    if viewer is None or section is None or runbook_selectors.concerns_for(section).filter(
+            raised_by=viewer).exists():
         return
     runbook_services.concern_raise(section=section, reason=CONCERN, actor=viewer, door=Door.CLI)

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
-from cadence.models import FeedToken, Ritual
 from overview import services
 from overview.models import Departure, Handover, HandoverItem
 from revops import audit, events, notify, policy, seats
@@ -140,12 +140,11 @@ def _vacate(*, actor, door, person):
     for function in Function.objects.filter(deputy=person).order_by("position", "slug"):
         core_services.function_update(actor=actor, door=door, function=function, deputy=None)
     cadence_services.rituals_give_owner_person(
-        rituals=Ritual.objects.filter(owner_person=person).select_related("owner",
-                                                                          "owner_person"),
+        rituals=cadence_selectors.rituals_of_person(person=person),
         owner_person=None, actor=actor, door=door)
     for token in ApiToken.objects.filter(user=person, revoked_at__isnull=True):
         core_services.api_token_revoke(actor=actor, door=door, token=token)
-    for token in FeedToken.objects.filter(user=person, revoked_at__isnull=True):
+    for token in cadence_selectors.feed_tokens(user=person):
         cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
     core_services.person_deactivate(actor=actor, door=door, person=person)
 

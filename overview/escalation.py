@@ -10,7 +10,7 @@ belong to RevOps. When the owner is that function itself, it goes to the RevOps 
 from raci import selectors as raci_selectors
 from revops.models import Function
 from runbook import services as runbook_services
-from runbook.models import SectionKind
+from runbook.choices import SectionKind
 
 REVOPS = "revops"
 REVOPS_KINDS = (SectionKind.CADENCE, SectionKind.PLAYBOOKS)

@@ -14,15 +14,12 @@ queries, whatever the size of the model.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Min, Q
 from django.urls import reverse
 
-from cadence.models import FeedToken, Occurrence, Ritual, Status
+from cadence import selectors as cadence_selectors
 from raci import selectors as raci_selectors
-from raci.models import Cell, Row, SignOff
 from revops.models import ApiToken, Function, Webhook
 from runbook import selectors as runbook_selectors
-from runbook.models import Agreement, Definition
 
 # The page lists at most this many occurrences still to record (the count is exact):
 # those already due and not recorded, and those of the coming month.
@@ -32,7 +29,7 @@ RECORD_AHEAD = timedelta(days=30)
 
 @dataclass
 class RowHeld:
-    row: Row
+    row: object  # a RACI row
     letter: str  # the strongest letter one of their functions holds: A/R, A or R
     function: Function
 
@@ -47,7 +44,7 @@ class RowHeld:
 
 @dataclass
 class RitualHeld:
-    ritual: Ritual
+    ritual: object  # a ritual
     by_function: bool  # owned by a function they head
     in_person: bool  # names them as the owning person
 
@@ -106,17 +103,13 @@ def _raci(matrix, function_ids, by_id):
     if matrix is None or not function_ids:
         return []
     held = {}
-    rows = (Row.objects.in_grid_order().filter(matrix=matrix)
-            .filter(Q(accountable_id__in=function_ids)
-                    | Q(cells__function_id__in=function_ids, cells__letter="R"))
-            .distinct())
+    rows = raci_selectors.rows_held_by(matrix=matrix, function_ids=function_ids)
     order = []
     for row in rows:
         order.append(row.pk)
         if row.accountable_id in function_ids:
             held[row.pk] = RowHeld(row, row.accountable_letter, by_id[row.accountable_id])
-    for cell in Cell.objects.filter(row__matrix=matrix, function_id__in=function_ids,
-                                    letter="R").select_related("row"):
+    for cell in raci_selectors.responsible_cells(matrix=matrix, function_ids=function_ids):
         # A row where one of their functions is A already shows the stronger letter.
         held.setdefault(cell.row_id, RowHeld(cell.row, "R", by_id[cell.function_id]))
     return [held[pk] for pk in order if pk in held]
@@ -135,32 +128,22 @@ def holdings_of(person, *, today, now):
         holdings.sections = list(
             runbook_selectors.sections_with_state(today=today).filter(owner_id__in=function_ids)
         )
-        holdings.definitions = list(Definition.objects.filter(owner_id__in=function_ids)
-                                    .select_related("owner").order_by("term"))
-    holdings.agreements = list(
-        Agreement.objects.filter(agreed_by=person).select_related("definition", "function")
-        .order_by("definition__term", "-revision_number"))
+        holdings.definitions = list(runbook_selectors.definitions_headed_by(person=person))
+    holdings.agreements = list(runbook_selectors.agreements_by(person=person))
     holdings.matrix = raci_selectors.current_matrix()
     holdings.raci_rows = _raci(holdings.matrix, function_ids, by_id)
     if holdings.matrix is not None:
-        holdings.signoffs = list(
-            SignOff.objects.filter(matrix=holdings.matrix, version=holdings.matrix.version,
-                                   signed_by=person)
-            .select_related("function").defer("snapshot").order_by("function__position")
-        )
+        holdings.signoffs = list(raci_selectors.signoffs_of_current_version_by(
+            matrix=holdings.matrix, person=person))
 
-    rituals = (Ritual.objects.filter(Q(owner_id__in=function_ids) | Q(owner_person=person))
-               .select_related("owner").order_by("name", "id")
-               .annotate(next_scheduled=Min("occurrences__scheduled_for", filter=Q(
-                   occurrences__status=Status.SCHEDULED, occurrences__scheduled_for__gte=now))))
+    rituals = cadence_selectors.rituals_held_by(person=person, function_ids=function_ids,
+                                                now=now)
     holdings.rituals = [
         RitualHeld(r, r.owner_id in function_ids, r.owner_person_id == person.pk)
         for r in rituals
     ]
-    to_record = Occurrence.objects.filter(
-        Q(ritual__owner_id__in=function_ids) | Q(ritual__owner_person=person),
-        status=Status.SCHEDULED, scheduled_for__lt=now + RECORD_AHEAD,
-    )
+    to_record = cadence_selectors.occurrences_to_record_by(
+        person=person, function_ids=function_ids, before=now + RECORD_AHEAD)
     holdings.occurrences = list(
         to_record.select_related("ritual").order_by("scheduled_for")[:OCCURRENCES_SHOWN]
     )
@@ -168,8 +151,7 @@ def holdings_of(person, *, today, now):
 
     holdings.api_tokens = [t for t in ApiToken.objects.filter(user=person, revoked_at__isnull=True)
                            if t.is_usable]
-    holdings.feed_tokens = [t for t in FeedToken.objects.filter(user=person,
-                                                                revoked_at__isnull=True)
+    holdings.feed_tokens = [t for t in cadence_selectors.feed_tokens(user=person)
                             if t.is_usable]
     holdings.webhooks = list(Webhook.objects.filter(created_by=person).order_by("id"))
     holdings.readiness_impact = readiness_impact(holdings)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cadence.models import Ritual
+from cadence import selectors as cadence_selectors
 from raci import rules as raci_rules
 from raci import selectors as raci_selectors
 from revops import people
 from revops.models import Layer
-from runbook.models import Section
+from runbook import selectors as runbook_selectors
 
 CROSS_CODES = ("accountable_without_ritual", "ritual_owner_not_on_layer",
                "section_owner_not_on_layer", "departed_head")
@@ -80,10 +80,8 @@ def _on_layer(rows):
 def _layer_findings(matrix, rows, by_id):
     labels = dict(Layer.choices)
     on_layer = _on_layer(rows)
-    rituals = list(Ritual.objects.live().filter(active=True, owner__isnull=False)
-                   .select_related("owner").order_by("name", "id"))
-    sections = list(Section.objects.live().filter(kind__in=Layer.values)
-                    .select_related("owner", "runbook").order_by("runbook__title", "position"))
+    rituals = list(cadence_selectors.rituals_with_owning_function())
+    sections = list(runbook_selectors.live_sections_of_kinds(kinds=Layer.values))
     findings = []
     served = {(r.owner_id, r.layer) for r in rituals}
     for layer, function_id in raci_selectors.layer_accountables(matrix).items():

@@ -18,7 +18,7 @@ from revops.models import Function
 from revops.people import name_of
 from revops.words import counted, plural
 from runbook import selectors as runbook_selectors
-from runbook.models import ReviewState
+from runbook.choices import ReviewState
 
 # Recent occurrences count as "mostly held" from this share of held over held + missed.
 HELD_SHARE = 0.8

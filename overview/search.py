@@ -9,7 +9,7 @@ search runs the same number of queries however big the model is.
 
 On PostgreSQL each type is matched with ``websearch_to_tsquery`` (``"deal desk"
 -enterprise`` works as people expect) against its stored, GIN-indexed, weighted
-``tsvector`` (``runbook/search.py``, ``revops.search.refresh_vectors``). The rank puts
+``tsvector`` (``runbook/search.py``, ``raci/search.py``, ``cadence/search.py``). The rank puts
 a match in the title above one in a heading above one in the body, then orders by
 ``ts_rank``; snippets come from ``ts_headline``. On SQLite every word must appear
 (``-word`` excludes, ``"…"`` is one phrase), a title match ranks first, and snippets
@@ -24,7 +24,6 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -36,14 +35,11 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
@@ -51,8 +47,8 @@ from django.db.models import (
 from django.db.models.functions import Concat, Greatest, Lower, StrIndex, Substr
 from django.urls import reverse
 
-from cadence.models import Ritual
-from raci.models import Row
+from cadence import selectors as cadence_selectors
+from raci import selectors as raci_selectors
 from revops import policy
 from revops.api.parsers import text_problem
 from revops.errors import Refused
@@ -65,15 +61,8 @@ from revops.search import (
     plain_markdown,
     text_search_config,
 )
-from runbook.models import (
-    Definition,
-    DefinitionRevision,
-    Release,
-    ReleaseSection,
-    ReviewState,
-    Revision,
-    Section,
-)
+from runbook import selectors as runbook_selectors
+from runbook.choices import ReviewState
 from runbook.selectors import review_state_expression
 
 SECTION, DEFINITION, RITUAL, RACI_ROW, RELEASE = (
@@ -227,28 +216,13 @@ def _full_text_rank(vector, tsquery):
     return tier + SearchRank(vector, tsquery, normalization=Value(32))
 
 
-def _current_body_contains(term):
-    return Exists(Revision.objects.filter(
-        section=OuterRef("pk"), number=OuterRef("revision"), body__icontains=term))
-
-
-def _current_wording_contains(term):
-    return Exists(DefinitionRevision.objects.filter(
-        definition=OuterRef("pk"), number=OuterRef("revision"), body__icontains=term))
-
-
-def _pinned_body_contains(term):
-    return Exists(ReleaseSection.objects.filter(
-        release=OuterRef("pk"), revision__body__icontains=term))
-
-
 # Where each type's words are, for the substring fallback: the title, then the rest.
 _FIELDS = {
-    SECTION: ("title", _current_body_contains),
-    DEFINITION: ("term", ("formula", _current_wording_contains)),
+    SECTION: ("title", runbook_selectors.current_body_contains),
+    DEFINITION: ("term", ("formula", runbook_selectors.current_wording_contains)),
     RITUAL: ("name", ("output", "agenda")),
     RACI_ROW: ("name", ("description",)),
-    RELEASE: ("name", ("note", _pinned_body_contains)),
+    RELEASE: ("name", ("note", runbook_selectors.pinned_body_contains)),
 }
 
 
@@ -275,22 +249,21 @@ def _substring_match(qs, type_, query):
 def _base(type_, query, today):
     """The rows of one type the filters allow: the live model's only, unless the query
     includes archived models."""
-    live = not query.include_archived
+    archived = query.include_archived
     if type_ in REVIEWED_TYPES:
-        qs = Section.objects.live() if type_ == SECTION and live else (
-            Section if type_ == SECTION else Definition).objects.all()
+        qs = (runbook_selectors.sections_to_search(include_archived=archived)
+              if type_ == SECTION else runbook_selectors.definitions_to_search())
         if query.state:
             qs = qs.annotate(review_state=review_state_expression(today)).filter(
                 review_state=query.state)
         return qs.filter(owner=query.owner) if query.owner else qs
     if type_ == RITUAL:
-        qs = Ritual.objects.live() if live else Ritual.objects.all()
+        qs = cadence_selectors.rituals_to_search(include_archived=archived)
         return qs.filter(owner=query.owner) if query.owner else qs
     if type_ == RACI_ROW:
-        qs = Row.objects.filter(matrix__archived_at__isnull=True) if live else Row.objects.all()
+        qs = raci_selectors.rows_to_search(include_archived=archived)
         return qs.filter(accountable=query.owner) if query.owner else qs
-    return Release.objects.filter(runbook__archived_at__isnull=True) if live else (
-        Release.objects.all())
+    return runbook_selectors.releases_to_search(include_archived=archived)
 
 
 def _types_for(query):
@@ -323,7 +296,7 @@ def matches(*, user, query, today):
     require_search(user)
     types = _types_for(query)
     if not types:
-        return Section.objects.none().values_list("pk")
+        return runbook_selectors.sections_to_search().none().values_list("pk")
     parts = [_matching(t, query, today) for t in types]
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return union.order_by("-hit_rank", "hit_order", "hit_id")
@@ -399,10 +372,9 @@ def _where(text, owner):
 
 
 def _sections(ids, query, today):
-    body = Subquery(Revision.objects.filter(
-        section=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
-    qs = Section.objects.filter(pk__in=ids).select_related("runbook").defer(
-        "search_vector").annotate(
+    body = runbook_selectors.current_body()
+    sections = runbook_selectors.sections_to_search(include_archived=True)
+    qs = sections.filter(pk__in=ids).select_related("runbook").defer("search_vector").annotate(
         review_state=review_state_expression(today),
         snippet_text=_headline(body, query) if full_text() else body,
         **_marked_title(F("title"), query))
@@ -415,13 +387,13 @@ def _sections(ids, query, today):
 
 
 def _definitions(ids, query, today):
-    wording = Subquery(DefinitionRevision.objects.filter(
-        definition=OuterRef("pk"), number=OuterRef("revision")).values("body")[:1])
+    wording = runbook_selectors.current_wording()
     # "formula · wording", so a snippet that shows both does not run them together.
     formula = Case(When(formula="", then=Value("")),
                    default=Concat("formula", Value(" · ")), output_field=TextField())
     text = Concat(formula, wording, output_field=TextField())
-    qs = Definition.objects.filter(pk__in=ids).defer("search_vector").annotate(
+    definitions = runbook_selectors.definitions_to_search()
+    qs = definitions.filter(pk__in=ids).defer("search_vector").annotate(
         review_state=review_state_expression(today),
         snippet_text=_headline(text, query) if full_text() else text,
         **_marked_title(F("term"), query))
@@ -434,7 +406,8 @@ def _definitions(ids, query, today):
 
 def _rituals(ids, query, today):
     text = Concat("output", Value("\n"), "agenda", output_field=TextField())
-    qs = Ritual.objects.filter(pk__in=ids).defer("search_vector").annotate(
+    rituals = cadence_selectors.rituals_to_search(include_archived=True)
+    qs = rituals.filter(pk__in=ids).defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text,
         **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RITUAL, id=r.pk, title=r.name,
@@ -447,7 +420,8 @@ def _rituals(ids, query, today):
 
 def _rows(ids, query, today):
     text = Concat("name", Value("\n"), "description", output_field=TextField())
-    qs = Row.objects.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
+    rows = raci_selectors.rows_to_search(include_archived=True)
+    qs = rows.filter(pk__in=ids).select_related("matrix").defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text,
         **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=_where(r.matrix.title, r.matrix),
@@ -458,14 +432,10 @@ def _rows(ids, query, today):
 
 
 def _releases(ids, query, today):
-    pinned = Subquery(
-        ReleaseSection.objects.filter(release=OuterRef("pk")).values("release")
-        .annotate(text=StringAgg("revision__body", delimiter="\n\n", order_by="id"))
-        .values("text")[:1]
-    ) if full_text() else Value("")
+    pinned = runbook_selectors.pinned_text() if full_text() else Value("")
     text = Concat("note", Value("\n"), pinned, output_field=TextField())
-    qs = Release.objects.filter(pk__in=ids).select_related("runbook").defer(
-        "search_vector").annotate(
+    releases = runbook_selectors.releases_to_search(include_archived=True)
+    qs = releases.filter(pk__in=ids).select_related("runbook").defer("search_vector").annotate(
         snippet_text=_headline(text, query) if full_text() else text,
         **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RELEASE, id=r.pk, title=f"{r.label} {r.name}",
@@ -518,10 +488,10 @@ SHORTEST_CORRECTED = 3
 
 def _titles():
     """The live model's titles and the definitions' terms: what a word is corrected to."""
-    return Section.objects.live().values_list("title").order_by().union(
-        Definition.objects.values_list("term").order_by(),
-        Ritual.objects.live().values_list("name").order_by(),
-        Row.objects.filter(matrix__archived_at__isnull=True).values_list("name").order_by(),
+    return runbook_selectors.sections_to_search().values_list("title").order_by().union(
+        runbook_selectors.definitions_to_search().values_list("term").order_by(),
+        cadence_selectors.rituals_to_search().values_list("name").order_by(),
+        raci_selectors.rows_to_search().values_list("name").order_by(),
         all=True,
     )
 

@@ -18,14 +18,13 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
-from cadence.models import FeedToken, Ritual
 from overview import holdings, maturity, selectors
 from overview.models import Handover, HandoverItem, MaturityAssessment
 from revops import audit, events, fiscal, organisation, policy, seats
 from revops import services as core_services
 from revops.models import ApiToken, Function, Organisation, Webhook
 from revops.people import name_of
-from runbook.models import Definition, Section
+from runbook import selectors as runbook_selectors
 
 
 @dataclass
@@ -93,13 +92,11 @@ def handover_plan(*, person, successor, deactivate=False):
         functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
         deputyships=list(Function.objects.filter(deputy=person).select_related("head")
                          .order_by("position", "slug")),
-        sections=list(Section.objects.live().filter(owner__head=person)
-                      .select_related("runbook").order_by("runbook__title", "position")),
-        definitions=list(Definition.objects.filter(owner__head=person).order_by("term")),
-        rituals=list(Ritual.objects.filter(owner_person=person)
-                     .select_related("owner", "owner_person").order_by("name", "id")),
+        sections=list(runbook_selectors.live_sections_headed_by(person=person)),
+        definitions=list(runbook_selectors.definitions_headed_by(person=person)),
+        rituals=list(cadence_selectors.rituals_of_person(person=person)),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
-        feed_tokens=list(FeedToken.objects.filter(user=person, revoked_at__isnull=True)),
+        feed_tokens=list(cadence_selectors.feed_tokens(user=person)),
         webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),
     )
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 
-from cadence.models import Horizon
+from cadence.choices import Horizon
 from overview import bootstrap
 from overview.readiness import report as readiness_report
 from overview.setup_forms import SetupForm

@@ -20,7 +20,7 @@ from raci import selectors as raci_selectors
 from revops import policy
 from revops.people import name_of
 from runbook import selectors as runbook_selectors
-from runbook.models import ReviewState
+from runbook.choices import ReviewState
 
 
 @dataclass

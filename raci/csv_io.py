@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from raci.rules import exactly_one_accountable, names_and, normalize_letter
+from raci.rules import exactly_one_accountable, names_and, normalize_letter, row_name_key
 from revops.models import Layer
 
 MAX_IMPORT_LINES = 5000
@@ -105,7 +105,7 @@ def parse_csv(text, columns):
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue
-            seen[row.name.casefold()] = number
+            seen[row_name_key(row.name)] = number
             rows.append(row)
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: not readable as CSV ({exc}).")
@@ -161,8 +161,8 @@ def header_problems(cells, columns):
 
 def parse_line(number, record, header, *, names, seen):
     """Line ``number`` as an ``ImportedRow``; raises ``ValidationError`` naming the line
-    and every problem on it. ``seen`` maps the names (casefolded) of the good lines read
-    so far to their line; ``names`` maps slug -> function name, for messages."""
+    and every problem on it. ``seen`` maps the names (by ``row_name_key``) of the good
+    lines read so far to their line; ``names`` maps slug -> function name, for messages."""
     if len(record) > header.width:
         raise ValidationError(
             f"line {number}: {len(record)} values but the header has {header.width}."
@@ -195,8 +195,8 @@ def name_problems(name, seen):
         return ["the name is empty"]
     if len(name) > 200:
         return ["the name is longer than 200 characters"]
-    if name.casefold() in seen:
-        return [f"the name {name!r} is already used on line {seen[name.casefold()]}"]
+    if row_name_key(name) in seen:
+        return [f"the name {name!r} is already used on line {seen[row_name_key(name)]}"]
     return []
 
 

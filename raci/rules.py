@@ -55,6 +55,12 @@ class RowLetters:
     cells: dict = field(default_factory=dict)  # slug -> R/C/I, never the accountable
 
 
+def row_name_key(name):
+    """What two rows of one matrix may not share: the name, trimmed, in any case (the
+    database holds the same as ``raci_row_unique_name_per_matrix``)."""
+    return name.strip().casefold()
+
+
 def exactly_one_accountable(row_name, letters, names):
     """Split ``letters`` into the A and the cells, or say why it is not one A.
 

@@ -3,9 +3,10 @@
 Every function here runs a fixed number of queries, whatever the number of rows.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from raci import csv_io, rules
 from raci.models import Cell, Matrix, Row, SignOff
@@ -234,3 +235,49 @@ def accountable_function_ids(matrix):
     if matrix is None:
         return set()
     return set(Row.objects.filter(matrix=matrix).values_list("accountable_id", flat=True))
+
+
+def has_current_matrix():
+    return Matrix.objects.filter(is_current=True).exists()
+
+
+def live_current_matrices():
+    """The current matrix of the live model, as a queryset (empty when there is none)."""
+    return Matrix.objects.live().filter(is_current=True)
+
+
+def archived_matrices():
+    """Archived matrices, by title."""
+    return Matrix.objects.archived().order_by("title", "pk")
+
+
+def rows_per_layer(*, matrix):
+    """``Counter({layer: rows})`` of ``matrix``, in one query."""
+    return Counter(Row.objects.filter(matrix=matrix).values_list("layer", flat=True))
+
+
+def rows_held_by(*, matrix, function_ids):
+    """The rows of ``matrix``, in grid order, where one of ``function_ids`` is A or R."""
+    return (Row.objects.in_grid_order().filter(matrix=matrix)
+            .filter(Q(accountable_id__in=function_ids)
+                    | Q(cells__function_id__in=function_ids, cells__letter="R"))
+            .distinct())
+
+
+def responsible_cells(*, matrix, function_ids):
+    """The R cells of ``function_ids`` in ``matrix``, with their rows."""
+    return Cell.objects.filter(row__matrix=matrix, function_id__in=function_ids,
+                               letter="R").select_related("row")
+
+
+def signoffs_of_current_version_by(*, matrix, person):
+    """What ``person`` signed of ``matrix``'s current version, with the function, in
+    column order (the snapshots left unread)."""
+    return (SignOff.objects.filter(matrix=matrix, version=matrix.version, signed_by=person)
+            .select_related("function").defer("snapshot").order_by("function__position"))
+
+
+def rows_to_search(*, include_archived=False):
+    """The rows search reads: the live model's matrices', or every one."""
+    return Row.objects.all() if include_archived else Row.objects.filter(
+        matrix__archived_at__isnull=True)

@@ -17,30 +17,9 @@ from django.utils import timezone
 
 from revops import constraints
 from revops.models import Door, Function
+from runbook.choices import Layer, ReviewState, SectionKind
 
 MAX_BODY_BYTES = 200 * 1024
-
-
-class SectionKind(models.TextChoices):
-    """The six sections of every run book, in document order."""
-
-    STRATEGY = "strategy", "Strategy and planning"
-    PROCESS = "process", "Process and workflow"
-    SYSTEMS = "systems", "Systems and data"
-    INSIGHTS = "insights", "Insights and analytics"
-    CADENCE = "cadence", "Cadence"
-    PLAYBOOKS = "playbooks", "Incident playbooks"
-
-    @classmethod
-    def position_of(cls, kind):
-        return cls.values.index(kind)
-
-
-class ReviewState(models.TextChoices):
-    FRESH = "fresh", "Fresh"
-    DUE = "due", "Due"
-    STALE = "stale", "Stale"
-    NEVER = "never", "Never reviewed"
 
 
 class RunbookQuerySet(models.QuerySet):
@@ -448,15 +427,6 @@ constraints.register(
 
 
 # Definitions ------------------------------------------------------------------------------
-
-
-class Layer(models.TextChoices):
-    """The four layers of the operating model a definition belongs to."""
-
-    STRATEGY = SectionKind.STRATEGY.value, SectionKind.STRATEGY.label
-    PROCESS = SectionKind.PROCESS.value, SectionKind.PROCESS.label
-    SYSTEMS = SectionKind.SYSTEMS.value, SectionKind.SYSTEMS.label
-    INSIGHTS = SectionKind.INSIGHTS.value, SectionKind.INSIGHTS.label
 
 
 MAX_FORMULA_CHARS = 300

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from revops import fiscal
-from runbook.models import ReviewState
+from runbook.choices import ReviewState
 
 
 def _settings(threshold, start_month):

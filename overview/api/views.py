@@ -34,7 +34,7 @@ from overview.readiness import report as readiness_report
 from revops import organisation, policy
 from revops.api.pagination import Pagination
 from revops.models import Door
-from runbook.models import ReviewState
+from runbook.choices import ReviewState
 
 
 class ReadinessView(APIView):

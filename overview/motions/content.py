@@ -6,7 +6,7 @@ the plan). Every draft says what belongs in the section and leaves ``TODO`` prom
 where only the team knows the answer.
 """
 
-from runbook.models import SectionKind
+from runbook.choices import SectionKind
 
 R, A, C, I, AR = "R", "A", "C", "I", "A/R"  # noqa: E741 (the RACI letters)
 

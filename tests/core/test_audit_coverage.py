@@ -11,6 +11,7 @@ from cadence import selectors as cadence_selectors
 from cadence import services as cadence
 from overview import bootstrap, departures, model_file
 from overview import services as overview
+from overview.model_file import load as model_file_load
 from raci import services as raci
 from revops import invitations
 from revops import services as core
@@ -24,7 +25,7 @@ from tests.runbook.factories import make_definition, make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, invitations, runbook, raci, cadence, bootstrap, model_file, overview,
+SERVICE_MODULES = [core, invitations, runbook, raci, cadence, bootstrap, model_file_load, overview,
                    departures, scim]
 
 

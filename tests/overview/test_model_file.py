@@ -227,6 +227,10 @@ def _two_accountables(d):
     d["raci"][0]["rows"][3]["cells"]["sales"] = "A"
 
 
+def _two_rows_named_alike(d):
+    d["raci"][0]["rows"][1]["name"] = " " + d["raci"][0]["rows"][0]["name"].upper()
+
+
 def _revision_gap(d):
     d["runbooks"][0]["sections"][2]["revisions"][1]["number"] = 4
 
@@ -254,7 +258,8 @@ def _missing_field(d):
 BROKEN = [
     (_wrong_format, "format", "revops-model/1"),
     (_dangling_function, "rituals[5].owner", "partners"),
-    (_two_accountables, "raci[0].rows[3].cells", "exactly one Accountable"),
+    (_two_accountables, "raci[0].rows[3].cells", "are both marked A"),
+    (_two_rows_named_alike, "raci[0].rows[1].name", "Two rows are named"),
     (_revision_gap, "runbooks[0].sections[2].revisions[1].number", "without gaps"),
     (_unknown_author, "runbooks[0].sections[2].revisions[1].author", "ghost"),
     (_bad_rule, "rituals[0].rrule", "FREQ=DAILY"),

@@ -4,9 +4,9 @@ language), or after writing rows behind the services' back. PostgreSQL only."""
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from cadence.models import Ritual
-from raci.models import Row
-from revops.search import refresh_vectors, text_search_config
+from cadence import search as cadence_search
+from raci import search as raci_search
+from revops.search import text_search_config
 from runbook import search as runbook_search
 
 
@@ -22,6 +22,6 @@ class Command(BaseCommand):
             runbook_search.refresh_sections()
             runbook_search.refresh_definitions()
             runbook_search.refresh_releases()
-            refresh_vectors(Ritual)
-            refresh_vectors(Row)
+            cadence_search.refresh_rituals()
+            raci_search.refresh_rows()
         self.stdout.write(f"search vectors rewritten ({text_search_config()})")

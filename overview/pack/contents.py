@@ -1,47 +1,30 @@
-"""The hand-over pack: the whole operating model as one document a new lead can read
-front to back — cover, people and functions, the six run-book sections, the RACI by
-layer, the cadence, the shared definitions and the maturity assessments (both always
-today's) — as print-ready HTML
-(``/handover/``) or one Markdown file (``/handover.md``), now or as of a run-book release
-(``?release=<n>``).
-
-What it leaves out on purpose, to stay readable: revision history and diffs, review
-notes, lint findings, row descriptions of the RACI, and individual occurrences beyond
-each ritual's next three dates and its last 13 weeks' tally. Those live one click away
-in the app.
-
-The HTML pack also carries two charts — the run book's freshness over the year and
-adherence per horizon per week — each with its figures as a table; the Markdown file,
-meant for reading as text, does not.
-
-``build`` reads everything in a fixed number of queries; ``to_markdown`` renders it.
-"""
+"""What the hand-over pack holds, read in a fixed number of queries: ``build`` gathers
+the cover, functions, run-book sections (now or at a release), the RACI, the cadence,
+the definitions and the maturity assessments into a ``Pack`` that the HTML page and
+the Markdown file both render."""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from cadence import adherence
 from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
-from cadence.models import Horizon, Occurrence, Status
+from cadence.choices import Horizon, Status
 from overview import maturity
 from overview import selectors as overview_selectors
 from raci import selectors as raci_selectors
-from revops import people, seats
-from revops.models import Function, Layer
+from revops import people
+from revops.models import Function
 from runbook import charts as runbook_charts
 from runbook import glossary
 from runbook import selectors as runbook_selectors
-from runbook.models import Layer as DefinitionLayer
-from runbook.models import Release, ReviewState
-from runbook.selectors import AgreementState
+from runbook.choices import Layer as DefinitionLayer
+from runbook.choices import ReviewState
 
 ADHERENCE_WEEKS = 13
 NEXT_DATES = 3
@@ -204,33 +187,10 @@ def shift_html_headings(html, *, top=BODY_TOP_LEVEL, prefix=""):
     return html
 
 
-def shift_markdown_headings(body, *, top=BODY_TOP_LEVEL):
-    """The same for Markdown: ATX headings outside fenced code move down."""
-    lines = body.splitlines()
-    fenced = False
-    levels = []
-    for line in lines:
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced and (m := re.match(r"(#{1,6})\s", line)):
-            levels.append(len(m.group(1)))
-    if not levels:
-        return body
-    offset = max(top - min(levels), 0)
-    out, fenced = [], False
-    for line in lines:
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced and (m := re.match(r"(#{1,6})(\s.*)", line)):
-            line = "#" * min(len(m.group(1)) + offset, 6) + m.group(2)
-        out.append(line)
-    return "\n".join(out)
-
-
 def _release(runbook, number):
     if number is None:
         return None
-    release = Release.objects.filter(runbook=runbook, number=number).first() if runbook else None
+    release = runbook_selectors.release(runbook=runbook, number=number) if runbook else None
     if release is None:
         raise Http404(f"The run book has no release v{number}.")
     return release
@@ -288,25 +248,9 @@ def _sections_at(release, *, several=False):
 def _cadence(now):
     rituals = [r for r in cadence_selectors.rituals(include_archived=False) if r.active]
     ids = [r.pk for r in rituals]
-    upcoming = defaultdict(list)
-    for ritual_id, at in (
-        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__gte=now,
-                                  status=Status.SCHEDULED)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("ritual_id")],
-                              order_by=F("scheduled_for").asc()))
-        .filter(rank__lte=NEXT_DATES)
-        .values_list("ritual_id", "scheduled_for")
-        .order_by("ritual_id", "scheduled_for")
-    ):
-        upcoming[ritual_id].append(at)
-    tally = defaultdict(dict)
-    for ritual_id, status, n in (
-        Occurrence.objects.filter(ritual_id__in=ids, scheduled_for__lt=now,
-                                  scheduled_for__gte=now - timedelta(weeks=ADHERENCE_WEEKS))
-        .values_list("ritual_id", "status").annotate(n=Count("id"))
-        .values_list("ritual_id", "status", "n")
-    ):
-        tally[ritual_id][status] = n
+    upcoming = cadence_selectors.next_times(ritual_ids=ids, now=now, per_ritual=NEXT_DATES)
+    tally = cadence_selectors.status_counts(
+        ritual_ids=ids, start=now - timedelta(weeks=ADHERENCE_WEEKS), end=now)
     groups = {h: [] for h in Horizon.values}
     for ritual in rituals:
         counts = tally[ritual.pk]
@@ -379,163 +323,3 @@ def build(*, today, now, release=None, report):
                      overview_selectors.assessments()[:MATURITY_QUARTERS]],
         runbooks=books,
     )
-
-
-# Markdown ----------------------------------------------------------------------------
-
-
-def _anchor(heading):
-    """The anchor common Markdown viewers (GitHub, GitLab) give a heading."""
-    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
-
-
-def _cell(value):
-    return str(value or "").replace("|", "\\|").replace("\n", " ").strip() or "—"
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return lines
-
-
-def _person(user):
-    return people.name_of(user) or "no head"
-
-
-def _stamp(section):
-    if not section.reviewed_on:
-        return "never reviewed"
-    who = f" by {section.reviewed_by}" if section.reviewed_by else ""
-    rev = f" (revision {section.reviewed_revision})" if section.reviewed_revision else ""
-    return f"last reviewed {section.reviewed_on:%Y-%m-%d}{who}{rev}"
-
-
-def to_markdown(pack):
-    out = [f"# {pack.title}", ""]
-    version = (f"as of release {pack.release.label} “{pack.release.name}”" if pack.release
-               else "current working version")
-    out += [f"Prepared {pack.today:%Y-%m-%d}, {version}. Readiness (the Friday test): "
-            f"**{pack.report.score}%**.", ""]
-    if pack.release:
-        out += ["The run book is shown as it was at that release; the RACI and the cadence "
-                "as they are today.", ""]
-    if len(pack.runbooks) > 1:
-        out += ["Run books: " + ", ".join(b.title for b in pack.runbooks) + ".", ""]
-    gaps = pack.report.gaps
-    if gaps:
-        out += ["Gaps to close:", ""] + [f"- {g.message}" for g in gaps] + [""]
-    else:
-        out += ["No gaps: every readiness check passes.", ""]
-
-    out += ["## Contents", "", "1. [People and functions](#people-and-functions)",
-            "2. [Run book](#run-book)"]
-    out += [f"   - [{s.number}. {s.title}](#{_anchor(f'{s.number}. {s.title}')})"
-            for s in pack.sections]
-    out += ["3. [RACI](#raci)", "4. [Cadence](#cadence)", "5. [Definitions](#definitions)",
-            "6. [Maturity](#maturity)", ""]
-
-    out += ["## People and functions", ""]
-    out += _table(
-        ["Function", "Seat (holder and deputy)", "Contact", "Sections", "Rituals",
-         "Accountable for"],
-        [[f.function.name, seats.holder_label(f.function), f.head.email if f.head else "",
-          ", ".join(s.title for s in f.sections), len(f.rituals),
-          f"{f.accountable_rows} RACI row{'' if f.accountable_rows == 1 else 's'}"]
-         for f in pack.functions])
-    out += [""]
-
-    out += ["## Run book", ""]
-    for s in pack.sections:
-        out += [f"### {s.number}. {s.title}", ""]
-        out += [f"Owner: {s.owner.name if s.owner else '—'} · revision {s.revision or '—'} · "
-                f"{_stamp(s)} · state: **{s.state_label}**", ""]
-        out += [shift_markdown_headings(s.body).strip() or "_Not written yet._", ""]
-
-    out += ["## RACI", ""]
-    if pack.grid is None:
-        out += ["There is no RACI matrix yet.", ""]
-    else:
-        functions = pack.grid["functions"]
-        out += [f"{pack.matrix.title}, version {pack.matrix.version}. Every row has exactly "
-                "one A (Accountable).", ""]
-        for group in pack.grid["groups"]:
-            out += [f"### {group.label}", ""]
-            out += _table(["Activity"] + [f.name for f in functions],
-                          [[r.row.name] + [letter for _, letter in r.letters]
-                           for r in group.rows])
-            out += [""]
-        out += ["### Sign-off", ""]
-        out += _table(["Function", "State", "Last sign-off"], [
-            [s.function.name, _signoff_state(s),
-             f"v{s.latest.version} {s.latest.signed_at:%Y-%m-%d} by {s.latest.signed_by_name}"
-             if s.latest else ""] for s in pack.grid["signoffs"]])
-        out += [""]
-
-    out += ["## Cadence", ""]
-    for label, _, rows in pack.cadence:
-        out += [f"### {label}", ""]
-        if not rows:
-            out += ["No ritual at this horizon.", ""]
-        for r in rows:
-            ritual = r.ritual
-            out += [f"#### {ritual.name}", ""]
-            out += [f"- Owner: {ritual.owner.name if ritual.owner else '—'}"
-                    + (f" ({_person(ritual.owner_person)})" if ritual.owner_person else ""),
-                    f"- Layer: {Layer(ritual.layer).label}",
-                    f"- When: {ritual.schedule_text} ({ritual.timezone}), "
-                    f"{ritual.duration_minutes} minutes",
-                    f"- Output: {ritual.output or '—'}",
-                    f"- Updates: {ritual.output_section.title if ritual.output_section else '—'}",
-                    "- Next: " + (", ".join(f"{d:%a %Y-%m-%d %H:%M %Z}" for d in r.next_dates)
-                                  or "nothing scheduled"),
-                    f"- Last {ADHERENCE_WEEKS} weeks: {r.adherence}", ""]
-            if ritual.agenda.strip():
-                out += ["Agenda:", "", shift_markdown_headings(ritual.agenda, top=5).strip(),
-                        ""]
-
-    out += ["## Definitions", ""]
-    if not pack.definitions:
-        out += ["No shared definitions yet.", ""]
-    for label, definitions in pack.definitions_by_layer:
-        out += [f"### {label}", ""]
-        for d in definitions:
-            out += [f"#### {d.term}", ""]
-            out += [f"Owner: {d.owner.name} · revision {d.revision} · state: "
-                    f"**{ReviewState(d.review_state).label}** · "
-                    f"{AgreementState.LABELS[d.agreement].lower()}", ""]
-            if d.formula:
-                out += [f"Formula: `{d.formula}`", ""]
-            out += [shift_markdown_headings(d.current.body if d.current else "", top=5).strip()
-                    or "_Not written yet._", ""]
-    out += _maturity_markdown(pack)
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _maturity_markdown(pack):
-    out = ["## Maturity", ""]
-    latest = pack.maturity
-    if latest is None:
-        return out + ["No maturity assessment yet.", ""]
-    stage = latest.stage
-    out += [f"{latest.quarter}: **{stage.name}** (stage {stage.number} of 5). Constraint: "
-            f"**{latest.constraint}**, the weakest pillar, which sets the stage.", ""]
-    out += _table(["Pillar", "Score"], [[label + (" (constraint)" if weakest else ""),
-                                         f"{score} / {maturity.MAX_SCORE}"]
-                                        for label, score, weakest in latest.scores])
-    out += ["", f"Priority fix: {stage.priority_fix}", ""]
-    if pack.earlier_assessments:
-        out += ["### Earlier quarters", ""]
-        out += _table(["Quarter", *maturity.PILLAR_LABELS.values(), "Stage", "Constraint"],
-                      [[str(a.quarter), *(str(score) for _, score, _ in a.scores), a.stage.name,
-                        a.constraint] for a in pack.earlier_assessments])
-        out += [""]
-    return out
-
-
-def _signoff_state(status):
-    if status.signed_current:
-        return "signed"
-    if status.signed_by_former_head:
-        return "signed by a former head"
-    return "changed since sign-off" if status.changed_since else "not signed"

@@ -1,0 +1,274 @@
+"""Writing the model out as one ``revops-model/1`` document."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cadence.models import Occurrence, Ritual
+from overview.model_file.document import ASSESSMENT_VALUES, FORMAT
+from overview.models import MaturityAssessment
+from raci.models import Cell, Matrix, Row, SignOff
+from revops import fiscal
+from revops.models import Function
+from runbook.models import (
+    Agreement,
+    Definition,
+    DefinitionReview,
+    DefinitionRevision,
+    DefinitionStaleFlag,
+    Release,
+    ReleaseSection,
+    Review,
+    Revision,
+    Runbook,
+    Section,
+    StaleFlag,
+)
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _seconds(value):
+    return int(value.total_seconds()) if value is not None else None
+
+
+def export_model(*, now=None):
+    """The whole model as a ``revops-model/1`` document (a dict ready for ``json``).
+    Reads in a fixed number of queries whatever the history's size."""
+    users = {}
+
+    def who(user_id):
+        if user_id is None:
+            return None
+        users[user_id] = None
+        return user_id
+
+    functions = list(Function.objects.order_by("position", "slug"))
+    slug = {f.pk: f.slug for f in functions}
+    function_docs = [{"slug": f.slug, "name": f.name, "position": f.position,
+                      "head": who(f.head_id), "deputy": who(f.deputy_id),
+                      "vacant_since": _iso(f.vacant_since) if f.head_id is None else None}
+                     for f in functions]
+
+    books = list(Runbook.objects.order_by("pk"))
+    sections = list(Section.objects.order_by("runbook_id", "position", "pk"))
+    section_ref = {s.pk: {"runbook": next(b.title for b in books if b.pk == s.runbook_id),
+                          "kind": s.kind} for s in sections}
+    history = _history(Revision, Review, StaleFlag, who)
+    releases = {}
+    release_sections = {}
+    for e in ReleaseSection.objects.order_by("release_id", "section__position").values(
+            "release_id", "section__kind", "revision__number", "review_state",
+            "last_reviewed_on", "last_reviewed_by_name", "last_reviewed_revision"):
+        release_sections.setdefault(e["release_id"], []).append({
+            "kind": e["section__kind"], "revision": e["revision__number"],
+            "review_state": e["review_state"], "last_reviewed_on": _iso(e["last_reviewed_on"]),
+            "last_reviewed_by_name": e["last_reviewed_by_name"],
+            "last_reviewed_revision": e["last_reviewed_revision"]})
+    for r in Release.objects.order_by("runbook_id", "number"):
+        releases.setdefault(r.runbook_id, []).append({
+            "number": r.number, "name": r.name, "note": r.note, "created_at": _iso(r.created_at),
+            "created_by": who(r.created_by_id), "sections": release_sections.get(r.pk, [])})
+
+    def section_doc(s):
+        return {
+            "kind": s.kind, "title": s.title, "owner": slug[s.owner_id], "revision": s.revision,
+            "last_reviewed_at": _iso(s.last_reviewed_at),
+            "last_reviewed_on": _iso(s.last_reviewed_on),
+            "last_reviewed_by": who(s.last_reviewed_by_id),
+            "last_reviewed_revision": s.last_reviewed_revision,
+            **history(s.pk),
+        }
+
+    runbook_docs = [{
+        "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
+        "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
+        "archived_at": _iso(b.archived_at),
+        "sections": [section_doc(s) for s in sections if s.runbook_id == b.pk],
+        "releases": releases.get(b.pk, []),
+    } for b in books]
+
+    definition_history = _history(DefinitionRevision, DefinitionReview, DefinitionStaleFlag,
+                                  who, revision_fields=("formula",))
+    agreeing, agreements = {}, {}
+    for a in Definition.agreeing.through.objects.order_by("pk").values(
+            "definition_id", "function_id"):
+        agreeing.setdefault(a["definition_id"], []).append(slug[a["function_id"]])
+    for a in Agreement.objects.order_by("definition_id", "agreed_at", "pk").values(
+            "definition_id", "function_id", "revision_number", "agreed_at", "agreed_by_id",
+            "door"):
+        agreements.setdefault(a["definition_id"], []).append({
+            "function": slug[a["function_id"]], "revision": a["revision_number"],
+            "agreed_at": _iso(a["agreed_at"]), "agreed_by": who(a["agreed_by_id"]),
+            "door": a["door"]})
+    definition_docs = [{
+        "term": d.term, "layer": d.layer, "owner": slug[d.owner_id],
+        "agreeing": sorted(agreeing.get(d.pk, [])),
+        "section": section_ref.get(d.section_id), "formula": d.formula,
+        "created_at": _iso(d.created_at), "revision": d.revision,
+        "last_reviewed_at": _iso(d.last_reviewed_at),
+        "last_reviewed_on": _iso(d.last_reviewed_on),
+        "last_reviewed_by": who(d.last_reviewed_by_id),
+        "last_reviewed_revision": d.last_reviewed_revision,
+        **definition_history(d.pk),
+        "agreements": agreements.get(d.pk, []),
+    } for d in Definition.objects.order_by("pk")]
+
+    cells = {}
+    for c in Cell.objects.order_by("row_id", "pk").values("row_id", "function_id", "letter"):
+        cells.setdefault(c["row_id"], {})[slug[c["function_id"]]] = c["letter"]
+    rows = {}
+    for r in Row.objects.order_by("matrix_id", "pk"):
+        letters = {slug[r.accountable_id]: r.accountable_letter, **cells.get(r.pk, {})}
+        rows.setdefault(r.matrix_id, []).append({
+            "layer": r.layer, "name": r.name, "description": r.description,
+            "position": r.position, "cells": dict(sorted(letters.items()))})
+    signoffs = {}
+    for s in SignOff.objects.order_by("matrix_id", "pk"):
+        signoffs.setdefault(s.matrix_id, []).append({
+            "function": slug[s.function_id], "version": s.version, "signed_by": who(s.signed_by_id),
+            "signed_by_name": s.signed_by_name, "signed_at": _iso(s.signed_at),
+            "snapshot": s.snapshot})
+    raci_docs = [{"title": m.title, "version": m.version, "is_current": m.is_current,
+                  "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
+                  "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
+                  "signoffs": signoffs.get(m.pk, [])}
+                 for m in Matrix.objects.order_by("pk")]
+
+    rituals = list(Ritual.objects.order_by("pk"))
+    attendees = {}
+    for a in Ritual.attendees.through.objects.values("ritual_id", "function_id"):
+        attendees.setdefault(a["ritual_id"], []).append(slug[a["function_id"]])
+    reviewed = {}
+    for link in Occurrence.reviewed_sections.through.objects.order_by("pk").values(
+            "occurrence_id", "section_id"):
+        reviewed.setdefault(link["occurrence_id"], []).append(section_ref[link["section_id"]])
+    occurrences = {}
+    for o in Occurrence.objects.order_by("ritual_id", "scheduled_for").values(
+            "pk", "ritual_id", "scheduled_for", "status", "notes", "recorded_at",
+            "recorded_by_id", "reminded_at"):
+        occurrences.setdefault(o["ritual_id"], []).append({
+            "scheduled_for": _iso(o["scheduled_for"]), "status": o["status"], "notes": o["notes"],
+            "recorded_at": _iso(o["recorded_at"]), "recorded_by": who(o["recorded_by_id"]),
+            "reminded_at": _iso(o["reminded_at"]),
+            "reviewed_sections": sorted(reviewed.get(o["pk"], []),
+                                        key=lambda ref: (ref["runbook"], ref["kind"]))})
+    ritual_docs = [{
+        "name": r.name, "horizon": r.horizon, "layer": r.layer, "purpose": r.purpose,
+        "owner": slug.get(r.owner_id), "owner_person": who(r.owner_person_id),
+        "attendees": sorted(attendees.get(r.pk, [])), "duration_minutes": r.duration_minutes,
+        "output": r.output,
+        "output_section": section_ref.get(r.output_section_id), "agenda": r.agenda,
+        "timezone": r.timezone, "rrule": r.rrule, "active": r.active,
+        "reminder_lead_seconds": _seconds(r.reminder_lead), "grace_seconds": _seconds(r.grace),
+        "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
+        "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
+        "archived_at": _iso(r.archived_at), "occurrences": occurrences.get(r.pk, []),
+    } for r in rituals]
+
+    assessment_docs = _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who)
+
+    people = get_user_model().objects.filter(pk__in=users).order_by("username")
+    names = {u.pk: u.get_username() for u in people}
+
+    def named(value):
+        return names[value] if value is not None else None
+
+    for f in function_docs:
+        f["head"], f["deputy"] = named(f["head"]), named(f["deputy"])
+    for b in runbook_docs:
+        b["created_by"] = named(b["created_by"])
+        for s in b["sections"]:
+            s["last_reviewed_by"] = named(s["last_reviewed_by"])
+            for r in s["revisions"]:
+                r["author"] = named(r["author"])
+            for r in s["reviews"]:
+                r["reviewer"] = named(r["reviewer"])
+        for r in b["releases"]:
+            r["created_by"] = named(r["created_by"])
+    for d in definition_docs:
+        d["last_reviewed_by"] = named(d["last_reviewed_by"])
+        for r in d["revisions"]:
+            r["author"] = named(r["author"])
+        for r in d["reviews"]:
+            r["reviewer"] = named(r["reviewer"])
+        for a in d["agreements"]:
+            a["agreed_by"] = named(a["agreed_by"])
+    for m in raci_docs:
+        for s in m["signoffs"]:
+            s["signed_by"] = named(s["signed_by"])
+    for r in ritual_docs:
+        r["owner_person"] = named(r["owner_person"])
+        for o in r["occurrences"]:
+            o["recorded_by"] = named(o["recorded_by"])
+    for a in assessment_docs:
+        a["recorded_by"] = named(a["recorded_by"])
+
+    return {
+        "format": FORMAT,
+        "exported_at": _iso(now or timezone.now()),
+        "fiscal_year_start_month": fiscal.start_month(),
+        "people": [{"username": u.get_username(), "first_name": u.first_name,
+                    "last_name": u.last_name, "email": u.email} for u in people],
+        "functions": function_docs,
+        "runbooks": runbook_docs,
+        "raci": raci_docs,
+        "rituals": ritual_docs,
+        "definitions": definition_docs,
+        "maturity_assessments": assessment_docs,
+    }
+
+
+def _assessment_docs(ritual_index, who):
+    """The maturity assessments, oldest quarter first, in one query. The refresh an
+    assessment was tied to is named as the model file names any occurrence: the index
+    of its ritual in ``rituals`` and its ``scheduled_for`` (unique within a ritual).
+    Ritual names cannot serve, because an archived ritual keeps its name."""
+    return [{
+        "quarter": fiscal.fiscal_quarter(a["quarter_start"]).code,
+        **{name: a[name] for name in ASSESSMENT_VALUES},
+        "occurrence": {"ritual": ritual_index[a["occurrence__ritual_id"]],
+                       "scheduled_for": _iso(a["occurrence__scheduled_for"])}
+        if a["occurrence__ritual_id"] is not None else None,
+        "recorded_by": who(a["recorded_by_id"]), "recorded_at": _iso(a["recorded_at"]),
+        "updated_at": _iso(a["updated_at"]),
+    } for a in MaturityAssessment.objects.order_by("quarter_start").values(
+        "quarter_start", *ASSESSMENT_VALUES, "occurrence__ritual_id",
+        "occurrence__scheduled_for", "recorded_by_id", "recorded_at", "updated_at")]
+
+
+def _history(revisions, reviews, flags, who, *, revision_fields=()):
+    """What a section and a definition both carry: a function of a document's id giving
+    its ``revisions``, ``reviews`` and ``stale_flags`` (a flag names the review that
+    closed it by its index), read in three queries for every document of the kind."""
+    key = f"{flags.document_key}_id"
+    revision_docs, review_docs, flag_docs, review_index = {}, {}, {}, {}
+    for r in revisions.objects.order_by(key, "number").values(
+            key, "number", "base_number", "body", "summary", "created_at", "created_by_id",
+            "door", *revision_fields):
+        revision_docs.setdefault(r[key], []).append({
+            "number": r["number"], "base_number": r["base_number"], "body": r["body"],
+            **{name: r[name] for name in revision_fields}, "summary": r["summary"],
+            "created_at": _iso(r["created_at"]), "author": who(r["created_by_id"]),
+            "door": r["door"]})
+    for r in reviews.objects.order_by(key, "pk").values(
+            "pk", key, "revision_number", "reviewed_at", "reviewed_on", "reviewer_id", "door",
+            "note"):
+        review_index[r["pk"]] = len(review_docs.setdefault(r[key], []))
+        review_docs[r[key]].append({
+            "revision": r["revision_number"], "reviewed_at": _iso(r["reviewed_at"]),
+            "reviewed_on": _iso(r["reviewed_on"]), "reviewer": who(r["reviewer_id"]),
+            "door": r["door"], "note": r["note"]})
+    for f in flags.objects.order_by(key, "pk").values(
+            key, "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
+            "closed_by_id", "escalated_at", "escalated_to__slug"):
+        flag_docs.setdefault(f[key], []).append({
+            "raised_at": _iso(f["raised_at"]), "raised_on": _iso(f["raised_on"]),
+            "state": f["state"], "last_reviewed_on": _iso(f["last_reviewed_on"]),
+            "closed_at": _iso(f["closed_at"]),
+            "closed_by_review": review_index.get(f["closed_by_id"]),
+            "escalated_at": _iso(f["escalated_at"]), "escalated_to": f["escalated_to__slug"]})
+    return lambda pk: {"revisions": revision_docs.get(pk, []),
+                       "reviews": review_docs.get(pk, []),
+                       "stale_flags": flag_docs.get(pk, [])}

@@ -1,0 +1,381 @@
+"""Writing a checked model file: one transaction bulk-writes the history as it was
+(times, authors, doors), and one audit entry records the import."""
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cadence import search as cadence_search
+from cadence.models import Occurrence, Ritual
+from overview import bootstrap
+from overview.model_file.check import check_document
+from overview.model_file.document import ASSESSMENT_VALUES, BATCH, json_path
+from overview.models import MaturityAssessment
+from raci import rules as raci_rules
+from raci import search as raci_search
+from raci.models import Cell, Matrix, Row, SignOff
+from revops import audit, fiscal, policy, rendering, seats
+from revops.models import Function
+from runbook import search
+from runbook.choices import SectionKind
+from runbook.models import (
+    Agreement,
+    Definition,
+    DefinitionReview,
+    DefinitionRevision,
+    DefinitionStaleFlag,
+    Release,
+    ReleaseSection,
+    Review,
+    Revision,
+    Runbook,
+    Section,
+    StaleFlag,
+)
+
+
+class _Model:
+    """What the one audit entry of an import is about: the model as a whole."""
+
+    pk = "model"
+
+    def __str__(self):
+        return "Operating model"
+
+
+def _t(value):
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def _d(value):
+    return date.fromisoformat(value) if value is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _render(text):
+    return rendering.render(text)
+
+
+def _people(doc):
+    """Username → user; missing people are created inactive, with no usable password."""
+    User = get_user_model()
+    wanted = {p["username"]: p for p in doc["people"]}
+    found = {u.get_username(): u for u in User.objects.filter(username__in=wanted)}
+    new = []
+    for username, p in wanted.items():
+        if username not in found:
+            user = User(username=username, first_name=p["first_name"], last_name=p["last_name"],
+                        email=p["email"], is_active=False)
+            user.set_unusable_password()
+            new.append(user)
+    for user in User.objects.bulk_create(new):
+        found[user.get_username()] = user
+    return found
+
+
+def _functions(doc, people):
+    existing = {f.slug: f for f in Function.objects.all()}
+    heads = set()
+    now = timezone.now()
+    for f in doc["functions"]:
+        head = people[f["head"]] if f["head"] else None
+        deputy = people[f["deputy"]] if f.get("deputy") else None
+        function = existing.get(f["slug"]) or Function(slug=f["slug"])
+        function.name, function.position, function.head = f["name"], f["position"], head
+        function.deputy = deputy
+        # A file from before seats had dates: a headless seat is vacant from the import.
+        function.vacant_since = (None if head is not None else
+                                 _t(f.get("vacant_since")) or now)
+        function.save()
+        existing[f["slug"]] = function
+        heads.update(p.pk for p in (head, deputy) if p is not None)
+    get_user_model().objects.filter(pk__in=heads, is_superuser=False).update(is_staff=True)
+    return existing
+
+
+def _runbooks(doc, people, functions):
+    def user(name):
+        return people[name] if name else None
+
+    taken = {t.lower() for t in Runbook.objects.values_list("title", flat=True)}
+    clash = [b["title"] for b in doc["runbooks"] if b["title"].lower() in taken]
+    if clash:
+        raise ValidationError({"runbooks": [
+            f"A run book titled {clash[0]!r} already exists on this installation."]})
+    if any(b["is_default"] for b in doc["runbooks"]):
+        Runbook.objects.filter(is_default=True).update(is_default=False)
+    books = Runbook.objects.bulk_create([Runbook(
+        title=b["title"], motion=b["motion"], is_default=b["is_default"], version=b["version"],
+        created_at=_t(b["created_at"]), created_by=user(b["created_by"]),
+        archived_at=_t(b.get("archived_at")))
+        for b in doc["runbooks"]])
+    section_docs = [(book, s) for book, b in zip(books, doc["runbooks"], strict=True)
+                    for s in b["sections"]]
+    sections = Section.objects.bulk_create([Section(
+        runbook=book, kind=s["kind"], position=SectionKind.position_of(s["kind"]),
+        title=s["title"], owner=functions[s["owner"]], revision=s["revision"],
+        last_reviewed_at=_t(s["last_reviewed_at"]), last_reviewed_on=_d(s["last_reviewed_on"]),
+        last_reviewed_by=user(s["last_reviewed_by"]),
+        last_reviewed_revision=s["last_reviewed_revision"]) for book, s in section_docs])
+    revision_of = _write_history(
+        [(section, s) for section, (_, s) in zip(sections, section_docs, strict=True)],
+        Revision, Review, StaleFlag, user, functions)
+    by_book_kind = {(s.runbook_id, s.kind): s for s in sections}
+    release_docs = [(book, r) for book, b in zip(books, doc["runbooks"], strict=True)
+                    for r in b["releases"]]
+    releases = Release.objects.bulk_create([Release(
+        runbook=book, number=r["number"], name=r["name"], note=r["note"],
+        created_at=_t(r["created_at"]), created_by=user(r["created_by"]))
+        for book, r in release_docs])
+    entries = []
+    for release, (book, r) in zip(releases, release_docs, strict=True):
+        for e in r["sections"]:
+            section = by_book_kind[(book.pk, e["kind"])]
+            entries.append(ReleaseSection(
+                release=release, section=section,
+                revision=revision_of[(section.pk, e["revision"])] if e["revision"] else None,
+                review_state=e["review_state"], last_reviewed_on=_d(e["last_reviewed_on"]),
+                last_reviewed_by_name=e["last_reviewed_by_name"],
+                last_reviewed_revision=e["last_reviewed_revision"]))
+    ReleaseSection.objects.bulk_create(entries, batch_size=BATCH)
+    search.refresh_sections([s.pk for s in sections])
+    search.refresh_releases([r.pk for r in releases])
+    return {(book.title, s.kind): s for book in books for s in sections
+            if s.runbook_id == book.pk}
+
+
+def _write_history(pairs, revisions, reviews, flags, user, functions, *, revision_fields=()):
+    """Write the revisions, reviews and stale flags of each ``(document, its doc)`` in
+    ``pairs`` (sections or definitions), in three statements. Returns
+    ``{(document id, number): revision}``."""
+    key = flags.document_key
+    made = revisions.objects.bulk_create([revisions(
+        **{key: document}, number=r["number"], base_number=r["base_number"], body=r["body"],
+        body_html=_render(r["body"]), summary=r["summary"], created_at=_t(r["created_at"]),
+        created_by=user(r["author"]), door=r["door"],
+        **{name: r[name] for name in revision_fields})
+        for document, d in pairs for r in d["revisions"]], batch_size=BATCH)
+    written = reviews.objects.bulk_create([reviews(
+        **{key: document}, revision_number=r["revision"], reviewed_at=_t(r["reviewed_at"]),
+        reviewed_on=_d(r["reviewed_on"]), reviewer=user(r["reviewer"]), door=r["door"],
+        note=r["note"])
+        for document, d in pairs for r in d["reviews"]], batch_size=BATCH)
+    reviews_of = {}
+    for review in written:
+        reviews_of.setdefault(getattr(review, f"{key}_id"), []).append(review)
+    flags.objects.bulk_create([flags(
+        **{key: document}, raised_at=_t(f["raised_at"]), raised_on=_d(f["raised_on"]),
+        state=f["state"], last_reviewed_on=_d(f["last_reviewed_on"]),
+        closed_at=_t(f["closed_at"]),
+        closed_by=(reviews_of[document.pk][f["closed_by_review"]]
+                   if f["closed_by_review"] is not None else None),
+        # Files written before escalations travelled have neither: not escalated.
+        escalated_at=_t(f.get("escalated_at")),
+        escalated_to=functions[f["escalated_to"]] if f.get("escalated_to") else None)
+        for document, d in pairs for f in d["stale_flags"]], batch_size=BATCH)
+    return {(getattr(r, f"{key}_id"), r.number): r for r in made}
+
+
+def _definitions(doc, people, functions, sections, *, replace):
+    """The glossary of the file, its history and agreements. A term this installation
+    already defines is refused, unless the model is being replaced: then the existing
+    definition is kept, renamed "… · archived <when>" like the archived run books.
+    Returns ``(definitions written, definitions archived)``."""
+    def user(name):
+        return people[name] if name else None
+
+    items = doc.get("definitions", [])
+    wanted = {slugify(d["term"]) for d in items}
+    renamed = []
+    if replace:
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        for old in Definition.objects.filter(slug__in=wanted):
+            term = f"{old.term}{bootstrap.ARCHIVED}{stamp}"[:80]
+            Definition.objects.filter(pk=old.pk).update(term=term, slug=slugify(term)[:90])
+            renamed.append(old.pk)
+    archived = len(renamed)
+    taken = set(Definition.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    clash = [i for i, d in enumerate(items) if slugify(d["term"]) in taken]
+    if clash:
+        raise ValidationError({json_path(["definitions", clash[0], "term"]): [
+            f"A definition of {items[clash[0]]['term']!r} already exists on this "
+            "installation."]})
+    definitions = Definition.objects.bulk_create([Definition(
+        term=d["term"], slug=slugify(d["term"]), layer=d["layer"],
+        owner=functions[d["owner"]], formula=d["formula"], created_at=_t(d["created_at"]),
+        section=sections[(d["section"]["runbook"], d["section"]["kind"])]
+        if d["section"] else None,
+        revision=d["revision"], last_reviewed_at=_t(d["last_reviewed_at"]),
+        last_reviewed_on=_d(d["last_reviewed_on"]), last_reviewed_by=user(d["last_reviewed_by"]),
+        last_reviewed_revision=d["last_reviewed_revision"]) for d in items])
+    Agreeing = Definition.agreeing.through
+    Agreeing.objects.bulk_create([
+        Agreeing(definition_id=definition.pk, function_id=functions[slug].pk)
+        for definition, d in zip(definitions, items, strict=True) for slug in d["agreeing"]])
+    _write_history(list(zip(definitions, items, strict=True)), DefinitionRevision,
+                   DefinitionReview, DefinitionStaleFlag, user, functions,
+                   revision_fields=("formula",))
+    Agreement.objects.bulk_create([Agreement(
+        definition=definition, function=functions[a["function"]],
+        revision_number=a["revision"], agreed_at=_t(a["agreed_at"]),
+        agreed_by=user(a["agreed_by"]), door=a["door"])
+        for definition, d in zip(definitions, items, strict=True) for a in d["agreements"]],
+        batch_size=BATCH)
+    search.refresh_definitions([d.pk for d in definitions] + renamed)
+    return len(definitions), archived
+
+
+def _raci(doc, people, functions):
+    if any(m["is_current"] for m in doc["raci"]):
+        Matrix.objects.filter(is_current=True).update(is_current=False)
+    matrices = Matrix.objects.bulk_create([Matrix(
+        title=m["title"], version=m["version"], is_current=m["is_current"],
+        created_at=_t(m["created_at"]), updated_at=_t(m["updated_at"]),
+        archived_at=_t(m.get("archived_at"))) for m in doc["raci"]])
+    row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
+                for r in m["rows"]]
+    # Checked already: each row has its one Accountable.
+    letters = [raci_rules.exactly_one_accountable(r["name"], r["cells"], {})
+               for _, r in row_docs]
+    rows = Row.objects.bulk_create([
+        Row(matrix=matrix, layer=r["layer"], name=r["name"].strip(),
+            description=r["description"], position=r["position"],
+            accountable=functions[split.accountable],
+            accountable_also_responsible=split.also_responsible)
+        for (matrix, r), split in zip(row_docs, letters, strict=True)], batch_size=BATCH)
+    raci_search.refresh_rows([row.pk for row in rows])
+    Cell.objects.bulk_create([
+        Cell(row=row, function=functions[slug], letter=letter, accountable_id=row.accountable_id)
+        for row, split in zip(rows, letters, strict=True)
+        for slug, letter in sorted(split.cells.items(), key=lambda c: functions[c[0]].position)],
+        batch_size=BATCH)
+    SignOff.objects.bulk_create([SignOff(
+        matrix=matrix, function=functions[s["function"]], version=s["version"],
+        signed_by=people[s["signed_by"]] if s["signed_by"] else None,
+        signed_by_name=s["signed_by_name"], signed_at=_t(s["signed_at"]), snapshot=s["snapshot"])
+        for matrix, m in zip(matrices, doc["raci"], strict=True) for s in m["signoffs"]],
+        batch_size=BATCH)
+
+
+def _cadence(doc, people, functions, sections):
+    def ref(value):
+        return sections[(value["runbook"], value["kind"])] if value else None
+
+    rituals = Ritual.objects.bulk_create([Ritual(
+        name=r["name"], horizon=r["horizon"], layer=r["layer"], purpose=r["purpose"],
+        owner=functions[r["owner"]] if r["owner"] else None,
+        owner_person=people[r["owner_person"]] if r["owner_person"] else None,
+        duration_minutes=r["duration_minutes"], output=r["output"],
+        output_section=ref(r["output_section"]), agenda=r["agenda"],
+        agenda_html=_render(r["agenda"]), timezone=r["timezone"], rrule=r["rrule"],
+        active=r["active"], reminder_lead=timedelta(seconds=r["reminder_lead_seconds"]),
+        grace=timedelta(seconds=r["grace_seconds"]) if r["grace_seconds"] is not None else None,
+        schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
+        created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]),
+        archived_at=_t(r.get("archived_at")))
+        for r in doc["rituals"]])
+    cadence_search.refresh_rituals([ritual.pk for ritual in rituals])
+    Attendee = Ritual.attendees.through
+    Attendee.objects.bulk_create([
+        Attendee(ritual_id=ritual.pk, function_id=functions[slug].pk)
+        for ritual, r in zip(rituals, doc["rituals"], strict=True) for slug in r["attendees"]],
+        batch_size=BATCH)
+    occurrence_docs = [(ritual, o) for ritual, r in zip(rituals, doc["rituals"], strict=True)
+                       for o in r["occurrences"]]
+    index = {id(ritual): i for i, ritual in enumerate(rituals)}
+    occurrences = Occurrence.objects.bulk_create([Occurrence(
+        ritual=ritual, scheduled_for=_t(o["scheduled_for"]), status=o["status"],
+        notes=o["notes"], notes_html=_render(o["notes"]), recorded_at=_t(o["recorded_at"]),
+        recorded_by=people[o["recorded_by"]] if o["recorded_by"] else None,
+        reminded_at=_t(o["reminded_at"])) for ritual, o in occurrence_docs], batch_size=BATCH)
+    Reviewed = Occurrence.reviewed_sections.through
+    Reviewed.objects.bulk_create([
+        Reviewed(occurrence_id=occurrence.pk, section_id=ref(value).pk)
+        for occurrence, (_, o) in zip(occurrences, occurrence_docs, strict=True)
+        for value in o["reviewed_sections"]], batch_size=BATCH)
+    by_time = {(index[id(ritual)], occurrence.scheduled_for): occurrence
+               for occurrence, (ritual, _) in zip(occurrences, occurrence_docs, strict=True)}
+    return len(rituals), by_time
+
+
+def _maturity(doc, people, occurrences, *, replace):
+    """The file's maturity assessments, tied to the refreshes they name. A quarter this
+    installation has assessed already is refused, unless the model is being replaced:
+    then the file's assessment takes its place (one per quarter; the one it replaces
+    stays in the audit log). Returns ``(assessments written, assessments replaced)``."""
+    items = doc.get("maturity_assessments", [])
+    starts = [fiscal.parse_quarter(a["quarter"]).start for a in items]
+    here = MaturityAssessment.objects.filter(quarter_start__in=starts)
+    replaced = 0
+    if replace:
+        replaced = here.delete()[1].get(MaturityAssessment._meta.label, 0)
+    else:
+        taken = set(here.values_list("quarter_start", flat=True))
+        clash = [i for i, start in enumerate(starts) if start in taken]
+        if clash:
+            raise ValidationError({json_path(["maturity_assessments", clash[0], "quarter"]): [
+                f"{items[clash[0]]['quarter']} is already assessed on this installation; "
+                "import with replace to take the file's assessment instead."]})
+
+    def refresh(ref):
+        return occurrences[(ref["ritual"], _t(ref["scheduled_for"]))] if ref else None
+
+    MaturityAssessment.objects.bulk_create([MaturityAssessment(
+        quarter_start=start, **{name: a[name] for name in ASSESSMENT_VALUES},
+        occurrence=refresh(a["occurrence"]),
+        recorded_by=people[a["recorded_by"]] if a["recorded_by"] else None,
+        recorded_at=_t(a["recorded_at"]), updated_at=_t(a["updated_at"]))
+        for start, a in zip(starts, items, strict=True)])
+    return len(items), replaced
+
+
+@transaction.atomic
+def import_model(*, document, actor, door, replace=False):
+    """Write ``document`` (already parsed) as this installation's model, all or nothing.
+
+    A ValidationError keyed by JSON path when the document is wrong; ``ModelExists``
+    (409) when a model is here and ``replace`` is not given; with ``replace`` the live
+    model is archived first. Returns counts of what was written."""
+    policy.require_administer(actor)
+    check_document(document)
+    had_a_lead = seats.active_leads().exists()
+    existing = bootstrap.existing_model()
+    archived = {}
+    if existing:
+        if not replace:
+            raise bootstrap.ModelExists(existing)
+        archived = bootstrap.archive_model(actor=actor, door=door)
+    people = _people(document)
+    functions = _functions(document, people)
+    sections = _runbooks(document, people, functions)
+    _raci(document, people, functions)
+    rituals, occurrences = _cadence(document, people, functions, sections)
+    assessments, assessments_replaced = _maturity(document, people, occurrences,
+                                                  replace=replace)
+    definitions, definitions_archived = _definitions(document, people, functions, sections,
+                                                     replace=replace)
+    if definitions_archived:
+        archived = {**archived, "definitions": definitions_archived}
+    counts = {
+        "people": len(document["people"]), "functions": len(document["functions"]),
+        "runbooks": len(document["runbooks"]),
+        "revisions": sum(len(s["revisions"]) for b in document["runbooks"]
+                         for s in b["sections"]),
+        "matrices": len(document["raci"]), "rituals": rituals,
+        "occurrences": len(occurrences), "definitions": definitions,
+        "maturity_assessments": assessments, "archived": archived,
+    }
+    if assessments_replaced:
+        counts["replaced"] = {"maturity_assessments": assessments_replaced}
+    if had_a_lead:
+        # The file's seats replace ours: the RevOps seat may go to someone who cannot sign
+        # in. The install keeps someone who can run it, or nothing is imported.
+        seats.require_a_lead_remains()
+    audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
+                 changes=counts)
+    return counts
