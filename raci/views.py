@@ -21,7 +21,7 @@ from raci.forms import (
     SignOffForm,
 )
 from raci.models import Matrix, Row
-from revops import panels, policy
+from revops import policy, registry
 from revops.errors import Conflict, Refused
 from revops.http import add_service_errors, require_administer
 from revops.models import Door, Function
@@ -60,7 +60,7 @@ def matrix_detail(request, pk):
 def _grid_page(request, matrix):
     context = _grid_context(request, matrix)
     context["matrices"] = list(Matrix.objects.all())
-    context["more_panels"] = panels.collect("raci.grid", matrix=matrix, user=request.user)
+    context["more_panels"] = registry.panels("raci.grid", matrix=matrix, user=request.user)
     return render(request, "raci/grid.html", context)
 
 
