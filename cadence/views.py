@@ -1,6 +1,8 @@
 """The browser UI of the cadence. Views refuse early what the service would refuse
-(``revops.http``), call one service and render; the rules live in rules, services and
-selectors."""
+(the policy's guards), call one service and render; the rules live in rules, services
+and selectors. Refusals and conflicts are answered once for every page
+(``revops.middleware.ErrorPageMiddleware``), a service's validation errors on its form
+(``revops.http.form_errors``)."""
 
 import calendar
 from datetime import date, datetime, timedelta
@@ -8,7 +10,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from cadence import adherence, ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
 from cadence.models import FeedToken, Occurrence, Status
 from revops import fiscal, policy
-from revops.http import add_service_errors, require_change
+from revops.http import form_errors
 from revops.models import Door
 
 PREVIEW_COUNT = 5
@@ -73,15 +74,13 @@ def _save_ritual(request, form, ritual=None):
     if rule is None:
         return None
     fields = form.service_fields()
-    try:
+    with form_errors(form):
         if ritual is None:
             return services.ritual_create(actor=request.user, door=Door.UI, rrule=rule,
                                           **fields)
         return services.ritual_update(ritual=ritual, actor=request.user, door=Door.UI,
                                       rrule=rule, **fields)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+    return None
 
 
 @login_required
@@ -109,7 +108,7 @@ def ritual_create(request):
 @require_http_methods(["GET", "POST"])
 def ritual_edit(request, pk):
     ritual = get_object_or_404(selectors.rituals(), pk=pk)
-    require_change(request, ritual)
+    policy.require_change(request.user, ritual)
     if request.method == "POST":
         form = RitualForm(request.POST, user=request.user)
         saved = _save_ritual(request, form, ritual)
@@ -205,19 +204,16 @@ def occurrence_detail(request, pk):
         raise Http404 from exc
     can_record = policy.can_change(request.user, occurrence)
     if request.method == "POST":
-        require_change(request, occurrence)
+        policy.require_change(request.user, occurrence)
         form = RecordForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form):
                 services.occurrence_record(
                     occurrence=occurrence, status=form.cleaned_data["status"],
                     notes=form.cleaned_data["notes"],
                     reviewed_sections=list(form.cleaned_data["reviewed_sections"]),
                     actor=request.user, door=Door.UI,
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
                 messages.success(request, "Recorded.")
                 return redirect(occurrence)
     else:

@@ -6,12 +6,12 @@ class OverviewConfig(AppConfig):
     verbose_name = "The model as a whole"
 
     def ready(self):
-        from overview import lint, todo
-        from revops import panels
-        from revops.admin import site
+        from overview import lint, notices, todo
+        from revops import registry
 
-        # The console's home shows a head's to-do, which reads every app: the core's
-        # console cannot import it, so the top layer hands it over.
-        site.todo_for = todo.for_user
-        # The RACI page shows the cross-checks, which read apps ``raci`` may not import.
-        panels.register("raci.grid", lint.panel)
+        registry.add_events(*notices.EVENTS)
+        # The console's home shows a head's to-do and the RACI page the cross-checks:
+        # both read apps the core and ``raci`` may not import, so the top layer fills in
+        # their slots.
+        registry.add_panel("console.todo", todo.for_user)
+        registry.add_panel("raci.grid", lint.panel)

@@ -1,7 +1,6 @@
 """/setup/: a RevOps lead bootstraps a complete model for the company's motion."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -9,8 +8,9 @@ from cadence.choices import Horizon
 from overview import bootstrap
 from overview.readiness import report as readiness_report
 from overview.setup_forms import SetupForm
+from revops import policy
 from revops.errors import Conflict
-from revops.http import add_service_errors, require_administer
+from revops.http import form_errors
 from revops.models import Door, Layer
 
 # What to do first after bootstrapping, by readiness check left open: the step, and
@@ -45,32 +45,32 @@ def _labelled(counts, choices):
 
 @login_required
 def setup(request):
-    require_administer(request)
+    policy.require_administer(request.user)
     existing = bootstrap.existing_model()
     form = SetupForm(request.POST or None, show_replace=bool(existing))
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # A model already here is this page's own answer: its form offers to replace it.
             try:
-                outcome = bootstrap.bootstrap(
-                    motion=form.cleaned_data["motion"], actor=request.user, door=Door.UI,
-                    replace=form.cleaned_data.get("replace", False),
-                    fiscal_year_start_month=form.cleaned_data["fiscal_year_start_month"],
-                    invite=form.invite())
-            except ValidationError as error:
-                add_service_errors(form, error)
+                with form_errors(form):
+                    outcome = bootstrap.bootstrap(
+                        motion=form.cleaned_data["motion"], actor=request.user, door=Door.UI,
+                        replace=form.cleaned_data.get("replace", False),
+                        fiscal_year_start_month=form.cleaned_data["fiscal_year_start_month"],
+                        invite=form.invite())
+                    report = readiness_report(today=timezone.localdate())
+                    summary = outcome.summary()
+                    return render(request, "overview/setup_done.html", {
+                        "summary": summary, "report": report,
+                        "next_steps": _next_steps(report),
+                        "rows_per_layer": _labelled(summary["raci"]["rows_per_layer"],
+                                                    Layer.choices),
+                        "rituals_per_horizon": _labelled(summary["rituals"], Horizon.choices)},
+                        status=201 if outcome.created else 200)
             except Conflict as conflict:
                 form.add_error(None, str(conflict))
                 status = 409
-            else:
-                report = readiness_report(today=timezone.localdate())
-                summary = outcome.summary()
-                return render(request, "overview/setup_done.html", {
-                    "summary": summary, "report": report, "next_steps": _next_steps(report),
-                    "rows_per_layer": _labelled(summary["raci"]["rows_per_layer"],
-                                                Layer.choices),
-                    "rituals_per_horizon": _labelled(summary["rituals"], Horizon.choices)},
-                    status=201 if outcome.created else 200)
         if status == 200:
             status = 400
     return render(request, "overview/setup.html",

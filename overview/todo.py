@@ -1,8 +1,8 @@
 """A function head's to-do, shown on the console home: what they own that needs them.
 
 Like the dashboard and the readiness report, it reads each app through its selectors;
-the console (in the core) shows it through ``RevOpsConsole.todo_for``, set when this app
-is ready.
+the console (in the core) shows it in its ``console.todo`` slot, which this app fills
+in when it is ready (``revops.registry``).
 """
 
 from dataclasses import dataclass, field

@@ -22,8 +22,8 @@ from overview.holdings import holdings_of
 from overview.models import HandoverItem
 from overview.readiness import report as readiness_report
 from overview.start import first_week
-from revops import fiscal, organisation, policy, seats
-from revops.http import add_service_errors, require_administer
+from revops import fiscal, organisation, policy
+from revops.http import form_errors
 from revops.models import Door
 from revops.people import name_of
 from revops.words import counted
@@ -79,7 +79,7 @@ def person(request, username):
 @require_POST
 def departure(request, username):
     """Record (or change) the day a person leaves; ``cancel`` withdraws it."""
-    require_administer(request)
+    policy.require_administer(request.user)
     person = _person(request, username)
     if "cancel" in request.POST:
         current = departures.open_departure(person)
@@ -89,15 +89,12 @@ def departure(request, username):
         return redirect("person", username=username)
     form = DepartureForm(request.POST, person=person)
     if form.is_valid():
-        try:
+        with form_errors(form):
             successor = (services.successor_named(form.cleaned_data["successor"])
                          if form.cleaned_data["successor"] else None)
             recorded = departures.departure_record(
                 actor=request.user, door=Door.UI, person=person,
                 leaves_on=form.cleaned_data["leaves_on"], successor=successor)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"{name_of(person)} leaves on "
                                       f"{recorded.leaves_on:%-d %B %Y}: the hand-over will "
                                       "happen by itself that day.")
@@ -128,13 +125,13 @@ def handover_accept(request, pk):
 @require_http_methods(["GET", "POST"])
 def handover(request, username):
     """GET previews exactly what would move to the chosen successor; POST does it."""
-    require_administer(request)
+    policy.require_administer(request.user)
     person = _person(request, username)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = HandoverForm(data, person=person)
     plan = None
     if form.is_valid():
-        try:
+        with form_errors(form):
             successor = services.successor_named(form.cleaned_data["to"])
             if request.method == "POST":
                 plan = services.person_hand_over(
@@ -145,12 +142,6 @@ def handover(request, username):
                 return redirect("person", username=successor.get_username())
             plan = services.handover_plan(person=person, successor=successor,
                                           deactivate=form.cleaned_data["deactivate"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except seats.NoLeadLeft as refusal:
-            form.add_error(None, str(refusal))
-            return render(request, "overview/handover.html",
-                          {"person": person, "form": form, "plan": None}, status=409)
     return render(request, "overview/handover.html",
                   {"person": person, "form": form, "plan": plan},
                   status=400 if form.errors else 200)
@@ -270,15 +261,12 @@ def maturity_page(request):
     this_quarter = next((a for a in history if a.quarter_start == current.start), None)
     form, status = None, 200
     if request.method == "POST":
-        require_administer(request)
+        policy.require_administer(request.user)
         form = MaturityForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form):
                 _, created = services.maturity_assess(actor=request.user, door=Door.UI,
                                                       today=today, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, f"{current} assessment "
                                           f"{'recorded' if created else 'updated'}.")
                 return redirect("maturity")
@@ -313,7 +301,7 @@ def settings_page(request):
     with the month chosen) lists what a new fiscal start month would change — the sections
     and definitions whose review state moves, the quarterly rituals whose times move —
     and changes nothing; ``Save`` (a POST) applies it."""
-    require_administer(request)
+    policy.require_administer(request.user)
     today, now = timezone.localdate(), timezone.now()
     chosen = request.POST if request.method == "POST" else (
         request.GET if "fiscal_year_start_month" in request.GET else None)
@@ -322,14 +310,11 @@ def settings_page(request):
     if chosen is not None and not form.is_valid():
         status = 400
     elif request.method == "POST":
-        try:
+        status = 400  # unless the service takes it
+        with form_errors(form):
             _, change = services.organisation_update(
                 actor=request.user, door=Door.UI, today=today, now=now,
                 fiscal_year_start_month=form.cleaned_data["fiscal_year_start_month"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        else:
             messages.success(request, "Nothing changed: the fiscal year already starts then."
                              if change is None else
                              f"The fiscal year now starts in {change.month_after}. "

@@ -1,5 +1,8 @@
 """The browser UI of the RACI. Views ask the policy, call one service and render; the
-grid's cells change through htmx without a page reload."""
+grid's cells change through htmx without a page reload. Refusals and conflicts are
+answered once for every page (``revops.middleware.ErrorPageMiddleware``), a service's
+validation errors on its form (``revops.http.form_errors``) or, in the grid, in its
+status line."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +24,8 @@ from raci.forms import (
     SignOffForm,
 )
 from raci.models import Matrix, Row
-from revops import panels, policy
-from revops.errors import Conflict, Refused
-from revops.http import add_service_errors, require_administer
+from revops import policy, registry
+from revops.http import form_errors
 from revops.models import Door, Function
 
 
@@ -60,7 +62,7 @@ def matrix_detail(request, pk):
 def _grid_page(request, matrix):
     context = _grid_context(request, matrix)
     context["matrices"] = list(Matrix.objects.all())
-    context["more_panels"] = panels.collect("raci.grid", matrix=matrix, user=request.user)
+    context["more_panels"] = registry.panels("raci.grid", matrix=matrix, user=request.user)
     return render(request, "raci/grid.html", context)
 
 
@@ -73,15 +75,12 @@ def matrix_print(request, pk):
 @login_required
 @require_POST
 def matrix_create(request):
-    require_administer(request)
+    policy.require_administer(request.user)
     form = MatrixForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form):
             matrix = services.matrix_create(title=form.cleaned_data["title"],
                                             actor=request.user, door=Door.UI)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             return redirect("raci:matrix", pk=matrix.pk)
     return render(request, "raci/empty.html", {"form": form, "can_edit": True,
                                                "matrices": list(Matrix.objects.all())},
@@ -91,7 +90,7 @@ def matrix_create(request):
 @login_required
 @require_POST
 def matrix_make_current(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     matrix = get_object_or_404(Matrix, pk=pk)
     services.matrix_update(matrix=matrix, is_current=True, actor=request.user, door=Door.UI)
     messages.success(request, f"{matrix.title} is now the current matrix.")
@@ -123,7 +122,7 @@ def _htmx_or_redirect(request, response, row):
 @login_required
 @require_POST
 def cell_set(request, pk, slug):
-    require_administer(request)
+    policy.require_administer(request.user)
     row = get_object_or_404(Row, pk=pk)
     function = get_object_or_404(Function, slug=slug)
     letter = request.POST.get("letter", "")
@@ -160,7 +159,7 @@ def row_fragment(request, pk):
 @login_required
 @require_POST
 def row_reassign(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     row = get_object_or_404(Row.objects.select_related("accountable"), pk=pk)
     form = ReassignForm(request.POST)
     error = ""
@@ -200,17 +199,14 @@ def _functions():
 @login_required
 @require_http_methods(["GET", "POST"])
 def row_create(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     matrix = get_object_or_404(Matrix, pk=pk)
     form = RowForm(request.POST or None, functions=_functions(),
                    initial={"layer": request.GET.get("layer", "")})
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             row = services.row_create(matrix=matrix, cells=form.cells(), actor=request.user,
                                       door=Door.UI, **form.row_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Added {row.name}.")
             return redirect(f"{reverse('raci:matrix', args=[matrix.pk])}#row-{row.pk}")
     return render(request, "raci/row_form.html", {"form": form, "matrix": matrix,
@@ -221,7 +217,7 @@ def row_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def row_edit(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     row = get_object_or_404(selectors.rows_for_grid(), pk=pk)
     letters = selectors.letters_of(row)
     functions = _functions()
@@ -229,12 +225,9 @@ def row_edit(request, pk):
                **{f"letter_{f.slug}": letters.get(f.slug, "") for f in functions}}
     form = RowForm(request.POST or None, functions=functions, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             services.row_update(row=row, cells=form.cells(), actor=request.user, door=Door.UI,
                                 **form.row_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Saved {form.cleaned_data['name']}.")
             return redirect(f"{reverse('raci:matrix', args=[row.matrix_id])}#row-{row.pk}")
     return render(request, "raci/row_form.html", {"form": form, "matrix": row.matrix,
@@ -245,7 +238,7 @@ def row_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def row_delete(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     row = get_object_or_404(Row.objects.select_related("matrix"), pk=pk)
     if request.method == "POST":
         services.row_delete(row=row, actor=request.user, door=Door.UI)
@@ -257,7 +250,7 @@ def row_delete(request, pk):
 @login_required
 @require_POST
 def row_move(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     row = get_object_or_404(Row, pk=pk)
     try:
         services.row_move(row=row, direction=request.POST.get("direction", ""),
@@ -273,20 +266,20 @@ def row_move(request, pk):
 @login_required
 @require_POST
 def signoff(request, pk):
+    """A head signs the version they read off for their function: refused (403) before
+    the form is read for whoever heads none; the service refuses a function they do not
+    head, and a version that moved on (409)."""
     matrix = get_object_or_404(Matrix, pk=pk)
+    policy.require_head(request.user)
     form = SignOffForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Sign off a function and a version.")
         return redirect("raci:matrix", pk=pk)
     function = get_object_or_404(Function, slug=form.cleaned_data["function"])
-    try:
-        services.signoff_create(matrix=matrix, function=function, actor=request.user,
-                                door=Door.UI, version=form.cleaned_data["version"])
-    except (Conflict, Refused) as refusal:
-        messages.error(request, str(refusal))
-    else:
-        version = form.cleaned_data["version"]
-        messages.success(request, f"Signed off version {version} for {function.name}.")
+    version = form.cleaned_data["version"]
+    services.signoff_create(matrix=matrix, function=function, actor=request.user,
+                            door=Door.UI, version=version)
+    messages.success(request, f"Signed off version {version} for {function.name}.")
     return redirect(f"{reverse('raci:matrix', args=[pk])}#raci-signoffs")
 
 
@@ -316,7 +309,7 @@ def export_csv(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_csv(request, pk):
     """Step 1: upload. Step 2: the preview (nothing written). Step 3: confirm."""
-    require_administer(request)
+    policy.require_administer(request.user)
     matrix = get_object_or_404(Matrix, pk=pk)
     if request.method == "POST" and "confirm" in request.POST:
         confirm = ImportConfirmForm(request.POST)
@@ -353,8 +346,6 @@ def import_csv(request, pk):
 
 
 def _read_upload(form):
-    try:
+    with form_errors(form):
         return services.read_upload(form.cleaned_data["file"])
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+    return None

@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from revops import policy, seats, selectors, services
+from revops import policy, registry, seats, selectors, services
 from revops.forms import ChannelForm, zone_choices
 from revops.models import (
     ApiToken,
@@ -53,12 +53,10 @@ class RevOpsConsole(admin.AdminSite):
         return update_wrapper(refuse_or_view, guarded)
 
 
-    #: ``todo_for(user, *, today)``: a function head's to-do for the home page. It reads
-    #: every app, so the top layer (``overview``) sets it when it is ready.
-    todo_for = None
-
     def index(self, request, extra_context=None):
-        todo = self.todo_for(request.user, today=timezone.localdate()) if self.todo_for else None
+        # A function head's to-do reads every app: the top layer fills in the slot.
+        todo = next(iter(registry.panels("console.todo", user=request.user,
+                                         today=timezone.localdate())), None)
         extra = {"todo": todo, "now": timezone.now()}
         return super().index(request, {**extra, **(extra_context or {})})
 

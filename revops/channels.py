@@ -2,16 +2,17 @@
 gets there.
 
 ``revops.events.emit_many`` hands every event a channel may subscribe to
-(``Channel.EVENTS``) to ``fan_out``, which writes one outbox row per subscribed channel
-in the caller's transaction: a ``Mail`` for an e-mail channel, a ``SlackMessage`` for a
-Slack-compatible one. The outbox's drain sends them with the retries, backoff and lease
+(``revops.registry.channel_events``) to ``fan_out``, which writes one outbox row per
+subscribed channel in the caller's transaction: a ``Mail`` for an e-mail channel, a
+``SlackMessage`` for a Slack-compatible one. The outbox's drain sends them with the
+retries, backoff and lease
 of every other row (``revops.outbox``), to URLs checked by ``revops.netguard``.
 
 One emit makes one message per channel, however many payloads it carries: the daily
 stale scan posts "12 sections went stale" listing the first ``LISTED``, not twelve posts.
-The words come from the payload alone (what ``emit`` was given), so a new event kind
-needs a label in ``Channel.EVENTS`` and, if the generic line is not enough, a describer
-in ``DESCRIBERS``.
+The words come from the payload alone (what ``emit`` was given): the app that emits an
+event registers its label and, if the generic line is not enough, a describer that
+makes an ``Item`` of one payload (``revops.registry``).
 """
 
 from dataclasses import dataclass
@@ -21,11 +22,10 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from revops import webhooks
+from revops import registry, webhooks
 from revops.models import Channel, Mail, SlackMessage
 
 LISTED = 10
-REASON_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Message:
 
     @property
     def headline(self):
-        label = Channel.EVENTS.get(self.event, self.event)
+        label = registry.label(self.event)
         return label if self.total == 1 else f"{label} ({self.total})"
 
     @property
@@ -95,14 +95,16 @@ def _slack_link(item):
     return f"<{item.link}|{text.replace('|', '¦')}>" if item.link else text
 
 
-def _path(name, *args):
+def path_to(name, *args):
+    """The path of the URL named ``name``, or "" when there is none (a describer's link
+    is a courtesy: a message without it still says what happened)."""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
 
 
-def _when(value):
+def when(value):
     """A date or moment of a payload, as people read it (moments in the site's zone)."""
     if isinstance(value, str):
         try:
@@ -116,77 +118,21 @@ def _when(value):
     return str(value)
 
 
-def _section(payload, detail):
-    title = payload.get("title") or f"Section {payload.get('id')}"
-    text = f"“{title}” {detail}".strip()
-    return Item(text, _path("runbook:section", payload["id"]) if "id" in payload else "")
-
-
-def _stale(payload):
-    reviewed = payload.get("last_reviewed_on")
-    return _section(payload, f"was last reviewed on {_when(reviewed)}" if reviewed
-                    else "has never been reviewed")
-
-
-def _escalated(payload):
-    to = payload.get("escalated_to")
-    return _section(payload, f"is still stale and was escalated to {to}" if to
-                    else "is still stale and was escalated")
-
-
-def _concern(payload):
-    reason = " ".join(str(payload.get("reason") or "").split())
-    if len(reason) > REASON_SHOWN:
-        reason = reason[:REASON_SHOWN - 1] + "…"
-    return _section(payload, f"may be out of date: {reason}" if reason
-                    else "may be out of date")
-
-
-def _missed(payload):
-    name = payload.get("ritual_name") or f"Ritual {payload.get('ritual')}"
-    when = payload.get("scheduled_for")
-    text = f"{name} on {_when(when)} was not recorded" if when else f"{name} was not recorded"
-    return Item(text, _path("cadence:occurrence", payload["id"]) if "id" in payload else "")
-
-
-def _raci_changed(payload):
-    version = payload.get("version")
-    now = f" is now at version {version}" if version is not None else " changed"
-    return Item(f"The RACI matrix{now}: every function head signs it off again",
-                _path("raci:matrix", payload["matrix"]) if "matrix" in payload else "")
-
-
-def _maturity(payload):
-    weakest = ", ".join(payload.get("constraint") or []) or "none"
-    return Item(f"{payload.get('quarter', '')} maturity: {payload.get('stage', '')} "
-                f"(held back by {weakest})", _path("maturity"))
-
-
 def _generic(payload):
     name = payload.get("title") or payload.get("name") or payload.get("id") or ""
     return Item(str(name))
 
 
-DESCRIBERS = {
-    "section.stale": _stale,
-    "section.escalated": _escalated,
-    "section.concern_raised": _concern,
-    "occurrence.missed": _missed,
-    "raci.changed": _raci_changed,
-    "maturity.assessed": _maturity,
-}
-
-
 def message(event, payloads):
     """The one message an emit of ``payloads`` makes in every subscribed channel."""
-    describe = DESCRIBERS.get(event, _generic)
+    describe = registry.describer(event) or _generic
     return Message(event, [describe(p) for p in payloads[:LISTED]], len(payloads))
 
 
 def subscribed(event):
     """The active channels subscribed to ``event``: one query, none for an event no
     channel may subscribe to."""
-    if event not in Channel.EVENTS:
+    if event not in registry.channel_events():
         return []
     return [c for c in Channel.objects.filter(active=True) if event in c.events]
 

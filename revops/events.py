@@ -9,7 +9,7 @@ import uuid
 
 from django.db import transaction
 
-from revops import channels, tasks
+from revops import channels, registry, tasks
 from revops.celery import app as celery_app
 from revops.models import Mail, Webhook, WebhookDelivery
 from revops.webhooks import encode
@@ -29,7 +29,7 @@ def emit_many(event, payloads):
     listing them all (``revops.channels``). ``payloads`` may be a generator: it is
     consumed only when some active webhook or channel subscribes to ``event``. Returns
     the webhook deliveries."""
-    if event not in Webhook.EVENTS:
+    if not registry.is_event(event):
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = [h for h in Webhook.objects.filter(active=True) if event in h.events]
     listeners = channels.subscribed(event)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from revops import registry
 from revops.models import ApiToken, Channel, Door
 from revops.zones import known_zones
 
@@ -53,7 +54,7 @@ class ChannelForm(forms.ModelForm):
     """A notification channel, in the UI and the console alike. Its kind is chosen once."""
 
     events = forms.MultipleChoiceField(
-        choices=list(Channel.EVENTS.items()), widget=forms.CheckboxSelectMultiple,
+        choices=registry.channel_event_choices, widget=forms.CheckboxSelectMultiple,
         label="Post these events")
     url = forms.URLField(max_length=500, required=False, assume_scheme="https",
                          label="Incoming webhook URL",

@@ -1,7 +1,9 @@
-"""Per-request guards and settings: NULs refused, the reader's time zone, conflicts as 409."""
+"""Per-request guards and settings: NULs refused, the reader's time zone, refusals and
+conflicts as the 403 and 409 pages."""
 
 import zoneinfo
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -71,10 +73,17 @@ class PersonTimeZoneMiddleware:
             timezone.deactivate()
 
 
-class ConflictMiddleware:
-    """A domain ``Conflict`` a page did not handle itself (a write to an archived model,
-    say) answers 409 with its message, on every page and in the console, as a refusal
-    answers 403: never a 500. The API maps it in its own exception handler."""
+class ErrorPageMiddleware:
+    """One mapping of the domain's refusals to browser pages, for every app's pages and
+    the console: ``Refused`` (any ``PermissionDenied``) answers the 403 page with the
+    policy's words, a ``Conflict`` (``Archived`` among them) the 409 page naming the rule
+    — never a 500. Views catch neither; a service's ``ValidationError`` is the form's
+    business (``revops.http.form_errors``). The API maps both in its exception handler.
+
+    An htmx request (a grid cell, a preview) gets the same words as an alert at the top
+    of the page it was sent from, and nothing else of the page is swapped: htmx swaps a
+    403 or 409 (``htmx-config`` in ``base.html``) and ``HX-Reswap: none`` keeps its
+    target as it was."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,8 +92,23 @@ class ConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, Conflict) or request.path_info.startswith("/api/"):
+        if request.path_info.startswith(("/api/", "/scim/")):
             return None
-        return render(request, "409.html", {"exception": str(exception),
-                                            "archived": isinstance(exception, Archived)},
-                      status=409)
+        if isinstance(exception, PermissionDenied):
+            return _error_page(request, "403.html", 403, "Refused", exception,
+                               default="You may not do this.")
+        if isinstance(exception, Conflict):
+            detail = exception.detail()
+            return _error_page(request, "409.html", 409, "Not changed", exception,
+                               rule=detail.get("rule", getattr(exception, "rule", "")),
+                               archived=isinstance(exception, Archived))
+        return None
+
+
+def _error_page(request, template, status, title, exception, default="", **context):
+    context = {"title": title, "exception": str(exception) or default, **context}
+    if getattr(request, "htmx", False):
+        response = render(request, "_error_alert.html", context, status=status)
+        response["HX-Reswap"] = "none"
+        return response
+    return render(request, template, context, status=status)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from revops import netguard, zones
+from revops import netguard, registry, zones
 from revops.defaults import REVOPS_SEAT
 from revops.tokens import HashedToken
 
@@ -206,35 +206,8 @@ class Subscription(models.Model):
 
 
 class Webhook(Subscription):
-    """An integration's subscription to events; deliveries are signed with HMAC-SHA256."""
-
-    EVENTS = [
-        "section.revised",
-        "section.reviewed",
-        "section.stale",
-        "section.escalated",
-        "section.concern_raised",
-        "section.concern_resolved",
-        "release.created",
-        "definition.revised",
-        "definition.reviewed",
-        "definition.agreed",
-        "definition.stale",
-        "definition.escalated",
-        "raci.changed",
-        "raci.edited",
-        "raci.signed_off",
-        "ritual.changed",
-        "occurrence.recorded",
-        "occurrence.missed",
-        "person.handed_over",
-        "person.departure_recorded",
-        "person.departed",
-        "person.handover_accepted",
-        "seat.changed",
-        "maturity.assessed",
-        "organisation.changed",
-    ]
+    """An integration's subscription to events (any the apps registered:
+    ``revops.registry.webhook_events``); deliveries are signed with HMAC-SHA256."""
 
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=128)
@@ -251,7 +224,7 @@ class Webhook(Subscription):
 
     def clean(self):
         errors = {}
-        unknown = sorted(set(self.events) - set(self.EVENTS))
+        unknown = sorted(set(self.events) - set(registry.webhook_events()))
         if unknown:
             errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
         if problem := netguard.url_problem(self.url):
@@ -262,24 +235,14 @@ class Webhook(Subscription):
 
 class Channel(Subscription):
     """Where people read about what happened: an e-mail address (a team's list) or a
-    Slack-compatible incoming webhook (Slack, Mattermost), subscribed per event kind.
+    Slack-compatible incoming webhook (Slack, Mattermost), subscribed per event kind
+    (those the apps registered for channels: ``revops.registry.channel_events``).
     ``revops.events.emit`` reaches every active channel subscribed to the event, so no
     app knows channels exist."""
 
     class Kind(models.TextChoices):
         EMAIL = "email", "E-mail"
         SLACK = "slack", "Slack-compatible incoming webhook"
-
-    #: The event kinds a channel may subscribe to, in the words its readers use. A kind
-    #: here that no service emits yet is harmless: it fires once one does.
-    EVENTS = {
-        "section.stale": "Section went stale",
-        "section.escalated": "Stale section escalated",
-        "section.concern_raised": "Concern raised on a section",
-        "occurrence.missed": "Ritual missed",
-        "raci.changed": "Sign-off needed after a RACI change",
-        "maturity.assessed": "Quarterly maturity assessed",
-    }
 
     name = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=5, choices=Kind.choices)
@@ -300,13 +263,13 @@ class Channel(Subscription):
 
     @property
     def event_labels(self):
-        return [self.EVENTS.get(event, event) for event in self.events]
+        return [registry.label(event) for event in self.events]
 
     def clean(self):
         errors = {}
         if not isinstance(self.events, list) or not self.events:
             errors["events"] = "Choose at least one event to send."
-        elif unknown := sorted(set(map(str, self.events)) - set(self.EVENTS)):
+        elif unknown := sorted(set(map(str, self.events)) - set(registry.channel_events())):
             errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
         if self.kind == self.Kind.EMAIL:
             if not self.address:

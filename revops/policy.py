@@ -183,7 +183,7 @@ def require_change(actor, obj):
 
 def require_create_owned(actor):
     _require(actor, lambda: can_create_owned(actor),
-             "Only RevOps leads and function heads may create this.")
+             "Only RevOps leads and function heads may do this.")
 
 
 def require_own(actor, function):
@@ -202,6 +202,12 @@ def require_review(actor, document, *, ritual=None, kind="sections"):
     the rule is the same for every reviewed document, the wording is not."""
     _require(actor, lambda: can_review(actor, document, ritual=ritual),
              f"You may review only {kind} your function owns, not “{document}”.")
+
+
+def require_head(actor):
+    """Signing for a function at all (a RACI sign-off, a definition's agreement): asked
+    before the input says which function; ``require_sign_off`` then asks about it."""
+    _require(actor, lambda: is_head(actor), SIGN_OFF_REFUSED)
 
 
 def require_sign_off(actor, function):

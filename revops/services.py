@@ -300,7 +300,7 @@ def _channel_snapshot(channel):
 @transaction.atomic
 def channel_create(*, actor, door, name, kind, events, address="", url="", active=True):
     """A place people read about events: an e-mail address or a Slack-compatible incoming
-    webhook, subscribed to some of ``Channel.EVENTS``."""
+    webhook, subscribed to some of ``revops.registry.channel_events()``."""
     policy.require_administer(actor)
     channel = Channel(name=name, kind=kind, events=list(events), address=address, url=url,
                       active=active, created_by=audit.user_or_none(actor))

@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "revops.middleware.PersonTimeZoneMiddleware",
-    "revops.middleware.ConflictMiddleware",
+    "revops.middleware.ErrorPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -232,9 +232,9 @@ SPECTACULAR_SETTINGS = {
     # the schema had before channels (KindEnum, EventsEnum) stay what they were.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "runbook.models.SectionKind",
-        "EventsEnum": "revops.models.Webhook.EVENTS",
+        "EventsEnum": "revops.registry.webhook_events",
         "ChannelKindEnum": "revops.models.Channel.Kind",
-        "ChannelEventEnum": "revops.models.Channel.EVENTS",
+        "ChannelEventEnum": "revops.registry.channel_events",
     },
 }
 

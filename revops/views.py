@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from revops import policy, seats, selectors, services
 from revops.forms import ApiTokenForm, AuditFilterForm, ChannelForm, ProfileForm, SeatForm
-from revops.http import add_service_errors, require_administer
+from revops.http import form_errors
 from revops.models import ApiToken, Channel, Door, Function
 
 
@@ -24,15 +24,12 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             token, raw = services.api_token_create(
                 actor=request.user, door=Door.UI, user=request.user,
                 name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
                 expires_on=form.cleaned_data["expires_at"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             form = ApiTokenForm()
             messages.success(request, f"Token {token.prefix}… created. Copy it now.")
     tokens = ApiToken.objects.filter(user=request.user)
@@ -47,12 +44,9 @@ def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            try:
+            with form_errors(form):
                 services.profile_update(actor=request.user, door=Door.UI, user=request.user,
                                         time_zone=form.cleaned_data["time_zone"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, "Saved: times are now shown in "
                                           f"{form.cleaned_data['time_zone']}.")
                 return redirect("profile")
@@ -86,7 +80,7 @@ def seats_page(request):
 @login_required
 @require_POST
 def seat_edit(request, slug):
-    require_administer(request)
+    policy.require_administer(request.user)
     function = get_object_or_404(Function, slug=slug)
     form = SeatForm(request.POST, prefix=slug)
     if form.is_valid():
@@ -96,8 +90,6 @@ def seat_edit(request, slug):
                                      deputy=form.cleaned_data["deputy"])
         except ValidationError as error:
             messages.error(request, f"{function.name}: " + " ".join(error.messages))
-        except seats.NoLeadLeft as refusal:
-            messages.error(request, str(refusal))
         else:
             messages.success(request, f"{function.name}'s seat saved.")
     else:
@@ -114,16 +106,13 @@ def _channel_data(form):
 def channels(request):
     """RevOps leads: where notifications go (e-mail lists, Slack or Mattermost channels)
     and which events each one posts."""
-    require_administer(request)
+    policy.require_administer(request.user)
     form = ChannelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             channel = services.channel_create(actor=request.user, door=Door.UI,
                                               kind=form.cleaned_data["kind"],
                                               **_channel_data(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Channel “{channel}” added.")
             return redirect("channels")
     return render(request, "revops/channels.html",
@@ -133,17 +122,14 @@ def channels(request):
 
 @login_required
 def channel_edit(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     channel = get_object_or_404(Channel, pk=pk)
     # The form validates on a copy of its own, so the page's heading keeps the stored name.
     form = ChannelForm(request.POST or None, instance=Channel.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             services.channel_update(actor=request.user, door=Door.UI, channel=channel,
                                     **_channel_data(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Channel “{form.cleaned_data['name']}” saved.")
             return redirect("channels")
     return render(request, "revops/channel_edit.html",
@@ -154,7 +140,7 @@ def channel_edit(request, pk):
 @login_required
 @require_POST
 def channel_delete(request, pk):
-    require_administer(request)
+    policy.require_administer(request.user)
     channel = get_object_or_404(Channel, pk=pk)
     services.channel_delete(actor=request.user, door=Door.UI, channel=channel)
     messages.success(request, f"Channel “{channel}” removed.")

@@ -1,5 +1,7 @@
-"""The browser UI of the run book. Views ask the policy (``revops.http``), call one
-service and render; the rules live in services, rules and selectors."""
+"""The browser UI of the run book. Views ask the policy, call one service and render;
+the rules live in services, rules and selectors. Refusals and conflicts are answered
+once for every page (``revops.middleware.ErrorPageMiddleware``), a service's
+validation errors on its form (``revops.http.form_errors``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revops import policy, rendering
-from revops.errors import Refused
-from revops.http import add_service_errors, require_administer, require_change
+from revops.http import form_errors
 from revops.models import Door
 from runbook import diffs, documents, export, glossary, selectors, services
 from runbook.forms import (
@@ -75,14 +76,11 @@ def _runbook_page(request, runbook):
 @login_required
 @require_http_methods(["GET", "POST"])
 def runbook_create(request):
-    require_administer(request)
+    policy.require_administer(request.user)
     form = RunbookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             runbook = services.runbook_create(actor=request.user, door=Door.UI, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Created “{runbook.title}” with its six sections.")
             return redirect("runbook:runbook", pk=runbook.pk)
     return render(request, "runbook/runbook_form.html", {"form": form},
@@ -130,12 +128,9 @@ def section_concern(request, pk):
     policy.require_raise_concern(request.user)
     form = ConcernForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form):
             services.concern_raise(section=section, actor=request.user, door=Door.UI,
                                    reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Thank you: {section.owner.name} is told that "
                                       f"“{section.title}” looks out of date.")
             return redirect("runbook:section", pk=section.pk)
@@ -146,25 +141,25 @@ def section_concern(request, pk):
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk):
     section = _section(pk)
-    require_change(request, section)
+    policy.require_change(request.user, section)
     conflict = None
     if request.method == "POST":
         form = SectionEditForm(request.POST)
         if form.is_valid():
+            # A revision based on an older one is this page's own answer: the merge.
             try:
-                services.section_revise(
-                    section=section, actor=request.user, door=Door.UI, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
+                with form_errors(form):
+                    services.section_revise(
+                        section=section, actor=request.user, door=Door.UI, **form.cleaned_data
+                    )
+                    messages.success(request,
+                                     f"Saved revision {section.revision} of “{section}”.")
+                    return redirect("runbook:section", pk=section.pk)
             except services.RevisionConflict as error:
                 conflict = _conflict_context(error, form.cleaned_data["body"])
                 form = SectionEditForm(
                     initial={**form.cleaned_data, "base_revision": conflict["theirs"].number}
                 )
-            else:
-                messages.success(request, f"Saved revision {section.revision} of “{section}”.")
-                return redirect("runbook:section", pk=section.pk)
     else:
         current = selectors.current_revision(section)
         form = SectionEditForm(
@@ -193,7 +188,7 @@ def _conflict_context(error, yours):
 def section_preview(request, pk):
     """htmx: the sanitized rendering of the text being edited."""
     section = get_object_or_404(Section, pk=pk)
-    require_change(request, section)
+    policy.require_change(request.user, section)
     body = request.POST.get("body", "")
     try:
         documents.validate_body(body)
@@ -212,16 +207,13 @@ def section_preview(request, pk):
 @require_http_methods(["GET", "POST"])
 def section_review(request, pk):
     section = _section(pk)
-    require_change(request, section)
+    policy.require_change(request.user, section)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             services.section_review(
                 section=section, actor=request.user, door=Door.UI, note=form.cleaned_data["note"]
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Marked “{section.title}” as reviewed.")
             return redirect("runbook:section", pk=section.pk)
     return render(request, "runbook/section_review.html", {"section": section, "form": form},
@@ -280,15 +272,12 @@ def releases(request, pk):
     runbook = get_object_or_404(Runbook, pk=pk)
     form = ReleaseForm(request.POST or None)
     if request.method == "POST":
-        require_administer(request)
+        policy.require_administer(request.user)
         if form.is_valid():
-            try:
+            with form_errors(form):
                 release = services.release_create(
                     runbook=runbook, actor=request.user, door=Door.UI, **form.cleaned_data
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, f"Released {release.label} “{release.name}”.")
                 if release.warnings:
                     kinds = ", ".join(w["kind"] for w in release.warnings)
@@ -420,12 +409,9 @@ def definition_create(request):
     policy.require_create_owned(request.user)
     form = DefinitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             definition = services.definition_create(actor=request.user, door=Door.UI,
                                                     **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, f"Defined “{definition.term}”.")
             return redirect("definitions:detail", key=definition.slug)
     return render(request, "runbook/definition_form.html", {"form": form},
@@ -471,24 +457,23 @@ def _definition_page(request, definition, *, revise_form=None, conflict=None, st
 @require_POST
 def definition_revise(request, key):
     definition = _definition(key)
-    require_change(request, definition)
+    policy.require_change(request.user, definition)
     form = DefinitionReviseForm(request.POST)
     if form.is_valid():
+        # A revision based on an older one is this page's own answer: the merge.
         try:
-            services.definition_revise(definition=definition, actor=request.user,
-                                       door=Door.UI, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+            with form_errors(form):
+                services.definition_revise(definition=definition, actor=request.user,
+                                           door=Door.UI, **form.cleaned_data)
+                messages.success(request, f"Saved revision {definition.revision} of "
+                                          f"“{definition.term}”.")
+                return redirect("definitions:detail", key=definition.slug)
         except services.RevisionConflict as error:
             conflict = _conflict_context(error, form.cleaned_data["body"])
             form = DefinitionReviseForm(initial={**form.cleaned_data,
                                                  "base_revision": error.current.number})
             return _definition_page(request, definition, revise_form=form, conflict=conflict,
                                     status=409)
-        else:
-            messages.success(request, f"Saved revision {definition.revision} of "
-                                      f"“{definition.term}”.")
-            return redirect("definitions:detail", key=definition.slug)
     return _definition_page(request, definition, revise_form=form, status=400)
 
 
@@ -496,7 +481,7 @@ def definition_revise(request, key):
 @require_POST
 def definition_review(request, key):
     definition = _definition(key)
-    require_change(request, definition)
+    policy.require_change(request.user, definition)
     form = ReviewForm(request.POST)
     if form.is_valid():
         services.definition_review(definition=definition, actor=request.user, door=Door.UI,
@@ -512,8 +497,7 @@ def definition_review(request, key):
 def definition_agree(request, key):
     """The head of an agreeing function confirms the revision they read."""
     definition = _definition(key)
-    if not policy.is_head(request.user):  # refused before the input is read
-        raise Refused(policy.SIGN_OFF_REFUSED)
+    policy.require_head(request.user)
     form = AgreeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the function you agree for.")

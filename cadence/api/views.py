@@ -31,6 +31,7 @@ from cadence.api.serializers import (
     ritual_list_items,
 )
 from cadence.models import Ritual, Status
+from revops import policy
 from revops.api.authentication import BearerTokenAuthentication
 from revops.api.fastlist import FastListMixin
 from revops.api.filters import include_archived
@@ -40,7 +41,8 @@ from revops.models import Door
 class RitualViewSet(FastListMixin, viewsets.ModelViewSet):
     serializer_class = RitualSerializer
     list_values = RITUAL_LIST_VALUES
-    write_policy = "owned"
+    write_guard = policy.require_create_owned
+    object_guard = policy.require_change
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = RitualFilter
 
@@ -117,7 +119,8 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
     """``GET /occurrences/?from=&to=&ritual=&status=`` (``to`` is exclusive)."""
 
     serializer_class = OccurrenceSerializer
-    write_policy = "owned"
+    write_guard = policy.require_create_owned
+    object_guard = policy.require_change
     filter_backends = []
     list_values = OCCURRENCE_LIST_VALUES
 

@@ -76,8 +76,6 @@ class HoldingsView(APIView):
 class HandoverView(APIView):
     """Hand everything a person holds to a successor, in one transaction (leads only)."""
 
-    write_policy = "administer"
-
     @extend_schema(request=HandoverSerializer, responses=HandoverResultSerializer)
     def post(self, request, username):
         person = _person(username)
@@ -95,8 +93,7 @@ class DepartureView(APIView):
     """The day a person leaves and who succeeds them (leads only). ``POST`` records or
     changes it; on the day the hand-over happens by itself. ``DELETE`` cancels it."""
 
-    write_policy = "administer"
-    read_policy = "administer"
+    read_guard = policy.require_administer
 
     def _open(self, username):
         departure = departures.open_departure(_person(username))
@@ -143,7 +140,7 @@ class HandoverInboxView(generics.ListAPIView):
 class HandoverItemAcceptView(APIView):
     """The caller, who received the hand-over, has read this holding and accepts it."""
 
-    write_policy = "reader"
+    write_guard = None  # whoever received it: the service decides
 
     @extend_schema(request=None, responses=HandoverItemSerializer)
     def post(self, request, pk):
@@ -205,7 +202,6 @@ class MaturityView(generics.ListCreateAPIView):
     RevOps leads only; scores are 0–8 and the stage is the lowest pillar's."""
 
     serializer_class = MaturityAssessmentSerializer
-    write_policy = "administer"
 
     def get_queryset(self):
         return selectors.assessments()
@@ -227,7 +223,6 @@ class SettingsView(APIView):
     on the new quarters (``null`` when nothing changed). Preview first with
     ``GET /settings/preview/?fiscal_year_start_month=``."""
 
-    write_policy = "administer"
 
     @extend_schema(responses=OrganisationSerializer)
     def get(self, request):

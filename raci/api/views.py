@@ -15,6 +15,7 @@ from raci import selectors, services
 from raci.api import serializers as s
 from raci.api.filters import MatrixFilter
 from raci.models import Matrix, SignOff
+from revops import policy
 from revops.api.fastlist import FastListMixin
 from revops.api.filters import include_archived
 from revops.models import Door
@@ -45,8 +46,7 @@ class MatrixViewSet(
     any function head may sign off (for the function they head)."""
 
     serializer_class = s.MatrixSerializer
-    write_policy = "administer"
-    action_policies = {"signoffs": "signer"}
+    action_guards = {"signoffs": policy.require_head}
     filterset_class = MatrixFilter
 
     def get_queryset(self):
@@ -129,7 +129,6 @@ class RowViewSet(
     A (or A/R). Writes are for leads."""
 
     serializer_class = s.RowSerializer
-    write_policy = "administer"
     filterset_fields = ["matrix", "layer"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     list_values = s.ROW_LIST_VALUES

@@ -1,8 +1,9 @@
-"""DRF's side of the policy: every endpoint asks ``revops.policy``."""
+"""DRF's side of the policy: every endpoint asks ``revops.policy``'s own guards."""
 
 from rest_framework import permissions
 
 from revops import policy
+from revops.errors import Refused
 from revops.models import ApiToken
 
 
@@ -17,53 +18,55 @@ def token_allows(request):
 class PolicyPermission(permissions.BasePermission):
     """Reads for every active user; writes refused early for whoever the services would
     refuse, before the request body is validated (a refused caller learns nothing about
-    their input). The services ask the policy again: this is never the only check.
+    their input), with the policy's words. The services ask the policy again: this is
+    never the only check.
 
-    A view names its write rule with ``write_policy``: ``"administer"`` (leads only,
-    the default), ``"owned"`` (leads, or the head of the object's owning function:
-    checked per object; creating needs a function to head) or ``"signer"`` (the head
-    of a function) or ``"reader"`` (every signed-in user: raising a concern). Views may
-    route single actions elsewhere with ``action_policies``.
-    A view whose very reading is for leads says ``read_policy = "administer"``.
+    A view names the policy's guards (``policy.require_*``) it is answered by:
+
+    - ``write_guard(user)``: asked of every write; ``policy.require_administer`` unless
+      the view says otherwise (``None``: every signed-in user, the service decides);
+    - ``object_guard(user, obj)``: asked too of a write to one object (e.g.
+      ``policy.require_change``: leads, or the head of the object's owning function);
+    - ``action_guards = {action: guard(user)}``: what a single action asks instead of
+      both (e.g. ``policy.require_head`` for a sign-off, whose function is in the body:
+      the service decides about that function);
+    - ``read_guard(user)``: for a view whose very reading is for a few.
     """
 
     message = "You do not have permission to perform this action."
-
-    def _rule(self, view):
-        return getattr(view, "action_policies", {}).get(
-            getattr(view, "action", None), getattr(view, "write_policy", "administer")
-        )
 
     def has_permission(self, request, view):
         if not policy.can_view(request.user):
             return False
         if request.method in permissions.SAFE_METHODS:
-            if getattr(view, "read_policy", None) == "administer":
-                self.message = policy.ADMINISTER_REFUSED
-                return policy.can_administer(request.user)
-            return True
+            return self._asks(_declared(view, "read_guard", None), request.user)
         if not token_allows(request):
             self.message = "This token has read scope only."
             return False
-        rule = self._rule(view)
-        if rule == "owned":
-            self.message = policy.CHANGE_REFUSED
-            return policy.can_create_owned(request.user)
-        if rule == "signer":
-            self.message = policy.SIGN_OFF_REFUSED
-            return policy.is_head(request.user)
-        if rule == "reader":
-            return policy.can_raise_concern(request.user)
-        self.message = policy.ADMINISTER_REFUSED
-        return policy.can_administer(request.user)
+        action_guards = _declared(view, "action_guards", {})
+        action = getattr(view, "action", None)
+        guard = (action_guards[action] if action in action_guards
+                 else _declared(view, "write_guard", policy.require_administer))
+        return self._asks(guard, request.user)
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
+        if (request.method in permissions.SAFE_METHODS
+                or getattr(view, "action", None) in _declared(view, "action_guards", {})):
             return True
-        rule = self._rule(view)
-        if rule == "owned":
-            return policy.can_change(request.user, obj)
-        if rule in {"signer", "reader"}:
-            # signer: which function is signed for is in the body, the service decides
+        return self._asks(_declared(view, "object_guard", None), request.user, obj)
+
+    def _asks(self, guard, *args):
+        if guard is None:
             return True
-        return policy.can_administer(request.user)
+        try:
+            guard(*args)
+        except Refused as refusal:
+            self.message = str(refusal)
+            return False
+        return True
+
+
+def _declared(view, name, default):
+    """A guard the view's class declares (read from the class, so a function stays a
+    plain function rather than becoming a method of the view)."""
+    return getattr(type(view), name, default)

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from revops import registry
 from revops.api.fields import KeyField
 from revops.models import AuditEntry, Channel, Function, Webhook
 
@@ -56,10 +57,21 @@ class AuditEntrySerializer(serializers.ModelSerializer):
                   "object_repr", "changes"]
 
 
+class EventNames(serializers.ListField):
+    """Names of events the apps registered (``revops.registry``): all of them, or with
+    ``channels`` those a channel may subscribe to. Read when a serializer is made (DRF
+    builds its declared fields anew for each), not when this module is imported."""
+
+    def __init__(self, *, channels=False, **kwargs):
+        names = registry.channel_events() if channels else registry.webhook_events()
+        if channels:
+            kwargs.setdefault("help_text", "Event kinds to post: " + ", ".join(names) + ".")
+        super().__init__(child=serializers.ChoiceField(choices=names), allow_empty=False,
+                         **kwargs)
+
+
 class WebhookSerializer(serializers.ModelSerializer):
-    events = serializers.ListField(
-        child=serializers.ChoiceField(choices=Webhook.EVENTS), allow_empty=False
-    )
+    events = EventNames()
     secret = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=128,
         help_text="HMAC-SHA256 key for the X-RevOps-Signature header; generated if omitted.",
@@ -81,10 +93,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     """A notification channel. ``kind`` is ``email`` (give ``address``) or ``slack`` (give
     ``url``, a Slack or Mattermost incoming webhook); it cannot change afterwards."""
 
-    events = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(Channel.EVENTS)), allow_empty=False,
-        help_text="Event kinds to post: " + ", ".join(Channel.EVENTS) + ".",
-    )
+    events = EventNames(channels=True)
 
     class Meta:
         model = Channel

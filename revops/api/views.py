@@ -1,7 +1,7 @@
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from revops import selectors, services
+from revops import policy, selectors, services
 from revops.api.filters import AuditEntryFilter
 from revops.api.serializers import (
     AuditEntrySerializer,
@@ -84,7 +84,7 @@ class WebhookViewSet(
     """Integrations' subscriptions. Managed and read by RevOps leads only: a webhook's URL
     often carries a secret of the receiver. Deliveries are signed."""
 
-    read_policy = "administer"
+    read_guard = policy.require_administer
     queryset = Webhook.objects.all()
     serializer_class = WebhookSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -108,7 +108,7 @@ class ChannelViewSet(viewsets.ModelViewSet):
     """Where people read about events (e-mail, Slack-compatible incoming webhooks).
     Managed and read by RevOps leads only: a Slack URL is the channel's secret."""
 
-    read_policy = "administer"
+    read_guard = policy.require_administer
     queryset = Channel.objects.all()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

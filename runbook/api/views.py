@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from revops import policy
 from revops.api.fastlist import FastListMixin
 from revops.api.filters import include_archived
 from revops.models import Door
@@ -35,7 +36,6 @@ class RunbookViewSet(
     """Run books; creating one creates its six sections. Writes are for leads."""
 
     serializer_class = s.RunbookSerializer
-    write_policy = "administer"
     filterset_class = RunbookFilter
 
     def get_queryset(self):
@@ -129,8 +129,9 @@ class SectionViewSet(
     signed-in reader may raise a concern ("this looks out of date")."""
 
     filterset_class = SectionFilter
-    write_policy = "owned"
-    action_policies = {"concerns": "reader"}
+    write_guard = policy.require_create_owned
+    object_guard = policy.require_change
+    action_guards = {"concerns": policy.require_raise_concern}
     http_method_names = ["get", "post", "patch", "head", "options"]
     list_values = s.SECTION_LIST_VALUES
 
@@ -303,8 +304,9 @@ class DefinitionViewSet(
     each agreeing function confirms the current revision."""
 
     filterset_class = DefinitionFilter
-    write_policy = "owned"
-    action_policies = {"agreements": "signer"}
+    write_guard = policy.require_create_owned
+    object_guard = policy.require_change
+    action_guards = {"agreements": policy.require_head}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

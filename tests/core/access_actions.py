@@ -560,9 +560,9 @@ action(
 action(
     "signoff", SIGNER, _row,
     lambda ctx, s: SignOff.objects.filter(matrix=s["matrix"], function=ctx.target).count(),
-    # The UI answers a refused sign-off with an error message on the grid (302).
+    # The UI refuses a sign-off as every other write: the 403 page.
     ui=(lambda c, ctx, s: c.post(f"/raci/{s['matrix'].pk}/signoff/", {
-        "function": ctx.target.slug, "version": _version(s)}), {302}, {302}),
+        "function": ctx.target.slug, "version": _version(s)}), {302}, {403}),
     api=(lambda c, ctx, s: c.post(f"/api/v1/raci/matrices/{s['matrix'].pk}/signoffs/", {
         "function": ctx.target.slug}, format="json"), {201}, {403}),
     # The console action signs for the function(s) the user heads, never another: a lead
