@@ -158,11 +158,10 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     """Change a ritual. A new rule, zone or horizon (or reactivation) restarts the
     schedule now: future ``scheduled`` occurrences are replaced, recorded ones and past
     ones stay. Deactivating removes the future ``scheduled`` ones."""
-    policy.require_change(actor, ritual)
+    ritual = policy.locked_for_change(actor, ritual)
     if "owner" in fields and getattr(fields["owner"], "pk", None) != ritual.owner_id:
         policy.require_own(actor, fields["owner"])
     now = now or _now()
-    ritual = Ritual.objects.select_for_update().get(pk=ritual.pk)
     refuse_archived(ritual, ritual.archived_at)
     unknown = set(fields) - set(RITUAL_FIELDS)
     if unknown:
@@ -242,9 +241,8 @@ def rituals_give_owner_person(*, rituals, owner_person, actor, door, now=None):
 def ritual_delete(*, ritual, actor, door):
     """Delete a ritual that has no recorded history; one with history is deactivated
     instead, so the record of what was held stays."""
-    policy.require_change(actor, ritual)
-    refuse_archived(ritual, Ritual.objects.filter(pk=ritual.pk)
-                    .values_list("archived_at", flat=True).first())
+    ritual = policy.locked_for_change(actor, ritual)
+    refuse_archived(ritual, ritual.archived_at)
     if ritual.occurrences.exclude(status=Status.SCHEDULED).exists():
         raise ValidationError({"active": "This ritual has a recorded history: deactivate it "
                                          "(active = false) instead of deleting it."})
@@ -355,6 +353,12 @@ def materialize_all(*, now=None):
 RECORDABLE = (Status.HELD, Status.SKIPPED)
 
 
+def _lock_occurrence(occurrence):
+    """The occurrence and its ritual, locked: the ritual's owner is the occurrence's."""
+    return (Occurrence.objects.select_for_update().select_related("ritual")
+            .get(pk=occurrence.pk))
+
+
 def _sections_not_reviewable_by(actor, ritual, sections):
     """A ritual stamps its own output section; any other section it reviews must be one
     the recording person may review (the system, acting for nobody, may review all)."""
@@ -376,10 +380,8 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     sections records a review of each section through the run book, which keeps their
     "last reviewed" stamps current. ``reviewed_sections=None`` means the default (the
     ritual's output section when held); ``[]`` reviews nothing."""
-    policy.require_change(actor, occurrence)
+    occurrence = policy.locked_for_change(actor, occurrence, lock=_lock_occurrence)
     now = now or _now()
-    occurrence = (Occurrence.objects.select_for_update().select_related("ritual")
-                  .get(pk=occurrence.pk))
     refuse_archived(occurrence, occurrence.ritual.archived_at)
     if reviewed_sections is None:
         reviewed_sections = (default_reviewed_sections(occurrence) if status == Status.HELD

@@ -199,7 +199,7 @@ def validate_section_update(*, section, title=None, owner=None):
 @transaction.atomic
 def section_update(*, section, actor, door, title=None, owner=None):
     """Rename a section or hand it to another function."""
-    policy.require_change(actor, section)
+    section = policy.locked_for_change(actor, section, lock=documents.lock)
     if owner is not None and owner.pk != section.owner_id:
         policy.require_hand_over(actor)
     _refuse_archived(section, section.runbook_id)
@@ -226,7 +226,7 @@ def section_revise(
     carries the current revision so the writer can merge. With ``mark_reviewed`` the
     save also counts as a review of the new revision.
     """
-    policy.require_change(actor, section)
+    section = policy.locked_for_change(actor, section, lock=documents.lock)
     _refuse_archived(section, section.runbook_id)
     revision = documents.append_revision(
         document=section, revisions=Revision, body=body, base_revision=base_revision,
@@ -267,7 +267,7 @@ def section_review(*, section, actor, door, note="", revision=None, at=None, rit
     escalation), if any, and answers the open concerns with the review's note.
     ``at`` back-dates the review (imports, the demo). ``ritual`` is the ritual whose
     occurrence is being recorded as held, when the review comes from one."""
-    policy.require_review(actor, section, ritual=ritual)
+    section = policy.locked_for_review(actor, section, lock=documents.lock, ritual=ritual)
     _refuse_archived(section, section.runbook_id)
     review, number, closed, stamp = documents.record_review(
         document=section, reviews=Review, flags=StaleFlag, actor=actor, door=door, note=note,
@@ -928,7 +928,7 @@ def definition_update(*, definition, actor, door, term=None, layer=None, owner=N
                       agreeing=None, section=Ellipsis):
     """Rename a definition, move it to another layer or section, change who must agree,
     or (leads only) hand it to another function. Its wording changes by revision."""
-    policy.require_change(actor, definition)
+    definition = policy.locked_for_change(actor, definition, lock=documents.lock)
     if owner is not None and owner.pk != definition.owner_id:
         policy.require_hand_over(actor)
     fields = ["term", "slug", "layer", "owner", "section"]
@@ -963,8 +963,7 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
     ``base_revision``, exactly as ``section_revise`` does for a section (409 when it moved
     on). The agreements given so far stay in the history but no longer count: the
     definition shows "changed since agreed" until each agreeing head confirms again."""
-    policy.require_change(actor, definition)
-    documents.lock(definition)
+    definition = policy.locked_for_change(actor, definition, lock=documents.lock)
     formula = definition.formula if formula is None else _clean_formula(formula)
     revision = documents.append_revision(
         document=definition, revisions=DefinitionRevision, body=body,
@@ -991,7 +990,8 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
 def definition_review(*, definition, actor, door, note="", revision=None, at=None):
     """Record that ``actor`` read the definition and it is still true: the same stamp,
     rule and stale-flag closing as a section's review."""
-    policy.require_review(actor, definition, kind="definitions")
+    definition = policy.locked_for_review(actor, definition, lock=documents.lock,
+                                          kind="definitions")
     return _definition_review(definition=definition, actor=actor, door=door, note=note,
                               revision=revision, at=at)
 
