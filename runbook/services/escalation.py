@@ -175,8 +175,10 @@ def _email_escalations(escalated, targets, *, leads_function):
         for address in to:
             by_recipient[address].append(e)
     url = links.section_urls()
+    # Each line's values as a tuple of text, as in the stale e-mail (staleness._flag_email).
     for address, listed in sorted(by_recipient.items()):
         subject = (f"Escalated: “{listed[0].title}” is still stale" if len(listed) == 1
                    else f"Escalated: {len(listed)} run book sections are still stale")
         notify.send([address], subject, render_to_string("runbook/email/sections_escalated.txt", {
-            "escalations": [(e, targets[e.to].name, url(e.section_id)) for e in listed]}))
+            "sections": [(e.title, e.runbook_title, e.owner_name, f"{e.raised_on:%Y-%m-%d}",
+                          targets[e.to].name, url(e.section_id)) for e in listed]}))
