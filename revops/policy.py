@@ -181,6 +181,30 @@ def require_change(actor, obj):
     _require(actor, lambda: can_change(actor, obj), CHANGE_REFUSED)
 
 
+def _lock_row(obj):
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def locked_for_change(actor, obj, *, lock=_lock_row):
+    """``obj`` re-read under its row lock, once ``actor`` may change it as it is now;
+    ``Refused`` otherwise. A guard asked of an instance read earlier could pass on an
+    owner that changed since (a hand-over committed between the read and the write), so
+    the row is locked and re-read first and the guard runs on that, in one call, before
+    the service reads any of its input. ``lock`` re-reads it: by default a new instance
+    of the row; a document passes its own, which refreshes the caller's instance.
+    Returns the locked row."""
+    locked = lock(obj)
+    require_change(actor, locked)
+    return locked
+
+
+def locked_for_review(actor, document, *, lock, ritual=None, kind="sections"):
+    """``locked_for_change`` for recording a review: the review guard, on the locked row."""
+    locked = lock(document)
+    require_review(actor, locked, ritual=ritual, kind=kind)
+    return locked
+
+
 def require_create_owned(actor):
     _require(actor, lambda: can_create_owned(actor),
              "Only RevOps leads and function heads may do this.")

@@ -1,6 +1,6 @@
 """The writes a section and a definition share, once: both are versioned, reviewed
 documents (``models.ReviewedDocument``) with append-only revisions, reviews and stale
-flags. The services of each kind (``section_*`` and ``definition_*`` in ``services.py``)
+flags. The services of each kind (``section_*`` and ``definition_*`` in ``services/``)
 ask the policy, call these inside their transaction, then write their own audit entry
 and events (which say different things about a section and a definition).
 

@@ -233,7 +233,9 @@ def audited_services():
     names = set()
     for module in SERVICE_MODULES:
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ == module.__name__ and not name.startswith("_") \
+            defined_here = (fn.__module__ == module.__name__
+                            or fn.__module__.startswith(f"{module.__name__}."))  # a package
+            if defined_here and not name.startswith("_") \
                     and "door" in inspect.signature(fn).parameters:
                 names.add(f"{module.__name__.split('.')[0]}.{name}")
     return names

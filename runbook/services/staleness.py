@@ -1,0 +1,281 @@
+"""The daily stale scan: stale flags raised and closed on sections and definitions,
+the day's freshness snapshot, and the e-mails to the owners' heads."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from revops import audit, events, jsonrows, notify, policy
+from revops.models import Function
+from revops.words import counted
+from runbook import rules, selectors
+from runbook.models import (
+    Definition,
+    DefinitionStaleFlag,
+    FreshnessSnapshot,
+    ReviewState,
+    Section,
+    StaleFlag,
+)
+from runbook.services import links, payloads
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    """A stale flag the scan just raised, with what its e-mail and webhook need about
+    the section: plain values read in one query, no model instances."""
+
+    pk: int
+    section_id: int
+    state: str
+    last_reviewed_on: object
+    kind: str
+    title: str
+    runbook_id: int
+    runbook_title: str
+    owner_id: int
+    owner_slug: str
+    owner_name: str
+    revision: int
+
+    @property
+    def section_label(self):
+        """What ``str(section)`` says: "run book · section"."""
+        return f"{self.runbook_title} · {self.title}"
+
+
+@dataclass
+class FlagResult:
+    newly_flagged: list = field(default_factory=list)
+    already_flagged: int = 0
+    definitions_flagged: list = field(default_factory=list)
+    closed: int = 0  # open flags (of sections and definitions) the rule no longer backs
+
+    def __str__(self):
+        said = f"newly flagged: {len(self.newly_flagged)}, already flagged: {self.already_flagged}"
+        if self.definitions_flagged:
+            said += f", definitions newly flagged: {len(self.definitions_flagged)}"
+        if self.closed:
+            said += f", closed as no longer stale: {self.closed}"
+        return said
+
+
+_CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "runbook__title",
+                      "owner_id", "owner__slug", "owner__name", "revision")
+
+
+@transaction.atomic
+def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_month=None,
+                        at=None):
+    """Open a stale flag on every stale or never-reviewed section that has none open.
+
+    Set-based, and without a model instance per section: one read of the sections to
+    flag (``NOT EXISTS`` an open flag, locked so that a review running at the same time
+    either lands first and the section is no longer stale, or waits for the scan), one
+    count of those already flagged, then ``INSERT … SELECT`` of the flags and of their
+    audit entries. Two scans at once cannot flag a section twice: the partial unique
+    index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
+    Each new flag fires ``section.stale`` (payloads are built only when a webhook is
+    subscribed), and each recipient — the owner's head, or RevOps' head — gets one
+    e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
+    demo). The day's freshness snapshot is recorded first (the counts do not depend on
+    the flags).
+    """
+    policy.require_administer(actor)
+    today = today or timezone.localdate()
+    now = at or timezone.now()
+    freshness_snapshot_record(today=today, threshold=threshold, start_month=start_month)
+    cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
+    result = FlagResult(
+        closed=sum(_close_unbacked_flags(flags, cutoff=cutoff, today=today, now=now,
+                                         actor=actor, door=door)
+                   for flags in (StaleFlag, DefinitionStaleFlag)),
+        definitions_flagged=_flag_stale_definitions(cutoff=cutoff, today=today, now=now,
+                                                    actor=actor, door=door),
+    )
+    stale = _stale(Section, cutoff).live()
+    open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
+    candidates = {
+        row[0]: row
+        for row in stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
+        .order_by("pk").values_list(*_CANDIDATE_COLUMNS)
+    }
+    result.already_flagged = stale.filter(Exists(open_flag)).count()
+    if not candidates:
+        return result
+    raised = _insert_flags(StaleFlag, candidates.values(), now=now, today=today)
+    flags = [
+        NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
+        for flag_id, section_id, state in raised
+    ]
+    result.newly_flagged = flags
+    result.already_flagged += len(candidates) - len(flags)  # another scan was quicker
+    if not flags:
+        return result
+    audit.record_rows(
+        actor=actor, door=door, action="flag_stale", at=now,
+        object_type=StaleFlag._meta.label_lower,
+        rows=[(f.pk, f"{f.section_label} stale since {today:%Y-%m-%d} (open)",
+               {"section": f.section_id, "state": f.state,
+                "last_reviewed_on": f.last_reviewed_on}) for f in flags],
+    )
+    events.emit_many("section.stale", (
+        {
+            **payloads.section_values(id=f.section_id, runbook=f.runbook_id, kind=f.kind,
+                                      title=f.title, owner=f.owner_slug, revision=f.revision),
+            "flag": f.pk, "state": f.state, "stale_since": now,
+            "last_reviewed_on": f.last_reviewed_on,
+        }
+        for f in flags
+    ))
+    _email_flags(flags)
+    return result
+
+
+def freshness_snapshot_record(*, today, threshold=None, start_month=None):
+    """Record (or, on a second run that day, refresh) ``today``'s count of fresh, due,
+    stale and never-reviewed sections: two queries whatever the number of sections, the
+    write one upsert on the unique day, so two scans at once leave one row.
+
+    A measurement, not a change anyone made: no audit entry and no event."""
+    counts = selectors.freshness_counts(today=today, threshold=threshold,
+                                        start_month=start_month)
+    FreshnessSnapshot.objects.bulk_create(
+        [FreshnessSnapshot(day=today, recorded_at=timezone.now(), **counts)],
+        update_conflicts=True, unique_fields=["day"],
+        update_fields=[*counts, "recorded_at"],
+    )
+    return counts
+
+
+def _stale(documents_model, cutoff):
+    """The documents the rule calls stale or never reviewed (``rules.stale_cutoff``)."""
+    return documents_model.objects.filter(
+        Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff))
+
+
+def _close_unbacked_flags(flags, *, cutoff, today, now, actor, door):
+    """Close every open flag (``flags``: a flag model) on a document the rule no longer
+    calls stale on ``today`` — raised by a scan run for a later day, or before the
+    threshold changed — with an audit entry each. A review closes a flag in the same
+    transaction, so only such flags are left. Returns how many were closed."""
+    key = flags.document_key
+    unbacked = {
+        row[0]: row for row in flags.objects.filter(
+            closed_at__isnull=True, **{f"{key}__last_reviewed_on__gte": cutoff})
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", f"{key}_id", f"{key}__last_reviewed_on", "raised_on")
+    }
+    if not unbacked:
+        return 0
+    flags.objects.filter(pk__in=unbacked, closed_at__isnull=True).update(closed_at=now)
+    audit.record_rows(
+        actor=actor, door=door, action="close_stale_flag", at=now,
+        object_type=flags._meta.label_lower,
+        rows=[(pk, f"{flags._meta.verbose_name} {pk} raised {raised_on:%Y-%m-%d} (closed)",
+               {key: document_id, "last_reviewed_on": reviewed_on,
+                "reason": f"not stale on {today:%Y-%m-%d}"})
+              for pk, document_id, reviewed_on, raised_on in unbacked.values()],
+    )
+    return len(unbacked)
+
+
+def _flag_stale_definitions(*, cutoff, today, now, actor, door):
+    """Open a flag on every stale or never-reviewed definition that has none open, as
+    for sections: the same insert, an audit entry and a ``definition.stale`` event each,
+    and one e-mail per owner's head. Returns the flags raised as ``(flag id, definition
+    id, state)``."""
+    open_flag = DefinitionStaleFlag.objects.filter(definition=OuterRef("pk"),
+                                                   closed_at__isnull=True)
+    candidates = {
+        row[0]: row for row in _stale(Definition, cutoff).filter(~Exists(open_flag))
+        .select_for_update(of=("self",)).order_by("pk")
+        .values_list("pk", "last_reviewed_on", "term", "slug", "layer", "owner_id",
+                     "owner__slug", "revision")
+    }
+    if not candidates:
+        return []
+    raised = _insert_flags(DefinitionStaleFlag, candidates.values(), now=now, today=today)
+    if not raised:
+        return []
+    audit.record_rows(
+        actor=actor, door=door, action="flag_stale", at=now,
+        object_type=DefinitionStaleFlag._meta.label_lower,
+        rows=[(pk, f"{candidates[d][2]} stale since {today:%Y-%m-%d} (open)",
+               {"definition": d, "state": state, "last_reviewed_on": candidates[d][1]})
+              for pk, d, state in raised],
+    )
+    events.emit_many("definition.stale", (
+        {"id": d, "term": candidates[d][2], "slug": candidates[d][3], "layer": candidates[d][4],
+         "owner": candidates[d][6], "revision": candidates[d][7], "flag": pk, "state": state,
+         "stale_since": now, "last_reviewed_on": candidates[d][1]}
+        for pk, d, state in raised
+    ))
+    owners = Function.objects.select_related("head", "deputy").filter(
+        pk__in={candidates[d][5] for _, d, _ in raised})
+    recipients = notify.recipients_for_many(owners)
+    by_recipient = defaultdict(list)
+    for _, d, _ in raised:
+        if to := recipients[candidates[d][5]]:
+            by_recipient[tuple(to)].append(candidates[d])
+    for to, listed in by_recipient.items():
+        notify.send(
+            list(to), f"{counted(len(listed), 'definition')} went stale",
+            render_to_string("runbook/email/definitions_stale.txt", {
+                "definitions": [(row[2], links.definition_url(row[3])) for row in listed]}),
+        )
+    return raised
+
+
+def _insert_flags(flags, candidates, *, now, today):
+    """Raise a flag (``flags``: a flag model) on each candidate document, skipping one
+    that has an open flag by now (another scan). ``candidates`` are rows starting with
+    the document's id and last review date. Returns ``(flag id, document id, state)``
+    of the flags raised."""
+    key = f"{flags.document_key}_id"
+    columns, source = jsonrows.select(
+        {key: "bigint", "state": "text", "last_reviewed_on": "date"})
+    sql = (
+        f'INSERT INTO "{flags._meta.db_table}" (raised_at, raised_on, {key}, state, '
+        f"last_reviewed_on) SELECT %s, %s, {columns} FROM {source} WHERE true "
+        f"ON CONFLICT DO NOTHING RETURNING id, {key}, state"
+    )
+    rows = [{key: pk, "last_reviewed_on": reviewed_on,
+             "state": ReviewState.NEVER if reviewed_on is None else ReviewState.STALE}
+            for pk, reviewed_on, *_ in candidates]
+    params = [connection.ops.adapt_datetimefield_value(now),
+              connection.ops.adapt_datefield_value(today), jsonrows.param(rows)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(cursor.fetchall(), key=lambda row: row[1])
+
+
+def _email_flags(flags):
+    """One e-mail per recipient listing every section newly flagged for them."""
+    owners = (Function.objects.select_related("head", "deputy")
+              .filter(pk__in={f.owner_id for f in flags}))
+    recipients = notify.recipients_for_many(owners)
+    by_recipient = defaultdict(list)
+    for f in flags:
+        to = recipients[f.owner_id]
+        if to:
+            by_recipient[tuple(to)].append(f)
+    for to, listed in by_recipient.items():
+        _flag_email(listed, list(to))
+
+
+def _flag_email(flags, to):
+    # Each line's values as a tuple of text: a scan at 100k lists some 17,000 sections
+    # in one e-mail, and the template reading attributes of an object per line
+    # cost seconds.
+    url = links.section_urls()
+    subject = (f"Run book section is stale: {flags[0].title}" if len(flags) == 1
+               else f"{len(flags)} run book sections are stale")
+    notify.send(to, subject, render_to_string("runbook/email/sections_stale.txt", {
+        "sections": [(f.title, f.runbook_title,
+                      f"{f.last_reviewed_on:%Y-%m-%d}" if f.last_reviewed_on else "",
+                      f.owner_name, url(f.section_id)) for f in flags]}))
