@@ -20,6 +20,7 @@ def signoff_create(*, matrix, actor, door, function=None, version=None):
     Signing a version one has already signed returns that sign-off (a successor after a
     hand-over signs again: the former head's sign-off no longer counts).
     """
+    policy.require_head(actor)  # before the input is read, like the pages and the API
     user = audit.user_or_none(actor)
     if user is None:
         raise Refused("A sign-off is given by a function's head in person, not by the system.")

@@ -172,6 +172,7 @@ def definition_agree(*, definition, actor, door, function=None, revision=None, a
     it (``function``: the one they head among the agreeing, when it is one). Agreeing to
     a revision that is no longer current is a 409, like a stale edit; agreeing twice to
     the same revision is a 400 on ``function``."""
+    policy.require_head(actor)  # before the input is read, like the pages and the API
     if function is None:
         function = _function_to_agree_for(definition, actor)
     policy.require_sign_off(actor, function)
