@@ -3,7 +3,7 @@ uses it, so its pages have their own namespace (``definitions:``)."""
 
 from django.urls import path
 
-from runbook import views
+from runbook import definition_views as views
 
 app_name = "definitions"
 

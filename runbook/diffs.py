@@ -46,3 +46,16 @@ def typed_lines(diff):
 def _lines(text):
     text = (text or "").replace("\r\n", "\n")
     return [line + "\n" for line in text.split("\n")] if text else []
+
+
+def merge_context(conflict, yours):
+    """What a merge page shows after a stale edit (``RevisionConflict``): the current
+    revision, the text the editor sent, the revision they started from, and the lines
+    between them."""
+    theirs = conflict.current
+    return {
+        "theirs": theirs,
+        "yours": yours,
+        "base_revision": conflict.base_revision,
+        "diff": lines(theirs.body if theirs else "", yours),
+    }
