@@ -105,6 +105,17 @@ class ErrorPageMiddleware:
         return None
 
 
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a form sent without a valid security token is refused like
+    any other write, the same 403 page (an alert for htmx, so a grid cell is not replaced
+    by a whole page)."""
+    return _error_page(request, "403.html", 403, "Refused", CSRF_REFUSED)
+
+
+CSRF_REFUSED = ("This form's security token is missing or out of date (a page open "
+                "since before you signed in again?): reload the page and try again.")
+
+
 def _error_page(request, template, status, title, exception, default="", **context):
     context = {"title": title, "exception": str(exception) or default, **context}
     if getattr(request, "htmx", False):

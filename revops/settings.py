@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "scim",
 ]
 
+# A refused CSRF check answers like every refusal (revops.middleware).
+CSRF_FAILURE_VIEW = "revops.middleware.csrf_failure"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "revops.middleware.NulGuardMiddleware",

@@ -57,6 +57,26 @@ def test_an_htmx_refusal_is_an_alert_on_the_page_it_came_from(client, sales_head
     assert not Cell.objects.filter(row=row, function__slug="cs").exists()
 
 
+def test_a_write_without_its_security_token_is_the_refusal_alert_for_htmx(sales_head, matrix):
+    """A CSRF failure answers like every refusal: on an htmx request an alert, never a
+    whole page swapped into a grid cell."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(sales_head)
+    row = matrix.rows.get()
+    response = client.post(f"/raci/rows/{row.pk}/cells/cs/", {"letter": "C"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    assert response["HX-Reswap"] == "none"
+    body = response.content.decode()
+    assert "security token" in body and "<html" not in body
+    page = client.post(f"/raci/rows/{row.pk}/cells/cs/", {"letter": "C"})
+    assert page.status_code == 403 and "<html" in page.content.decode()
+    assert "security token" in page.content.decode()
+    assert not Cell.objects.filter(row=row, function__slug="cs").exists()
+
+
 def test_every_page_has_the_place_an_htmx_alert_goes(client, viewer):
     client.force_login(viewer)
     assert '<div id="page-alert"></div>' in client.get("/raci/").content.decode()
