@@ -73,36 +73,22 @@ def _organisation_read_afresh():
     organisation.forget()
 
 
-# Rows a module's tests share, made once (module-scoped fixtures below).
-SHARED_ROWS = {"demo_rows"}
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """In each module, the tests that use shared rows run after the others, so that the
-    rows, kept until the end of the module, are seen only by the tests that ask for them."""
-    modules = {}
-    for item in items:
-        modules.setdefault(item.path, len(modules))
-    items.sort(key=lambda item: (modules[item.path],
-                                 bool(SHARED_ROWS & set(getattr(item, "fixturenames", ())))))
-
-
 @pytest.fixture(scope="module")
-def demo_rows(django_db_setup, django_db_blocker):
-    """The demo operating model (``load_demo``), loaded once for the tests of a module that
-    use it, in a transaction rolled back after the module: each test's own writes are
-    rolled back by its test transaction, so every test starts from the same demo. Not for
-    transactional tests."""
+def demo_for_the_module(django_db_setup, django_db_blocker):
+    """The demo operating model (``tests.demo``) for a module whose every test reads it
+    (``pytestmark = pytest.mark.usefixtures("demo_for_the_module")``): loaded once, in a
+    transaction rolled back after the module, so each test, its own writes rolled back by
+    its test transaction, starts from the same demo. Not for transactional tests: they
+    load it themselves."""
     from django.contrib.auth.models import Group
 
     from revops.defaults import ensure_defaults
     from revops.models import Function
-    from tests.demo import load as load_demo
+    from tests import demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         ensure_defaults(Function, Group)  # a transactional test run before may have flushed them
-        load_demo()
+        demo.load()
         yield
         transaction.set_rollback(True)
 
@@ -137,13 +123,10 @@ def _eager_celery():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """An empty cache, and Django's content-type cache forgotten: the demo's copy
-    (``tests.demo``) may have been put back, with its own keys, and rolled back since."""
-    from django.contrib.contenttypes.models import ContentType
+    """An empty cache."""
     from django.core.cache import cache
 
     cache.clear()
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

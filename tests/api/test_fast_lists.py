@@ -21,12 +21,13 @@ from runbook.api.serializers import SectionSerializer
 from runbook.models import Section
 from tests.factories import UserFactory
 
-# The demo is loaded once for the module (``demo_rows``): keep the module on one worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-fast-lists")]
+# The demo is loaded once for the module: keep the module on one worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_for_the_module"),
+              pytest.mark.xdist_group("demo-fast-lists")]
 
 
 @pytest.fixture
-def lead(demo_rows, db):
+def lead(db):
     """The demo's own RevOps lead."""
     return get_user_model().objects.get(username="lead")
 

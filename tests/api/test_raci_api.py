@@ -4,8 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from raci.models import Matrix, Row, SignOff
-from revops import services as core_services
-from revops.models import ApiToken, Door
 from tests.raci import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,15 +73,6 @@ def test_row_create_and_its_errors(api, lead, matrix):
     assert Row.objects.filter(matrix=matrix).count() == 1
 
 
-def test_row_writes_are_for_leads(api, viewer, sales_head, routing, matrix):
-    for user in (viewer, sales_head):
-        api.as_user(user)
-        assert api.patch(f"/api/v1/raci/rows/{routing.pk}/", {"name": "X"},
-                         format="json").status_code == 403
-        assert api.post(f"/api/v1/raci/rows/{routing.pk}/reassign/",
-                        {"to": "cs", "previous_becomes": "R"}).status_code == 403
-
-
 def test_row_patch_two_a_is_400_and_nothing_changes(api, lead, routing, matrix):
     v = version(matrix)
     res = api.as_user(lead).patch(f"/api/v1/raci/rows/{routing.pk}/", {
@@ -140,13 +129,6 @@ def test_signoff_by_head_viewer_refused_stale_version_409(api, matrix, routing, 
     detail = api.get(f"/api/v1/raci/matrices/{matrix.pk}/").json()
     sales = next(s for s in detail["signoffs"] if s["function"] == "sales")
     assert sales["signed_current"] and sales["signed_by"] == "sales-head"
-
-
-def test_read_token_cannot_sign_off(api, matrix, sales_head):
-    _, raw = core_services.api_token_create(actor=sales_head, door=Door.CLI, user=sales_head,
-                                            name="bot", scope=ApiToken.Scope.READ)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert api.post(f"/api/v1/raci/matrices/{matrix.pk}/signoffs/").status_code == 403
 
 
 def _upload(text, name="raci.csv"):
@@ -268,4 +250,3 @@ def test_list_endpoints_run_the_same_queries_with_10_and_1000_rows(
     factories.bulk_rows(matrix, 990, start=10)
     with django_assert_num_queries(len(small)):
         assert api.get(path.format(pk=matrix.pk)).status_code == 200
-

@@ -29,12 +29,6 @@ def test_creating_a_runbook_creates_six_sections_in_order(api, lead):
     assert {s["review_state"] for s in body["sections"]} == {"never"}
 
 
-def test_only_leads_create_runbooks(api, sales_head, viewer):
-    for user in (sales_head, viewer):
-        response = api.as_user(user).post("/api/v1/runbooks/", {"title": "X"}, format="json")
-        assert response.status_code == 403
-
-
 def test_duplicate_runbook_title_is_refused_naming_title(api, lead, runbook):
     response = api.as_user(lead).post(
         "/api/v1/runbooks/", {"title": runbook.title}, format="json"
@@ -171,30 +165,6 @@ def test_body_too_large_message_says_the_limit(api, lead, runbook):
     assert "200 KB" in response.json()["body"][0]
 
 
-def test_head_revises_own_section_but_not_others(api, sales_head, runbook):
-    from revops.models import Function
-
-    process = section(runbook, "process")
-    process.owner = Function.objects.get(slug="sales")
-    process.save()
-    client = api.as_user(sales_head)
-    ok = client.post(f"/api/v1/sections/{process.pk}/revisions/",
-                     {"body": "Sales text", "base_revision": 1}, format="json")
-    assert ok.status_code == 201
-    other = section(runbook, "systems")
-    refused = client.post(f"/api/v1/sections/{other.pk}/revisions/",
-                          {"body": "x", "base_revision": 1}, format="json")
-    assert refused.status_code == 403
-    assert client.post(f"/api/v1/sections/{other.pk}/reviews/", {}).status_code == 403
-
-
-def test_viewer_cannot_write(api, viewer, runbook):
-    target = section(runbook, "process")
-    client = api.as_user(viewer)
-    assert client.post(f"/api/v1/sections/{target.pk}/reviews/", {}).status_code == 403
-    assert client.patch(f"/api/v1/sections/{target.pk}/", {"title": "x"}).status_code == 403
-
-
 def test_patch_changes_title_and_owner(api, lead, runbook):
     target = section(runbook, "process")
     response = api.as_user(lead).patch(
@@ -204,15 +174,6 @@ def test_patch_changes_title_and_owner(api, lead, runbook):
     assert response.status_code == 200
     assert response.json()["owner"] == "sales"
     assert response.json()["title"] == "How we work"
-
-
-def test_head_cannot_hand_section_away(api, sales_head, runbook):
-    target = section(runbook, "process")
-    Section.objects.filter(pk=target.pk).update(owner=sales_head.headed_functions.get())
-    response = api.as_user(sales_head).patch(
-        f"/api/v1/sections/{target.pk}/", {"owner": "marketing"}, format="json"
-    )
-    assert response.status_code == 403
 
 
 def test_patch_unknown_owner_is_400(api, lead, runbook):
@@ -292,13 +253,6 @@ def test_duplicate_release_name_is_400_naming_name(api, lead, runbook):
     response = client.post(url, {"name": "spring"}, format="json")
     assert response.status_code == 400 and "name" in response.json()
     assert Release.objects.count() == 1
-
-
-def test_only_leads_create_releases(api, sales_head, runbook):
-    response = api.as_user(sales_head).post(
-        f"/api/v1/runbooks/{runbook.pk}/releases/", {"name": "Nope"}, format="json"
-    )
-    assert response.status_code == 403
 
 
 def _queries(client, url, params=None):

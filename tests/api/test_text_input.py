@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from raci.models import Row
+from cadence.models import Ritual
+from raci.models import Cell, Row
 from tests.api.test_cadence_api import WEEKLY
 from tests.cadence.factories import ritual as make_ritual
 from tests.raci import factories
@@ -82,27 +84,41 @@ def test_a_json_body_that_is_not_utf8_is_a_400(api, lead, row):
 
 @pytest.mark.parametrize("query", ["layer=%ED%A0%80", "layer=%FF%FE", "matrix=%00",
                                    "matrix=%ED%A0%80"])
-def test_query_parameters_that_are_not_utf8_are_a_400_or_ignored(api, viewer, row, query):
+def test_query_parameters_that_are_not_utf8_are_a_400_naming_them(api, viewer, row, query):
     response = api.as_user(viewer).get(f"/api/v1/raci/rows/?{query}")
-    assert response.status_code in (200, 400)
-    response.json()
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("=")[0]]
+
+
+def _row_and_cells(row):
+    return (Row.objects.get(pk=row.pk).accountable_id,
+            sorted(Cell.objects.filter(row=row).values_list("function__slug", "letter")))
 
 
 @pytest.mark.parametrize("body", [b"to=sales&letter=%ED%A0%80&previous_becomes=R",
                                   b"to=%FF&letter=A&previous_becomes=%00"])
-def test_ui_form_posts_that_are_not_text_are_refused_not_a_500(client, lead, row, body):
+def test_ui_reassign_posts_that_are_not_text_are_refused_with_an_error_and_change_nothing(
+        client, lead, row, body):
     client.force_login(lead)
+    before = _row_and_cells(row)
     response = client.post(f"/raci/rows/{row.pk}/reassign/", body,
                            content_type="application/x-www-form-urlencoded")
-    assert response.status_code < 500
+    # The grid answers a form it cannot read with an error flashed and a redirect.
+    assert response.status_code == 302
+    assert "error" in {m.level_tag for m in get_messages(response.wsgi_request)}
+    assert _row_and_cells(row) == before
 
 
-@pytest.mark.parametrize("body", [b"name=%ED%A0%80&horizon=%ED%A0%80", b"name=a%00b"])
-def test_ui_ritual_form_with_bytes_that_are_not_text_is_refused(client, lead, body):
+@pytest.mark.parametrize(("body", "field"), [(b"name=%ED%A0%80&horizon=%ED%A0%80", "horizon"),
+                                             (b"name=a%00b", "name")])
+def test_ui_ritual_form_with_bytes_that_are_not_text_is_a_400_naming_the_field(
+        client, lead, body, field):
     client.force_login(lead)
     response = client.post("/cadence/rituals/new/", body,
                            content_type="application/x-www-form-urlencoded")
-    assert response.status_code in (200, 400)
+    assert response.status_code == 400
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Ritual.objects.exists()
 
 
 def test_an_error_that_echoes_a_surrogate_is_still_encodable():

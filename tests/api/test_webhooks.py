@@ -35,16 +35,6 @@ def test_unknown_event_is_refused_naming_the_field(api, lead):
     assert not Webhook.objects.exists()
 
 
-@pytest.mark.parametrize("user_fixture", ["viewer", "sales_head"])
-def test_only_leads_manage_webhooks(api, request, user_fixture):
-    user = request.getfixturevalue(user_fixture)
-    response = api.as_user(user).post(
-        "/api/v1/webhooks/", {"url": "https://x.example.com", "events": ["raci.changed"]},
-        format="json",
-    )
-    assert response.status_code == 403
-
-
 def test_deliveries_are_signed_with_hmac_sha256(receiver, django_capture_on_commit_callbacks):
     Webhook.objects.create(url=receiver.url, events=["raci.changed"], secret="s3cret")
     Webhook.objects.create(url=receiver.url, events=["section.stale"], secret="other")

@@ -137,14 +137,6 @@ def test_a_recorded_occurrence_names_the_zone_of_its_times(
     assert "March 10, 2026, 3 p.m. UTC" in console
 
 
-def test_other_head_cannot_record(client, marketing_head, frozen):
-    r = make_ritual()
-    frozen.shift(timedelta(days=6))
-    client.force_login(marketing_head)
-    url = f"/cadence/occurrences/{r.occurrences.first().pk}/"
-    assert client.post(url, {"status": "held"}).status_code == 403
-
-
 def _bulk(n):
     r = make_ritual(name=f"Bulk {n}")
     Occurrence.objects.filter(ritual=r).delete()

@@ -15,13 +15,13 @@ from overview.tasks import run_departures
 from revops import policy, services
 from revops.models import AuditEntry, Door, Function, Mail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_for_the_module")]
 
 User = get_user_model()
 
 
 @pytest.fixture
-def demo(demo_rows, db):
+def demo(db):
     return {u.username: u for u in User.objects.all()}
 
 

@@ -90,3 +90,9 @@ def test_load_demo_prints_the_address_it_is_served_on(settings):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "Sign in at http://127.0.0.1:8101 with:" in out.getvalue()
+
+
+def test_an_empty_install_fails_the_friday_test(viewer, api):
+    body = api.as_user(viewer).get("/api/v1/readiness/").json()
+    assert body["score"] < 50
+    assert all(set(c) >= {"code", "passed", "message"} for c in body["checks"])
