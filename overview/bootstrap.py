@@ -27,7 +27,7 @@ from overview import motions
 from overview import services as overview_services
 from raci import selectors as raci_selectors
 from raci import services as raci_services
-from revops import audit, invitations, policy
+from revops import audit, invitations, locks, people, policy, seats
 from revops import services as core_services
 from revops.errors import Conflict
 from revops.models import Function
@@ -77,6 +77,15 @@ class Outcome:
             "archived": self.archived,
             "invited": self.invited,
         }
+
+
+def hold_model():
+    """Serialize the writes that make or replace the whole model (bootstrap, model
+    import): two first bootstraps at once queue, and the second finds the first's model
+    as a second identical call would. Then lead rights' lock, as a bootstrap may name
+    the RevOps seat's holder: both before any row lock."""
+    locks.hold(locks.MODEL)
+    seats.hold_lead_rights()
 
 
 def live_runbooks():
@@ -182,7 +191,8 @@ def _invite(invite, functions, *, actor, door):
     """Name each invited person the head of their function, creating their account when
     the address is new (no usable password: their invitation carries a one-time link to
     choose one, or says to use single sign-on), then send each person one invitation
-    naming every function they now head (``revops.invitations``)."""
+    naming every function they now head (``revops.invitations``). Someone deactivated
+    cannot be named: a ValidationError on ``invite.<slug>``."""
     User = get_user_model()
     named = []
     for slug, email in (invite or {}).items():
@@ -191,10 +201,12 @@ def _invite(invite, functions, *, actor, door):
             user = User(username=_username_for(email), email=email)
             user.set_unusable_password()
             user.save()
-        function = functions[slug]
+        named.append((user, functions[slug]))
+    # A deactivated person is refused by the field that names them, before any seat moves.
+    people.lock_active([(f"invite.{function.slug}", user) for user, function in named])
+    for user, function in named:
         if function.head_id != user.pk:
             core_services.function_update(actor=actor, door=door, function=function, head=user)
-        named.append((user, function))
     heads = {}
     for user, function in named:
         heads.setdefault(user.pk, (user, []))[1].append(function)
@@ -282,6 +294,7 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
             "The template needs the functions " + ", ".join(sorted(missing)) + "."]})
     template = motions.template(motion)
     now = now or timezone.now()
+    hold_model()
     if fiscal_year_start_month is not None:
         # Stored first, so the quarterly rituals made below land on its quarters.
         overview_services.organisation_update(

@@ -24,7 +24,7 @@ from revops import audit, events, notify, policy, seats
 from revops import services as core_services
 from revops.errors import Refused
 from revops.models import ApiToken, Door, Function
-from revops.people import name_of
+from revops.people import lock_people, name_of
 
 
 def open_departure(person):
@@ -60,7 +60,7 @@ def departure_record(*, actor, door, person, leaves_on, successor=None, today=No
                                             "ahead (hand over now for one that happened)."})
     if not person.is_active:
         raise ValidationError({"person": f"“{person.get_username()}” has already left."})
-    person, *rest = services.lock_people(person, *([successor] if successor else []))
+    person, *rest = lock_people(person, *([successor] if successor else []))
     if successor is not None:
         services.check_successor(person, rest[0])
     departure = open_departure(person)
@@ -134,7 +134,7 @@ def _vacate(*, actor, door, person):
     """No successor: the person's seats fall vacant (their deputies cover), their
     deputyships end, rituals naming them name nobody (their function still owns them),
     tokens are revoked, and they are deactivated."""
-    (person,) = services.lock_people(person)
+    (person,) = lock_people(person)
     for function in Function.objects.filter(head=person).order_by("position", "slug"):
         core_services.function_update(actor=actor, door=door, function=function, head=None)
     for function in Function.objects.filter(deputy=person).order_by("position", "slug"):

@@ -23,7 +23,7 @@ from overview.models import Handover, HandoverItem, MaturityAssessment
 from revops import audit, events, fiscal, organisation, policy, seats
 from revops import services as core_services
 from revops.models import ApiToken, Function, Organisation, Webhook
-from revops.people import name_of
+from revops.people import lock_people, name_of
 from runbook import selectors as runbook_selectors
 
 
@@ -99,17 +99,6 @@ def handover_plan(*, person, successor, deactivate=False):
         feed_tokens=list(cadence_selectors.feed_tokens(user=person)),
         webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),
     )
-
-
-def lock_people(*people):
-    """Lock the rows of ``people`` in id order, the one order every write that locks
-    people uses, so two crossed hand-overs (a → b and b → a) queue instead of
-    deadlocking. ``FOR NO KEY UPDATE``: rows that merely refer to a person (an audit
-    entry naming its actor) do not wait for it. Returns them fresh, in the order given."""
-    ids = [p.pk for p in people]
-    locked = {u.pk: u for u in get_user_model().objects.select_for_update(no_key=True)
-              .filter(pk__in=ids).order_by("pk")}
-    return [locked[pk] for pk in ids]
 
 
 def _record_handover(*, actor, plan, now):

@@ -13,17 +13,12 @@ once its changes are made, inside its transaction, so a refusal rolls them back.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from revops import policy
+from revops import locks, policy
 from revops.errors import Conflict
 from revops.people import name_of
-
-# pg_advisory_xact_lock key taken by every write that may remove lead rights: two such
-# writes at once (two leads deactivating each other) queue, and the second sees the first.
-LEAD_RIGHTS_LOCK = 0x5EA7_1EAD
 
 LEAD_RIGHTS = "may edit every section, the RACI, the cadence, people and settings"
 HEAD_RIGHTS = "may change what {function} owns and sign off the RACI for it"
@@ -53,10 +48,9 @@ def hold_lead_rights():
     holds (PostgreSQL; elsewhere writes are serialized anyway), so that such writes are
     judged one after the other: each statement after the lock sees what the previous
     holder committed. Writes that also lock rows take it first, before any row lock, so
-    that two of them cannot each hold what the other waits for."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEAD_RIGHTS_LOCK])
+    that two of them cannot each hold what the other waits for: two such writes at once
+    (two leads deactivating each other) queue, and the second sees the first."""
+    locks.hold(locks.LEAD_RIGHTS)
 
 
 def require_a_lead_remains():

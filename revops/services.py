@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, events, policy, seats, tokens, zones
+from revops import audit, events, people, policy, seats, tokens, zones
 from revops.models import ApiToken, Channel, Function, Profile, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head", "deputy"]
@@ -26,22 +26,6 @@ def _sync_head_staff(user):
         user.save(update_fields=["is_staff"])
 
 
-def _lock_active(users, field):
-    """Lock the rows of the people about to take a seat, in id order (the hand-over
-    locks people the same way, so the two queue rather than deadlock), and refuse an
-    inactive one: checked under the lock, a deactivation cannot slip in between."""
-    ids = sorted({u.pk for u in users if u is not None})
-    if not ids:
-        return
-    User = get_user_model()
-    inactive = [u for u in User.objects.select_for_update(no_key=True).filter(pk__in=ids)
-                .order_by("pk")
-                if not u.is_active]
-    if inactive:
-        raise ValidationError({field: f"“{inactive[0].get_username()}” is deactivated: "
-                                      "name someone who can sign in."})
-
-
 def _seat_event(function, before):
     events.emit("seat.changed", {
         "function": function.slug,
@@ -56,8 +40,7 @@ def _seat_event(function, before):
 @transaction.atomic
 def function_create(*, actor, door, slug, name, position=0, head=None, deputy=None):
     policy.require_administer(actor)
-    _lock_active([head], "head")
-    _lock_active([deputy], "deputy")
+    people.lock_active([("head", head), ("deputy", deputy)])
     function = Function(slug=slug, name=name, position=position, head=head, deputy=deputy,
                         vacant_since=None if head else timezone.now())
     function.full_clean()
@@ -73,7 +56,9 @@ def function_create(*, actor, door, slug, name, position=0, head=None, deputy=No
 def function_update(*, actor, door, function, **fields):
     """Change name, position or the seat: its holder (``head``) and ``deputy``.
 
-    A seat's people must be active (checked under their row locks); a seat left
+    A seat's people must be active, checked under their row locks (taken before the
+    function's, as the hand-over takes them), even when they already hold it: the
+    caller's instance may predate a hand-over that moved the seat; a seat left
     without a holder records since when it is vacant; holders and deputies get the
     console. Changing the RevOps seat moves lead rights, so it is refused (``NoLeadLeft``)
     if it would leave nobody with them. A seat change is announced as ``seat.changed``."""
@@ -83,10 +68,7 @@ def function_update(*, actor, door, function, **fields):
         raise TypeError(f"function_update() cannot change {sorted(unknown)!r}")
     if function.is_revops_seat and SEAT_FIELDS & set(fields):
         seats.hold_lead_rights()
-    for seat_field in SEAT_FIELDS & set(fields):
-        person = fields[seat_field]
-        if person is not None and person.pk != getattr(function, f"{seat_field}_id"):
-            _lock_active([person], seat_field)
+    people.lock_active([(name, fields[name]) for name in sorted(SEAT_FIELDS & set(fields))])
     function = Function.objects.select_for_update().get(pk=function.pk)
     before = audit.snapshot(function, FUNCTION_FIELDS)
     previous = {function.head, function.deputy} - {None}

@@ -12,7 +12,7 @@ from cadence import rules
 from cadence.models import Occurrence, Ritual, Status
 from cadence.services import payloads
 from cadence.services.materialization import materialize, materialize_many
-from revops import audit, events, fiscal, policy, rendering, search
+from revops import audit, events, fiscal, people, policy, rendering, search
 from revops.errors import refuse_archived
 from revops.models import Function
 
@@ -95,6 +95,7 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
     """Create a ritual and materialize its next 12 months of occurrences."""
     policy.require_create_owned(actor)
     policy.require_own(actor, owner)
+    people.lock_active([("owner_person", owner_person)])
     now = now or _now()
     ritual = Ritual(
         name=(name or "").strip(), horizon=horizon, layer=layer, purpose=purpose or "",
@@ -123,7 +124,12 @@ def ritual_create(*, actor, door, name, horizon, layer, rrule, timezone="UTC",
 def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     """Change a ritual. A new rule, zone or horizon (or reactivation) restarts the
     schedule now: future ``scheduled`` occurrences are replaced, recorded ones and past
-    ones stay. Deactivating removes the future ``scheduled`` ones."""
+    ones stay. Deactivating removes the future ``scheduled`` ones. The owning person
+    named must be active, checked under their row lock, taken before the ritual's as the
+    hand-over takes them."""
+    if fields.get("owner_person") is not None:
+        policy.require_change(actor, ritual)
+        people.lock_active([("owner_person", fields["owner_person"])])
     ritual = policy.locked_for_change(actor, ritual)
     if "owner" in fields and getattr(fields["owner"], "pk", None) != ritual.owner_id:
         policy.require_own(actor, fields["owner"])

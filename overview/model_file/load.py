@@ -21,6 +21,7 @@ from raci import search as raci_search
 from raci.models import Cell, Matrix, Row, SignOff
 from revops import audit, fiscal, policy, rendering, seats
 from revops.models import Function
+from revops.people import lock_active
 from runbook import search
 from runbook.choices import SectionKind
 from runbook.models import (
@@ -61,21 +62,41 @@ def _render(text):
     return rendering.render(text)
 
 
+def _holders(doc):
+    """``(path, username)`` of everyone the file gives something to hold: a seat, a
+    deputyship, a ritual."""
+    return [
+        *((json_path(["functions", i, name]), f[name]) for i, f in enumerate(doc["functions"])
+          for name in ("head", "deputy") if f.get(name)),
+        *((json_path(["rituals", i, "owner_person"]), r["owner_person"])
+          for i, r in enumerate(doc["rituals"]) if r.get("owner_person")),
+    ]
+
+
 def _people(doc):
-    """Username → user; missing people are created inactive, with no usable password."""
+    """Username → user. Missing people are created without a usable password: active
+    when the file gives them something to hold (nothing is held by someone who cannot
+    sign in; they have no way in until a lead invites them, as a bootstrap's invited
+    heads), inactive otherwise (authors of the history; a lead activates the ones who
+    still work here). The holders must be active, checked under their row locks: an
+    existing deactivated one is a ValidationError at the path naming them. Returns the
+    people and the ids of those created."""
     User = get_user_model()
     wanted = {p["username"]: p for p in doc["people"]}
+    holders = _holders(doc)
+    holding = {username for _, username in holders}
     found = {u.get_username(): u for u in User.objects.filter(username__in=wanted)}
     new = []
     for username, p in wanted.items():
         if username not in found:
             user = User(username=username, first_name=p["first_name"], last_name=p["last_name"],
-                        email=p["email"], is_active=False)
+                        email=p["email"], is_active=username in holding)
             user.set_unusable_password()
             new.append(user)
     for user in User.objects.bulk_create(new):
         found[user.get_username()] = user
-    return found
+    lock_active([(path, found[username]) for path, username in holders])
+    return found, {user.pk for user in new}
 
 
 def _functions(doc, people):
@@ -343,6 +364,7 @@ def import_model(*, document, actor, door, replace=False):
     model is archived first. Returns counts of what was written."""
     policy.require_administer(actor)
     check_document(document)
+    bootstrap.hold_model()
     had_a_lead = seats.active_leads().exists()
     existing = bootstrap.existing_model()
     archived = {}
@@ -350,7 +372,7 @@ def import_model(*, document, actor, door, replace=False):
         if not replace:
             raise bootstrap.ModelExists(existing)
         archived = bootstrap.archive_model(actor=actor, door=door)
-    people = _people(document)
+    people, created = _people(document)
     functions = _functions(document, people)
     sections = _runbooks(document, people, functions)
     _raci(document, people, functions)
@@ -374,8 +396,11 @@ def import_model(*, document, actor, door, replace=False):
         counts["replaced"] = {"maturity_assessments": assessments_replaced}
     if had_a_lead:
         # The file's seats replace ours: the RevOps seat may go to someone who cannot sign
-        # in. The install keeps someone who can run it, or nothing is imported.
+        # in (deactivated, or made by this import and not invited yet). The install keeps
+        # someone who can run it, or nothing is imported.
         seats.require_a_lead_remains()
+        if not seats.active_leads().exclude(pk__in=created).exists():
+            raise seats.NoLeadLeft()
     audit.record(actor=actor, door=door, action="import", obj=_Model(), object_type="model",
                  changes=counts)
     return counts

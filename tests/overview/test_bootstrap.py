@@ -208,6 +208,21 @@ def test_bad_invites_are_refused_by_field():
     assert not Runbook.objects.exists()
 
 
+@pytest.mark.parametrize("already_head", [False, True])
+def test_an_invited_deactivated_person_is_refused_by_the_field_naming_them(already_head):
+    from tests.factories import UserFactory
+
+    gone = UserFactory(username="gone", email="gone@example.com", is_active=False)
+    if already_head:
+        Function.objects.filter(slug="sales").update(head=gone, vacant_since=None)
+    with pytest.raises(ValidationError) as refused:
+        _run("sales-led", invite={"cro": "kim@example.com", "sales": "GONE@example.com"})
+    assert set(refused.value.message_dict) == {"invite.sales"}
+    assert "deactivated" in refused.value.message_dict["invite.sales"][0]
+    assert not Runbook.objects.exists()
+    assert Function.objects.get(slug="cro").head is None
+
+
 def test_the_command_bootstraps_and_refuses_without_replace(capsys):
     call_command("bootstrap_model", "--motion", "hybrid")
     out = capsys.readouterr().out

@@ -208,13 +208,35 @@ def test_the_schema_is_valid_and_every_export_matches_it():
         jsonschema.validate(json.loads(json.dumps(exported_then_rolled_back(build))), schema)
 
 
-def test_people_missing_here_are_created_inactive_without_a_usable_password():
+def test_people_missing_here_are_created_without_a_usable_password_active_if_they_hold():
     document = exported_then_rolled_back(_demo)
+    holders = ({f[name] for f in document["functions"] for name in ("head", "deputy")}
+               | {r["owner_person"] for r in document["rituals"]}) - {None}
+    document["people"].append({"username": "author", "first_name": "Ann", "last_name": "Or",
+                               "email": "author@example.com"})
     model_file.import_model(document=document, actor=None, door="cli")
     for person in document["people"]:
         user = get_user_model().objects.get(username=person["username"])
-        assert not user.is_active and not user.has_usable_password()
-        assert user.email == person["email"]
+        assert user.is_active == (user.username in holders)
+        assert not user.has_usable_password() and user.email == person["email"]
+    assert not Function.objects.filter(head__is_active=False).exists()
+    assert not Function.objects.filter(deputy__is_active=False).exists()
+    assert not Ritual.objects.filter(owner_person__is_active=False).exists()
+
+
+@pytest.mark.parametrize("role", ["head", "deputy", "owner_person"])
+def test_a_deactivated_person_named_to_hold_something_is_refused_at_its_path(role):
+    document = exported_then_rolled_back(_demo)
+    items = document["rituals"] if role == "owner_person" else document["functions"]
+    at = next(i for i, item in enumerate(items) if item.get(role))
+    get_user_model().objects.create_user(username=items[at][role], is_active=False)
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        model_file.import_model(document=document, actor=None, door="cli")
+    path = f"{'rituals' if role == 'owner_person' else 'functions'}[{at}].{role}"
+    assert path in refused.value.message_dict
+    assert "deactivated" in refused.value.message_dict[path][0]
+    assert row_counts() == before
 
 
 def _broken(document, change):
