@@ -13,10 +13,22 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from raci.models import DESCRIPTION_MAX_LENGTH, Row
 from raci.rules import exactly_one_accountable, names_and, normalize_letter, row_name_key
 from revops.models import Layer
 
 MAX_IMPORT_LINES = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+NAME_MAX_LENGTH = Row._meta.get_field("name").max_length
+#: The longest cell the export writes and the import reads: the longest text a row
+#: holds, plus the apostrophe ``guard_formula`` may put in front of it.
+CELL_MAX_LENGTH = max(NAME_MAX_LENGTH, DESCRIPTION_MAX_LENGTH) + 1
+
+# Python's csv module has one limit on a field for the whole process (131,072 characters
+# by default) and, past it, stops reading with an error that names no column. No field of
+# an accepted upload is longer than the upload, so the reader is let read any of them and
+# ``parse_line`` refuses a cell over CELL_MAX_LENGTH by line and column.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_IMPORT_BYTES))
 
 LAYER_BY_TEXT = {
     **{v.casefold(): v for v in Layer.values},
@@ -168,6 +180,10 @@ def parse_line(number, record, header, *, names, seen):
             f"line {number}: {len(record)} values but the header has {header.width}."
         )
     record = record + [""] * (header.width - len(record))
+    too_long = length_problems(record, header)
+    if too_long:
+        # Nothing else is read: the other messages would quote the cell whole.
+        raise ValidationError(f"line {number}: {'; '.join(too_long)}.")
     name = unguard_formula(record[header.index["name"]].strip())
     layer, layer_problems = read_layer(record[header.index["layer"]])
     letters, letter_problems = read_letters(record, header)
@@ -187,14 +203,29 @@ def parse_line(number, record, header, *, names, seen):
         unguard_formula(record[header.index["description"]].strip())
         if "description" in header.index else None
     )
+    if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            f"line {number} ({name}): the description is {len(description):,} characters "
+            f"long; a description holds at most {DESCRIPTION_MAX_LENGTH:,}."
+        )
     return ImportedRow(number, name, layer, description, letters)
+
+
+def length_problems(record, header):
+    """``"the <column> is N characters long…"`` for each cell longer than any the export
+    writes (``CELL_MAX_LENGTH``)."""
+    return [
+        f"the {column} value is {len(record[i]):,} characters long; a cell holds at most "
+        f"{CELL_MAX_LENGTH:,}"
+        for column, i in header.index.items() if len(record[i]) > CELL_MAX_LENGTH
+    ]
 
 
 def name_problems(name, seen):
     if not name:
         return ["the name is empty"]
-    if len(name) > 200:
-        return ["the name is longer than 200 characters"]
+    if len(name) > NAME_MAX_LENGTH:
+        return [f"the name is longer than {NAME_MAX_LENGTH} characters"]
     if row_name_key(name) in seen:
         return [f"the name {name!r} is already used on line {seen[row_name_key(name)]}"]
     return []

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from raci.models import DESCRIPTION_MAX_LENGTH
 from revops.models import Layer
 
 LETTER_CHOICES = [("", "—"), ("R", "R"), ("A", "A"), ("C", "C"), ("I", "I"), ("A/R", "A/R")]
@@ -18,7 +19,8 @@ class RowForm(forms.Form):
 
     name = forms.CharField(max_length=200)
     layer = forms.ChoiceField(choices=[("", "Not grouped"), *Layer.choices], required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=DESCRIPTION_MAX_LENGTH)
 
     def __init__(self, *args, functions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ with no A, two A's, or an A plus another letter for the same function.
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -93,13 +94,22 @@ class RowQuerySet(models.QuerySet):
         return self.annotate(layer_order=order).order_by("layer_order", "position", "id")
 
 
+#: The longest description a row holds. The CSV export and import are held to it
+#: (``raci.csv_io.CELL_MAX_LENGTH``), so whatever is stored can go out and back in.
+DESCRIPTION_MAX_LENGTH = 20_000
+
+
 class Row(models.Model):
     """An activity or decision. It carries its one Accountable function itself."""
 
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="rows")
     layer = models.CharField(max_length=20, choices=Layer.choices, blank=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    # A validator, not max_length: a TextField's max_length is no column width, and
+    # changing it would make SQLite rebuild the table under its triggers.
+    description = models.TextField(
+        blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
+    )
     position = models.PositiveIntegerField(default=0)
     accountable = models.ForeignKey(
         Function, on_delete=models.PROTECT, related_name="accountable_rows"

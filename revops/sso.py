@@ -46,7 +46,9 @@ from revops.models import Door, ExternalIdentity
 
 logger = logging.getLogger(__name__)
 
-DISCOVERY_SECONDS = 3600
+#: Short, so that a provider moved or taken down is noticed within minutes rather than
+#: sign-in redirecting people to it for an hour.
+DISCOVERY_SECONDS = 300
 #: Where a browser that came through an invitation link keeps it until the callback.
 INVITATION_KEY = "revops_sso_invitation"
 USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
@@ -54,6 +56,10 @@ USERNAME_UNSAFE = re.compile(r"[^\w.@+-]")
 
 class ProviderUnavailable(Exception):
     """The identity provider did not answer, or not with what OpenID Connect promises."""
+
+
+class ProviderUnreachable(ProviderUnavailable):
+    """The identity provider did not answer at all (no connection, or a timeout)."""
 
 
 class SignInRefused(Exception):
@@ -64,29 +70,78 @@ def enabled():
     return bool(settings.OIDC_ISSUER)
 
 
+def _cached(key):
+    """The cached value, or None when it is not there or the cache cannot be read: the
+    cache only spares a request, so a cache that is down must not stop a sign-in."""
+    try:
+        return cache.get(key)
+    except Exception as exc:  # noqa: BLE001 - each cache backend fails its own way
+        logger.warning("SSO: the cache cannot be read (%s); fetching", type(exc).__name__)
+        return None
+
+
+def _cache(key, value):
+    try:
+        cache.set(key, value, DISCOVERY_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - as in _cached
+        logger.warning("SSO: the cache cannot be written (%s)", type(exc).__name__)
+
+
 def discovery():
     """The provider's metadata from ``{OIDC_ISSUER}/.well-known/openid-configuration``,
-    kept for an hour. Its ``issuer`` must be the one configured (OpenID Discovery §4.3)."""
+    kept for ``DISCOVERY_SECONDS``. Its ``issuer`` must be the one configured (OpenID
+    Discovery §4.3)."""
     issuer = settings.OIDC_ISSUER
     key = "revops:oidc-discovery:" + hashlib.sha256(issuer.encode()).hexdigest()
-    metadata = cache.get(key)
+    metadata = _cached(key)
     if metadata is not None:
         return metadata
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
     try:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        logger.warning("OpenID discovery at %s failed: %s", url, type(exc).__name__)
+        raise ProviderUnreachable(f"{url} did not answer") from exc
+    try:
         response.raise_for_status()
         metadata = response.json()
     except (requests.RequestException, ValueError) as exc:
         logger.warning("OpenID discovery at %s failed: %s", url, type(exc).__name__)
-        raise ProviderUnavailable(f"{url} did not answer") from exc
+        raise ProviderUnavailable(f"{url} did not answer with its metadata") from exc
+    if not isinstance(metadata, dict):
+        raise ProviderUnavailable(f"{url} did not answer with its metadata")
     if metadata.get("issuer", "").rstrip("/") != issuer.rstrip("/"):
         raise ProviderUnavailable(f"{url} names another issuer")
     missing = {"authorization_endpoint", "token_endpoint", "jwks_uri"} - metadata.keys()
     if missing:
         raise ProviderUnavailable(f"{url} lacks {', '.join(sorted(missing))}")
-    cache.set(key, metadata, DISCOVERY_SECONDS)
+    _cache(key, metadata)
     return metadata
+
+
+def check_response_issuer(iss, metadata):
+    """RFC 9207: the authorization response's ``iss`` must be the issuer we sent the
+    person to, and a provider that says it sends ``iss`` must have sent it — without
+    it, an answer from another provider (a mix-up) could not be told apart."""
+    if iss is None:
+        if metadata.get("authorization_response_iss_parameter_supported") is True:
+            raise SignInRefused("The answer did not say which identity provider sent it. "
+                                "Start again from the sign-in page.")
+        return
+    if iss != metadata["issuer"]:
+        raise SignInRefused("The answer came from another identity provider.")
+
+
+def email_is_verified(claims, *, provider_verifies):
+    """Whether the ``email`` claim may become the account's address: not when the provider
+    says it is unverified, nor when it says nothing although it tells verified addresses
+    apart (``email_verified`` among its ``claims_supported``)."""
+    verified = claims.get("email_verified")
+    if isinstance(verified, str):  # some providers send the JSON boolean as text
+        verified = verified.strip().lower() == "true"
+    if verified is None:
+        return not provider_verifies
+    return verified is True
 
 
 # --- Claims to a person: pure, so every case is a row in a table test.
@@ -95,7 +150,7 @@ def discovery():
 class Profile:
     subject: str
     username: str
-    email: str
+    email: str | None  # None: an address the provider did not verify
     first_name: str
     last_name: str
     is_lead: bool | None  # None: the provider does not decide who leads
@@ -112,8 +167,11 @@ def _groups(claims, name):
     return []
 
 
-def profile_from_claims(claims, *, groups_claim="groups", leads_group=""):
-    """What the ID token and userinfo say about a person, in our terms."""
+def profile_from_claims(claims, *, groups_claim="groups", leads_group="",
+                        provider_verifies_email=False):
+    """What the ID token and userinfo say about a person, in our terms. An e-mail address
+    the provider did not verify (``email_is_verified``) is no address of theirs:
+    ``Profile.email`` is then None, and the account keeps the one it has."""
     subject = str(claims.get("sub") or "")
     if not subject:
         raise SignInRefused("The identity provider did not say who you are (no sub claim).")
@@ -125,7 +183,10 @@ def profile_from_claims(claims, *, groups_claim="groups", leads_group=""):
     username = str(claims.get("preferred_username") or email.partition("@")[0] or subject)
     username = USERNAME_UNSAFE.sub("-", username)[:120] or "user"
     is_lead = leads_group in _groups(claims, groups_claim) if leads_group else None
-    return Profile(subject=subject, username=username, email=email[:254],
+    if email and not email_is_verified(claims, provider_verifies=provider_verifies_email):
+        email = None
+    return Profile(subject=subject, username=username,
+                   email=None if email is None else email[:254],
                    first_name=first[:150], last_name=last[:150], is_lead=is_lead)
 
 
@@ -173,7 +234,7 @@ def _joinable(invited):
 
 
 @transaction.atomic
-def sign_in_from_claims(*, issuer, claims, invited=None):
+def sign_in_from_claims(*, issuer, claims, invited=None, provider_verifies_email=False):
     """The user for a verified sign-in: made on the first one, then refreshed (name,
     e-mail, lead membership) on every one, each change audited as the system's. Function
     heads stay as set in the app: the provider does not know our functions.
@@ -183,7 +244,8 @@ def sign_in_from_claims(*, issuer, claims, invited=None):
     functions it was named head of. That is no take-over: following the link proves the
     person reads the address a lead invited."""
     profile = profile_from_claims(claims, groups_claim=settings.OIDC_GROUPS_CLAIM,
-                                  leads_group=settings.OIDC_LEADS_GROUP)
+                                  leads_group=settings.OIDC_LEADS_GROUP,
+                                  provider_verifies_email=provider_verifies_email)
     identity = (ExternalIdentity.objects.select_related("user").select_for_update()
                 .filter(issuer=issuer, subject=profile.subject).first())
     joined = _joinable(invited) if identity is None else None
@@ -196,8 +258,9 @@ def sign_in_from_claims(*, issuer, claims, invited=None):
             profile.username, issuer=issuer, subject=profile.subject))
         user.set_unusable_password()
         was_lead, before = False, {}
-    user.email, user.first_name, user.last_name = (
-        profile.email, profile.first_name, profile.last_name)
+    if profile.email is not None:
+        user.email = profile.email
+    user.first_name, user.last_name = profile.first_name, profile.last_name
     user.save()
     if identity is None:
         ExternalIdentity.objects.create(user=user, issuer=issuer, subject=profile.subject)
@@ -305,8 +368,25 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 # OpenID Connect Core §5.3.2: userinfo about someone else is not used.
                 raise SignInRefused("The identity provider answered about someone else.")
             claims.update(userinfo)
-        return sign_in_from_claims(issuer=discovery()["issuer"], claims=claims,
-                                   invited=self._invited())
+        metadata = discovery()
+        return sign_in_from_claims(
+            issuer=metadata["issuer"], claims=claims, invited=self._invited(),
+            provider_verifies_email="email_verified" in metadata.get("claims_supported", []))
+
+    def raise_token_response_error(self, response):
+        """RFC 6749 §5.2: a 400 or 401 naming an error is the provider refusing this code
+        (wrong, spent or expired, or a PKCE verifier that does not match), not a provider
+        out of reach."""
+        if response.status_code in (400, 401):
+            try:
+                error = response.json().get("error")
+            except (ValueError, AttributeError):
+                error = None
+            if isinstance(error, str) and error:
+                raise SignInRefused(
+                    f"{settings.OIDC_PROVIDER_NAME} refused this sign-in ({error[:60]}). "
+                    "Start again from the sign-in page.")
+        super().raise_token_response_error(response)
 
     def _invited(self):
         """The invited account this browser came through an invitation link for, if the
@@ -348,12 +428,19 @@ class _Guarded:
         except SignInRefused as exc:
             logger.info("Single sign-on refused: %s", exc)
             return error_page(request, str(exc), status=403)
+        except (ProviderUnreachable, requests.ConnectionError, requests.Timeout) as exc:
+            logger.warning("Single sign-on: the provider is out of reach (%s)",
+                           type(exc).__name__)
+            return error_page(
+                request, f"{settings.OIDC_PROVIDER_NAME}, the identity provider, cannot be "
+                "reached. Try again in a few minutes; if it lasts, tell your IT team.",
+                status=503)
         except (ProviderUnavailable, requests.RequestException) as exc:
             # The exception text may quote the provider's answer; its class is enough.
             logger.warning("Single sign-on: the provider failed (%s)", type(exc).__name__)
             return error_page(
-                request, f"{settings.OIDC_PROVIDER_NAME} could not be reached or gave an "
-                "answer we cannot use. Try again in a minute.", status=502)
+                request, f"{settings.OIDC_PROVIDER_NAME} gave an answer we cannot use. "
+                "Try again in a minute.", status=502)
         except (SuspiciousOperation, jwt.PyJWTError) as exc:
             logger.info("Single sign-on refused: %s", type(exc).__name__)
             return error_page(request, "This sign-in could not be verified. Start again "
@@ -404,10 +491,7 @@ class SignInCallback(_Guarded, OIDCAuthenticationCallbackView):
         if state is None or state not in request.session.get("oidc_states", {}):
             raise SignInRefused("This sign-in link was already used or has expired. "
                                 "Start again from the sign-in page.")
-        issuer = request.GET.get("iss")
-        if issuer is not None and issuer != discovery()["issuer"]:
-            # RFC 9207: an answer from another provider than the one we sent them to.
-            raise SignInRefused("The answer came from another identity provider.")
+        check_response_issuer(request.GET.get("iss"), discovery())
         return super().get(request)
 
     def login_failure(self):

@@ -4,7 +4,7 @@
 from rest_framework import serializers
 
 from raci import selectors
-from raci.models import Cell, Matrix, Row, SignOff
+from raci.models import DESCRIPTION_MAX_LENGTH, Cell, Matrix, Row, SignOff
 from revops.api.fields import KeyField
 from revops.models import Function, Layer
 
@@ -56,7 +56,8 @@ class RowWriteSerializer(serializers.Serializer):
     matrix = KeyField(queryset=Matrix.objects.all())
     layer = serializers.ChoiceField(choices=Layer.choices, allow_blank=True, required=False)
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(allow_blank=True, required=False,
+                                        max_length=DESCRIPTION_MAX_LENGTH)
     position = serializers.IntegerField(min_value=0, required=False)
     cells = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5))
 

@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from raci import csv_io, rules, selectors
+from raci.csv_io import MAX_IMPORT_BYTES
 from raci.models import Cell, Matrix, Row
 from raci.services.rows import functions_by_slug, names_of
 from raci.services.versions import VersionMoved, lock_matrix, record_change
 from revops import policy, search
-
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def read_upload(upload):

@@ -3,8 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from raci.models import Matrix, Row, SignOff
+from raci.models import DESCRIPTION_MAX_LENGTH, Matrix, Row, SignOff
 from tests.raci import factories
+
+PYTHON_CSV_FIELD_LIMIT = 131_072  # csv.field_size_limit() unless a program changes it
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,43 @@ def test_csv_export_then_import_is_a_noop(api, lead, matrix, routing):
                           "reordered": False, "version": v}
     again = api.get(f"/api/v1/raci/matrices/{matrix.pk}/export.csv", HTTP_ACCEPT="text/csv")
     assert again.status_code == 200 and again.content.decode() == text
+
+
+def test_the_longest_description_goes_out_and_comes_back_in(api, lead, matrix, routing):
+    # Longer than Python's csv field limit once guarded: "=" gets an apostrophe in front.
+    longest = "=" + "x" * (DESCRIPTION_MAX_LENGTH - 1)
+    factories.row(matrix, "Annual plan", {"cro": "A"}, description=longest)
+    factories.row(matrix, "Deal desk", {"sales": "A"}, description="y" * DESCRIPTION_MAX_LENGTH)
+    api.as_user(lead)
+    text = api.get(f"/api/v1/raci/matrices/{matrix.pk}/export.csv").content.decode()
+    res = api.post(f"/api/v1/raci/matrices/{matrix.pk}/import/", {"file": _upload(text)},
+                   format="multipart")
+    assert res.status_code == 200, res.json()
+    assert res.json()["unchanged"] == 3
+    assert Row.objects.get(name="Annual plan").description == longest
+
+
+def test_a_description_the_app_cannot_store_is_refused_at_every_door(api, lead, matrix, routing):
+    over_csv_limit = "x" * (PYTHON_CSV_FIELD_LIMIT + 1)
+    res = api.as_user(lead).patch(f"/api/v1/raci/rows/{routing.pk}/",
+                                  {"description": over_csv_limit}, format="json")
+    assert res.status_code == 400 and "description" in res.json()
+    text = f"name,layer,description,sales\nX,,,A\nLong,,{over_csv_limit},A\n"
+    res = api.post(f"/api/v1/raci/matrices/{matrix.pk}/import/", {"file": _upload(text)},
+                   format="multipart")
+    assert res.status_code == 400
+    assert res.json() == {"file": [
+        f"line 3: the description value is {len(over_csv_limit):,} characters long; "
+        f"a cell holds at most {DESCRIPTION_MAX_LENGTH + 1:,}."]}
+    just_over = "x" * (DESCRIPTION_MAX_LENGTH + 1)
+    res = api.post(f"/api/v1/raci/matrices/{matrix.pk}/import/",
+                   {"file": _upload(f"name,layer,description,sales\nLong,,{just_over},A\n")},
+                   format="multipart")
+    assert res.status_code == 400
+    assert res.json() == {"file": [
+        f"line 2 (Long): the description is {DESCRIPTION_MAX_LENGTH + 1:,} characters long; "
+        f"a description holds at most {DESCRIPTION_MAX_LENGTH:,}."]}
+    assert list(Row.objects.values_list("name", flat=True)) == ["Lead routing rules"]
 
 
 def test_csv_import_with_a_two_a_line_changes_nothing(api, lead, matrix, routing):

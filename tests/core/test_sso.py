@@ -247,8 +247,145 @@ def test_an_unreachable_provider_gets_a_clear_page(client, settings):
     settings.OIDC_ISSUER = "http://127.0.0.1:9"  # the discard port: nothing listens
     settings.OIDC_TIMEOUT = 2
     response = client.get("/accounts/sso/start/")
-    assert response.status_code == 502
-    assert "could not be reached" in response.content.decode()
+    assert response.status_code == 503
+    assert "the identity provider, cannot be reached" in response.content.decode()
+
+
+@pytest.mark.parametrize(("iss", "advertised", "refused"), [
+    (None, True, "did not say which identity provider"),
+    (None, False, None),
+    (None, None, None),
+    (ISSUER, True, None),
+    (ISSUER, None, None),
+    ("https://evil.example.test", True, "another identity provider"),
+    ("https://evil.example.test", None, "another identity provider"),
+])
+def test_the_response_issuer_is_required_when_the_provider_promises_it(iss, advertised,
+                                                                       refused):
+    metadata = dict(METADATA)
+    if advertised is not None:
+        metadata["authorization_response_iss_parameter_supported"] = advertised
+    if refused is None:
+        sso.check_response_issuer(iss, metadata)
+    else:
+        with pytest.raises(sso.SignInRefused, match=refused):
+            sso.check_response_issuer(iss, metadata)
+
+
+def test_a_callback_without_iss_is_refused_when_the_provider_sends_it(client, provider,
+                                                                      monkeypatch):
+    monkeypatch.setattr(sso, "discovery", lambda: {
+        **METADATA, "authorization_response_iss_parameter_supported": True})
+    response = callback(client, start(client, provider))
+    assert response.status_code == 403
+    assert "did not say which identity provider" in response.content.decode()
+    assert provider.token_requests == [] and "_auth_user_id" not in client.session
+    assert callback(client, start(client, provider), iss=ISSUER).status_code == 302
+
+
+class Answer:
+    def __init__(self, status, body):
+        self.status_code, self.body, self.url, self.text = status, body, "", ""
+
+    def json(self):
+        if self.body is None:
+            raise ValueError("not JSON")
+        return self.body
+
+    def raise_for_status(self):
+        if self.status_code >= 400:
+            raise sso.requests.HTTPError(response=self)
+
+
+@pytest.mark.parametrize(("status", "body", "raised"), [
+    (400, {"error": "invalid_grant"}, sso.SignInRefused),
+    (401, {"error": "invalid_client"}, sso.SignInRefused),
+    (400, None, sso.requests.HTTPError),
+    (500, {"error": "server_error"}, sso.requests.HTTPError),
+])
+def test_a_token_endpoint_refusal_is_a_refusal_not_an_outage(settings, status, body, raised):
+    settings.OIDC_PROVIDER_NAME = "Example IdP"
+    with pytest.raises(raised) as caught:
+        sso.OIDCBackend().raise_token_response_error(Answer(status, body))
+    if raised is sso.SignInRefused:
+        assert str(caught.value).startswith(f"Example IdP refused this sign-in ({body['error']})")
+
+
+@pytest.fixture
+def discovery_served(settings, monkeypatch):
+    """The real ``discovery`` against a scripted ``requests.get``: ``served.up`` says
+    whether the provider answers; ``served.calls`` counts the requests."""
+    settings.OIDC_ISSUER = ISSUER
+    settings.OIDC_CLIENT_ID = CLIENT_ID
+    settings.OIDC_CLIENT_SECRET = SECRET
+    settings.OIDC_PROVIDER_NAME = "Example IdP"
+
+    class Served:
+        up = True
+        calls = 0
+
+    def get(url, timeout):
+        Served.calls += 1
+        if not Served.up:
+            raise sso.requests.ConnectionError("refused")
+        return Answer(200, METADATA)
+
+    monkeypatch.setattr(sso.requests, "get", get)
+    return Served
+
+
+def test_a_provider_gone_down_is_noticed_within_minutes(client, discovery_served,
+                                                       time_machine):
+    time_machine.move_to("2026-03-02 09:00Z", tick=False)
+    assert client.get("/accounts/sso/start/").status_code == 302
+    discovery_served.up = False
+    time_machine.shift(6 * 60)
+    response = client.get("/accounts/sso/start/")
+    assert response.status_code == 503
+    assert "the identity provider, cannot be reached" in response.content.decode()
+
+
+def test_a_cache_that_is_down_does_not_stop_sign_in(client, discovery_served, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(sso.cache, "get", down)
+    monkeypatch.setattr(sso.cache, "set", down)
+    assert client.get("/accounts/sso/start/").status_code == 302
+    assert client.get("/accounts/sso/start/").status_code == 302
+    assert discovery_served.calls == 2
+
+
+@pytest.mark.parametrize(("verified", "provider_verifies", "kept"), [
+    (True, True, True), ("true", True, True), (True, False, True),
+    (False, True, False), (False, False, False), ("false", False, False),
+    (None, True, False), (None, False, True),
+])
+def test_only_a_verified_email_is_the_accounts_address(verified, provider_verifies, kept):
+    claims = {"sub": "1", "email": "pat@example.test"}
+    if verified is not None:
+        claims["email_verified"] = verified
+    profile = sso.profile_from_claims(claims, provider_verifies_email=provider_verifies)
+    assert profile.email == ("pat@example.test" if kept else None)
+
+
+def test_an_unverified_email_never_replaces_the_accounts_address(client, provider,
+                                                                 monkeypatch):
+    monkeypatch.setattr(sso, "discovery", lambda: {
+        **METADATA, "claims_supported": ["sub", "email", "email_verified"]})
+    provider.userinfo = {"sub": "person-1", "email": "pat@example.test",
+                         "email_verified": True}
+    callback(client, start(client, provider))
+    client.logout()
+    provider.userinfo = {"sub": "person-1", "email": "ceo@victim.test",
+                         "email_verified": False}
+    assert callback(client, start(client, provider)).status_code == 302
+    assert User.objects.get(external_identity__subject="person-1").email == "pat@example.test"
+    client.logout()
+    provider.claims = {"sub": "person-2"}
+    provider.userinfo = {"sub": "person-2", "email": "ceo@victim.test"}
+    assert callback(client, start(client, provider)).status_code == 302
+    assert User.objects.get(external_identity__subject="person-2").email == ""
 
 
 def test_sign_out_ends_the_session_and_goes_to_the_providers_end_session(client, provider):

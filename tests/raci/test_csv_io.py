@@ -120,3 +120,11 @@ def test_header_problems_and_read_header_are_usable_alone():
     header = csv_io.read_header(csv.reader(io.StringIO("Layer, Name ,sales\n")), COLUMNS)
     assert header == csv_io.Header(width=3, index={"layer": 0, "name": 1, "sales": 2},
                                    functions=[("sales", 2)])
+
+
+def test_a_cell_longer_than_the_export_writes_is_refused_by_line_and_column():
+    huge = "R" * (csv_io.CELL_MAX_LENGTH + 1)
+    rows, errors = csv_io.parse_csv(f"name,layer,sales\nX,,A\nY,,{huge}\n", COLUMNS)
+    assert [r.name for r in rows] == ["X"]
+    assert errors == [f"line 3: the sales value is {len(huge):,} characters long; "
+                      f"a cell holds at most {csv_io.CELL_MAX_LENGTH:,}."]
