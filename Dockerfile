@@ -9,4 +9,6 @@ RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-00000000
 RUN useradd --create-home revops && chown -R revops /app
 USER revops
 EXPOSE 8000
-CMD ["gunicorn", "revops.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# --timeout: as docker-compose.yml, and why (docs/operations.md).
+CMD ["gunicorn", "revops.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--timeout", "120"]

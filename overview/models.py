@@ -1,5 +1,7 @@
-"""What the model as a whole keeps of its own: the Monday briefs it has sent and the
-quarterly maturity assessments."""
+"""What the model as a whole keeps of its own: the Monday briefs it has sent, the
+quarterly maturity assessments, and the model files a worker imports."""
+
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -216,3 +218,46 @@ class Departure(models.Model):
     @property
     def is_open(self):
         return self.done_at is None and self.cancelled_at is None
+
+
+class ModelImport(models.Model):
+    """A model file too large to import within a request (``model_file.BACKGROUND_IMPORT_BYTES``),
+    kept here until a worker has imported it. The import itself is the same
+    all-or-nothing ``model_file.import_model`` as a small file's, run as the lead who
+    sent it, through the door it came by; ``errors`` holds what its 400 (or 409, 403)
+    would have said, and ``summary`` the counts of its 201. The file is dropped once the
+    import is done either way."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    DONE = (Status.SUCCEEDED, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    document = models.BinaryField(null=True, blank=True,
+                                  help_text="The file as sent, until the import is done.")
+    size = models.PositiveBigIntegerField(help_text="The file's size in bytes.")
+    replace = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    door = models.CharField(max_length=10)
+    errors = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="model_import_status_known"),
+        ]
+
+    def __str__(self):
+        return f"Model import {self.pk} ({self.status})"

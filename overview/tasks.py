@@ -1,10 +1,10 @@
-"""Periodic jobs that read across the apps. Thin: each calls one function."""
+"""Jobs that read across the apps, periodic or queued. Thin: each calls one function."""
 
 from datetime import date
 
 from celery import shared_task
 
-from overview import brief, departures, escalation
+from overview import brief, departures, escalation, model_file
 from revops.models import Door
 
 
@@ -31,3 +31,11 @@ def run_departures(today=None):
     done = departures.run_due_departures(
         today=date.fromisoformat(today) if today else None)
     return {"departed": len(done)}
+
+
+@shared_task(acks_late=True)
+def import_model_file(model_import_id):
+    """A model file too large for a request (idempotent: an import done is not run
+    again; acknowledged late, so a worker killed mid-import leaves it to another)."""
+    job = model_file.run_import(model_import_id=model_import_id)
+    return {"status": job.status if job else "gone"}

@@ -19,4 +19,6 @@ urlpatterns = [
     path("bootstrap/", model_views.BootstrapView.as_view(), name="bootstrap"),
     path("model/export/", model_views.ExportView.as_view(), name="model-export"),
     path("model/import/", model_views.ImportView.as_view(), name="model-import"),
+    path("model/imports/<uuid:pk>/", model_views.ImportStatusView.as_view(),
+         name="model-import-status"),
 ]

@@ -14,21 +14,28 @@ one Accountable per RACI row, revision numbers without gaps, schedules that agre
 their horizon) — and every error names its JSON path. Then one transaction bulk-writes
 the history as it was (times, authors, doors), and one audit entry records the import.
 
+A file larger than ``BACKGROUND_IMPORT_BYTES`` is kept in a ``ModelImport`` row and
+imported by a worker (``job``), with the same load and the same errors.
+
 The package by subject: ``document`` (the format, its schema and limits, JSON paths),
-``export``, ``check`` and ``load``. Callers use the names below.
+``export``, ``check``, ``load`` and ``job``. Callers use the names below.
 """
 
 from overview.model_file.check import check_document, read_document
 from overview.model_file.document import (
+    BACKGROUND_IMPORT_BYTES,
     FORMAT,
     MAX_ERRORS,
     MAX_FILE_BYTES,
     SCHEMA_PATH,
+    TOO_LARGE,
     json_path,
     schema,
 )
 from overview.model_file.export import export_model
+from overview.model_file.job import run_import
 from overview.model_file.load import import_model
 
-__all__ = ["FORMAT", "MAX_ERRORS", "MAX_FILE_BYTES", "SCHEMA_PATH", "check_document",
-           "export_model", "import_model", "json_path", "read_document", "schema"]
+__all__ = ["BACKGROUND_IMPORT_BYTES", "FORMAT", "MAX_ERRORS", "MAX_FILE_BYTES", "SCHEMA_PATH",
+           "TOO_LARGE", "check_document", "export_model", "import_model", "json_path",
+           "read_document", "run_import", "schema"]

@@ -19,6 +19,7 @@ from overview.model_file.document import (
     FORMAT,
     MAX_ERRORS,
     MAX_FILE_BYTES,
+    TOO_LARGE,
     json_path,
     schema,
 )
@@ -51,8 +52,7 @@ def read_document(raw):
     hold (a NUL, a lone surrogate, a number too long or too large)."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
-            raise ValidationError({"file": [f"The file is larger than "
-                                            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."]})
+            raise ValidationError({"file": [TOO_LARGE]})
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -12,6 +12,11 @@ from overview import maturity
 FORMAT = "revops-model/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "model-format.schema.json"
 MAX_FILE_BYTES = 50 * 1024 * 1024
+TOO_LARGE = f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+# A file larger than this is imported by a worker (202 and a status resource), not within
+# the request: about a second of import per megabyte, and gunicorn's timeout is for
+# requests, not for imports. Smaller files keep the synchronous 201.
+BACKGROUND_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ERRORS = 50
 BATCH = 2000
 # What an assessment carries as it is: the four scores and what each rests on.

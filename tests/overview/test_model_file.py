@@ -77,6 +77,7 @@ NOT_CARRIED_MODELS = {
     "overview.Handover": "people's hand-overs on this installation",
     "overview.HandoverItem": "people's hand-overs on this installation",
     "overview.Departure": "people's departures on this installation",
+    "overview.ModelImport": "a file this installation is importing, kept until it is done",
     "scim.ScimIdentity": "the identity provider's link to this installation",
 }
 NOT_CARRIED_FIELDS = {
