@@ -113,7 +113,7 @@ class AuditEntry(models.Model):
     refuses them too (see migration 0003).
     """
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -129,7 +129,13 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The trail's order, whole: a page of the newest entries is read off this
+            # index, never sorted, however many entries share one moment (a bulk write
+            # stamps thousands with the same ``at``).
+            models.Index(fields=["at", "id"], name="revops_audit_at_id"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self):

@@ -57,3 +57,24 @@ def test_audit_page_filters_and_keeps_constant_queries(client, viewer, lead,
         response = client.get("/audit/?door=ui")
     assert response.status_code == 200
     assert "Sales" in response.content.decode()
+
+
+def test_a_page_of_the_newest_entries_is_read_off_an_index_not_sorted(lead):
+    """Thousands of entries can share one moment (a bulk write stamps them alike): the
+    trail's order (newest first, then by id) is an index of its own, so a page costs the
+    same however long the trail is. Checked on PostgreSQL's plan for the API's page."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's query plan; CI runs it there")
+    now = timezone.now()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(at=now, actor=lead, door=Door.TASK, action="flag",
+                   object_type="runbook.section", object_id=str(i), object_repr=f"§{i}")
+        for i in range(3000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE revops_auditentry")
+    plan = AuditEntry.objects.order_by("-at", "-id")[:50].explain()
+    assert "Index Scan Backward using revops_audit_at_id" in plan, plan
+    assert "Sort" not in plan, plan
