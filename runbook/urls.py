@@ -7,6 +7,7 @@ app_name = "runbook"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.runbook_create, name="runbook_create"),
+    path("all/", views.runbook_list, name="runbook_list"),
     path("<int:pk>/", views.runbook_detail, name="runbook"),
     path("<int:pk>/export.md", views.export_markdown, name="export_markdown"),
     path("<int:pk>/print/", views.export_print, name="export_print"),

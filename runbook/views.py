@@ -6,6 +6,7 @@ validation errors on its form (``revops.http.form_errors``)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -44,6 +45,17 @@ def index(request):
     return _runbook_page(request, runbook)
 
 
+RUNBOOKS_PER_PAGE = 50
+
+
+@login_required
+def runbook_list(request):
+    """Every live run book, a page at a time (a model may hold thousands)."""
+    page = Paginator(selectors.runbooks(), RUNBOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "runbook/runbook_list.html", {
+        "page": page, "can_administer": policy.can_administer(request.user)})
+
+
 @login_required
 def runbook_detail(request, pk):
     return _runbook_page(request, get_object_or_404(Runbook, pk=pk))
@@ -58,7 +70,7 @@ def _runbook_page(request, runbook):
         {
             "runbook": runbook,
             "sections": sections,
-            "runbooks": list(selectors.runbooks()),
+            "switcher": selectors.runbook_switcher(runbook),
             "latest_release": selectors.releases_for(runbook).first(),
             "can_administer": policy.can_administer(request.user),
             # An archived run book is read-only: its services refuse, so no button offers.

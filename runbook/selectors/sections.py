@@ -54,6 +54,20 @@ def runbooks(*, include_archived=False):
     return qs.order_by("-is_default", "title")
 
 
+SWITCHER_SHOWN = 12
+
+
+def runbook_switcher(current):
+    """The run books a run book's page offers to switch to: the default first, then by
+    title, at most ``SWITCHER_SHOWN`` (the current one among them even when it would
+    fall past the cut), and how many live ones there are in all. Two queries whatever
+    the size of the model; the whole list is a page of its own (``/runbook/all/``)."""
+    shown = list(runbooks()[:SWITCHER_SHOWN])
+    if current.pk not in {r.pk for r in shown} and current.archived_at is None:
+        shown[-1:] = [current]
+    return shown, Runbook.objects.live().count()
+
+
 def several_runbooks():
     """Whether the live model has more than one run book: then every list names each
     section with its run book (``Section.full_title``)."""
