@@ -187,6 +187,13 @@ def _username_for(email):
     return name
 
 
+def _invitees_here(invite):
+    """``(field, person)`` for each invited address that already has an account."""
+    User = get_user_model()
+    return [(f"invite.{slug}", user) for slug, email in (invite or {}).items()
+            if (user := User.objects.filter(email__iexact=email).order_by("pk").first())]
+
+
 def _invite(invite, functions, *, actor, door):
     """Name each invited person the head of their function, creating their account when
     the address is new (no usable password: their invitation carries a one-time link to
@@ -295,6 +302,9 @@ def bootstrap(*, motion, actor, door, replace=False, fiscal_year_start_month=Non
     template = motions.template(motion)
     now = now or timezone.now()
     hold_model()
+    # The invitees already here are locked (and a deactivated one refused) before any
+    # ritual is moved or archived below: people before the rows they receive.
+    people.lock_active(_invitees_here(invite))
     if fiscal_year_start_month is not None:
         # Stored first, so the quarterly rituals made below land on its quarters.
         overview_services.organisation_update(

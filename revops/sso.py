@@ -246,6 +246,10 @@ def sign_in_from_claims(*, issuer, claims, invited=None, provider_verifies_email
     profile = profile_from_claims(claims, groups_claim=settings.OIDC_GROUPS_CLAIM,
                                   leads_group=settings.OIDC_LEADS_GROUP,
                                   provider_verifies_email=provider_verifies_email)
+    if settings.OIDC_LEADS_GROUP:
+        # The sign-in may take lead rights away: the lock such writes hold, before any
+        # row lock, as a deactivation takes it (revops.seats).
+        seats.hold_lead_rights()
     identity = (ExternalIdentity.objects.select_related("user").select_for_update()
                 .filter(issuer=issuer, subject=profile.subject).first())
     joined = _joinable(invited) if identity is None else None

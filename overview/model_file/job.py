@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from overview.bootstrap import hold_model
 from overview.model_file.check import read_document
 from overview.model_file.load import import_model
 from overview.models import ModelImport
@@ -44,6 +45,7 @@ def run_import(*, model_import_id):
     if not _started(model_import_id):
         return ModelImport.objects.filter(pk=model_import_id).first()
     with transaction.atomic():
+        hold_model()  # advisory locks before any row lock (revops.locks)
         job = ModelImport.objects.select_for_update().get(pk=model_import_id)
         if job.status in ModelImport.DONE:  # another run finished while this one waited
             return job

@@ -367,12 +367,12 @@ def import_model(*, document, actor, door, replace=False):
     bootstrap.hold_model()
     had_a_lead = seats.active_leads().exists()
     existing = bootstrap.existing_model()
-    archived = {}
-    if existing:
-        if not replace:
-            raise bootstrap.ModelExists(existing)
-        archived = bootstrap.archive_model(actor=actor, door=door)
+    if existing and not replace:
+        raise bootstrap.ModelExists(existing)
+    # People first, then the rows they receive (the live model's rituals are archived,
+    # locked, below): the order a ritual's owner change takes too.
     people, created = _people(document)
+    archived = bootstrap.archive_model(actor=actor, door=door) if existing else {}
     functions = _functions(document, people)
     sections = _runbooks(document, people, functions)
     _raci(document, people, functions)
