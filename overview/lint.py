@@ -25,6 +25,7 @@ from raci import rules as raci_rules
 from raci import selectors as raci_selectors
 from revops import people
 from revops.models import Layer
+from revops.words import plural
 from runbook import selectors as runbook_selectors
 
 CROSS_CODES = ("accountable_without_ritual", "ritual_owner_not_on_layer",
@@ -33,10 +34,15 @@ CROSS_CODES = ("accountable_without_ritual", "ritual_owner_not_on_layer",
 # rhythm, or a layer's section owned by a function with no part in that layer. (A
 # ritual run by a function that is only consulted is worth a look, not a failed test.)
 DISAGREEMENT_CODES = ("accountable_without_ritual", "section_owner_not_on_layer")
-CODE_LABELS = {"accountable_without_ritual": "accountable without a ritual",
-               "ritual_owner_not_on_layer": "ritual owner off the layer",
-               "section_owner_not_on_layer": "section owner off the layer",
-               "departed_head": "departed head"}
+# A count of findings of each cross-check code, as the panel words it.
+CODE_NOUNS = {
+    "accountable_without_ritual": ("accountable function without a ritual",
+                                   "accountable functions without a ritual"),
+    "ritual_owner_not_on_layer": ("ritual owned off its layer", "rituals owned off their layer"),
+    "section_owner_not_on_layer": ("section owned off its layer",
+                                   "sections owned off their layer"),
+    "departed_head": ("departed head", "departed heads"),
+}
 # A page lists this many findings at most; the API lists them all.
 PAGE_CAP = 50
 
@@ -196,8 +202,8 @@ def panel(*, matrix=None, checks=None, **_context):
     total = checks.total(CROSS_CODES)
     return {"title": "Cross-checks: RACI, cadence and run book",
             "template": "overview/_cross_checks.html", "findings": checks.first(CROSS_CODES),
-            "total": f"{total:,}", "capped": total > PAGE_CAP, "cap": PAGE_CAP,
-            "counts": [(CODE_LABELS[c], f"{checks.counts[c]:,}") for c in CROSS_CODES
-                       if checks.counts.get(c)],
+            "total": f"{total:,}", "count": total, "capped": total > PAGE_CAP, "cap": PAGE_CAP,
+            "counts": [f"{checks.counts[c]:,} {plural(checks.counts[c], *CODE_NOUNS[c])}"
+                       for c in CROSS_CODES if checks.counts.get(c)],
             "api_url": reverse("lint"), "anchor": "cross-checks",
             "checked": checks.checked}
