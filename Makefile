@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python bench/materialize.py
 	$(BIN)/python bench/model_file.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/cross_checks.py
 	bash bench/load.sh
 
 lock:  # needs uv (pip install uv)

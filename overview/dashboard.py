@@ -16,10 +16,13 @@ PANELS = [departures.panel, runbook_dashboard.panel, runbook_dashboard.concerns_
           cadence_charts.panel]
 
 
-def panels(*, user, today):
+def panels(*, user, today, checks=None):
+    """``checks``: the lint's ``summary()``, read once for the page (its readiness reads
+    it too); the cross-checks panel reads its own otherwise."""
     result = []
     for panel in PANELS:
-        made = panel(user=user, today=today)
+        made = (lint.panel(checks=checks) if panel is lint.panel
+                else panel(user=user, today=today))
         if made:
             result.append(made)
     return result

@@ -15,7 +15,8 @@ finding names its ``subject`` as ``kind:key`` (``function:sales``, ``row:12``,
 ``ritual:3``, ``section:7``, ``layer:process``).
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -24,6 +25,7 @@ from raci import rules as raci_rules
 from raci import selectors as raci_selectors
 from revops import people
 from revops.models import Layer
+from revops.words import plural
 from runbook import selectors as runbook_selectors
 
 CROSS_CODES = ("accountable_without_ritual", "ritual_owner_not_on_layer",
@@ -32,6 +34,17 @@ CROSS_CODES = ("accountable_without_ritual", "ritual_owner_not_on_layer",
 # rhythm, or a layer's section owned by a function with no part in that layer. (A
 # ritual run by a function that is only consulted is worth a look, not a failed test.)
 DISAGREEMENT_CODES = ("accountable_without_ritual", "section_owner_not_on_layer")
+# A count of findings of each cross-check code, as the panel words it.
+CODE_NOUNS = {
+    "accountable_without_ritual": ("accountable function without a ritual",
+                                   "accountable functions without a ritual"),
+    "ritual_owner_not_on_layer": ("ritual owned off its layer", "rituals owned off their layer"),
+    "section_owner_not_on_layer": ("section owned off its layer",
+                                   "sections owned off their layer"),
+    "departed_head": ("departed head", "departed heads"),
+}
+# A page lists this many findings at most; the API lists them all.
+PAGE_CAP = 50
 
 
 @dataclass(frozen=True)
@@ -77,11 +90,18 @@ def _on_layer(rows):
     return on
 
 
-def _layer_findings(matrix, rows, by_id):
+def _owners_by_kind(on_layer, function_list):
+    """``{layer: ids of the functions on it}`` for every layer, for the section check
+    made in SQL (a layer without rows has nobody on it)."""
+    ids = {f.slug: f.pk for f in function_list}
+    return {layer: {ids[slug] for slug in on_layer.get(layer, ()) if slug in ids}
+            for layer in Layer.values}
+
+
+def _layer_findings(matrix, on_layer, by_id):
+    """The layer checks but the sections': they are as many as the layers and rituals."""
     labels = dict(Layer.choices)
-    on_layer = _on_layer(rows)
     rituals = list(cadence_selectors.rituals_with_owning_function())
-    sections = list(runbook_selectors.live_sections_of_kinds(kinds=Layer.values))
     findings = []
     served = {(r.owner_id, r.layer) for r in rituals}
     for layer, function_id in raci_selectors.layer_accountables(matrix).items():
@@ -99,22 +119,40 @@ def _layer_findings(matrix, rows, by_id):
                 f"{ritual.name} is owned by {ritual.owner.name}, which has neither R nor A "
                 f"on any {labels[ritual.layer]} row of the RACI.",
                 f"ritual:{ritual.pk}", ritual.get_absolute_url()))
-    for section in sections:
-        if section.owner.slug not in on_layer.get(section.kind, ()):
-            findings.append(Finding(
-                "section_owner_not_on_layer", "warning",
-                f"{section.title} in {section.runbook.title} is owned by "
-                f"{section.owner.name}, which has neither R nor A on any "
-                f"{labels[section.kind]} row of the RACI.",
-                f"section:{section.pk}", reverse("runbook:section", args=[section.pk])))
     return findings
 
 
-def findings():
-    """Every finding over the model: the RACI's lint first, then the cross-checks.
+def _section_findings(sections):
+    """``section_owner_not_on_layer`` for rows of ``live_sections_owned_off``."""
+    labels = dict(Layer.choices)
+    return [Finding(
+        "section_owner_not_on_layer", "warning",
+        f"{s['title']} in {s['runbook_title']} is owned by {s['owner_name']}, which has "
+        f"neither R nor A on any {labels[s['kind']]} row of the RACI.",
+        f"section:{s['pk']}", reverse("runbook:section", args=[s["pk"]]))
+        for s in sections]
 
-    Without a current matrix there is no layer to check against: only the people
-    findings (departed head, no head) remain."""
+
+@dataclass(frozen=True)
+class Summary:
+    """What a page shows of the lint: the number of findings per code and the findings
+    in ``findings()`` order, the sections' only up to a cap (they grow with the model;
+    the rest are counted, and listed in full by the API)."""
+    counts: dict
+    findings: list
+    checked: bool  # there is a current matrix to check the layers against
+    sections_off_layer: dict = field(default_factory=dict)  # {(layer, function id): n}
+
+    def total(self, codes):
+        return sum(self.counts.get(code, 0) for code in codes)
+
+    def first(self, codes, limit=PAGE_CAP):
+        return [f for f in self.findings if f.code in codes][:limit]
+
+
+def _lint(*, section_cap):
+    """``Summary`` of the whole lint with at most ``section_cap`` section findings listed
+    (``None``: all of them), the sections counted by one grouped query when capped."""
     function_list = raci_selectors.functions()
     matrix = raci_selectors.current_matrix()
     rows = list(raci_selectors.rows_for_grid(matrix=matrix)) if matrix else []
@@ -122,22 +160,50 @@ def findings():
         [raci_rules.LintRow(r.id, r.name, raci_selectors.letters_of(r)) for r in rows],
         raci_selectors.columns(function_list))
     result = _raci_findings(raci, matrix)
+    off = {}
     if matrix is not None:
-        result += _layer_findings(matrix, rows, {f.pk: f for f in function_list})
-    return result + _departed(function_list)
+        on_layer = _on_layer(rows)
+        result += _layer_findings(matrix, on_layer, {f.pk: f for f in function_list})
+        owners = _owners_by_kind(on_layer, function_list)
+        sections = runbook_selectors.live_sections_owned_off(owners_by_kind=owners)
+        if section_cap is not None:
+            sections = sections[:section_cap]
+            off = runbook_selectors.live_sections_owned_off_counts(owners_by_kind=owners)
+        result += _section_findings(sections)
+    result += _departed(function_list)
+    counts = Counter(f.code for f in result)
+    if section_cap is not None and off:
+        counts["section_owner_not_on_layer"] = sum(off.values())
+    return Summary(dict(counts), result, matrix is not None, off)
 
 
-def cross_checks():
-    """The findings only this lint makes (the RACI page and panel show the rest)."""
-    return [f for f in findings() if f.is_cross_check]
+def findings():
+    """Every finding over the model: the RACI's lint first, then the cross-checks.
+
+    Without a current matrix there is no layer to check against: only the people
+    findings (departed head, no head) remain."""
+    return _lint(section_cap=None).findings
 
 
-def panel(*, matrix=None, **_context):
+def summary(*, cap=PAGE_CAP):
+    """The lint as pages read it: every count, the section findings only up to ``cap``
+    (a query with a LIMIT, and one grouped count), whatever the size of the model."""
+    return _lint(section_cap=cap)
+
+
+def panel(*, matrix=None, checks=None, **_context):
     """The cross-checks as a panel, for the dashboard and the RACI page (where they
-    concern the current matrix only: an older one's page goes without)."""
+    concern the current matrix only: an older one's page goes without): the first
+    ``PAGE_CAP`` findings and how many there are, all of them in the API. ``checks``:
+    the page's own ``summary()`` when it reads it for something else too."""
     if matrix is not None and not matrix.is_current:
         return None
+    checks = checks if checks is not None else summary()
+    total = checks.total(CROSS_CODES)
     return {"title": "Cross-checks: RACI, cadence and run book",
-            "template": "overview/_cross_checks.html", "findings": cross_checks(),
-            "anchor": "cross-checks",
-            "checked": matrix is not None or raci_selectors.current_matrix() is not None}
+            "template": "overview/_cross_checks.html", "findings": checks.first(CROSS_CODES),
+            "total": f"{total:,}", "count": total, "capped": total > PAGE_CAP, "cap": PAGE_CAP,
+            "counts": [f"{checks.counts[c]:,} {plural(checks.counts[c], *CODE_NOUNS[c])}"
+                       for c in CROSS_CODES if checks.counts.get(c)],
+            "api_url": reverse("lint"), "anchor": "cross-checks",
+            "checked": checks.checked}

@@ -216,26 +216,32 @@ def _maturity_checks(today):
     )]
 
 
-def _model_checks():
+def _model_checks(checks):
     """The RACI, the cadence and the run book must tell the same story: whoever answers
-    for a layer runs a ritual for it, and a layer's section is owned on that layer."""
-    disagreements = [f for f in lint.findings() if f.code in lint.DISAGREEMENT_CODES]
-    if raci_selectors.current_matrix() is None:
+    for a layer runs a ritual for it, and a layer's section is owned on that layer. Read
+    from the lint's ``summary``: the count, and the first findings only (their subjects
+    as the gaps, at most ``lint.PAGE_CAP``; the API lists them all)."""
+    if not checks.checked:
         return [Check("model_consistent", False,
                       "Nothing to cross-check yet: there is no RACI matrix.",
                       reverse("raci:index"))]
+    count = checks.total(lint.DISAGREEMENT_CODES)
+    first = checks.first(lint.DISAGREEMENT_CODES)
     return [Check(
-        "model_consistent", not disagreements,
+        "model_consistent", not count,
         "The RACI, the cadence and the run book agree on who holds each layer."
-        if not disagreements else
-        f"{counted(len(disagreements), 'cross-check warning')}: "
-        + " ".join(f.message for f in disagreements[:3])
-        + (" …" if len(disagreements) > 3 else ""),
-        reverse("raci:index") + "#cross-checks", [f.subject for f in disagreements],
+        if not count else
+        f"{counted(count, 'cross-check warning')}: "
+        + " ".join(f.message for f in first[:3])
+        + (" …" if count > 3 else ""),
+        reverse("raci:index") + "#cross-checks", [f.subject for f in first],
     )]
 
 
-def report(*, today):
+def report(*, today, checks=None):
+    """``checks``: the lint's ``summary()`` when the page has it already (the dashboard
+    shows it in a panel too); read here otherwise."""
+    checks = checks if checks is not None else lint.summary()
     return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
-                          *_maturity_checks(today), *_model_checks(), *_people_checks(),
+                          *_maturity_checks(today), *_model_checks(checks), *_people_checks(),
                           *_seat_checks()])

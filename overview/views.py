@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from overview import archive, departures, maturity, search, selectors, services
+from overview import archive, departures, lint, maturity, search, selectors, services
 from overview import pack as handover_pack
 from overview.bootstrap import existing_model
 from overview.charts import maturity_chart, quarters_up_to
@@ -32,11 +32,13 @@ from revops.words import counted
 @login_required
 def dashboard(request):
     today = timezone.localdate()
+    checks = lint.summary()  # once for the page: the cross-checks panel and readiness
     return render(
         request,
         "overview/dashboard.html",
-        {"panels": dashboard_panels(user=request.user, today=today), "today": today,
-         "report": readiness_report(today=today), "no_model": not existing_model(),
+        {"panels": dashboard_panels(user=request.user, today=today, checks=checks),
+         "today": today, "report": readiness_report(today=today, checks=checks),
+         "no_model": not existing_model(),
          "maturity": selectors.assessments().first()},
     )
 

@@ -1,10 +1,16 @@
 """Reads the model-wide pages need of the run book (hand-over, set-up, search, the pack),
 so that ``overview`` reaches the run book's tables only through here."""
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import (
+    Count,
     Exists,
+    F,
     OuterRef,
+    Q,
     Subquery,
 )
 
@@ -29,11 +35,31 @@ def sections_of_runbook_titled(*, title):
     return Section.objects.filter(runbook__title=title).select_related("runbook")
 
 
-def live_sections_of_kinds(*, kinds):
-    """The live model's sections of the given kinds, with owner and run book, in document
-    order."""
-    return (Section.objects.live().filter(kind__in=kinds)
-            .select_related("owner", "runbook").order_by("runbook__title", "position"))
+def _owned_off(owners_by_kind):
+    """``{kind: function ids}`` → the live sections of those kinds owned by none of the
+    kind's functions."""
+    off = reduce(operator.or_, (Q(kind=kind) & ~Q(owner_id__in=list(ids))
+                                for kind, ids in owners_by_kind.items()))
+    return Section.objects.live().filter(off)
+
+
+def live_sections_owned_off(*, owners_by_kind):
+    """The live sections of the kinds in ``owners_by_kind`` (``{kind: function ids}``)
+    whose owner is none of their kind's functions, as ``pk``, ``title``, ``kind``,
+    ``runbook_title`` and ``owner_name`` in document order (run book title, run book,
+    position): slice it to read only the first few."""
+    return (_owned_off(owners_by_kind)
+            .values("pk", "title", "kind", "owner_id", runbook_title=F("runbook__title"),
+                    owner_name=F("owner__name"))
+            .order_by("runbook__title", "runbook_id", "position", "pk"))
+
+
+def live_sections_owned_off_counts(*, owners_by_kind):
+    """``{(kind, owner id): number of sections}`` for the sections
+    ``live_sections_owned_off`` lists, counted in one grouped query."""
+    return {(row["kind"], row["owner_id"]): row["n"] for row in
+            _owned_off(owners_by_kind).values("kind", "owner_id")
+            .annotate(n=Count("pk")).order_by()}
 
 
 def live_sections_headed_by(*, person):

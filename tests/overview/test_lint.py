@@ -162,3 +162,71 @@ def test_an_older_matrix_page_goes_without_the_cross_checks(client, viewer, proc
     older = matrix("Last year's RACI", is_current=False)
 
     assert 'id="cross-checks"' not in client.get(f"/raci/{older.pk}/").content.decode()
+
+
+def summary_counts():
+    """``{code: count}`` of the full list, to hold the summary to."""
+    counts = {}
+    for f in lint.findings():
+        counts[f.code] = counts.get(f.code, 0) + 1
+    return counts
+
+
+def test_the_summary_counts_every_finding_and_lists_the_sections_up_to_the_cap(process):
+    make_runbook()
+    make_sections(20)  # strategy, systems and insights have no rows: 3+ findings a book
+    every = lint.findings()
+    sections = [f for f in every if f.code == "section_owner_not_on_layer"]
+    assert len(sections) > lint.PAGE_CAP
+
+    summary = lint.summary()
+
+    assert summary.counts == summary_counts()
+    assert sum(summary.sections_off_layer.values()) == len(sections)
+    listed = [f for f in summary.findings if f.code == "section_owner_not_on_layer"]
+    assert listed == sections[:lint.PAGE_CAP]  # the same first ones, in the same order
+    assert summary.first(lint.CROSS_CODES) == [f for f in every if f.is_cross_check][
+        :lint.PAGE_CAP]
+    assert lint.summary(cap=5).counts == summary.counts
+
+
+def test_a_page_lists_the_first_fifty_cross_checks_and_says_how_many_there_are(
+        client, viewer, process):
+    client.force_login(viewer)
+    make_sections(30)
+    total = sum(1 for f in lint.findings() if f.is_cross_check)
+    assert total > lint.PAGE_CAP
+
+    for path in ("/", "/raci/"):
+        html = client.get(path).content.decode()
+        panel = html[html.index('id="cross-checks"'):]
+        panel = panel[:panel.index("</section>")]
+        assert panel.count("<li>") == lint.PAGE_CAP
+        assert f"{total:,} findings — the first 50; all of them in the API" in panel
+        assert 'href="/api/v1/lint/"' in panel
+
+
+def test_the_dashboard_reads_the_lint_once_for_the_panel_and_readiness(
+        client, viewer, process, monkeypatch):
+    client.force_login(viewer)
+    calls = []
+    real = lint.summary
+    monkeypatch.setattr(lint, "summary", lambda **kw: calls.append(1) or real(**kw))
+
+    assert client.get("/").status_code == 200
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/raci/", "/readiness/", "/start/"])
+def test_the_pages_showing_the_cross_checks_run_the_same_queries_at_two_sizes(
+        client, viewer, process, path, django_assert_num_queries):
+    """6 sections, then 606, most of them owned off their layer: the same queries (the
+    sections are counted and the first 50 read, never all of them)."""
+    client.force_login(viewer)
+    make_sections(1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    make_sections(100)
+    assert sum(1 for f in lint.findings() if f.is_cross_check) > lint.PAGE_CAP
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(path).status_code == 200
