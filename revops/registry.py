@@ -12,6 +12,10 @@ core reads this registry and names no app's event, URL or page.
   ``raci`` and the core may not import those, so ``overview`` registers a provider for
   each slot. A provider is ``provider(**context)`` returning what the slot shows, or
   None when it has nothing to show.
+- **Listeners** (``add_listener``): a lower layer's service says what just happened
+  (``tell("decision.recorded", decision=…)``) inside its transaction, and a higher layer
+  acts on it in the same transaction (change control opens the proposal a ritual's
+  decision asks for). A listener that raises rolls the whole write back.
 
 Lists keep the order of registration: the apps' ``ready()`` run in the order of
 ``INSTALLED_APPS`` (the core first, then each app up the layers), and each app registers
@@ -37,6 +41,7 @@ class Event:
 
 _events: dict[str, Event] = {}
 _panels: dict[str, list[Callable]] = {}
+_listeners: dict[str, list[Callable]] = {}
 
 
 def add_events(*events):
@@ -91,3 +96,15 @@ def panels(slot, **context):
     """What the providers of ``slot`` make of ``context``, leaving out those that have
     nothing to show."""
     return [made for provider in _panels.get(slot, ()) if (made := provider(**context))]
+
+
+def add_listener(happening, listener):
+    listeners = _listeners.setdefault(happening, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def tell(happening, **context):
+    """Call every listener of ``happening`` with ``context``, in registration order."""
+    for listener in _listeners.get(happening, ()):
+        listener(**context)

@@ -57,3 +57,19 @@ def test_a_slot_shows_what_its_providers_make_leaving_out_those_with_nothing():
     registry.add_panel("test.slot", lambda *, n, **context: {"title": f"n={n}"})
     assert registry.panels("test.slot", n=3) == [{"title": "n=3"}]
     assert registry.panels("no.such.slot", n=3) == []
+
+
+def test_listeners_hear_what_happened_in_order_and_a_refusal_reaches_the_teller():
+    heard = []
+    registry.add_listener("test.happened", lambda **context: heard.append(("first", context)))
+    registry.add_listener("test.happened", lambda **context: heard.append(("second", context)))
+    registry.tell("test.happened", n=1)
+    registry.tell("nobody.listens", n=2)
+    assert heard == [("first", {"n": 1}), ("second", {"n": 1})]
+
+    def refuse(**context):
+        raise ValueError("no")
+
+    registry.add_listener("test.refused", refuse)
+    with pytest.raises(ValueError):
+        registry.tell("test.refused")
