@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["revops.api.permissions.PolicyPermission"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "revops.api.schema.document_errors"],
     # Channels also have a ``kind`` and ``events``: name every such enum, so the names
     # the schema had before channels (KindEnum, EventsEnum) stay what they were.
     "ENUM_NAME_OVERRIDES": {
