@@ -1,14 +1,20 @@
 """What the schema says of errors: every operation documents the answers the REST
 contract gives whatever the endpoint — 400 ``{field: [message]}`` (bad input, unknown
 query parameters, unreadable text), 401 (no or a bad token), 403 (the policy refuses;
-``detail`` says why), 404 (an id in the path names nothing), 409 (a write conflicts with
-the state it meets; ``rule`` names the rule) and 429 (the throttle) — so a client
-generated from the schema expects them and a fuzzer holds the API to them."""
+``detail`` says why), 404 (an id in the path names nothing, a page past the last), 409
+on writes (a write conflicts with the state it meets; ``rule`` names the rule) and 429
+(the throttle) — so a client generated from the schema expects them and a fuzzer holds
+the API to them. Errors are always JSON, whatever the endpoint renders otherwise."""
 
 VALIDATION_ERROR = {
     "type": "object",
-    "description": "Each field (or `non_field_errors`) with what is wrong with it.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": "Each field (or `non_field_errors`) with what is wrong with it; a "
+                   "field holding a list or an object gives its items' errors by index "
+                   "or key.",
+    "additionalProperties": {"oneOf": [
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object"},
+    ]},
 }
 ERROR = {
     "type": "object",
@@ -25,15 +31,14 @@ def _answer(description, component):
         "schema": {"$ref": f"#/components/schemas/{component}"}}}}
 
 
-def _errors_of(path, method):
+def _errors_of(method):
     errors = {
         "400": _answer("Bad input, each field named with its rule", "ValidationError"),
         "401": _answer("No token or session, or one that is not valid", "Error"),
         "403": _answer("The policy refuses this to this user or token", "Error"),
+        "404": _answer("Nothing with that id, or a page past the last", "Error"),
         "429": _answer("Too many requests; try again after `Retry-After`", "Error"),
     }
-    if "{" in path:
-        errors["404"] = _answer("Nothing with that id", "Error")
     if method in WRITES:
         errors["409"] = _answer("The write conflicts with the state it meets", "Error")
     return errors
@@ -45,11 +50,11 @@ def document_errors(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
     schemas.setdefault("Error", ERROR)
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in {"get", "head", "options", *WRITES}:
                 continue
             responses = operation.setdefault("responses", {})
-            for status, answer in _errors_of(path, method).items():
+            for status, answer in _errors_of(method).items():
                 responses.setdefault(status, answer)
     return result
