@@ -56,7 +56,7 @@ def _refusal(request, page_response, status, message, field=None):
     """The API's own shapes: ``{field: [message]}`` for a parameter, as its exception
     handler answers a bad field, and ``{"detail": message}`` otherwise."""
     if _is_api(request):
-        return JsonResponse({field: [message]} if field else {"detail": message},
+        return JsonResponse({field: [message]} if field is not None else {"detail": message},
                             status=status)
     return page_response(message, content_type="text/plain; charset=utf-8")
 

@@ -44,9 +44,19 @@ def _errors_of(method):
     return errors
 
 
+def _no_empty_query_values(operation):
+    """A query parameter given empty is a 400 (``revops.middleware``): say so of every
+    text parameter, as a length of at least one."""
+    for parameter in operation.get("parameters", ()):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "query" and schema.get("type") == "string":
+            schema.setdefault("minLength", 1)
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular post-processing hook: add the contract's error answers to every
-    operation that does not already say more about them."""
+    operation that does not already say more about them, and the rule on empty query
+    values to its parameters."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
     schemas.setdefault("Error", ERROR)
@@ -54,6 +64,7 @@ def document_errors(result, generator, request, public):
         for method, operation in operations.items():
             if method not in {"get", "head", "options", *WRITES}:
                 continue
+            _no_empty_query_values(operation)
             responses = operation.setdefault("responses", {})
             for status, answer in _errors_of(method).items():
                 responses.setdefault(status, answer)

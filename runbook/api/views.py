@@ -196,7 +196,7 @@ class SectionViewSet(
 
     @extend_schema(
         operation_id="v1_sections_revision_diff",
-        parameters=[OpenApiParameter("against", int, description="The older revision "
+        parameters=[OpenApiParameter("against", {"type": "integer", "minimum": 1}, description="The older revision "
                                      "(default: the one before).")],
         responses=inline_serializer("RevisionDiff", {
             "section": serializers.IntegerField(), "from": serializers.IntegerField(),
@@ -378,7 +378,7 @@ class DefinitionViewSet(
 
     @extend_schema(
         operation_id="v1_definitions_revision_diff",
-        parameters=[OpenApiParameter("against", int, description="The older revision "
+        parameters=[OpenApiParameter("against", {"type": "integer", "minimum": 1}, description="The older revision "
                                      "(default: the one before).")],
         responses=inline_serializer("DefinitionRevisionDiff", {
             "definition": serializers.IntegerField(), "from": serializers.IntegerField(),
