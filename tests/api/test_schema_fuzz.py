@@ -1,7 +1,17 @@
 """Schemathesis reads ``/api/schema/`` from a live server and sends what it generates from
-it (valid and invalid bodies, odd strings, lone surrogates, NUL bytes) to every
-operation as a lead with a write token: any 5xx fails the test. A 500 it finds is a bug
-to fix in the app, never something to exclude here.
+it (valid and invalid bodies, nested objects, odd strings, lone surrogates, NUL bytes)
+to every operation as a lead with a write token, and holds every answer to the schema:
+no 5xx, no status code, content type, header or body the schema does not document, no
+operation reachable without the token, nothing still readable after its DELETE. A
+failure it finds is a bug to fix in the app or the schema, never something to exclude
+here.
+
+Two of its checks stay off, for reasons the contract states (docs/api.md):
+``positive_data_acceptance`` expects every schema-valid request to succeed, but a rule
+that depends on the data is a 400 naming the field by contract (a name already taken, a
+slug or id that names nothing, a file not in UTF-8, a meeting recorded as held before
+its day); ``negative_data_rejection`` expects a JSON ``0`` refused where the schema says
+boolean or string, and DRF reads ``0`` as ``false`` or ``"0"``.
 
 Runs in CI on PostgreSQL, where NUL bytes and encodings fail for real; a budget of
 ``MAX_TIME`` seconds keeps it to about a minute and a half on two cores. One worker: with
@@ -77,7 +87,8 @@ def test_no_generated_request_makes_the_api_answer_a_server_error(live_server, m
         str(SCHEMATHESIS), "--config-file", str(config), "run", f"{live_server.url}/api/schema/",
         "--url", live_server.url,
         "--header", f"Authorization: Bearer {raw}",
-        "--checks", "not_a_server_error",
+        "--checks", "all",
+        "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
         "--seed", str(SEED),
         "--max-time", str(MAX_TIME),
         "--max-examples", str(MAX_EXAMPLES),
