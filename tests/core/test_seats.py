@@ -258,3 +258,35 @@ def test_a_model_import_that_gives_the_revops_seat_to_nobody_who_can_sign_in_is_
                                 door=Door.API, replace=True)
     assert _state() == before
     assert not User.objects.filter(username="newcomer").exists()
+
+
+# How a seat reads and who it gives the console -------------------------------------
+
+
+def test_a_seat_is_named_with_its_deputy_or_as_vacant_and_who_covers_it(db):
+    sales = Function.objects.get(slug="sales")
+    hannah = UserFactory(first_name="Hannah", last_name="Kim")
+    jamie = UserFactory(first_name="Jamie", last_name="Osei")
+    Function.objects.filter(pk=sales.pk).update(head=hannah, deputy=jamie)
+    sales.refresh_from_db()
+    assert seats.holder_label(sales) == "Hannah Kim (deputy: Jamie Osei)"
+    Function.objects.filter(pk=sales.pk).update(head=None)
+    sales.refresh_from_db()
+    assert seats.holder_label(sales) == "Vacant (covered by Jamie Osei)"
+    Function.objects.filter(pk=sales.pk).update(deputy=None)
+    sales.refresh_from_db()
+    assert seats.holder_label(sales) == "Vacant"
+
+
+def test_a_vacant_seat_without_a_deputy_is_covered_by_whoever_acts_for_revops(seat_lead):
+    Function.objects.filter(slug="sales").update(head=None, deputy=None)
+    functions = list(Function.objects.select_related("head", "deputy"))
+    covered = dict(seats.vacancies(functions))
+    assert covered[next(f for f in functions if f.slug == "sales")] == seat_lead
+
+
+def test_a_seat_holder_and_a_deputy_get_the_console_and_nobody_else(db):
+    holder, deputy, other = UserFactory(), UserFactory(), UserFactory()
+    Function.objects.filter(slug="finance").update(head=holder, deputy=deputy)
+    assert seats.should_be_staff(holder) and seats.should_be_staff(deputy)
+    assert not seats.should_be_staff(other)
