@@ -10,7 +10,17 @@ from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Win
 from django.db.models.functions import RowNumber
 
 from cadence import rules
-from cadence.models import FeedToken, Horizon, Occurrence, Purpose, Ritual, Status
+from cadence.models import (
+    ActionItem,
+    ActionState,
+    Decision,
+    FeedToken,
+    Horizon,
+    Occurrence,
+    Purpose,
+    Ritual,
+    Status,
+)
 from revops import fiscal
 
 ADHERENCE_WINDOW = 8
@@ -49,7 +59,71 @@ def occurrences(*, start=None, end=None, ritual=None, status=None, include_archi
 def occurrence_for_recording(pk):
     return (Occurrence.objects.select_related("ritual", "ritual__owner",
                                               "ritual__output_section", "recorded_by")
-            .prefetch_related("reviewed_sections").get(pk=pk))
+            .prefetch_related("reviewed_sections", "attendance__function",
+                              Prefetch("decisions", queryset=decisions()),
+                              Prefetch("actions", queryset=actions()))
+            .get(pk=pk))
+
+
+# Outcomes: decisions and action items ---------------------------------------------------
+
+
+def actions(*, include_archived=True):
+    """Action items with their ritual, owner and closer joined, due first."""
+    qs = ActionItem.objects.select_related("ritual", "ritual__owner", "owner", "closed_by",
+                                           "occurrence")
+    if not include_archived:
+        qs = qs.filter(ritual__archived_at__isnull=True)
+    return qs.order_by("due", "id")
+
+
+def decisions(*, include_archived=True):
+    """Decisions with their ritual, owner and linked item joined, newest first."""
+    qs = Decision.objects.select_related(
+        "ritual", "owner", "occurrence", "section", "definition", "raci_row",
+        "linked_ritual")
+    if not include_archived:
+        qs = qs.filter(ritual__archived_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The open action items an occurrence inherits from the ritual's earlier ones."""
+
+    items: list
+    today: object
+
+    @property
+    def overdue(self):
+        return sum(1 for a in self.items if a.is_overdue(self.today))
+
+    @property
+    def summary(self):
+        """"3 open, 1 overdue": what the page and the agenda lead with."""
+        text = f"{len(self.items)} open"
+        return f"{text}, {self.overdue} overdue" if self.overdue else text
+
+
+def carried_actions(occurrence, *, today):
+    """The ritual's action items still open that an earlier occurrence left behind: they
+    belong to the ritual, so a changed schedule carries them all the same."""
+    return Carried(list(actions().filter(
+        ritual_id=occurrence.ritual_id, state=ActionState.OPEN,
+        occurrence__scheduled_for__lt=occurrence.scheduled_for)), today)
+
+
+def overdue_actions(*, today, owner=None):
+    """Open action items past their day, in the live model; ``owner``'s only if given."""
+    qs = actions(include_archived=False).filter(state=ActionState.OPEN, due__lt=today)
+    return qs if owner is None else qs.filter(owner=owner)
+
+
+def revisits_due(*, function_ids):
+    """Decisions owned by these functions whose revisit was raised and that link no
+    section (a section's revisit is its concern): the owner's to-do."""
+    return decisions(include_archived=False).filter(
+        owner_id__in=function_ids, revisit_raised_at__isnull=False, section__isnull=True)
 
 
 @dataclass

@@ -290,6 +290,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
     },
+    "raise-due-revisits": {
+        "task": "cadence.tasks.raise_due_revisits",
+        "schedule": crontab(hour=5, minute=20),
+    },
     "monday-brief": {
         "task": "overview.tasks.send_monday_briefs",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
