@@ -252,6 +252,7 @@ def test_a_revisit_raises_a_concern_on_the_linked_section_on_its_day_once(
     assert concern.section == sections["cadence"] and concern.is_open
     assert "Try a two-stage forecast" in concern.reason
     assert services.raise_due_revisits() == 0
+    assert AuditEntry.objects.filter(action="revisit", actor=None).count() == 1
     frozen.move_to(datetime(2026, 4, 7, 6, 0, tzinfo=UTC))
     assert services.raise_due_revisits() == 1
     assert Concern.objects.count() == 1  # the unlinked one is the owner's to-do
