@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "EventsEnum": "revops.registry.webhook_events",
         "ChannelKindEnum": "revops.models.Channel.Kind",
         "ChannelEventEnum": "revops.registry.channel_events",
+        "OccurrenceStatusEnum": "cadence.choices.Status",
+        "ActionStateEnum": "cadence.choices.ActionState",
     },
 }
 
