@@ -71,7 +71,7 @@ def occurrence_for_recording(pk):
 def actions(*, include_archived=True):
     """Action items with their ritual, owner and closer joined, due first."""
     qs = ActionItem.objects.select_related("ritual", "ritual__owner", "owner", "closed_by",
-                                           "occurrence")
+                                           "occurrence__ritual")
     if not include_archived:
         qs = qs.filter(ritual__archived_at__isnull=True)
     return qs.order_by("due", "id")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("week/", views.week, name="week"),
     path("month/", views.month, name="month"),
     path("occurrences/<int:pk>/", views.occurrence_detail, name="occurrence"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("actions/<int:pk>/drop/", views.action_drop, name="action_drop"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -714,12 +714,15 @@ def _action_row(ctx, s):
 
 action(
     "action-done", OWNED, _open_action, _action_row,
+    ui=(lambda c, ctx, s: c.post(f"/cadence/actions/{s['action'].pk}/done/"), {302}, {403}),
     api=(lambda c, ctx, s: c.post(f"/api/v1/actions/{s['action'].pk}/done/"), {200}, {403}),
     service=lambda a, ctx, s: cadence_services.action_complete(
         action=s["action"], actor=a, door=CLI),
 )
 action(
     "action-drop", OWNED, _open_action, _action_row,
+    ui=(lambda c, ctx, s: c.post(f"/cadence/actions/{s['action'].pk}/drop/",
+                                 {"reason": "Not needed"}), {302}, {403}),
     api=(lambda c, ctx, s: c.post(f"/api/v1/actions/{s['action'].pk}/drop/",
                                   {"reason": "Not needed"}, format="json"), {200}, {403}),
     service=lambda a, ctx, s: cadence_services.action_drop(
