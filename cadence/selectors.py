@@ -65,6 +65,15 @@ def occurrence_for_recording(pk):
             .get(pk=pk))
 
 
+def occurrence_of_the_moment(ritual, *, now, ahead=timedelta(hours=12)):
+    """The occurrence someone opening the ritual's calendar event means: the latest one
+    scheduled before ``now + ahead`` (a meeting about to start, under way or just over),
+    else the ritual's first; None when it has none."""
+    occurrences = Occurrence.objects.filter(ritual=ritual)
+    return (occurrences.filter(scheduled_for__lte=now + ahead).order_by("-scheduled_for")
+            .first() or occurrences.order_by("scheduled_for").first())
+
+
 # Outcomes: decisions and action items ---------------------------------------------------
 
 

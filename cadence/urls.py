@@ -9,6 +9,7 @@ urlpatterns = [
     path("rituals/new/", views.ritual_create, name="ritual_create"),
     path("rituals/<int:pk>/", views.ritual_detail, name="ritual"),
     path("rituals/<int:pk>/edit/", views.ritual_edit, name="ritual_edit"),
+    path("rituals/<int:pk>/now/", views.ritual_now, name="ritual_now"),
     path("schedule-preview/", views.schedule_preview, name="preview"),
     path("week/", views.week, name="week"),
     path("month/", views.month, name="month"),

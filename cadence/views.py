@@ -32,7 +32,7 @@ from cadence.forms import (
     initial_for,
     link_choices,
 )
-from cadence.models import ActionItem, FeedToken, Occurrence, Status
+from cadence.models import ActionItem, FeedToken, Occurrence, Ritual, Status
 from revops import fiscal, policy
 from revops.http import form_errors
 from revops.models import Door
@@ -314,6 +314,15 @@ def _carried_context(request, occurrence, back):
                else selectors.Carried([], today))
     return {"carried": carried, "today": today, "back": back,
             "settle": {a.pk for a in carried.items if policy.can_settle(request.user, a)}}
+
+
+@login_required
+@require_GET
+def ritual_now(request, pk):
+    """What the recurring calendar event links: the occurrence of the moment."""
+    ritual = get_object_or_404(Ritual, pk=pk)
+    occurrence = selectors.occurrence_of_the_moment(ritual, now=timezone.now())
+    return redirect(occurrence or ritual)
 
 
 def _back(request, item):

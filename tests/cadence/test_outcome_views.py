@@ -148,3 +148,20 @@ def test_occurrence_page_query_count_does_not_grow_with_carried_items(
     for url in (first.get_absolute_url(), nth(weekly, 1).get_absolute_url()):
         with django_assert_max_num_queries(24):
             assert client.get(url).status_code == 200
+
+
+def test_the_calendar_event_links_the_meeting_page(client, viewer, weekly, frozen):
+    from cadence import ical, selectors
+    from cadence.services import occurrence_record
+
+    first, second = nth(weekly, 0), nth(weekly, 1)
+    occurrence_record(occurrence=second, status="skipped", actor=None, door=Door.CLI)
+    items, extra = selectors.feed_data(ritual_ids=[weekly.pk])
+    body = ical.feed(items, extra, name="x", site_url="https://revops.example.com").decode()
+    unfolded = body.replace("\r\n ", "")
+    assert f"https://revops.example.com/cadence/rituals/{weekly.pk}/now/" in unfolded
+    assert f"https://revops.example.com/cadence/occurrences/{second.pk}/" in unfolded
+    client.force_login(viewer)
+    frozen.move_to(datetime(2026, 3, 9, 12, 55, tzinfo=UTC))  # five minutes before
+    response = client.get(f"/cadence/rituals/{weekly.pk}/now/")
+    assert response.status_code == 302 and response["Location"] == first.get_absolute_url()
