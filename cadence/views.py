@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence import adherence, ical, rules, selectors, services
+from cadence import adherence, charts, ical, rollup, rules, selectors, services
 from cadence.forms import (
     ActionFormSet,
     DecisionFormSet,
@@ -65,8 +65,11 @@ def ritual_detail(request, pk):
     history = list(selectors.occurrences(ritual=ritual, end=now).order_by("-scheduled_for")[:8])
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
     reader = _viewer_tz()
+    actions_total, actions_by_owner = rollup.for_ritual(ritual, today=timezone.localdate())
     return render(request, "cadence/ritual.html", {
         "ritual": ritual, "history": history,
+        "actions_total": actions_total, "actions_by_owner": actions_by_owner,
+        "rating_chart": charts.rating_chart(ritual, rollup.ratings(ritual)),
         # The agenda leads with what the next meeting inherits.
         **_carried_context(request, upcoming[0] if upcoming else None,
                            ritual.get_absolute_url()),

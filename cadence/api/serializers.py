@@ -233,10 +233,23 @@ class HorizonTallySerializer(TallySerializer):
     horizon = serializers.ChoiceField(choices=rules.HORIZONS)
 
 
+class ActionTallySerializer(serializers.Serializer):
+    """What became of the action items opened in the window."""
+
+    opened = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_on_time = serializers.IntegerField(help_text="Done on or before the due day.")
+    dropped = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text="Still open, past the due day.")
+    completion_rate = serializers.FloatField(
+        allow_null=True, help_text="done / (opened − dropped), 0–1; null with none.")
+
+
 class OwnerTallySerializer(TallySerializer):
     owner = serializers.CharField(allow_null=True, help_text="A function slug; null for "
                                   "rituals with no owner function.")
     name = serializers.CharField()
+    actions = ActionTallySerializer(help_text="The action items of this function's rituals.")
 
 
 class AdherenceWeekSerializer(serializers.Serializer):
@@ -251,6 +264,7 @@ class AdherenceSerializer(serializers.Serializer):
     start = serializers.DateTimeField(help_text="Monday 00:00 of the first week.")
     end = serializers.DateTimeField(help_text="Now: the window's end, exclusive.")
     total = TallySerializer()
+    actions = ActionTallySerializer(help_text="Action items opened in the window.")
     horizons = HorizonTallySerializer(many=True)
     owners = OwnerTallySerializer(many=True)
     by_week = AdherenceWeekSerializer(many=True)
@@ -261,13 +275,21 @@ def _tally(tally, **extra):
             "held_rate": tally.held_rate}
 
 
+def _actions(tally):
+    return {"opened": tally.opened, "done": tally.done, "done_on_time": tally.done_on_time,
+            "dropped": tally.dropped, "overdue": tally.overdue,
+            "completion_rate": tally.completion_rate}
+
+
 def adherence_data(report):
-    """The plain data ``AdherenceSerializer`` describes, from ``cadence.adherence``."""
+    """The plain data ``AdherenceSerializer`` describes, from ``cadence.adherence`` (asked
+    ``with_actions``)."""
     return {
         "weeks": report.weeks, "start": report.start, "end": report.end,
-        "total": _tally(report.total),
+        "total": _tally(report.total), "actions": _actions(report.actions),
         "horizons": [_tally(t, horizon=h) for h, t in report.by_horizon.items()],
-        "owners": [_tally(o.tally, owner=o.slug, name=o.name) for o in report.by_owner],
+        "owners": [_tally(o.tally, owner=o.slug, name=o.name, actions=_actions(o.actions))
+                   for o in report.by_owner],
         "by_week": [{"week": w.start,
                      "horizons": [_tally(t, horizon=h) for h, t in w.by_horizon.items()]}
                     for w in report.by_week],

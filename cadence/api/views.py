@@ -289,7 +289,8 @@ def _weeks(value):
 class AdherenceView(APIView):
     """``GET /adherence/?weeks=13``: held, skipped and missed occurrences per horizon, per
     owner function and per week over the last ``weeks`` whole weeks (Monday to Sunday,
-    the current one included, up to now), with the held rate."""
+    the current one included, up to now), with the held rate; and what became of the
+    action items opened in those weeks, in all and per owner function."""
 
     @extend_schema(
         parameters=[OpenApiParameter(
@@ -298,5 +299,6 @@ class AdherenceView(APIView):
         responses=AdherenceSerializer,
     )
     def get(self, request):
-        report = adherence.adherence(weeks=_weeks(request.query_params.get("weeks")))
+        report = adherence.adherence(weeks=_weeks(request.query_params.get("weeks")),
+                                     with_actions=True)
         return Response(AdherenceSerializer(adherence_data(report)).data)
