@@ -128,6 +128,17 @@ def overdue_actions(*, today, owner=None):
     return qs if owner is None else qs.filter(owner=owner)
 
 
+def outcomes_of(*, ritual_ids, since):
+    """``({ritual_id: [open action item]}, {ritual_id: [decision since ``since``]})`` for
+    the pack: what each ritual still owes and lately decided. Two queries."""
+    open_items, decided = defaultdict(list), defaultdict(list)
+    for item in actions().filter(ritual_id__in=ritual_ids, state=ActionState.OPEN):
+        open_items[item.ritual_id].append(item)
+    for decision in decisions().filter(ritual_id__in=ritual_ids, created_at__gte=since):
+        decided[decision.ritual_id].append(decision)
+    return open_items, decided
+
+
 def revisits_due(*, function_ids):
     """Decisions owned by these functions whose revisit was raised and that link no
     section (a section's revisit is its concern): the owner's to-do."""

@@ -73,7 +73,8 @@ def test_carried_items_are_closed_and_the_meeting_recorded(sign_in, lead, page, 
     screenshot(f"occurrence-recorded-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.goto(f"{live_server.url}{ritual.get_absolute_url()}")
-    expect(page.locator("section.rollup")).to_contain_text("4 opened · 1 done (0 on time) · 1 dropped")
+    expect(page.locator("section.rollup")).to_contain_text(
+        "4 opened · 1 done (0 on time) · 1 dropped")
     expect(page.locator(f"#chart-rating-{ritual.pk} svg.chart-svg")).to_be_visible()
     screenshot(f"ritual-rollup-{width}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
