@@ -90,12 +90,13 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
     occurrence.notes_html = rendering.render(occurrence.notes)
     occurrence.recorded_at = now
     occurrence.recorded_by = audit.user_or_none(actor)
-    made_decisions, made_actions = outcomes.write_outcome(
-        occurrence=occurrence, present=present, decisions=decisions, actions=actions,
-        rating=rating, actor=actor, door=door, at=now)
+    occurrence.rating = rating
     occurrence.full_clean(exclude=["ritual", "scheduled_for"])
     occurrence.save()
     occurrence.reviewed_sections.set(sections)
+    made_decisions, made_actions = outcomes.write_outcome(
+        occurrence=occurrence, present=present, decisions=decisions, actions=actions,
+        actor=actor, door=door, at=now)
     local = occurrence.local_time
     for section in sections:
         runbook_services.section_review(

@@ -112,12 +112,12 @@ def outcome_errors(*, occurrence, status, present, decisions, actions, rating):
     return errors
 
 
-def write_outcome(*, occurrence, present, decisions, actions, rating, actor, door, at):
-    """Write a checked outcome (``outcome_errors`` found nothing). Attendance and the
-    rating are replaced by a new record; decisions and action items are added to those
-    the occurrence already has. Returns ``(decisions, actions)`` made."""
+def write_outcome(*, occurrence, present, decisions, actions, actor, door, at):
+    """Write a checked outcome (``outcome_errors`` found nothing) of the occurrence just
+    saved with its rating. Attendance is replaced by a new record; decisions and action
+    items are added to those the occurrence already has. Returns ``(decisions,
+    actions)`` made."""
     ritual = occurrence.ritual
-    occurrence.rating = rating
     Attendance.objects.filter(occurrence=occurrence).delete()
     Attendance.objects.bulk_create(
         [Attendance(occurrence=occurrence, function=f) for f in present])

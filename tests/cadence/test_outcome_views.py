@@ -165,3 +165,17 @@ def test_the_calendar_event_links_the_meeting_page(client, viewer, weekly, froze
     frozen.move_to(datetime(2026, 3, 9, 12, 55, tzinfo=UTC))  # five minutes before
     response = client.get(f"/cadence/rituals/{weekly.pk}/now/")
     assert response.status_code == 302 and response["Location"] == first.get_absolute_url()
+
+
+def test_the_console_lists_action_items_and_decisions_read_only(client, lead, weekly, ann):
+    services.occurrence_record(
+        occurrence=nth(weekly, 0), status="held", actor=None, door=Door.CLI,
+        decisions=[{"text": "Commit at 2.1M", "owner": function("sales")}],
+        actions=[{"text": "Send the call sheet", "owner": ann, "due": date(2026, 3, 11)}])
+    client.force_login(lead)
+    for model, text in (("actionitem", "Send the call sheet"), ("decision", "Commit at 2.1M")):
+        listing = client.get(f"/admin/cadence/{model}/")
+        assert listing.status_code == 200 and text in listing.content.decode()
+    item = ActionItem.objects.get()
+    page = client.get(f"/admin/cadence/actionitem/{item.pk}/change/")
+    assert page.status_code == 200 and 'name="text"' not in page.content.decode()

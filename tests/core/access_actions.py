@@ -716,6 +716,9 @@ action(
     "action-done", OWNED, _open_action, _action_row,
     ui=(lambda c, ctx, s: c.post(f"/cadence/actions/{s['action'].pk}/done/"), {302}, {403}),
     api=(lambda c, ctx, s: c.post(f"/api/v1/actions/{s['action'].pk}/done/"), {200}, {403}),
+    # The action skips items that are not the user's to close, with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/actionitem/", "mark_done",
+                                            s["action"].pk), {302}, {302}),
     service=lambda a, ctx, s: cadence_services.action_complete(
         action=s["action"], actor=a, door=CLI),
 )
