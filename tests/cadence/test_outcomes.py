@@ -273,3 +273,23 @@ def test_recording_again_keeps_one_outcome_of_attendance_and_adds_items(frozen, 
     assert occurrence.rating == 7
     assert ActionItem.objects.count() == 2
     assert timedelta(0) <= (occurrence.recapped_at - NOW) <= timedelta(days=6)
+
+
+def test_the_reminder_before_the_next_meeting_leads_with_the_carried_items(frozen, weekly):
+    from django.core import mail
+
+    from revops import outbox
+
+    ann = UserFactory(username="ann")
+    make_head("sales")
+    frozen.move_to(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    hold(nth(weekly, 0), actions=[action("Send the call sheet", ann, date(2026, 3, 11)),
+                                  action("Plan the offsite", ann, date(2026, 4, 30))])
+    outbox.drain()
+    mail.outbox.clear()
+    frozen.move_to(datetime(2026, 3, 16, 12, 30, tzinfo=UTC))  # 30 minutes before
+    assert services.send_reminders() == 1
+    outbox.drain()
+    (reminder,) = [m for m in mail.outbox if m.subject.startswith("Reminder")]
+    assert "Carried forward: 2 open, 1 overdue" in reminder.body
+    assert "- Send the call sheet (ann, due 2026-03-11, overdue)" in reminder.body
