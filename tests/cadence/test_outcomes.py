@@ -217,6 +217,32 @@ def test_a_linked_decision_is_told_with_its_item_reason_and_recorder(
     assert told["decision"] == Decision.objects.get(section=sections["cadence"])
 
 
+@pytest.mark.parametrize("kind", ["definition", "row", "ritual"])
+def test_each_kind_of_linked_item_is_told_as_itself(frozen, weekly, kind):
+    from tests.raci.factories import matrix, row
+    from tests.runbook.factories import make_definition
+
+    item = {"definition": lambda: make_definition("Qualified pipeline", owner="sales"),
+            "row": lambda: row(matrix(), "Forecast sign-off", {"sales": "A"}),
+            "ritual": lambda: weekly}[kind]()
+    heard = []
+
+    def listener(**context):
+        heard.append(context)
+
+    registry.add_listener("decision.recorded", listener)
+    try:
+        frozen.move_to(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+        hold(nth(weekly, 0), decisions=[{"text": "Count it from stage 2",
+                                         "owner": function("sales"), "link": (kind, item)}])
+    finally:
+        registry._listeners["decision.recorded"].remove(listener)
+    (told,) = heard
+    assert told["item"] == item and type(told["item"]) is type(item)
+    assert told["reason"] == "Count it from stage 2" and told["by"] is None
+    assert told["decision"].link == (kind, item)
+
+
 def test_a_listener_that_refuses_rolls_the_whole_record_back(frozen, weekly, sections):
     def refuse(**context):
         raise ValidationError({"link": "This item is under change control."})
