@@ -139,11 +139,16 @@ def outcomes_of(*, ritual_ids, since):
     return open_items, decided
 
 
-def revisits_due(*, function_ids):
-    """Decisions owned by these functions whose revisit was raised and that link no
-    section (a section's revisit is its concern): the owner's to-do."""
+REVISIT_SHOWN_FOR = timedelta(weeks=4)
+
+
+def revisits_due(*, function_ids, now):
+    """Decisions owned by these functions whose revisit was raised in the last four
+    weeks and that link no section (a section's revisit is its concern, answered by its
+    next review): the owner's to-do, oldest first."""
     return decisions(include_archived=False).filter(
-        owner_id__in=function_ids, revisit_raised_at__isnull=False, section__isnull=True)
+        owner_id__in=function_ids, revisit_raised_at__gt=now - REVISIT_SHOWN_FOR,
+        section__isnull=True).order_by("revisit_on", "id")
 
 
 @dataclass

@@ -94,7 +94,7 @@ def _departure_steps(user, today):
     return steps
 
 
-def _action_steps(user, today, function_ids):
+def _action_steps(user, today, now, function_ids):
     """The action items ``user`` owns that are past their day, and the decisions of the
     functions they head whose revisit has come (a section's is its concern instead)."""
     steps = [Step("action", f"“{item.text[:120]}” was due {_day(item.due)}",
@@ -106,7 +106,8 @@ def _action_steps(user, today, function_ids):
                        reverse("cadence:occurrence", args=[d.occurrence_id]),
                        f"{d.ritual.name} asked to look at this again on "
                        f"{_day(d.revisit_on)}.")
-                  for d in cadence_selectors.revisits_due(function_ids=function_ids)[:20]]
+                  for d in cadence_selectors.revisits_due(function_ids=function_ids,
+                                                                now=now)[:20]]
     return steps
 
 
@@ -141,7 +142,7 @@ def first_week(*, user, today, now, report):
                               reverse("runbook:section", args=[section.pk]),
                               f"{section.runbook.title}, owned by {section.owner.name}."))
 
-    steps += _action_steps(user, today, function_ids)
+    steps += _action_steps(user, today, now, function_ids)
 
     start, end = cadence_selectors.week_bounds(today, timezone.get_current_timezone())
     owned = Q(ritual__owner_person=user)

@@ -6,8 +6,8 @@ answered when the section is next reviewed or revised — raised by the system w
 decision as its reason. A definition, a RACI row or a ritual has no such mechanism (a
 definition's stale flag belongs to the staleness scan, which would close it the next
 night), so for those, and for a decision linked to nothing, the revisit is the owner's
-to-do: the owning function is e-mailed and the decision stays on its head's start page
-until the item is revisited (``cadence.selectors.revisits_due``).
+to-do: the owning function is e-mailed and the decision is a step on its head's start
+page for four weeks (``cadence.selectors.revisits_due``).
 """
 
 from django.conf import settings

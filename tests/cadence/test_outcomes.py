@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cadence import selectors, services
 from cadence.models import ActionItem, ActionState, Decision, Occurrence, Status
@@ -282,8 +283,11 @@ def test_a_revisit_raises_a_concern_on_the_linked_section_on_its_day_once(
     frozen.move_to(datetime(2026, 4, 7, 6, 0, tzinfo=UTC))
     assert services.raise_due_revisits() == 1
     assert Concern.objects.count() == 1  # the unlinked one is the owner's to-do
-    assert [d.text for d in selectors.revisits_due(function_ids=[function("sales").pk])] == [
-        "Rename the metric"]
+    sales = [function("sales").pk]
+    assert [d.text for d in selectors.revisits_due(function_ids=sales, now=timezone.now())] \
+        == ["Rename the metric"]
+    frozen.move_to(datetime(2026, 5, 6, 6, 0, tzinfo=UTC))  # four weeks and a day on
+    assert not selectors.revisits_due(function_ids=sales, now=timezone.now()).exists()
 
 
 def test_recording_again_keeps_one_outcome_of_attendance_and_adds_items(frozen, weekly):

@@ -64,3 +64,19 @@ def test_the_dashboard_lists_it_until_it_is_done(client, overdue, lead):
     assert "Overdue action items" not in page
     client.force_login(overdue["ann"])
     assert "Send the call sheet" not in client.get("/start/").content.decode()
+
+
+def test_a_raised_revisit_of_an_unlinked_decision_is_a_step_on_the_head_start(
+        client, overdue):
+    from tests.factories import function
+
+    occurrence = overdue["ann"].action_items.first().occurrence
+    with time_machine.travel(MEETING_DONE, tick=False):
+        services.occurrence_record(
+            occurrence=occurrence, status="held", actor=None, door=Door.CLI,
+            decisions=[{"text": "Rename the pipeline metric", "owner": function("sales"),
+                        "revisit_on": date(2026, 3, 16)}])
+    assert services.raise_due_revisits() == 1
+    client.force_login(overdue["head"])
+    page = client.get("/start/").content.decode()
+    assert "Revisit “Rename the pipeline metric”" in page
