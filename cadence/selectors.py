@@ -56,13 +56,19 @@ def occurrences(*, start=None, end=None, ritual=None, status=None, include_archi
     return qs
 
 
+def with_outcome(queryset):
+    """Occurrences with what their outcome shows prefetched: who was there, decisions and
+    action items (four queries for any number of occurrences)."""
+    return queryset.prefetch_related("present", "attendance__function",
+                                     Prefetch("decisions", queryset=decisions()),
+                                     Prefetch("actions", queryset=actions()))
+
+
 def occurrence_for_recording(pk):
-    return (Occurrence.objects.select_related("ritual", "ritual__owner",
-                                              "ritual__output_section", "recorded_by")
-            .prefetch_related("reviewed_sections", "attendance__function",
-                              Prefetch("decisions", queryset=decisions()),
-                              Prefetch("actions", queryset=actions()))
-            .get(pk=pk))
+    return with_outcome(
+        Occurrence.objects.select_related("ritual", "ritual__owner",
+                                          "ritual__output_section", "recorded_by")
+        .prefetch_related("reviewed_sections")).get(pk=pk)
 
 
 def occurrence_of_the_moment(ritual, *, now, ahead=timedelta(hours=12)):

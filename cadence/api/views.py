@@ -144,7 +144,8 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
                                    include_archived=self.action != "list" or bool(ritual))
         if ritual is not None:
             qs = qs.filter(ritual_id=ritual)
-        return qs.prefetch_related("reviewed_sections")
+        qs = qs.prefetch_related("reviewed_sections")
+        return qs if self.action == "list" else selectors.with_outcome(qs)
 
     def get_serializer_class(self):
         return OccurrenceOutcomeSerializer if self.action == "retrieve" else super(
@@ -166,13 +167,6 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
             **serializer.validated_data)
         return Response(OccurrenceOutcomeSerializer(
             selectors.occurrence_for_recording(occurrence.pk)).data)
-
-    def get_object(self):
-        if self.action != "retrieve":
-            return super().get_object()
-        occurrence = get_object_or_404(selectors.occurrences(include_archived=True),
-                                       pk=self.kwargs["pk"])
-        return selectors.occurrence_for_recording(occurrence.pk)
 
 
 class _LiveModelList:
