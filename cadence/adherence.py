@@ -10,7 +10,8 @@ but the ritual still did not happen.
 
 Only the live model's rituals count: an archived model's history stays on its rituals'
 pages. One query whatever the number of rituals or occurrences: the counts are grouped
-in SQL.
+in SQL. Asked ``with_actions``, a second query adds what became of the action items
+opened in the window (``cadence.rollup``), in all and per owner function.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from cadence.models import Horizon, Occurrence, Status
+from cadence import rollup
+from cadence.models import ActionItem, Horizon, Occurrence, Status
 
 WINDOWS = (4, 13)
 MAX_WEEKS = 52
@@ -55,6 +57,7 @@ class OwnerTally:
     slug: str | None  # None: rituals with no owner function
     name: str
     tally: Tally = field(default_factory=Tally)
+    actions: rollup.ActionTally = field(default_factory=rollup.ActionTally)
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Adherence:
     by_owner: list  # OwnerTally in function order, "no owner" last
     by_week: list  # Week, oldest first, every week of the window
     total: Tally
+    actions: rollup.ActionTally | None = None  # with_actions only
 
 
 def window_start(*, weeks, today, tz):
@@ -79,7 +83,7 @@ def window_start(*, weeks, today, tz):
     return datetime.combine(monday, time(0), tzinfo=tz)
 
 
-def adherence(*, weeks, now=None):
+def adherence(*, weeks, now=None, with_actions=False):
     """The adherence over the last ``weeks`` weeks up to ``now``."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
@@ -106,9 +110,21 @@ def adherence(*, weeks, now=None):
         owner = owners.setdefault(key, OwnerTally(slug, name or "No owner"))
         owner.tally.add(status, n)
         total.add(status, n)
+    actions = None
+    if with_actions:
+        opened = ActionItem.objects.filter(created_at__gte=start, created_at__lt=now,
+                                           ritual__archived_at__isnull=True)
+        today = timezone.localdate(now, tz)
+        actions = rollup.total(opened, today=today)
+        for (slug, name, position), tally in rollup.tallies(
+                opened, by=("ritual__owner__slug", "ritual__owner__name",
+                            "ritual__owner__position"), today=today).items():
+            key = (position, slug) if slug else (float("inf"), "")
+            owners.setdefault(key, OwnerTally(slug, name or "No owner")).actions = tally
     return Adherence(
         weeks=weeks, start=start, end=now, by_horizon=by_horizon,
         by_owner=[owners[k] for k in sorted(owners)], by_week=by_week, total=total,
+        actions=actions,
     )
 
 

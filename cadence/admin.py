@@ -8,9 +8,9 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from cadence import services
-from cadence.models import FeedToken, Occurrence, Ritual, Status
+from cadence.models import ActionItem, Decision, FeedToken, Occurrence, Ritual, Status
 from revops import policy
-from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, site
+from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
 from revops.errors import Refused
 from revops.models import Door, Function
 from revops.words import counted
@@ -191,6 +191,52 @@ class OccurrenceAdmin(OwnedConsoleModelAdmin):
             actions.pop("record_held", None)
             actions.pop("record_skipped", None)
         return actions
+
+
+@admin.action(description="Mark done")
+def mark_done(modeladmin, request, queryset):
+    done, refused = 0, []
+    for item in queryset.select_related("ritual"):
+        try:
+            services.action_complete(action=item, actor=request.user, door=Door.CONSOLE)
+            done += 1
+        except Refused:
+            refused.append(f"“{item}” (not yours, nor your function's ritual's)")
+        except ValidationError as exc:
+            refused.append(f"“{item}”: {' '.join(exc.messages)}")
+    if done:
+        modeladmin.message_user(request, f"Marked {counted(done, 'action item')} done.",
+                                messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, "Not marked: " + "; ".join(refused), messages.ERROR)
+
+
+@admin.register(ActionItem, site=site)
+class ActionItemAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+    """Action items are made by recording an occurrence and closed by the action here
+    (checked per item by the service), on the occurrence's page or through the API."""
+
+    list_display = ["text", "ritual", "owner", "due", "state", "closed_at", "closed_by"]
+    list_filter = ["state", "ritual__owner", "ritual"]
+    list_select_related = ["ritual", "owner", "closed_by"]
+    date_hierarchy = "due"
+    search_fields = ["text", "owner__username", "ritual__name"]
+    readonly_fields = ["ritual", "occurrence", "text", "owner", "due", "state", "created_at",
+                       "closed_at", "closed_by", "drop_reason"]
+    fields = readonly_fields
+    actions = [mark_done]
+
+
+@admin.register(Decision, site=site)
+class DecisionAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+    list_display = ["text", "ritual", "owner", "revisit_on", "created_at"]
+    list_filter = ["owner", "ritual"]
+    list_select_related = ["ritual", "owner"]
+    search_fields = ["text", "ritual__name"]
+    readonly_fields = ["ritual", "occurrence", "text", "owner", "revisit_on",
+                       "revisit_raised_at", "section", "definition", "raci_row",
+                       "linked_ritual", "created_at"]
+    fields = readonly_fields
 
 
 @admin.register(FeedToken, site=site)

@@ -1,9 +1,10 @@
-"""Adherence per horizon per week, as charts: one small chart per horizon, a column per
-week stacking the occurrences held, skipped and missed (``cadence.adherence``)."""
+"""The cadence's charts: adherence per horizon per week, one small chart per horizon, a
+column per week stacking the occurrences held, skipped and missed
+(``cadence.adherence``); a ritual's rating over its last meetings (``cadence.rollup``)."""
 
 from django.urls import reverse
 
-from cadence import adherence
+from cadence import adherence, rules
 from cadence.models import Horizon
 from revops import charts
 
@@ -45,3 +46,24 @@ def panel(*, user, today):
             "lede": "Occurrences held, skipped and missed each week, per horizon.",
             "link": reverse("cadence:index") + "#adherence-title",
             "link_text": "Adherence per owner function"}
+
+
+RATING = [charts.Series("rating", "Rating")]
+
+
+def rating_chart(ritual, rated):
+    """A line of the rating of ``rated`` (``[(occurrence, rating)]``, oldest first), on
+    the rating's whole scale; None when no meeting was rated."""
+    if not rated:
+        return None
+    ratings = [rating for _, rating in rated]
+    average = sum(ratings) / len(ratings)
+    return charts.lines(
+        id=f"chart-rating-{ritual.pk}", title=f"How useful {ritual.name} was",
+        description=f"A line through the rating ({rules.RATING_MIN} to {rules.RATING_MAX}) "
+                    f"of the last {len(rated)} rated meetings, oldest first; "
+                    f"{average:.1f} on average, {ratings[-1]} the last time.",
+        series=RATING, category_header="Meeting",
+        categories=[charts.Category(f"{o.local_time:%d %b %Y}", f"{o.local_time:%d %b}")
+                    for o, _ in rated],
+        values=[[rating] for rating in ratings], top=rules.RATING_MAX, step=2, size="small")

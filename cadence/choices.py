@@ -28,3 +28,9 @@ class Status(models.TextChoices):
     HELD = "held", "Held"
     SKIPPED = "skipped", "Skipped"
     MISSED = "missed", "Missed"
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"

@@ -1,4 +1,5 @@
-"""The dashboard's cadence panel: this week's rituals and the recent misses."""
+"""The dashboard's cadence panels: this week's rituals and the recent misses; the
+overdue action items."""
 
 from django.utils import timezone
 
@@ -18,4 +19,22 @@ def panel(*, user, today):
         "misses": misses,
         "today": today,
         "has_rituals": bool(this_week) or Ritual.objects.live().filter(active=True).exists(),
+    }
+
+
+ACTIONS_LISTED = 10
+
+
+def actions_panel(*, user, today):
+    """The live model's overdue action items, the oldest first ten and how many in all
+    (two queries); nothing when none is overdue."""
+    overdue = selectors.overdue_actions(today=today)
+    listed = list(overdue[:ACTIONS_LISTED])
+    if not listed:
+        return None
+    return {
+        "title": "Overdue action items",
+        "template": "cadence/_actions_panel.html",
+        "actions": listed,
+        "total": overdue.count() if len(listed) == ACTIONS_LISTED else len(listed),
     }

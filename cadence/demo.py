@@ -1,6 +1,7 @@
 """The demo cadence: four horizons, fifteen rituals, each with a layer, an owner and a
 run-book section its output updates, and a few weeks of recorded history (mostly held,
-some skipped, a few missed).
+some skipped, a few missed); the forecast call's last meetings left decisions and
+action items, one done, the others carried forward.
 
 History is laid out backwards from today so the demo looks right on any day. Past
 occurrences are recorded without section reviews: the run book's demo keeps its own
@@ -133,16 +134,43 @@ def _sections():
     return {s.kind: s for s in book.sections.all()} if book else {}
 
 
-def _history(ritual, *, index, now, people):
+def _outcome(ritual, occurrence, people, functions):
+    """What the forecast call's last two meetings decided and promised (nothing for the
+    other rituals): a decision, an action item due two days on (overdue by the next
+    week) and one due in a month."""
+    owners = [people.get(login) for login in ("sales", "finance", "lead")]
+    if ritual.purpose != "forecast" or not all(owners) or "cro" not in functions:
+        return {}
+    day = occurrence.local_time.date()
+    sales, finance, lead = owners
+    return {
+        "present": list(ritual.attendees.all()), "rating": 7 + occurrence.pk % 3,
+        "decisions": [{"text": "Deals without a next step by Friday come out of commit.",
+                       "owner": functions["cro"], "revisit_on": day + timedelta(days=91)}],
+        "actions": [
+            {"text": "Send the committed deal list to finance", "owner": sales,
+             "due": day + timedelta(days=2)},
+            {"text": "Reconcile the bookings sheet with the CRM", "owner": finance,
+             "due": day + timedelta(days=2)},
+            {"text": "Add a next-step field to the opportunity layout", "owner": lead,
+             "due": day + timedelta(days=30)},
+        ],
+    }
+
+
+def _history(ritual, *, index, now, people, functions):
     """Back-date the ritual and record its past occurrences: mostly held, some skipped,
-    a few left unrecorded so the missed marking catches them."""
+    a few left unrecorded so the missed marking catches them. Recaps of a past that was
+    never sent are moot, as reminders are: none is queued."""
     start = now - HISTORY[ritual.horizon]
     Ritual.objects.filter(pk=ritual.pk).update(created_at=start, schedule_start=start,
                                                updated_at=start)
     ritual.refresh_from_db()
     services.materialize(ritual=ritual, now=now, start=start)
+    ritual.occurrences.filter(scheduled_for__lt=now).update(recapped_at=now)
     actor = people.get(OWNER_LOGIN.get(ritual.owner.slug if ritual.owner else "", ""))
     past = list(ritual.occurrences.filter(scheduled_for__lt=now).order_by("scheduled_for"))
+    plan = []  # (n, occurrence, status, done_at)
     for n, occurrence in enumerate(past):
         slot = (n + index) % 9
         if slot == 4 and ritual.purpose != "refresh":
@@ -150,14 +178,24 @@ def _history(ritual, *, index, now, people):
         done_at = occurrence.scheduled_for + timedelta(minutes=ritual.duration_minutes)
         if done_at > now:
             continue
-        if slot == 7 and ritual.purpose != "refresh":
+        skipped = slot == 7 and ritual.purpose != "refresh"
+        plan.append((n, occurrence, Status.SKIPPED if skipped else Status.HELD, done_at))
+    with_outcome = [o.pk for _, o, status, _ in plan if status == Status.HELD][-2:]
+    for n, occurrence, status, done_at in plan:
+        if status == Status.SKIPPED:
             services.occurrence_record(occurrence=occurrence, status=Status.SKIPPED,
                                        notes="Skipped: team offsite.", actor=actor,
                                        door=Door.UI, now=done_at)
         else:
-            services.occurrence_record(occurrence=occurrence, status=Status.HELD,
-                                       notes=NOTES[(n + index) % len(NOTES)], actor=actor,
-                                       door=Door.UI, now=done_at)
+            services.occurrence_record(
+                occurrence=occurrence, status=Status.HELD,
+                notes=NOTES[(n + index) % len(NOTES)], actor=actor, door=Door.UI,
+                now=done_at,
+                **(_outcome(ritual, occurrence, people, functions)
+                   if occurrence.pk in with_outcome else {}))
+    first_sent = ritual.actions.filter(text__startswith="Send").order_by("id").first()
+    if first_sent is not None and ritual.actions.count() > 3:
+        services.action_complete(action=first_sent, actor=first_sent.owner, door=Door.UI)
 
 
 def load(*, people):
@@ -180,7 +218,7 @@ def load(*, people):
             duration_minutes=minutes, output=output, output_section=sections.get(kind),
             agenda=agenda, timezone=zone, rrule=rule, purpose=purpose, now=now,
         )
-        _history(ritual, index=index, now=now, people=people)
+        _history(ritual, index=index, now=now, people=people, functions=functions)
         made += 1
     if made:
         services.mark_missed(now=now, door=Door.TASK)

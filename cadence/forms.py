@@ -5,9 +5,11 @@ from django.contrib.auth import get_user_model
 
 from cadence import rules
 from cadence.models import Horizon, Purpose
+from raci import selectors as raci_selectors
+from raci.models import Row
 from revops import fiscal, policy
 from revops.models import Function, Layer
-from runbook.models import Section
+from runbook.models import Definition, Section
 
 WEEKDAY_CHOICES = [(d, rules.WEEKDAY_NAMES[d]) for d in rules.WEEKDAYS]
 NTH_CHOICES = [(n, name.capitalize()) for n, name in rules.NTH_NAMES.items()]
@@ -171,3 +173,98 @@ class RecordForm(forms.Form):
         label="Run-book sections this meeting reviewed",
         help_text="Each ticked section gets a review stamp when the occurrence was held.",
     )
+
+
+class OutcomeForm(forms.Form):
+    """What a held occurrence leaves besides its notes: who was there and a rating.
+    Decisions and action items are the formsets below (``DecisionFormSet``,
+    ``ActionFormSet``); the service checks them all together."""
+
+    present = forms.ModelMultipleChoiceField(
+        queryset=Function.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Present")
+    rating = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="How useful was it?",
+        choices=[("", "—")] + [(n, str(n)) for n in range(rules.RATING_MIN,
+                                                         rules.RATING_MAX + 1)],
+        help_text=f"{rules.RATING_MIN} (a waste of time) to {rules.RATING_MAX} (the best "
+                  "hour of the week).")
+
+    def __init__(self, *args, ritual, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [f.pk for f in ritual.attendees.all()] + (
+            [ritual.owner_id] if ritual.owner_id else [])
+        self.fields["present"].queryset = Function.objects.filter(pk__in=ids)
+
+
+def link_choices(ritual):
+    """What a decision of ``ritual`` may link, grouped: the ritual itself, its output
+    section, the sections and definitions its owner owns, and the current RACI's rows of
+    its layer. Values read ``kind:id``."""
+    sections = Section.objects.live().filter(owner_id=ritual.owner_id)
+    if ritual.output_section_id:
+        sections = sections | Section.objects.filter(pk=ritual.output_section_id)
+    matrix = raci_selectors.current_matrix()
+    rows = (Row.objects.filter(matrix=matrix, layer=ritual.layer) if matrix is not None
+            else Row.objects.none())
+    groups = [
+        ("This ritual", [(f"ritual:{ritual.pk}", ritual.name)]),
+        ("Run-book sections", [(f"section:{s.pk}", s.title)
+                               for s in sections.distinct().order_by("position", "pk")]),
+        ("Definitions", [(f"definition:{d.pk}", d.term) for d in
+                         Definition.objects.filter(owner_id=ritual.owner_id).order_by("term")]),
+        ("RACI rows", [(f"row:{r.pk}", r.name) for r in rows.order_by("position", "pk")]),
+    ]
+    return [("", "Nothing")] + [(label, items) for label, items in groups if items]
+
+
+LINK_MODELS = {"section": Section, "definition": Definition, "row": Row}
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label="Decision", max_length=rules.OUTCOME_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(queryset=Function.objects.all(), label="Owner")
+    revisit_on = forms.DateField(required=False, label="Revisit on",
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    link = forms.ChoiceField(required=False, label="Changes", choices=())
+
+    def __init__(self, *args, ritual, link_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ritual = ritual
+        self.fields["link"].choices = link_choices
+
+    def clean_link(self):
+        value = self.cleaned_data["link"]
+        if not value:
+            return None
+        kind, _, pk = value.partition(":")
+        if kind == "ritual" and pk == str(self.ritual.pk):
+            return kind, self.ritual
+        item = LINK_MODELS.get(kind) and LINK_MODELS[kind].objects.filter(pk=pk).first()
+        if item is None:
+            raise forms.ValidationError("Pick an item from the list.")
+        return kind, item
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label="Action", max_length=rules.OUTCOME_TEXT_MAX)
+    owner = PersonChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"), label="Owner")
+    due = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+DecisionFormSet = forms.formset_factory(DecisionForm, extra=2,
+                                        max_num=rules.OUTCOME_ITEMS_MAX, validate_max=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=rules.OUTCOME_ITEMS_MAX,
+                                      validate_max=True)
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(max_length=rules.OUTCOME_TEXT_MAX, label="Why drop it?")

@@ -16,6 +16,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from dateutil.rrule import rrulestr
+from django.urls import reverse
 from icalendar import (
     Calendar,
     Event,
@@ -151,7 +152,11 @@ def _local(moment, tz):
     return moment.astimezone(tz)
 
 
-def _base_event(ritual, *, uid, summary, start, site_url):
+def _base_event(ritual, *, uid, summary, start, site_url, occurrence=None):
+    """One VEVENT. Its description links the meeting's page (carried action items, the
+    outcome, recording): the occurrence's own for an event of one occurrence; for the
+    recurring event, which stands for them all, the ritual's ``now/`` address, which
+    opens the occurrence of the moment."""
     event = Event()
     event.add("UID", uid)
     event.add("DTSTAMP", ritual.updated_at.astimezone(UTC))
@@ -166,7 +171,11 @@ def _base_event(ritual, *, uid, summary, start, site_url):
     description = (ritual.agenda or "").strip()
     if ritual.output:
         description = f"Output: {ritual.output}\n\n{description}".strip()
-    event.add("DESCRIPTION", f"{description}\n\n{link}".strip())
+    site = site_url.rstrip("/")
+    meeting = site + (occurrence.get_absolute_url() if occurrence is not None
+                      else reverse("cadence:ritual_now", args=[ritual.pk]))
+    event.add("DESCRIPTION", f"{description}\n\nThis meeting (open action items, "
+                             f"decisions, recording): {meeting}\n\n{link}".strip())
     event.add("CATEGORIES", [ritual.get_horizon_display()])
     return event
 
@@ -195,11 +204,12 @@ def ritual_events(ritual, occurrences, *, site_url):
             if not skipped:
                 continue
             event = _base_event(ritual, uid=f"ritual-{ritual.pk}@{host}", summary=summary,
-                                start=start, site_url=site_url)
+                                start=start, site_url=site_url, occurrence=occurrence)
             event.add("RECURRENCE-ID", start)
         else:
             event = _base_event(ritual, uid=f"occurrence-{occurrence.pk}@{host}",
-                                summary=summary, start=start, site_url=site_url)
+                                summary=summary, start=start, site_url=site_url,
+                                occurrence=occurrence)
         if skipped:
             event.add("TRANSP", "TRANSPARENT")
         events.append(event)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime, now
 
 from cadence import rules
-from cadence.choices import Horizon, Purpose, Status
+from cadence.choices import ActionState, Horizon, Purpose, Status
 from revops import constraints, fiscal, zones
 from revops.models import Function, Layer
 from revops.tokens import HashedToken
@@ -154,6 +154,16 @@ class Occurrence(models.Model):
         related_name="+",
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The outcome of a held occurrence (its decisions and action items point here).
+    present = models.ManyToManyField(
+        Function, blank=True, through="Attendance", related_name="+",
+        help_text="The ritual's functions that were there.")
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=f"How useful the meeting was, "
+        f"{rules.RATING_MIN}–{rules.RATING_MAX}.")
+    recapped_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the recap was queued: it goes out once per occurrence.")
 
     class Meta:
         ordering = ["scheduled_for", "id"]
@@ -163,6 +173,11 @@ class Occurrence(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="cadence_occurrence_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | Q(rating__gte=rules.RATING_MIN, rating__lte=rules.RATING_MAX),
+                name="cadence_occurrence_rating_in_range",
             ),
         ]
         indexes = [models.Index(fields=["status", "scheduled_for"])]
@@ -185,6 +200,130 @@ class Occurrence(models.Model):
     @property
     def is_recorded(self):
         return self.status in (Status.HELD, Status.SKIPPED)
+
+
+class Attendance(models.Model):
+    """One of the ritual's functions present at a held occurrence."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE,
+                                   related_name="attendance")
+    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["function__position", "function__slug"]
+        constraints = [models.UniqueConstraint(fields=["occurrence", "function"],
+                                               name="cadence_attendance_once")]
+
+    def __str__(self):
+        return f"{self.function} at {self.occurrence}"
+
+
+class Decision(models.Model):
+    """What a held occurrence decided, owned by a function. It may name the item of the
+    model it changes (a section, a definition, a RACI row or a ritual: at most one) and
+    a day to revisit it, when a review of that item is asked for
+    (``cadence.services.outcomes.raise_due_revisits``)."""
+
+    ritual = models.ForeignKey(Ritual, on_delete=models.CASCADE, related_name="decisions")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE,
+                                   related_name="decisions")
+    text = models.TextField(max_length=rules.OUTCOME_TEXT_MAX)
+    owner = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="decisions")
+    revisit_on = models.DateField(null=True, blank=True)
+    revisit_raised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    section = models.ForeignKey("runbook.Section", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="decisions")
+    definition = models.ForeignKey("runbook.Definition", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="decisions")
+    raci_row = models.ForeignKey("raci.Row", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="decisions")
+    linked_ritual = models.ForeignKey(Ritual, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    LINKS = {"section": "section", "definition": "definition", "row": "raci_row",
+             "ritual": "linked_ritual"}
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["revisit_on"], name="cadence_decision_revisit",
+                                condition=Q(revisit_raised_at__isnull=True,
+                                            revisit_on__isnull=False))]
+        constraints = [models.CheckConstraint(
+            condition=(Q(section__isnull=True, definition__isnull=True,
+                         raci_row__isnull=True)
+                       | Q(section__isnull=True, definition__isnull=True,
+                           linked_ritual__isnull=True)
+                       | Q(section__isnull=True, raci_row__isnull=True,
+                           linked_ritual__isnull=True)
+                       | Q(definition__isnull=True, raci_row__isnull=True,
+                           linked_ritual__isnull=True)),
+            name="cadence_decision_links_one_item")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def owning_function_id(self):
+        return self.ritual.owner_id
+
+    @property
+    def link(self):
+        """``(kind, item)`` of the linked item, or None."""
+        for kind, field in self.LINKS.items():
+            if getattr(self, f"{field}_id") is not None:
+                return kind, getattr(self, field)
+        return None
+
+
+class ActionItem(models.Model):
+    """A promise made at a held occurrence: a person does something by a day. It belongs
+    to the ritual (not to a slot of its schedule), so it is carried to every next
+    occurrence until it is done or dropped, whatever becomes of the schedule."""
+
+    ritual = models.ForeignKey(Ritual, on_delete=models.CASCADE, related_name="actions")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE,
+                                   related_name="actions")
+    text = models.TextField(max_length=rules.OUTCOME_TEXT_MAX)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="action_items")
+    due = models.DateField()
+    state = models.CharField(max_length=10, choices=ActionState.choices,
+                             default=ActionState.OPEN)
+    created_at = models.DateTimeField(default=now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    drop_reason = models.TextField(blank=True, max_length=rules.OUTCOME_TEXT_MAX)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["state", "due"], name="cadence_action_state_due")]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ActionState.values),
+                                   name="cadence_action_state_known"),
+            models.CheckConstraint(
+                condition=Q(state=ActionState.OPEN, closed_at__isnull=True)
+                | (~Q(state=ActionState.OPEN) & Q(closed_at__isnull=False)),
+                name="cadence_action_closed_when_not_open"),
+            models.CheckConstraint(
+                condition=~Q(state=ActionState.DROPPED) | ~Q(drop_reason=""),
+                name="cadence_action_dropped_with_reason"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def owning_function_id(self):
+        return self.ritual.owner_id
+
+    @property
+    def assignee_id(self):
+        return self.owner_id
+
+    def is_overdue(self, today):
+        return self.state == ActionState.OPEN and self.due < today
 
 
 class FeedToken(HashedToken):
@@ -210,4 +349,11 @@ constraints.register({
         "minutes."
     ),
     "cadence_ritual_horizon_known": "horizon: unknown horizon.",
+    "cadence_occurrence_rating_in_range": (
+        f"rating: give a whole number from {rules.RATING_MIN} to {rules.RATING_MAX}."),
+    "cadence_attendance_once": "present: a function is present once.",
+    "cadence_decision_links_one_item": "link: a decision links at most one item.",
+    "cadence_action_state_known": "state: unknown state.",
+    "cadence_action_closed_when_not_open": "state: a closed action item says when.",
+    "cadence_action_dropped_with_reason": "reason: say why the action item is dropped.",
 })

@@ -56,6 +56,12 @@ FREQ_FOR_HORIZON = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY"}
 DEFAULT_GRACE = {DAILY: timedelta(days=1)}
 OTHER_GRACE = timedelta(days=2)
 
+# An occurrence's outcome: the rating's scale, a decision's or action's words, and how
+# many of each one meeting may leave behind.
+RATING_MIN, RATING_MAX = 1, 10
+OUTCOME_TEXT_MAX = 2000
+OUTCOME_ITEMS_MAX = 50
+
 
 class ScheduleError(ValueError):
     """A schedule that cannot be used; ``field`` names the input at fault."""

@@ -10,7 +10,17 @@ from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Win
 from django.db.models.functions import RowNumber
 
 from cadence import rules
-from cadence.models import FeedToken, Horizon, Occurrence, Purpose, Ritual, Status
+from cadence.models import (
+    ActionItem,
+    ActionState,
+    Decision,
+    FeedToken,
+    Horizon,
+    Occurrence,
+    Purpose,
+    Ritual,
+    Status,
+)
 from revops import fiscal
 
 ADHERENCE_WINDOW = 8
@@ -46,10 +56,105 @@ def occurrences(*, start=None, end=None, ritual=None, status=None, include_archi
     return qs
 
 
+def with_outcome(queryset):
+    """Occurrences with what their outcome shows prefetched: who was there, decisions and
+    action items (four queries for any number of occurrences)."""
+    return queryset.prefetch_related("present", "attendance__function",
+                                     Prefetch("decisions", queryset=decisions()),
+                                     Prefetch("actions", queryset=actions()))
+
+
 def occurrence_for_recording(pk):
-    return (Occurrence.objects.select_related("ritual", "ritual__owner",
-                                              "ritual__output_section", "recorded_by")
-            .prefetch_related("reviewed_sections").get(pk=pk))
+    return with_outcome(
+        Occurrence.objects.select_related("ritual", "ritual__owner",
+                                          "ritual__output_section", "recorded_by")
+        .prefetch_related("reviewed_sections")).get(pk=pk)
+
+
+def occurrence_of_the_moment(ritual, *, now, ahead=timedelta(hours=12)):
+    """The occurrence someone opening the ritual's calendar event means: the latest one
+    scheduled before ``now + ahead`` (a meeting about to start, under way or just over),
+    else the ritual's first; None when it has none."""
+    occurrences = Occurrence.objects.filter(ritual=ritual)
+    return (occurrences.filter(scheduled_for__lte=now + ahead).order_by("-scheduled_for")
+            .first() or occurrences.order_by("scheduled_for").first())
+
+
+# Outcomes: decisions and action items ---------------------------------------------------
+
+
+def actions(*, include_archived=True):
+    """Action items with their ritual, owner and closer joined, due first."""
+    qs = ActionItem.objects.select_related("ritual", "ritual__owner", "owner", "closed_by",
+                                           "occurrence__ritual")
+    if not include_archived:
+        qs = qs.filter(ritual__archived_at__isnull=True)
+    return qs.order_by("due", "id")
+
+
+def decisions(*, include_archived=True):
+    """Decisions with their ritual, owner and linked item joined, newest first."""
+    qs = Decision.objects.select_related(
+        "ritual", "owner", "occurrence", "section", "definition", "raci_row",
+        "linked_ritual")
+    if not include_archived:
+        qs = qs.filter(ritual__archived_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The open action items an occurrence inherits from the ritual's earlier ones."""
+
+    items: list
+    today: object
+
+    @property
+    def overdue(self):
+        return sum(1 for a in self.items if a.is_overdue(self.today))
+
+    @property
+    def summary(self):
+        """"3 open, 1 overdue": what the page and the agenda lead with."""
+        text = f"{len(self.items)} open"
+        return f"{text}, {self.overdue} overdue" if self.overdue else text
+
+
+def carried_actions(occurrence, *, today):
+    """The ritual's action items still open that an earlier occurrence left behind: they
+    belong to the ritual, so a changed schedule carries them all the same."""
+    return Carried(list(actions().filter(
+        ritual_id=occurrence.ritual_id, state=ActionState.OPEN,
+        occurrence__scheduled_for__lt=occurrence.scheduled_for)), today)
+
+
+def overdue_actions(*, today, owner=None):
+    """Open action items past their day, in the live model; ``owner``'s only if given."""
+    qs = actions(include_archived=False).filter(state=ActionState.OPEN, due__lt=today)
+    return qs if owner is None else qs.filter(owner=owner)
+
+
+def outcomes_of(*, ritual_ids, since):
+    """``({ritual_id: [open action item]}, {ritual_id: [decision since ``since``]})`` for
+    the pack: what each ritual still owes and lately decided. Two queries."""
+    open_items, decided = defaultdict(list), defaultdict(list)
+    for item in actions().filter(ritual_id__in=ritual_ids, state=ActionState.OPEN):
+        open_items[item.ritual_id].append(item)
+    for decision in decisions().filter(ritual_id__in=ritual_ids, created_at__gte=since):
+        decided[decision.ritual_id].append(decision)
+    return open_items, decided
+
+
+REVISIT_SHOWN_FOR = timedelta(weeks=4)
+
+
+def revisits_due(*, function_ids, now):
+    """Decisions owned by these functions whose revisit was raised in the last four
+    weeks and that link no section (a section's revisit is its concern, answered by its
+    next review): the owner's to-do, oldest first."""
+    return decisions(include_archived=False).filter(
+        owner_id__in=function_ids, revisit_raised_at__gt=now - REVISIT_SHOWN_FOR,
+        section__isnull=True).order_by("revisit_on", "id")
 
 
 @dataclass

@@ -22,3 +22,10 @@ def mark_missed_occurrences():
 def send_reminders():
     """Every few minutes: remind owners before each occurrence, once."""
     return {"sent": services.send_reminders()}
+
+
+@shared_task
+def raise_due_revisits():
+    """Daily: decisions whose revisit day has come ask for a review of what they changed,
+    once."""
+    return {"raised": services.raise_due_revisits(door=Door.TASK)}

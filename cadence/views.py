@@ -5,20 +5,34 @@ and selectors. Refusals and conflicts are answered once for every page
 (``revops.http.form_errors``)."""
 
 import calendar
+import re
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cadence import adherence, ical, rules, selectors, services
-from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
-from cadence.models import FeedToken, Occurrence, Status
+from cadence import adherence, charts, ical, rollup, rules, selectors, services
+from cadence.forms import (
+    ActionFormSet,
+    DecisionFormSet,
+    DropForm,
+    OutcomeForm,
+    RecordForm,
+    RitualForm,
+    ScheduleForm,
+    initial_for,
+    link_choices,
+)
+from cadence.models import ActionItem, FeedToken, Occurrence, Ritual, Status
 from revops import fiscal, policy
 from revops.http import form_errors
 from revops.models import Door
@@ -51,8 +65,14 @@ def ritual_detail(request, pk):
     history = list(selectors.occurrences(ritual=ritual, end=now).order_by("-scheduled_for")[:8])
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
     reader = _viewer_tz()
+    actions_total, actions_by_owner = rollup.for_ritual(ritual, today=timezone.localdate())
     return render(request, "cadence/ritual.html", {
         "ritual": ritual, "history": history,
+        "actions_total": actions_total, "actions_by_owner": actions_by_owner,
+        "rating_chart": charts.rating_chart(ritual, rollup.ratings(ritual)),
+        # The agenda leads with what the next meeting inherits.
+        **_carried_context(request, upcoming[0] if upcoming else None,
+                           ritual.get_absolute_url()),
         # An archived ritual is read-only: its services refuse, so no button offers.
         "can_change": ritual.archived_at is None and policy.can_change(request.user, ritual),
         # Each time in the ritual's zone, and in the reader's too where it reads otherwise.
@@ -195,6 +215,41 @@ def month(request):
     })
 
 
+ITEM_KEY = re.compile(r"^(decisions|actions)\[(\d+)\]\.(\w+)$")
+
+
+@contextmanager
+def _record_errors(form, outcome, formsets):
+    """A ``ValidationError`` of the record service onto the forms: ``actions[1].due``
+    onto the second filled-in action row's ``due``, ``present`` and ``rating`` onto the
+    outcome, the rest onto the record form (``form_errors``)."""
+    try:
+        yield
+    except ValidationError as error:
+        found = (error.error_dict.items() if hasattr(error, "error_dict")
+                 else [(None, error.error_list)])
+        for key, errors in found:
+            words = [m for e in errors for m in e.messages]
+            match = ITEM_KEY.match(key or "")
+            if match and int(match[2]) < len(formsets[match[1]]):
+                row = formsets[match[1]][int(match[2])]
+                row.add_error(match[3] if match[3] in row.fields else None, words)
+            elif key in outcome.fields:
+                outcome.add_error(key, words)
+            else:
+                form.add_error(key if key in form.fields else None, words)
+
+
+def _rows_posted(data, prefix):
+    """The posted rows of a formset, or None when the post has none (a form that records
+    the status and notes alone, as before outcomes existed)."""
+    return data if data is not None and f"{prefix}-TOTAL_FORMS" in data else None
+
+
+def _filled(formset):
+    return [f for f in formset.forms if f.has_changed()] if formset.is_bound else []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def occurrence_detail(request, pk):
@@ -202,16 +257,34 @@ def occurrence_detail(request, pk):
         occurrence = selectors.occurrence_for_recording(pk)
     except Occurrence.DoesNotExist as exc:
         raise Http404 from exc
+    ritual = occurrence.ritual
     can_record = policy.can_change(request.user, occurrence)
-    if request.method == "POST":
+    data = request.POST if request.method == "POST" else None
+    if data is not None:
         policy.require_change(request.user, occurrence)
-        form = RecordForm(request.POST)
-        if form.is_valid():
-            with form_errors(form):
+    outcome_kwargs = {"ritual": ritual}
+    decision_kwargs = {"ritual": ritual,
+                       "link_choices": link_choices(ritual) if can_record else []}
+    outcome = OutcomeForm(data, **outcome_kwargs, initial={
+        "present": [a.function for a in occurrence.attendance.all()],
+        "rating": occurrence.rating})
+    decisions = DecisionFormSet(_rows_posted(data, "decisions"), prefix="decisions",
+                                form_kwargs=decision_kwargs)
+    actions = ActionFormSet(_rows_posted(data, "actions"), prefix="actions")
+    if data is not None:
+        form = RecordForm(data)
+        if all(f.is_valid() for f in (form, outcome)) and all(
+                fs.is_valid() for fs in (decisions, actions) if fs.is_bound):
+            filled = {"decisions": _filled(decisions), "actions": _filled(actions)}
+            with _record_errors(form, outcome, filled):
                 services.occurrence_record(
                     occurrence=occurrence, status=form.cleaned_data["status"],
                     notes=form.cleaned_data["notes"],
                     reviewed_sections=list(form.cleaned_data["reviewed_sections"]),
+                    present=list(outcome.cleaned_data["present"]),
+                    rating=outcome.cleaned_data["rating"],
+                    decisions=[f.cleaned_data for f in filled["decisions"]],
+                    actions=[f.cleaned_data for f in filled["actions"]],
                     actor=request.user, door=Door.UI,
                 )
                 messages.success(request, "Recorded.")
@@ -225,10 +298,69 @@ def occurrence_detail(request, pk):
         })
     section_choices = list(zip(form["reviewed_sections"],
                                form.fields["reviewed_sections"].queryset, strict=True))
+    invalid = any(x.errors for x in (form, outcome)) or any(
+        f.errors for fs in (decisions, actions) for f in fs) or bool(
+        decisions.non_form_errors() or actions.non_form_errors())
     return render(request, "cadence/occurrence.html", {
-        "occurrence": occurrence, "ritual": occurrence.ritual, "form": form,
+        "occurrence": occurrence, "ritual": ritual, "form": form, "outcome": outcome,
+        "decision_forms": decisions, "action_forms": actions,
         "can_record": can_record, "section_choices": section_choices,
-    }, status=400 if form.errors else 200)
+        **_carried_context(request, occurrence, occurrence.get_absolute_url()),
+    }, status=400 if invalid else 200)
+
+
+def _carried_context(request, occurrence, back):
+    """What ``cadence/_carried.html`` shows: the open action items ``occurrence``
+    inherits (none without one) and which of them the reader may close."""
+    today = timezone.localdate()
+    carried = (selectors.carried_actions(occurrence, today=today) if occurrence is not None
+               else selectors.Carried([], today))
+    return {"carried": carried, "today": today, "back": back,
+            "settle": {a.pk for a in carried.items if policy.can_settle(request.user, a)}}
+
+
+@login_required
+@require_GET
+def ritual_now(request, pk):
+    """What the recurring calendar event links: the occurrence of the moment."""
+    ritual = get_object_or_404(Ritual, pk=pk)
+    occurrence = selectors.occurrence_of_the_moment(ritual, now=timezone.now())
+    return redirect(occurrence or ritual)
+
+
+def _back(request, item):
+    """Where a closed action item's page goes back to: the page it was closed from, if
+    it is one of ours, else the occurrence that left it."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return item.occurrence.get_absolute_url()
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_done(request, pk):
+    item = get_object_or_404(ActionItem.objects.select_related("ritual", "occurrence"), pk=pk)
+    policy.require_settle(request.user, item)
+    services.action_complete(action=item, actor=request.user, door=Door.UI)
+    messages.success(request, f"Done: {item.text[:80]}")
+    return redirect(_back(request, item))
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_drop(request, pk):
+    item = get_object_or_404(ActionItem.objects.select_related("ritual", "occurrence"), pk=pk)
+    policy.require_settle(request.user, item)
+    form = DropForm(request.POST)
+    with form_errors(form):
+        if form.is_valid():
+            services.action_drop(action=item, reason=form.cleaned_data["reason"],
+                                 actor=request.user, door=Door.UI)
+            messages.success(request, f"Dropped: {item.text[:80]}")
+            return redirect(_back(request, item))
+    messages.error(request, "Say why the action item is dropped.")
+    return redirect(_back(request, item))
 
 
 @login_required

@@ -1,6 +1,6 @@
 """The Monday brief: one e-mail a week to each function head with what needs them —
-their stale and due sections, open concerns, this week's rituals and the RACI sign-offs
-waiting — in HTML and plain text.
+their stale and due sections, open concerns, this week's rituals, the overdue action
+items of their rituals and the RACI sign-offs waiting — in HTML and plain text.
 
 It reads each app through its selectors, for every head at once (a constant number of
 queries however many heads). Exactly one per person per ISO week: ``send_monday_briefs``
@@ -51,6 +51,7 @@ class Brief:
     sections: list = field(default_factory=list)
     concerns: list = field(default_factory=list)
     rituals: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
 
@@ -61,7 +62,8 @@ class Brief:
     @property
     def quiet(self):
         """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
-        return not (self.sections or self.concerns or self.rituals or self.signoffs)
+        return not (self.sections or self.concerns or self.rituals or self.actions
+                    or self.signoffs)
 
     def render(self):
         """``(text, html)``: the two parts of the e-mail."""
@@ -92,6 +94,12 @@ def _ritual_line(occurrence):
     status = "" if occurrence.status == "scheduled" else f" ({occurrence.get_status_display()})"
     return Item(f"{local:%a %d %b %H:%M} ({ritual.timezone}): {ritual.name}{status}",
                 occurrence.get_absolute_url())
+
+
+def _action_line(item):
+    owner = people.name_of(item.owner)
+    return Item(f"“{item.text[:120]}” ({owner}, {item.ritual.name}) was due "
+                f"{item.due:%d %b %Y}", item.occurrence.get_absolute_url())
 
 
 def seat_lines(*, today):
@@ -144,6 +152,16 @@ def compose(*, today):
     for occurrence in cadence_selectors.occurrences(
             start=start, end=start + timedelta(days=7)).filter(ritual__owner_id__in=owned):
         brief_of[occurrence.ritual.owner_id].rituals.append(_ritual_line(occurrence))
+    # An overdue action item goes to the head of its ritual's owner, and to its own
+    # owner when they have a brief of their own.
+    by_person = {brief.user.pk: brief for brief in briefs.values()}
+    for item in cadence_selectors.overdue_actions(today=today):
+        told = {brief_of[item.ritual.owner_id].user.pk} if item.ritual.owner_id in brief_of \
+            else set()
+        if item.owner_id in by_person:
+            told.add(item.owner_id)
+        for person in told:
+            by_person[person].actions.append(_action_line(item))
     matrix = raci_selectors.current_matrix()
     if matrix is not None:
         path = reverse("raci:matrix", args=[matrix.pk])

@@ -12,8 +12,8 @@ from runbook import charts as runbook_charts
 from runbook import dashboard as runbook_dashboard
 
 PANELS = [departures.panel, runbook_dashboard.panel, runbook_dashboard.concerns_panel,
-          cadence_dashboard.panel, raci_dashboard.panel, lint.panel, runbook_charts.panel,
-          cadence_charts.panel]
+          cadence_dashboard.panel, cadence_dashboard.actions_panel, raci_dashboard.panel,
+          lint.panel, runbook_charts.panel, cadence_charts.panel]
 
 
 def panels(*, user, today, checks=None):

@@ -2,8 +2,9 @@
 
 For whoever opens it: first what came to them by hand-over (so they know what is now
 theirs), then the readiness gaps with their fixes, the RACI sign-offs waiting for them,
-their stale or due sections, and the rituals they own this week. Each step links to
-where it is done. A fixed number of queries, whatever the size of the model.
+their stale or due sections, their overdue action items and the decisions due for a
+second look, and the rituals they own this week. Each step links to where it is done.
+A fixed number of queries, whatever the size of the model.
 """
 
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from runbook.choices import ReviewState
 
 @dataclass
 class Step:
-    kind: str  # handover, departure, gap, signoff, section, ritual
+    kind: str  # handover, departure, gap, signoff, section, action, revisit, ritual
     title: str
     url: str
     detail: str = ""
@@ -41,6 +42,8 @@ KIND_LABELS = {
     "gap": "Readiness gap",
     "signoff": "Sign off",
     "section": "Review",
+    "action": "Overdue",
+    "revisit": "Revisit",
     "ritual": "Run",
 }
 
@@ -91,6 +94,23 @@ def _departure_steps(user, today):
     return steps
 
 
+def _action_steps(user, today, now, function_ids):
+    """The action items ``user`` owns that are past their day, and the decisions of the
+    functions they head whose revisit has come (a section's is its concern instead)."""
+    steps = [Step("action", f"“{item.text[:120]}” was due {_day(item.due)}",
+                  reverse("cadence:occurrence", args=[item.occurrence_id]),
+                  f"From {item.ritual.name}: mark it done or drop it, saying why.")
+             for item in cadence_selectors.overdue_actions(today=today, owner=user)[:20]]
+    if function_ids:
+        steps += [Step("revisit", f"Revisit “{d.text[:120]}”",
+                       reverse("cadence:occurrence", args=[d.occurrence_id]),
+                       f"{d.ritual.name} asked to look at this again on "
+                       f"{_day(d.revisit_on)}.")
+                  for d in cadence_selectors.revisits_due(function_ids=function_ids,
+                                                                now=now)[:20]]
+    return steps
+
+
 def first_week(*, user, today, now, report):
     """The ordered steps for ``user`` this week; on an empty install, starting the model
     comes first."""
@@ -121,6 +141,8 @@ def first_week(*, user, today, now, report):
             steps.append(Step("section", f"Review “{section.label}” ({state})",
                               reverse("runbook:section", args=[section.pk]),
                               f"{section.runbook.title}, owned by {section.owner.name}."))
+
+    steps += _action_steps(user, today, now, function_ids)
 
     start, end = cadence_selectors.week_bounds(today, timezone.get_current_timezone())
     owned = Q(ritual__owner_person=user)

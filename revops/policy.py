@@ -135,6 +135,14 @@ def can_review(user, section, *, ritual=None):
     )
 
 
+def can_settle(user, item):
+    """Close a to-do (an action item: done or dropped): whoever may change what it
+    belongs to, and the person it is assigned to (``assignee_id``)."""
+    if can_change(user, item):
+        return True
+    return is_active_user(user) and getattr(item, "assignee_id", None) == user.pk
+
+
 def can_raise_concern(user):
     """Say a section looks out of date: every signed-in reader, viewers included."""
     return is_active_user(user)
@@ -195,6 +203,19 @@ def locked_for_change(actor, obj, *, lock=_lock_row):
     Returns the locked row."""
     locked = lock(obj)
     require_change(actor, locked)
+    return locked
+
+
+def require_settle(actor, item):
+    _require(actor, lambda: can_settle(actor, item),
+             "Only the person it is assigned to, RevOps leads and the head of the "
+             "owning function may close this.")
+
+
+def locked_for_settle(actor, item, *, lock=_lock_row):
+    """``locked_for_change`` for closing a to-do: the settle guard, on the locked row."""
+    locked = lock(item)
+    require_settle(actor, locked)
     return locked
 
 

@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "EventsEnum": "revops.registry.webhook_events",
         "ChannelKindEnum": "revops.models.Channel.Kind",
         "ChannelEventEnum": "revops.registry.channel_events",
+        "OccurrenceStatusEnum": "cadence.choices.Status",
+        "ActionStateEnum": "cadence.choices.ActionState",
     },
 }
 
@@ -289,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-ritual-reminders": {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
+    },
+    "raise-due-revisits": {
+        "task": "cadence.tasks.raise_due_revisits",
+        "schedule": crontab(hour=5, minute=20),
     },
     "monday-brief": {
         "task": "overview.tasks.send_monday_briefs",

@@ -6,6 +6,8 @@ from cadence.api import views
 router = SimpleRouter()
 router.register("rituals", views.RitualViewSet, basename="ritual")
 router.register("occurrences", views.OccurrenceViewSet, basename="occurrence")
+router.register("actions", views.ActionItemViewSet, basename="action")
+router.register("decisions", views.DecisionViewSet, basename="decision")
 
 urlpatterns = [
     path("adherence/", views.AdherenceView.as_view(), name="adherence"),

@@ -17,11 +17,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cadence import adherence, ical, rules, selectors, services
-from cadence.api.filters import RitualFilter
+from cadence.api.filters import ActionItemFilter, DecisionFilter, RitualFilter
 from cadence.api.serializers import (
     OCCURRENCE_LIST_VALUES,
     RITUAL_LIST_VALUES,
+    ActionItemSerializer,
     AdherenceSerializer,
+    DecisionSerializer,
+    DropSerializer,
+    OccurrenceOutcomeSerializer,
     OccurrenceSerializer,
     RecordSerializer,
     RitualLintFindingSerializer,
@@ -140,24 +144,80 @@ class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveMod
                                    include_archived=self.action != "list" or bool(ritual))
         if ritual is not None:
             qs = qs.filter(ritual_id=ritual)
-        return qs.prefetch_related("reviewed_sections")
+        qs = qs.prefetch_related("reviewed_sections")
+        return qs if self.action == "list" else selectors.with_outcome(qs)
+
+    def get_serializer_class(self):
+        return OccurrenceOutcomeSerializer if self.action == "retrieve" else super(
+            ).get_serializer_class()
 
     def list_items(self, rows):
         return occurrence_list_items(rows)
 
-    @extend_schema(request=RecordSerializer, responses=OccurrenceSerializer)
+    @extend_schema(request=RecordSerializer, responses=OccurrenceOutcomeSerializer)
     @action(detail=True, methods=["post"], serializer_class=RecordSerializer)
     def record(self, request, pk=None):
+        """Record the occurrence held (with its outcome: ``present``, ``decisions``,
+        ``actions``, ``rating``) or skipped. All of it is written, or nothing."""
         occurrence = self.get_object()
         serializer = RecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         occurrence = services.occurrence_record(
             occurrence=occurrence, actor=request.user, door=Door.API,
             **serializer.validated_data)
-        occurrence = selectors.occurrences(include_archived=True).prefetch_related(
-            "reviewed_sections").get(
-            pk=occurrence.pk)
-        return Response(OccurrenceSerializer(occurrence).data)
+        return Response(OccurrenceOutcomeSerializer(
+            selectors.occurrence_for_recording(occurrence.pk)).data)
+
+
+class _LiveModelList:
+    """A list of the live model's items unless ``?include=archived``; one by its id
+    whatever its model."""
+
+    def get_queryset(self):
+        listing = self.action == "list" and not include_archived(self.request)
+        return self.selector(include_archived=not listing)
+
+
+@extend_schema_view(list=extend_schema(description="Action items left by held "
+                                       "occurrences, due first."))
+class ActionItemViewSet(_LiveModelList, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """``/actions/``: open, done and dropped action items; ``done`` and ``drop`` close one
+    (its owner, RevOps leads and the head of the ritual's owning function may)."""
+
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilter
+    selector = staticmethod(selectors.actions)
+    write_guard = None
+    object_guard = policy.require_settle
+
+    @extend_schema(request=None, responses=ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        """Mark the action item done (who and when are kept)."""
+        item = services.action_complete(action=self.get_object(), actor=request.user,
+                                        door=Door.API)
+        return Response(ActionItemSerializer(selectors.actions().get(pk=item.pk)).data)
+
+    @extend_schema(request=DropSerializer, responses=ActionItemSerializer)
+    @action(detail=True, methods=["post"], serializer_class=DropSerializer)
+    def drop(self, request, pk=None):
+        """Drop the action item, saying why (who, when and the reason are kept)."""
+        item = self.get_object()
+        serializer = DropSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.action_drop(action=item, actor=request.user, door=Door.API,
+                                    **serializer.validated_data)
+        return Response(ActionItemSerializer(selectors.actions().get(pk=item.pk)).data)
+
+
+class DecisionViewSet(_LiveModelList, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
+    """``/decisions/``: what held occurrences decided, newest first."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    selector = staticmethod(selectors.decisions)
 
 
 class ICalendarRenderer(renderers.BaseRenderer):
@@ -223,7 +283,8 @@ def _weeks(value):
 class AdherenceView(APIView):
     """``GET /adherence/?weeks=13``: held, skipped and missed occurrences per horizon, per
     owner function and per week over the last ``weeks`` whole weeks (Monday to Sunday,
-    the current one included, up to now), with the held rate."""
+    the current one included, up to now), with the held rate; and what became of the
+    action items opened in those weeks, in all and per owner function."""
 
     @extend_schema(
         parameters=[OpenApiParameter(
@@ -233,5 +294,6 @@ class AdherenceView(APIView):
         responses=AdherenceSerializer,
     )
     def get(self, request):
-        report = adherence.adherence(weeks=_weeks(request.query_params.get("weeks")))
+        report = adherence.adherence(weeks=_weeks(request.query_params.get("weeks")),
+                                     with_actions=True)
         return Response(AdherenceSerializer(adherence_data(report)).data)

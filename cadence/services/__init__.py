@@ -12,6 +12,10 @@ subject:
   onto a new fiscal year's quarters; the schedule rules the console form shares;
 - ``materialization``: the next 12 months of occurrences;
 - ``occurrences``: an occurrence recorded (held or skipped), missed ones marked;
+- ``outcomes``: a held occurrence's outcome (attendance, decisions, action items,
+  rating), action items done or dropped;
+- ``recaps``: the recap of a held occurrence (e-mails and a channel event, once);
+- ``revisits``: decisions' revisit days raising a review of what they changed;
 - ``reminders``: the e-mail before each occurrence (text in
   ``templates/cadence/email/``);
 - ``feed_tokens``: calendar feed tokens;
@@ -26,7 +30,9 @@ from cadence.services.occurrences import (
     mark_missed,
     occurrence_record,
 )
+from cadence.services.outcomes import LINK_MODELS, action_complete, action_drop
 from cadence.services.reminders import send_reminders
+from cadence.services.revisits import raise_due_revisits
 from cadence.services.rituals import (
     MAX_GRACE,
     MAX_REMINDER_LEAD,
@@ -43,12 +49,15 @@ from cadence.services.rituals import (
 )
 
 __all__ = [
+    "LINK_MODELS",
     "MAX_GRACE",
     "MAX_REMINDER_LEAD",
     "RECORDABLE",
     "RITUAL_FIELDS",
     "RULE_FIELDS",
     "SCHEDULE_FIELDS",
+    "action_complete",
+    "action_drop",
     "default_reviewed_sections",
     "feed_token_create",
     "feed_token_revoke",
@@ -58,6 +67,7 @@ __all__ = [
     "materialize_all",
     "materialize_many",
     "occurrence_record",
+    "raise_due_revisits",
     "ritual_archive",
     "ritual_create",
     "ritual_delete",

@@ -1,5 +1,5 @@
-"""Occurrences: recorded as held (reviewing run-book sections) or skipped, and marked
-missed when nobody recorded them in time."""
+"""Occurrences: recorded as held (reviewing run-book sections, with their outcome) or
+skipped, and marked missed when nobody recorded them in time."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cadence import rules
 from cadence.models import Occurrence, Status
-from cadence.services import payloads
+from cadence.services import outcomes, payloads, recaps
 from revops import audit, events, policy, rendering
 from revops.errors import refuse_archived
 from runbook import services as runbook_services
@@ -40,11 +40,17 @@ def default_reviewed_sections(occurrence):
 
 @transaction.atomic
 def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sections=None,
-                      now=None):
+                      present=(), decisions=(), actions=(), rating=None, now=None):
     """Record an occurrence as held or skipped, with notes. Recording it held with
     sections records a review of each section through the run book, which keeps their
     "last reviewed" stamps current. ``reviewed_sections=None`` means the default (the
-    ritual's output section when held); ``[]`` reviews nothing."""
+    ritual's output section when held); ``[]`` reviews nothing.
+
+    A held occurrence may carry its outcome (``cadence.services.outcomes``): the
+    functions ``present``, ``decisions`` (dicts of ``text``, ``owner`` function,
+    ``revisit_on``, ``link`` = ``(kind, item)``), ``actions`` (dicts of ``text``,
+    ``owner`` person, ``due``) and a ``rating``. The whole record is checked before
+    anything is written; the first time it is held, its recap is queued."""
     occurrence = policy.locked_for_change(actor, occurrence, lock=_lock_occurrence)
     now = now or timezone.now()
     refuse_archived(occurrence, occurrence.ritual.archived_at)
@@ -72,17 +78,25 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
             "Besides the ritual's output section, you may review only sections your "
             "function owns: " + ", ".join(str(s) for s in foreign) + "."
         ]
+    present, decisions, actions = list(present), list(decisions), list(actions)
+    errors.update(outcomes.outcome_errors(
+        occurrence=occurrence, status=status, present=present, decisions=decisions,
+        actions=actions, rating=rating))
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(occurrence, ["status", "notes"])
+    before = audit.snapshot(occurrence, ["status", "notes", "rating"])
     occurrence.status = status
     occurrence.notes = notes or ""
     occurrence.notes_html = rendering.render(occurrence.notes)
     occurrence.recorded_at = now
     occurrence.recorded_by = audit.user_or_none(actor)
+    occurrence.rating = rating
     occurrence.full_clean(exclude=["ritual", "scheduled_for"])
     occurrence.save()
     occurrence.reviewed_sections.set(sections)
+    made_decisions, made_actions = outcomes.write_outcome(
+        occurrence=occurrence, present=present, decisions=decisions, actions=actions,
+        actor=actor, door=door, at=now)
     local = occurrence.local_time
     for section in sections:
         runbook_services.section_review(
@@ -91,9 +105,13 @@ def occurrence_record(*, occurrence, status, actor, door, notes="", reviewed_sec
         )
     audit.record(actor=actor, door=door, action="record", obj=occurrence,
                  changes={**audit.changes_between(
-                     before, audit.snapshot(occurrence, ["status", "notes"])),
-                     "reviewed_sections": [None, [str(s) for s in sections]]})
+                     before, audit.snapshot(occurrence, ["status", "notes", "rating"])),
+                     "reviewed_sections": [None, [str(s) for s in sections]],
+                     "present": [None, [f.slug for f in present]]})
     events.emit("occurrence.recorded", payloads.occurrence_payload(occurrence))
+    if status == Status.HELD:
+        recaps.queue_recap(occurrence=occurrence, decisions=made_decisions,
+                           actions=made_actions, at=now)
     return occurrence
 
 

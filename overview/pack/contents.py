@@ -86,6 +86,8 @@ class PackRitual:
     skipped: int = 0
     missed: int = 0
     updates_anchor: str = ""  # the pack's id of the section it updates, if the pack has it
+    open_actions: list = field(default_factory=list)  # what its meetings still owe
+    decisions: list = field(default_factory=list)  # decided in the last 13 weeks
 
     @property
     def adherence(self):
@@ -251,6 +253,8 @@ def _cadence(now):
     upcoming = cadence_selectors.next_times(ritual_ids=ids, now=now, per_ritual=NEXT_DATES)
     tally = cadence_selectors.status_counts(
         ritual_ids=ids, start=now - timedelta(weeks=ADHERENCE_WEEKS), end=now)
+    open_actions, decisions = cadence_selectors.outcomes_of(
+        ritual_ids=ids, since=now - timedelta(weeks=ADHERENCE_WEEKS))
     groups = {h: [] for h in Horizon.values}
     for ritual in rituals:
         counts = tally[ritual.pk]
@@ -259,6 +263,7 @@ def _cadence(now):
             next_dates=[timezone.localtime(at, ritual.tz) for at in upcoming[ritual.pk]],
             held=counts.get(Status.HELD, 0), skipped=counts.get(Status.SKIPPED, 0),
             missed=counts.get(Status.MISSED, 0),
+            open_actions=open_actions[ritual.pk], decisions=decisions[ritual.pk],
         ))
     return [(Horizon(h).label, h, groups[h]) for h in Horizon.values], rituals
 

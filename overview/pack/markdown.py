@@ -48,6 +48,11 @@ def _table(header, rows):
     return lines
 
 
+def _line(text):
+    """Text people wrote, on one line: a list item stays one item."""
+    return " ".join(text.split())
+
+
 def _person(user):
     return people.name_of(user) or "no head"
 
@@ -142,6 +147,17 @@ def to_markdown(pack):
             if ritual.agenda.strip():
                 out += ["Agenda:", "", shift_markdown_headings(ritual.agenda, top=5).strip(),
                         ""]
+            if r.open_actions:
+                out += ["Open action items:", ""] + [
+                    f"- {_line(a.text)} — {_person(a.owner)}, due {a.due:%Y-%m-%d}"
+                    + (" (overdue)" if a.due < pack.today else "") for a in r.open_actions
+                ] + [""]
+            if r.decisions:
+                out += [f"Decisions, last {ADHERENCE_WEEKS} weeks:", ""] + [
+                    f"- {_line(d.text)} — {d.owner.name}, {d.created_at:%Y-%m-%d}"
+                    + (f"; revisit {d.revisit_on:%Y-%m-%d}" if d.revisit_on else "")
+                    for d in r.decisions
+                ] + [""]
 
     out += ["## Definitions", ""]
     if not pack.definitions:

@@ -692,6 +692,46 @@ action(
         door=CLI),
 )
 
+def _open_action(ctx):
+    """A ritual of the target function whose held occurrence left an action item for a
+    person who is none of the roles (so only the ritual's rights count here)."""
+    from tests.factories import UserFactory
+
+    state = _ritual(ctx)
+    cadence_services.occurrence_record(
+        occurrence=state["occurrence"], status="held", actor=None, door=CLI,
+        actions=[{"text": "Send the call sheet", "owner": UserFactory(username="doer"),
+                  "due": ctx.now.date()}])
+    return {**state, "action": state["occurrence"].actions.get()}
+
+
+def _action_row(ctx, s):
+    from cadence.models import ActionItem
+
+    a = ActionItem.objects.get(pk=s["action"].pk)
+    return (a.state, a.closed_by_id, a.drop_reason)
+
+
+action(
+    "action-done", OWNED, _open_action, _action_row,
+    ui=(lambda c, ctx, s: c.post(f"/cadence/actions/{s['action'].pk}/done/"), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/actions/{s['action'].pk}/done/"), {200}, {403}),
+    # The action skips items that are not the user's to close, with an error message.
+    console=(lambda c, ctx, s: admin_action(c, "/admin/cadence/actionitem/", "mark_done",
+                                            s["action"].pk), {302}, {302}),
+    service=lambda a, ctx, s: cadence_services.action_complete(
+        action=s["action"], actor=a, door=CLI),
+)
+action(
+    "action-drop", OWNED, _open_action, _action_row,
+    ui=(lambda c, ctx, s: c.post(f"/cadence/actions/{s['action'].pk}/drop/",
+                                 {"reason": "Not needed"}), {302}, {403}),
+    api=(lambda c, ctx, s: c.post(f"/api/v1/actions/{s['action'].pk}/drop/",
+                                  {"reason": "Not needed"}, format="json"), {200}, {403}),
+    service=lambda a, ctx, s: cadence_services.action_drop(
+        action=s["action"], reason="Not needed", actor=a, door=CLI),
+)
+
 # Core.
 action(
     "function-change", LEADS, _none,

@@ -37,6 +37,16 @@ def _occurrence():
     return ritual().occurrences.order_by("scheduled_for").first()
 
 
+def _open_action():
+    """An open action item of a ritual (written directly: only its state matters)."""
+    from cadence.models import ActionItem
+
+    occurrence = _occurrence()
+    return ActionItem.objects.create(
+        ritual=occurrence.ritual, occurrence=occurrence, text="Send the call sheet",
+        owner=UserFactory(username="action-owner"), due=date(2030, 1, 1))
+
+
 def _holding_a_token(username):
     person = UserFactory(username=username)
     core.api_token_create(actor=None, door=Door.CLI, user=person, name="sync", scope="read")
@@ -174,6 +184,11 @@ CALLS = {
         token=cadence.feed_token_create(user=a, actor=None, door=Door.CLI)[0], actor=a,
         door=d),
     "cadence.mark_missed": None,  # a system job: covered in test_system_jobs_are_audited
+    "cadence.raise_due_revisits": None,  # a system job: tests/cadence/test_outcomes.py
+    "cadence.action_complete": lambda a, d: cadence.action_complete(
+        action=_open_action(), actor=a, door=d),
+    "cadence.action_drop": lambda a, d: cadence.action_drop(
+        action=_open_action(), reason="Done elsewhere", actor=a, door=d),
     "cadence.occurrence_record": lambda a, d: cadence.occurrence_record(
         occurrence=_occurrence(), status="skipped", notes="holiday", actor=a, door=d),
     "cadence.ritual_create": lambda a, d: cadence.ritual_create(

@@ -12,7 +12,8 @@ WEBHOOK_EVENTS = {
     "section.concern_raised", "section.concern_resolved", "release.created",
     "definition.revised", "definition.reviewed", "definition.agreed", "definition.stale",
     "definition.escalated", "raci.changed", "raci.edited", "raci.signed_off",
-    "ritual.changed", "occurrence.recorded", "occurrence.missed", "person.handed_over",
+    "ritual.changed", "occurrence.recorded", "occurrence.missed", "occurrence.recapped",
+    "action.closed", "person.handed_over",
     "person.departure_recorded", "person.departed", "person.handover_accepted",
     "seat.changed", "maturity.assessed", "organisation.changed",
 }
@@ -21,6 +22,7 @@ CHANNEL_EVENTS = {
     "section.escalated": "Stale section escalated",
     "section.concern_raised": "Concern raised on a section",
     "occurrence.missed": "Ritual missed",
+    "occurrence.recapped": "Ritual recap",
     "raci.changed": "Sign-off needed after a RACI change",
     "maturity.assessed": "Quarterly maturity assessed",
 }

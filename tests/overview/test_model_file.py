@@ -79,12 +79,19 @@ NOT_CARRIED_MODELS = {
     "overview.Departure": "people's departures on this installation",
     "overview.ModelImport": "a file this installation is importing, kept until it is done",
     "scim.ScimIdentity": "the identity provider's link to this installation",
+    # Not carried yet: the model file is being reworked in parallel, and issue 33 left
+    # overview/model_file/ alone; its rework carries them (and removes these lines).
+    "cadence.Attendance": "outcomes: not carried yet (the model file's rework adds them)",
+    "cadence.Decision": "outcomes: not carried yet (the model file's rework adds them)",
+    "cadence.ActionItem": "outcomes: not carried yet (the model file's rework adds them)",
 }
 NOT_CARRIED_FIELDS = {
     # Ids differ between installations; the search index is rebuilt from the text.
     "*": {"id", "search_vector"},
     # The file carries the fiscal month; who last changed it here is this installation's.
     "revops.Organisation": {"updated_by", "updated_at"},
+    # An occurrence's outcome: not carried yet (see NOT_CARRIED_MODELS).
+    "cadence.Occurrence": {"rating", "recapped_at", "present"},
 }
 # A person is carried as ``people[]``: these fields, matched by username.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
@@ -119,6 +126,7 @@ def rows():
 
     def row(obj):
         model = type(obj)
+        skipped = NOT_CARRIED_FIELDS["*"] | NOT_CARRIED_FIELDS.get(model._meta.label, set())
         values = {}
         for f in carried_fields(model):
             if f.is_relation:
@@ -126,6 +134,8 @@ def rows():
             else:
                 values[f.name] = f.value_to_string(obj)
         for f in model._meta.many_to_many:
+            if f.name in skipped:
+                continue
             values[f.name] = sorted(json.dumps(describe(f.related_model, pk), sort_keys=True)
                                     for pk in getattr(obj, f.name).values_list("pk", flat=True))
         return values
