@@ -1,7 +1,8 @@
 """The daily stale scan: stale flags raised and closed on sections and definitions,
 the day's freshness snapshot, and the e-mails to the owners' heads."""
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -81,9 +82,9 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
     Each new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
-    e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
-    demo). The day's freshness snapshot is recorded first (the counts do not depend on
-    the flags).
+    digest of their newly stale sections (counts per run book, the most urgent). ``at``
+    back-dates the flags (the demo). The day's freshness snapshot is recorded first (the
+    counts do not depend on the flags).
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
@@ -255,7 +256,7 @@ def _insert_flags(flags, candidates, *, now, today):
 
 
 def _email_flags(flags):
-    """One e-mail per recipient listing every section newly flagged for them."""
+    """One digest per recipient of the sections newly flagged for them."""
     owners = (Function.objects.select_related("head", "deputy")
               .filter(pk__in={f.owner_id for f in flags}))
     recipients = notify.recipients_for_many(owners)
@@ -268,14 +269,33 @@ def _email_flags(flags):
         _flag_email(listed, list(to))
 
 
+# A digest names this many sections and run books at most: a head of a function owning
+# 17,000 sections gets a readable e-mail of a few kilobytes, not a 2 MB list.
+DIGEST_SHOWN = 20
+
+
+def _urgency(flag):
+    """Never reviewed first, then the longest since a review."""
+    return (flag.last_reviewed_on is not None, flag.last_reviewed_on, flag.section_label)
+
+
 def _flag_email(flags, to):
-    # Each line's values as a tuple of text: a scan at 100k lists some 17,000 sections
-    # in one e-mail, and the template reading attributes of an object per line
-    # cost seconds.
+    """The digest to one recipient: how many sections went stale, the count per run book
+    (most first, at most ``DIGEST_SHOWN`` run books), the ``DIGEST_SHOWN`` most urgent
+    sections with their addresses, and a link to the dashboard for the rest."""
     url = links.section_urls()
     subject = (f"Run book section is stale: {flags[0].title}" if len(flags) == 1
                else f"{len(flags)} run book sections are stale")
+    per_runbook = Counter(f.runbook_title for f in flags).most_common()
+    urgent = heapq.nsmallest(DIGEST_SHOWN, flags, key=_urgency)
     notify.send(to, subject, render_to_string("runbook/email/sections_stale.txt", {
+        "total": counted(len(flags), "section"),
+        "runbooks": counted(len(per_runbook), "run book"),
+        "per_runbook": per_runbook[:DIGEST_SHOWN],
+        "more_runbooks": max(0, len(per_runbook) - DIGEST_SHOWN),
         "sections": [(f.title, f.runbook_title,
                       f"{f.last_reviewed_on:%Y-%m-%d}" if f.last_reviewed_on else "",
-                      f.owner_name, url(f.section_id)) for f in flags]}))
+                      f.owner_name, url(f.section_id)) for f in urgent],
+        "more_sections": len(flags) - len(urgent),
+        "dashboard": links.dashboard_url(),
+    }))
