@@ -6,12 +6,25 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONArray, JSONObject, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from revops import audit, events, jsonrows, notify, policy
-from revops.models import Function
+from revops.models import AuditEntry, Function
 from revops.words import counted
 from runbook import rules, selectors
 from runbook.models import (
@@ -65,8 +78,10 @@ class FlagResult:
         return said
 
 
-_CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "runbook__title",
-                      "owner_id", "owner__slug", "owner__name", "revision")
+_NEW_FLAG_COLUMNS = ("pk", "section_id", "state", "last_reviewed_on", "section__kind",
+                     "section__title", "section__runbook_id", "section__runbook__title",
+                     "section__owner_id", "section__owner__slug", "section__owner__name",
+                     "section__revision")
 
 
 @transaction.atomic
@@ -74,13 +89,15 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
                         at=None):
     """Open a stale flag on every stale or never-reviewed section that has none open.
 
-    Set-based, and without a model instance per section: one read of the sections to
-    flag (``NOT EXISTS`` an open flag, locked so that a review running at the same time
-    either lands first and the section is no longer stale, or waits for the scan), one
-    count of those already flagged, then ``INSERT … SELECT`` of the flags and of their
-    audit entries. Two scans at once cannot flag a section twice: the partial unique
-    index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
-    Each new flag fires ``section.stale`` (payloads are built only when a webhook is
+    In SQL, without a row per section travelling to Python and back: one ``INSERT …
+    SELECT`` raises the flags from the sections (``NOT EXISTS`` an open flag, the sections
+    locked as they are read, so that a review running at the same time either lands
+    first and the section is no longer stale, or waits for the scan), one ``INSERT …
+    SELECT`` writes their audit entries from the flags just raised, one read brings
+    back what the e-mails and webhooks say of them, and one count finds those already
+    flagged. Two scans at once cannot flag a section twice: the partial unique index
+    refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``). Each
+    new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
     digest of their newly stale sections (counts per run book, the most urgent). ``at``
     back-dates the flags (the demo). The day's freshness snapshot is recorded first (the
@@ -100,30 +117,43 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     )
     stale = _stale(Section, cutoff).live()
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
-    candidates = {
-        row[0]: row
-        for row in stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
-        .order_by("pk").values_list(*_CANDIDATE_COLUMNS)
-    }
-    result.already_flagged = stale.filter(Exists(open_flag)).count()
-    if not candidates:
-        return result
-    raised = _insert_flags(StaleFlag, candidates.values(), now=now, today=today)
-    flags = [
-        NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
-        for flag_id, section_id, state in raised
-    ]
+    before = StaleFlag.objects.aggregate(last=Max("pk"))["last"] or 0
+    _insert_select(StaleFlag, ["raised_at", "raised_on", "section_id", "state",
+                               "last_reviewed_on"],
+                   stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
+                   .order_by("pk").values_list(
+                       Value(now, output_field=DateTimeField()),
+                       Value(today, output_field=DateField()), "pk",
+                       Case(When(last_reviewed_on__isnull=True,
+                                 then=Value(ReviewState.NEVER.value)),
+                            default=Value(ReviewState.STALE.value), output_field=CharField()),
+                       "last_reviewed_on"),
+                   on_conflict_do_nothing=True)
+    raised = StaleFlag.objects.filter(pk__gt=before, raised_at=now, closed_at__isnull=True)
+    user = audit.user_or_none(actor)
+    _insert_select(AuditEntry, ["at", "actor_id", "actor_name", "door", "action",
+                                "object_type", "object_id", "object_repr", "changes"],
+                   raised.order_by("pk").values_list(
+                       Value(now, output_field=DateTimeField()),
+                       Value(user.pk if user else None, output_field=IntegerField()),
+                       Value(user.get_username() if user else "system"), Value(door),
+                       Value("flag_stale"), Value(StaleFlag._meta.label_lower),
+                       Cast("pk", CharField()),
+                       Substr(Concat("section__runbook__title", Value(" · "), "section__title",
+                                     Value(f" stale since {today:%Y-%m-%d} (open)"),
+                                     output_field=CharField()), 1, 200),
+                       JSONObject(**{name: JSONArray(Cast(Value(None), CharField()), column)
+                                     for name, column in (("section", "section_id"),
+                                                          ("state", "state"),
+                                                          ("last_reviewed_on",
+                                                           "last_reviewed_on"))})))
+    flags = [NewFlag(*row) for row in raised.order_by("section_id")
+             .values_list(*_NEW_FLAG_COLUMNS)]
     result.newly_flagged = flags
-    result.already_flagged += len(candidates) - len(flags)  # another scan was quicker
+    # Those flagged before, or by another scan at the same time.
+    result.already_flagged = stale.filter(Exists(open_flag)).count() - len(flags)
     if not flags:
         return result
-    audit.record_rows(
-        actor=actor, door=door, action="flag_stale", at=now,
-        object_type=StaleFlag._meta.label_lower,
-        rows=[(f.pk, f"{f.section_label} stale since {today:%Y-%m-%d} (open)",
-               {"section": f.section_id, "state": f.state,
-                "last_reviewed_on": f.last_reviewed_on}) for f in flags],
-    )
     events.emit_many("section.stale", (
         {
             **payloads.section_values(id=f.section_id, runbook=f.runbook_id, kind=f.kind,
@@ -135,6 +165,18 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     ))
     _email_flags(flags)
     return result
+
+
+def _insert_select(model, columns, rows, *, on_conflict_do_nothing=False):
+    """``INSERT INTO`` ``model``'s table, ``columns`` (column names), the rows of the
+    queryset ``rows`` (a ``values_list`` in the same order), in one statement: the rows
+    never leave the database."""
+    sql, params = rows.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    conflict = " ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+                       f"({names}) {sql}{conflict}", params)
 
 
 def freshness_snapshot_record(*, today, threshold=None, start_month=None):
