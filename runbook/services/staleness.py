@@ -118,35 +118,37 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     stale = _stale(Section, cutoff).live()
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
     before = StaleFlag.objects.aggregate(last=Max("pk"))["last"] or 0
-    _insert_select(StaleFlag, ["raised_at", "raised_on", "section_id", "state",
-                               "last_reviewed_on"],
-                   stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
-                   .order_by("pk").values_list(
-                       Value(now, output_field=DateTimeField()),
-                       Value(today, output_field=DateField()), "pk",
-                       Case(When(last_reviewed_on__isnull=True,
-                                 then=Value(ReviewState.NEVER.value)),
-                            default=Value(ReviewState.STALE.value), output_field=CharField()),
-                       "last_reviewed_on"),
-                   on_conflict_do_nothing=True)
+    to_flag = (stale.filter(~Exists(open_flag)).select_for_update(of=("self",)).order_by("pk")
+               .values_list(Value(now, output_field=DateTimeField()),
+                            Value(today, output_field=DateField()), "pk",
+                            Case(When(last_reviewed_on__isnull=True,
+                                      then=Value(ReviewState.NEVER.value)),
+                                 default=Value(ReviewState.STALE.value),
+                                 output_field=CharField()),
+                            "last_reviewed_on"))
+    count = _insert_select(StaleFlag, ["raised_at", "raised_on", "section_id", "state",
+                                       "last_reviewed_on"], to_flag,
+                           on_conflict_do_nothing=True)
+    if not count:
+        result.already_flagged = stale.filter(Exists(open_flag)).count()
+        return result
     raised = StaleFlag.objects.filter(pk__gt=before, raised_at=now, closed_at__isnull=True)
+    audit.check_door(door)
     user = audit.user_or_none(actor)
+    entries = raised.order_by("pk").values_list(
+        Value(now, output_field=DateTimeField()),
+        Value(user.pk if user else None, output_field=IntegerField()),
+        Value(user.get_username() if user else "system"), Value(door), Value("flag_stale"),
+        Value(StaleFlag._meta.label_lower), Cast("pk", CharField()),
+        Substr(Concat("section__runbook__title", Value(" · "), "section__title",
+                      Value(f" stale since {today:%Y-%m-%d} (open)"),
+                      output_field=CharField()), 1, 200),
+        JSONObject(**{name: JSONArray(Cast(Value(None), CharField()), column)
+                      for name, column in (("section", "section_id"), ("state", "state"),
+                                           ("last_reviewed_on", "last_reviewed_on"))}))
     _insert_select(AuditEntry, ["at", "actor_id", "actor_name", "door", "action",
                                 "object_type", "object_id", "object_repr", "changes"],
-                   raised.order_by("pk").values_list(
-                       Value(now, output_field=DateTimeField()),
-                       Value(user.pk if user else None, output_field=IntegerField()),
-                       Value(user.get_username() if user else "system"), Value(door),
-                       Value("flag_stale"), Value(StaleFlag._meta.label_lower),
-                       Cast("pk", CharField()),
-                       Substr(Concat("section__runbook__title", Value(" · "), "section__title",
-                                     Value(f" stale since {today:%Y-%m-%d} (open)"),
-                                     output_field=CharField()), 1, 200),
-                       JSONObject(**{name: JSONArray(Cast(Value(None), CharField()), column)
-                                     for name, column in (("section", "section_id"),
-                                                          ("state", "state"),
-                                                          ("last_reviewed_on",
-                                                           "last_reviewed_on"))})))
+                   entries)
     flags = [NewFlag(*row) for row in raised.order_by("section_id")
              .values_list(*_NEW_FLAG_COLUMNS)]
     result.newly_flagged = flags
@@ -170,13 +172,14 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
 def _insert_select(model, columns, rows, *, on_conflict_do_nothing=False):
     """``INSERT INTO`` ``model``'s table, ``columns`` (column names), the rows of the
     queryset ``rows`` (a ``values_list`` in the same order), in one statement: the rows
-    never leave the database."""
+    never leave the database. Returns how many were inserted."""
     sql, params = rows.query.sql_with_params()
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     conflict = " ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
                        f"({names}) {sql}{conflict}", params)
+        return cursor.rowcount
 
 
 def freshness_snapshot_record(*, today, threshold=None, start_month=None):
