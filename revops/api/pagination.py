@@ -5,9 +5,9 @@ one more than that (``SELECT COUNT(*) FROM (… LIMIT 10001)``: it reads at most
 rows). Above it, on PostgreSQL, ``count`` is the planner's estimate of the rows the
 list's query returns (``EXPLAIN``, no rows read) and ``count_is_estimate`` says so; the
 ``next`` link then comes from reading one row past the page, not from the count, so it
-is exact whatever the estimate. SQLite (development, the demo) always counts exactly.
-The count reads the list's own filter, not the columns a page shows: no join the rows
-need and the count does not.
+is exact whatever the estimate. SQLite (development, the demo) counts exactly, in one
+query. The count reads the list's own filter, not the columns a page shows: no join the
+rows need and the count does not.
 """
 
 import json
@@ -50,12 +50,12 @@ class EstimatingPaginator(DjangoPaginator):
         rows = self.count_queryset.order_by()
         if not rows.query.combinator and not rows.query.distinct:
             rows = rows.values("pk")  # the filter's joins only, not the columns'
-        capped = rows[:EXACT_COUNT_UP_TO + 1].count()
         connection = connections[rows.db]
-        if capped <= EXACT_COUNT_UP_TO:
-            return capped, False
         if connection.vendor != "postgresql":
             return rows.count(), False
+        capped = rows[:EXACT_COUNT_UP_TO + 1].count()
+        if capped <= EXACT_COUNT_UP_TO:
+            return capped, False
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
