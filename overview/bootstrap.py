@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,7 +31,7 @@ from raci import services as raci_services
 from revops import audit, invitations, locks, people, policy, seats
 from revops import services as core_services
 from revops.errors import Conflict
-from revops.models import Function
+from revops.models import AuditEntry, Door, Function
 from revops.words import counted
 from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
@@ -111,8 +112,32 @@ def _matrix_title(template):
     return f"{template.label} RACI"
 
 
+#: The apps whose objects make up the model.
+MODEL_APPS = ("runbook", "raci", "cadence")
+
+
+def _written_since_made():
+    """Whether anyone has written to the model since the last bootstrap made it (or no
+    bootstrap made it). Every write service audits, through every door, so the audit
+    says it for every kind of object at once — a revision, a review, a concern, a
+    release, a definition's agreement, a RACI description or sign-off, a ritual edited
+    or an occurrence recorded — where a comparison with the template would have to
+    name each one. The background jobs' own entries (staleness, occurrences made ahead)
+    are the model ageing, not someone using it."""
+    made = (AuditEntry.objects.filter(action="bootstrap").order_by("-id")
+            .values_list("id", flat=True).first())
+    if made is None:
+        return True
+    written = Q()
+    for app in MODEL_APPS:
+        written |= Q(object_type__startswith=f"{app}.")
+    return AuditEntry.objects.filter(written, id__gt=made).exclude(door=Door.TASK).exists()
+
+
 def _is_untouched(template):
     """The live model is exactly what ``template`` makes, with nothing changed since."""
+    if _written_since_made():
+        return False
     books = list(live_runbooks())
     if [(b.title, b.motion) for b in books] != [(p.title, p.motion) for p in template.runbooks]:
         return False

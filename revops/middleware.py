@@ -22,7 +22,12 @@ class NulGuardMiddleware:
     any text parameter: a lookup such as ``/people/%00/`` or a console list filter was a
     500 on PostgreSQL only. No name, slug or filter value of ours holds one, so a path
     with a NUL names nothing (404) and a query with one is a bad request (400) naming the
-    parameter."""
+    parameter.
+
+    On the API a parameter given with no value (``?until=``) is a 400 naming it too: a
+    filter would read it as "not given" and an integration whose variable came out empty
+    would get everything. (A page's form sends its empty fields, so pages read them as
+    "not given".)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,14 +42,21 @@ class NulGuardMiddleware:
                 return _refusal(request, HttpResponseBadRequest, 400,
                                 f"The query parameter {shown!r} contains a NUL character "
                                 "(%00), which no value here can hold.", field=shown)
+            if _is_api(request) and not all(values):
+                return _refusal(request, HttpResponseBadRequest, 400,
+                                "Give a value, or leave the parameter out.", field=name)
         return self.get_response(request)
+
+
+def _is_api(request):
+    return request.path_info.startswith(("/api/", "/scim/"))
 
 
 def _refusal(request, page_response, status, message, field=None):
     """The API's own shapes: ``{field: [message]}`` for a parameter, as its exception
     handler answers a bad field, and ``{"detail": message}`` otherwise."""
-    if request.path_info.startswith(("/api/", "/scim/")):
-        return JsonResponse({field: [message]} if field else {"detail": message},
+    if _is_api(request):
+        return JsonResponse({field: [message]} if field is not None else {"detail": message},
                             status=status)
     return page_response(message, content_type="text/plain; charset=utf-8")
 

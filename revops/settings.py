@@ -207,11 +207,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["revops.api.permissions.PolicyPermission"],
-    "DEFAULT_PARSER_CLASSES": [
-        "revops.api.parsers.TextOnlyJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON; the two uploads (a RACI CSV, a model file) declare multipart.
+    "DEFAULT_PARSER_CLASSES": ["revops.api.parsers.TextOnlyJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "revops.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["revops.api.filters.KnownQueryParameters",
                                 "django_filters.rest_framework.DjangoFilterBackend"],
@@ -231,6 +229,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["revops.api.permissions.PolicyPermission"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "revops.api.schema.document_errors"],
     # Channels also have a ``kind`` and ``events``: name every such enum, so the names
     # the schema had before channels (KindEnum, EventsEnum) stay what they were.
     "ENUM_NAME_OVERRIDES": {

@@ -9,6 +9,7 @@ from revops.admin import site as console
 # The console is our own AdminSite (SimpleAdminConfig), so discovery is explicit.
 admin.autodiscover()
 
+handler404 = "revops.views.page_not_found"
 handler500 = "revops.views.server_error"
 
 # Our own page around Swagger UI: its styles come from static/, as the CSP allows no

@@ -164,6 +164,15 @@ def audit_trail(request):
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
+def page_not_found(request, exception):
+    """``handler404``: an address under the API that names nothing (an id the route
+    cannot read, a path no route has) is answered in the API's shape, JSON, as the
+    API's own 404s are; every other address gets the site's page."""
+    if request.path.startswith(("/api/", "/scim/")):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """Django's last resort for an uncaught exception (``handler500``). A database that
     went away mid-request is not a bug of ours: answer 503 with a short reason (JSON for

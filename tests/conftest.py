@@ -12,6 +12,7 @@ from django.db import transaction
 
 from revops.celery import app as celery_app
 from tests.receiver import Receiver
+from tests.smtp import SmtpServer
 
 REQUIRE_SERVICES = os.environ.get("REVOPS_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -147,6 +148,19 @@ def receiver(settings):
     settings.REVOPS_WEBHOOK_ALLOW_HTTP = True
     settings.REVOPS_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     with Receiver() as running:
+        yield running
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (``tests.smtp``) that this installation sends its
+    e-mail to, instead of Django's in-memory outbox."""
+    with SmtpServer() as running:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", running.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
         yield running
 
 

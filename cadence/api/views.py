@@ -111,7 +111,7 @@ def _ritual_id(value):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("from", OpenApiTypes.DATETIME, description="From (ISO date or date-time)"),
     OpenApiParameter("to", OpenApiTypes.DATETIME, description="Until, exclusive"),
-    OpenApiParameter("ritual", OpenApiTypes.INT),
+    OpenApiParameter("ritual", {"type": "integer", "minimum": 1}),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
 ]))
 class OccurrenceViewSet(FastListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -227,7 +227,8 @@ class AdherenceView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter(
-            "weeks", OpenApiTypes.INT, description=f"1 to {adherence.MAX_WEEKS}; default "
+            "weeks", {"type": "integer", "minimum": 1, "maximum": adherence.MAX_WEEKS},
+            description=f"1 to {adherence.MAX_WEEKS}; default "
             f"{adherence.WINDOWS[-1]}.")],
         responses=AdherenceSerializer,
     )

@@ -51,7 +51,8 @@ class BootstrapView(APIView):
     the same model is already here, 409 when another model exists and ``replace`` is
     false (with ``replace`` the old one is archived, not destroyed)."""
 
-    @extend_schema(request=BootstrapSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=BootstrapSerializer,
+                   responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT})
     def post(self, request):
         policy.require_administer(request.user)
         data = BootstrapSerializer(data=request.data)

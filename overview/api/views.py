@@ -174,8 +174,9 @@ class SearchView(APIView):
             OpenApiParameter("include", OpenApiTypes.STR, enum=[search.ARCHIVED],
                              description="“archived”: archived models too (by default "
                              "only the live model is searched)."),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1,
+                                           "maximum": Pagination.max_page_size}),
         ],
         responses=SearchPageSerializer,
     )
@@ -247,7 +248,9 @@ class SettingsPreviewView(APIView):
     quarterly rituals, each with its state or next time before and after). Changes
     nothing."""
 
-    @extend_schema(parameters=[OpenApiParameter("fiscal_year_start_month", int,
+    @extend_schema(parameters=[OpenApiParameter("fiscal_year_start_month",
+                                                {"type": "integer", "minimum": 1,
+                                                 "maximum": 12},
                                                 required=True)],
                    responses=FiscalYearChangeSerializer)
     def get(self, request):

@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from revops.api.parsers import SURROGATE
@@ -36,9 +37,12 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         response = drf_exception_handler(ConflictError(str(exc)), context)
         response.data.update(exc.detail())
-        return response
+        return _in_json(response, context)
     if isinstance(exc, Refused):
         exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is bad input like any other: ``{field: [message]}``.
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc.detail)]})
     elif isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError(
             {"non_field_errors": ["The request body is too large."]}
@@ -50,7 +54,17 @@ def exception_handler(exc, context):
         if message is None:
             raise exc
         exc = exceptions.ValidationError({"non_field_errors": [message]})
-    return encodable(drf_exception_handler(exc, context))
+    return _in_json(encodable(drf_exception_handler(exc, context)), context)
+
+
+def _in_json(response, context):
+    """An error is JSON whatever the endpoint renders when it succeeds (a RACI's CSV, a
+    ritual's iCalendar feed): a client reads every error the same way."""
+    request = context.get("request")
+    if response is not None and request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
 
 
 def _encodable(data):

@@ -1,4 +1,10 @@
-"""Page-number pagination whose ``count`` never costs a scan of a large table.
+"""Page-number pagination held to what it says, whose ``count`` never costs a scan of a
+large table.
+
+``page`` and ``page_size`` are whole numbers from 1 (``page_size`` up to 500), and
+anything else is a 400 naming the parameter. DRF's own paginator reads an unreadable
+``page_size`` (``null``, ``true``) as "the default" — an integration's mistake would pass
+for a choice.
 
 Up to ``EXACT_COUNT_UP_TO`` matching rows the count is exact, from a count capped at
 one more than that (``SELECT COUNT(*) FROM (… LIMIT 10001)``: it reads at most that many
@@ -16,6 +22,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.utils.functional import cached_property
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -95,6 +102,19 @@ class EstimatingPaginator(DjangoPaginator):
                                  more=len(rows) > self.per_page)
 
 
+def _whole_number(request, name, *, most=None):
+    """The value of query parameter ``name`` as a whole number from 1 (to ``most``), None
+    when it is not given; a 400 naming it otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    limit = f" to {most}" if most else ""
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (most and int(raw) > most):
+        raise exceptions.ValidationError(
+            {name: [f"Give a whole number from 1{limit}, not {raw[:20]!r}."]})
+    return int(raw)
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -102,12 +122,17 @@ class Pagination(PageNumberPagination):
 
     count_queryset = None
 
+    def get_page_size(self, request):
+        return _whole_number(request, self.page_size_query_param,
+                             most=self.max_page_size) or self.page_size
+
     def django_paginator_class(self, object_list, per_page):
         return EstimatingPaginator(object_list, per_page, count_queryset=self.count_queryset)
 
     def paginate_queryset(self, queryset, request, view=None, *, count_queryset=None):
         """``count_queryset``: what to count when the listed rows carry joins the count
         does not need (``FastListMixin`` lists ``.values()`` across relations)."""
+        _whole_number(request, self.page_query_param)
         self.count_queryset = count_queryset
         return super().paginate_queryset(queryset, request, view)
 
@@ -132,3 +157,11 @@ class Pagination(PageNumberPagination):
         }
         described["required"] = ["count", "count_is_estimate", "results"]
         return described
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters

@@ -67,7 +67,7 @@ class EventNames(serializers.ListField):
         if channels:
             kwargs.setdefault("help_text", "Event kinds to post: " + ", ".join(names) + ".")
         super().__init__(child=serializers.ChoiceField(choices=names), allow_empty=False,
-                         **kwargs)
+                         min_length=1, **kwargs)
 
 
 class WebhookSerializer(serializers.ModelSerializer):

@@ -254,8 +254,10 @@ class ReleaseCreateSerializer(serializers.Serializer):
 
 
 class ReleaseCompareQuerySerializer(serializers.Serializer):
-    a = serializers.IntegerField(help_text="The release to compare from: its number (1 for v1).")
-    b = serializers.IntegerField(help_text="The release to compare to: its number (2 for v2).")
+    a = serializers.IntegerField(min_value=1, help_text="The release to compare from: its "
+                                 "number (1 for v1).")
+    b = serializers.IntegerField(min_value=1, help_text="The release to compare to: its "
+                                 "number (2 for v2).")
 
 
 class ComparedReleaseSerializer(serializers.Serializer):

@@ -77,7 +77,7 @@ def test_pages_follow_the_project_pagination(api, viewer, model):
 
 @pytest.mark.parametrize(
     ("params", "field", "words"),
-    [({}, "q", "at least 2"), ({"q": ""}, "q", "at least 2"), ({"q": "d"}, "q", "at least 2"),
+    [({}, "q", "at least 2"), ({"q": ""}, "q", "Give a value"), ({"q": "d"}, "q", "at least 2"),
      ({"q": "d" * 500}, "q", "under 500"), ({"q": "deal\x00desk"}, "q", "NUL"),
      ({"q": "-deal"}, "q", "at least one word"),
      ({"q": "deal", "type": "people"}, "type", "people"),

@@ -405,6 +405,50 @@ def test_refresh_search_index_rewrites_the_vectors_of_definitions(postgres, lead
     assert ids(found(lead, "route")) == [("definition", definition.pk)]
 
 
+# SQLite: the zero-install fallback is substring matching, as docs/design.md says -------
+
+
+@pytest.fixture
+def sqlite():
+    require_or_skip(connection.vendor == "sqlite", "SQLite (the default database)")
+
+
+def test_sqlite_matches_every_word_as_typed_in_any_case_without_stemming(sqlite, lead, book):
+    sec = section(book, "process")
+    revise(sec, "Inbound leads ROUTE to the SDR pod.")
+    assert ids(found(lead, "route inbound")) == [("section", sec.pk)]
+    assert ids(found(lead, "routing")) == []
+    assert ids(found(lead, "route outbound")) == []
+
+
+def test_sqlite_reads_a_phrase_as_one_substring(sqlite, lead, book):
+    together = section(book, "process")
+    revise(together, "The deal desk approves discounts.")
+    revise(section(book, "systems"), "Every deal lands on a desk eventually.")
+    assert ids(found(lead, '"deal desk"')) == [("section", together.pk)]
+
+
+def test_sqlite_leaves_out_what_a_minus_word_or_phrase_names(sqlite, lead, book):
+    plain = section(book, "process")
+    revise(plain, "The gazelle desk approves discounts.")
+    revise(section(book, "systems"), "The enterprise gazelle desk approves discounts.")
+    revise(section(book, "strategy"), "The gazelle desk, run by finance, approves discounts.")
+    revise(section(book, "insights"), "The gazelle desk is run, by finance, too.")
+    assert sorted(ids(found(lead, 'gazelle -enterprise -"run by finance"'))) == sorted([
+        ("section", plain.pk), ("section", section(book, "insights").pk)])
+
+
+def test_sqlite_ranks_a_title_match_above_a_match_in_the_text_only(sqlite, lead, book):
+    body = section(book, "strategy")
+    revise(body, "Zebra " * 40)
+    title = section(book, "process")
+    runbook_services.section_update(section=title, title="Zebra crossing", actor=None,
+                                    door=Door.CLI)
+    hits = found(lead, "zebra")
+    assert ids(hits) == [("section", title.pk), ("section", body.pk)]
+    assert hits[0].rank > hits[1].rank
+
+
 def test_refresh_search_index_says_there_is_nothing_to_do_without_postgresql(db):
     if connection.vendor == "postgresql":
         pytest.skip("SQLite only")
