@@ -50,14 +50,15 @@ def rolled_back():
 
 
 @contextmanager
-def scratch_database():
+def scratch_database(suffix=""):
     """Run the body on a new database of its own (migrated, dropped afterwards), where
     what it builds is committed: for timings that depend on committed, vacuumed rows as a
     running server reads them. Inside a rolled-back transaction PostgreSQL reads every
     row through its own transaction's bookkeeping and a GIN index through its pending
-    list, which made searches two to three times slower than on committed data."""
+    list, which made searches two to three times slower than on committed data. Its name
+    is the configured database's with ``_bench`` and ``suffix`` after it."""
     connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-        f"bench_{connection.settings_dict['NAME']}" if connection.vendor == "postgresql"
+        f"{connection.settings_dict['NAME']}_bench{suffix}" if connection.vendor == "postgresql"
         else None)  # SQLite: in memory
     original = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

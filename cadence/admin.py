@@ -257,5 +257,4 @@ class FeedTokenAdmin(ConsoleModelAdmin):
 
     @admin.action(description="Revoke", permissions=["revoke"])
     def revoke(self, request, queryset):
-        for token in queryset:
-            services.feed_token_revoke(token=token, actor=request.user, door=Door.CONSOLE)
+        services.feed_tokens_revoke(tokens=queryset, actor=request.user, door=Door.CONSOLE)

@@ -370,8 +370,9 @@ def subscribe(request):
     raw = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            for token in FeedToken.objects.filter(user=request.user, revoked_at__isnull=True):
-                services.feed_token_revoke(token=token, actor=request.user, door=Door.UI)
+            services.feed_tokens_revoke(
+                tokens=FeedToken.objects.filter(user=request.user, revoked_at__isnull=True),
+                actor=request.user, door=Door.UI)
             messages.success(request, "Your calendar link is revoked: subscriptions using it "
                                       "stop updating.")
             return redirect("cadence:subscribe")

@@ -142,10 +142,11 @@ def _vacate(*, actor, door, person):
     cadence_services.rituals_give_owner_person(
         rituals=cadence_selectors.rituals_of_person(person=person),
         owner_person=None, actor=actor, door=door)
-    for token in ApiToken.objects.filter(user=person, revoked_at__isnull=True):
-        core_services.api_token_revoke(actor=actor, door=door, token=token)
-    for token in cadence_selectors.feed_tokens(user=person):
-        cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
+    core_services.api_tokens_revoke(
+        actor=actor, door=door,
+        tokens=ApiToken.objects.filter(user=person, revoked_at__isnull=True))
+    cadence_services.feed_tokens_revoke(
+        tokens=cadence_selectors.feed_tokens(user=person), actor=actor, door=door)
     core_services.person_deactivate(actor=actor, door=door, person=person)
 
 

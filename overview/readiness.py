@@ -18,7 +18,6 @@ from revops.models import Function
 from revops.people import name_of
 from revops.words import counted, plural
 from runbook import selectors as runbook_selectors
-from runbook.choices import ReviewState
 
 # Recent occurrences count as "mostly held" from this share of held over held + missed.
 HELD_SHARE = 0.8
@@ -46,10 +45,6 @@ class Report:
     @property
     def gaps(self):
         return [c for c in self.checks if not c.passed]
-
-
-def _has_active_head(function):
-    return function.head_id is not None and function.head.is_active
 
 
 def _people_checks():
@@ -110,39 +105,40 @@ def _seat_checks():
     ]
 
 
+def _listed(gaps):
+    """A failing check's sections as the message names them: the first ``lint.PAGE_CAP``
+    and how many more."""
+    more = gaps.count - len(gaps.labels)
+    return ", ".join(gaps.labels) + (f" and {more:,} more" if more else "") + "."
+
+
 def _runbook_checks(today):
     """Over every run book of the live model (a hybrid model has two), each section named
-    with its run book when there are several."""
-    books = list(runbook_selectors.live_runbooks())
-    if not books:
+    with its run book when there are several. Counted in SQL; a failing check names its
+    first ``lint.PAGE_CAP`` sections (the page stays small at 100,000 sections)."""
+    facts = runbook_selectors.section_readiness(today=today, shown=lint.PAGE_CAP)
+    if not facts.runbooks:
         return [Check("runbook_written", False,
                       "There is no run book yet: start your model by choosing your motion.",
                       reverse("setup"))]
-    several = len(books) > 1
-    sections = runbook_selectors.label_sections(
-        runbook_selectors.sections_with_state(today=today), several=several)
-    current = runbook_selectors.current_revisions(sections)
-    unwritten = [s for s in sections if not (current.get(s.pk) and current[s.pk].body.strip())]
-    out_of_date = [s for s in sections
-                   if s.review_state in (ReviewState.STALE, ReviewState.NEVER)]
-    headless = [s for s in sections if s.owner is None or not _has_active_head(s.owner)]
+    unwritten, out_of_date, headless = facts.unwritten, facts.out_of_date, facts.headless
     url = reverse("runbook:index")
-    every = "of every run book " if several else ""
+    every = "of every run book " if facts.runbooks > 1 else ""
     return [
-        Check("runbook_written", not unwritten and len(sections) == 6 * len(books),
-              f"All six sections {every}are written." if not unwritten else
-              f"{counted(len(unwritten), 'section')} "
-              f"{plural(len(unwritten), 'has', 'have')} no content: "
-              + ", ".join(s.label for s in unwritten) + ".",
-              url, [s.label for s in unwritten]),
-        Check("runbook_fresh", not out_of_date,
-              f"No section {every}is stale or unreviewed." if not out_of_date else
-              "Stale or never reviewed: " + ", ".join(s.label for s in out_of_date) + ".",
-              url, [s.label for s in out_of_date]),
-        Check("sections_owned", not headless,
-              "Every section is owned by a function with a head." if not headless else
-              "Owned by a function with no head: " + ", ".join(s.label for s in headless) + ".",
-              reverse("admin:revops_function_changelist"), [s.label for s in headless]),
+        Check("runbook_written",
+              not unwritten.count and facts.sections == 6 * facts.runbooks,
+              f"All six sections {every}are written." if not unwritten.count else
+              f"{counted(unwritten.count, 'section')} "
+              f"{plural(unwritten.count, 'has', 'have')} no content: " + _listed(unwritten),
+              url, unwritten.labels),
+        Check("runbook_fresh", not out_of_date.count,
+              f"No section {every}is stale or unreviewed." if not out_of_date.count else
+              "Stale or never reviewed: " + _listed(out_of_date),
+              url, out_of_date.labels),
+        Check("sections_owned", not headless.count,
+              "Every section is owned by a function with a head." if not headless.count else
+              "Owned by a function with no head: " + _listed(headless),
+              reverse("admin:revops_function_changelist"), headless.labels),
     ]
 
 

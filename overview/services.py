@@ -182,10 +182,8 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
             deputy=None if function.head_id == successor.pk else successor)
     cadence_services.rituals_give_owner_person(
         rituals=plan.rituals, owner_person=successor, actor=actor, door=door)
-    for token in plan.api_tokens:
-        core_services.api_token_revoke(actor=actor, door=door, token=token)
-    for token in plan.feed_tokens:
-        cadence_services.feed_token_revoke(token=token, actor=actor, door=door)
+    core_services.api_tokens_revoke(actor=actor, door=door, tokens=plan.api_tokens)
+    cadence_services.feed_tokens_revoke(tokens=plan.feed_tokens, actor=actor, door=door)
     deactivated = plan.deactivated = plan.deactivates
     if deactivated:
         core_services.person_deactivate(actor=actor, door=door, person=person)

@@ -242,8 +242,7 @@ class ApiTokenAdmin(LeadsOnly, ConsoleModelAdmin):
 
     @admin.action(description="Revoke selected tokens", permissions=["revoke"])
     def revoke(self, request, queryset):
-        for token in queryset:
-            services.api_token_revoke(actor=request.user, door=Door.CONSOLE, token=token)
+        services.api_tokens_revoke(actor=request.user, door=Door.CONSOLE, tokens=queryset)
         self.message_user(request, f"Revoked {counted(queryset.count(), 'token')}.",
                           messages.SUCCESS)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, events, people, policy, seats, tokens, zones
+from revops import audit, events, people, policy, revocation, seats, tokens, zones
 from revops.models import ApiToken, Channel, Function, Profile, Webhook
 
 FUNCTION_FIELDS = ["slug", "name", "position", "head", "deputy"]
@@ -209,14 +209,16 @@ def api_token_create(*, actor, door, user, name, scope, expires_at=None, expires
     return token, raw
 
 
-@transaction.atomic
 def api_token_revoke(*, actor, door, token):
-    policy.require_manage_tokens_of(actor, token.user_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, door=door, action="revoke", obj=token)
-    return token
+    return api_tokens_revoke(actor=actor, door=door, tokens=[token])[0]
+
+
+@transaction.atomic
+def api_tokens_revoke(*, actor, door, tokens):
+    """Revoke ``tokens`` (the hand-over and a departure revoke all of a person's): one
+    statement and one bulk insert of their audit entries, whatever their number; a token
+    already revoked stays as it was. Returns the tokens."""
+    return revocation.revoke(ApiToken, actor=actor, door=door, tokens=tokens)
 
 
 def _subscription_update(subscription, fields, changeable, snapshot, *, target_key):

@@ -22,7 +22,12 @@ subject:
 - ``payloads``: what the webhooks say (shared).
 """
 
-from cadence.services.feed_tokens import feed_token_create, feed_token_revoke, feed_token_user
+from cadence.services.feed_tokens import (
+    feed_token_create,
+    feed_token_revoke,
+    feed_token_user,
+    feed_tokens_revoke,
+)
 from cadence.services.materialization import materialize, materialize_all, materialize_many
 from cadence.services.occurrences import (
     RECORDABLE,
@@ -62,6 +67,7 @@ __all__ = [
     "feed_token_create",
     "feed_token_revoke",
     "feed_token_user",
+    "feed_tokens_revoke",
     "mark_missed",
     "materialize",
     "materialize_all",

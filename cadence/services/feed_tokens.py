@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadence.models import FeedToken
-from revops import audit, policy
+from revops import audit, policy, revocation
 
 
 @transaction.atomic
@@ -13,8 +13,8 @@ def feed_token_create(*, user, actor, door):
     per person). Returns ``(token, raw)``: the raw value is shown once, never stored."""
     policy.require_manage_tokens_of(actor, user)
     now = timezone.now()
-    for old in FeedToken.objects.filter(user=user, revoked_at__isnull=True):
-        feed_token_revoke(token=old, actor=actor, door=door)
+    feed_tokens_revoke(tokens=FeedToken.objects.filter(user=user, revoked_at__isnull=True),
+                       actor=actor, door=door)
     token, raw = FeedToken.issue(user=user, created_at=now)
     token.full_clean()
     token.save()
@@ -22,14 +22,15 @@ def feed_token_create(*, user, actor, door):
     return token, raw
 
 
-@transaction.atomic
 def feed_token_revoke(*, token, actor, door):
-    policy.require_manage_tokens_of(actor, token.user_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, door=door, action="revoke", obj=token)
-    return token
+    return feed_tokens_revoke(tokens=[token], actor=actor, door=door)[0]
+
+
+@transaction.atomic
+def feed_tokens_revoke(*, tokens, actor, door):
+    """Revoke ``tokens`` in one statement and one bulk insert of audit entries (the
+    hand-over's and a departure's move). Returns the tokens."""
+    return revocation.revoke(FeedToken, actor=actor, door=door, tokens=tokens)
 
 
 def feed_token_user(raw):

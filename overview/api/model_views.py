@@ -2,7 +2,7 @@
 import of the model file. All three are RevOps-lead actions (the export holds every
 person's e-mail and the whole history); the services ask the policy again."""
 
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -68,7 +68,8 @@ class ExportView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         policy.require_administer(request.user)
-        response = Response(model_file.export_model())
+        response = StreamingHttpResponse(model_file.export_chunks(),
+                                         content_type="application/json")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="revops-model-{stamp}.json"'
         return response

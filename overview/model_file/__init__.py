@@ -32,10 +32,10 @@ from overview.model_file.document import (
     json_path,
     schema,
 )
-from overview.model_file.export import export_model
+from overview.model_file.export import export_chunks, export_model
 from overview.model_file.job import run_import
 from overview.model_file.load import import_model
 
 __all__ = ["BACKGROUND_IMPORT_BYTES", "FORMAT", "MAX_ERRORS", "MAX_FILE_BYTES", "SCHEMA_PATH",
-           "TOO_LARGE", "check_document", "export_model", "import_model", "json_path",
-           "read_document", "run_import", "schema"]
+           "TOO_LARGE", "check_document", "export_chunks", "export_model", "import_model",
+           "json_path", "read_document", "run_import", "schema"]

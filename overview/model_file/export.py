@@ -1,6 +1,10 @@
-"""Writing the model out as one ``revops-model/1`` document."""
+"""Writing the model out as one ``revops-model/1`` document, streamed."""
+
+import json
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cadence.models import Occurrence, Ritual
@@ -33,32 +37,104 @@ def _seconds(value):
     return int(value.total_seconds()) if value is not None else None
 
 
+# Run books are read and written this many at a time, with their sections' history:
+# memory holds one batch, never the whole history.
+RUNBOOK_BATCH = 500
+
+
 def export_model(*, now=None):
-    """The whole model as a ``revops-model/1`` document (a dict ready for ``json``).
-    Reads in a fixed number of queries whatever the history's size."""
-    users = {}
+    """The whole model as a ``revops-model/1`` document (a dict ready for ``json``):
+    ``export_chunks`` read back, for callers that want it whole."""
+    return json.loads("".join(export_chunks(now=now)))
+
+
+def export_chunks(*, now=None):
+    """The whole model as ``revops-model/1`` JSON text, piece by piece, for a streamed
+    response or a file: run books go out ``RUNBOOK_BATCH`` at a time, each batch read in a
+    fixed number of queries (sections, their revisions, reviews, stale flags, releases),
+    the rest in a fixed number whatever the history's size. Reads from one snapshot: on
+    PostgreSQL, one repeatable-read transaction when the caller holds none. Children are
+    grouped by parent in one pass (dicts), so the time grows with the model, linearly.
+    ``people`` comes last, once every reference to a person has been seen."""
+    with _one_snapshot():
+        yield from _chunks(now=now)
+
+
+@contextmanager
+def _one_snapshot():
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _dumps(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _chunks(*, now):
+    User = get_user_model()
+    usernames = dict(User.objects.values_list("pk", User.USERNAME_FIELD))
+    named = set()
 
     def who(user_id):
         if user_id is None:
             return None
-        users[user_id] = None
-        return user_id
+        named.add(user_id)
+        return usernames[user_id]
 
     functions = list(Function.objects.order_by("position", "slug"))
     slug = {f.pk: f.slug for f in functions}
-    function_docs = [{"slug": f.slug, "name": f.name, "position": f.position,
-                      "head": who(f.head_id), "deputy": who(f.deputy_id),
-                      "vacant_since": _iso(f.vacant_since) if f.head_id is None else None}
-                     for f in functions]
+    yield _dumps({
+        "format": FORMAT,
+        "exported_at": _iso(now or timezone.now()),
+        "fiscal_year_start_month": fiscal.start_month(),
+        "functions": [{"slug": f.slug, "name": f.name, "position": f.position,
+                       "head": who(f.head_id), "deputy": who(f.deputy_id),
+                       "vacant_since": _iso(f.vacant_since) if f.head_id is None else None}
+                      for f in functions],
+    })[:-1]
 
     books = list(Runbook.objects.order_by("pk"))
-    sections = list(Section.objects.order_by("runbook_id", "position", "pk"))
-    section_ref = {s.pk: {"runbook": next(b.title for b in books if b.pk == s.runbook_id),
-                          "kind": s.kind} for s in sections}
-    history = _history(Revision, Review, StaleFlag, who)
-    releases = {}
+    title = {b.pk: b.title for b in books}
+    section_ref = {pk: {"runbook": title[book_id], "kind": kind}
+                   for pk, book_id, kind in Section.objects.values_list("pk", "runbook_id",
+                                                                        "kind")}
+    yield ',"runbooks":['
+    for first in range(0, len(books), RUNBOOK_BATCH):
+        batch = books[first:first + RUNBOOK_BATCH]
+        docs = _runbook_docs(batch, slug, who)
+        yield ("," if first else "") + ",".join(_dumps(doc) for doc in docs)
+    yield "]"
+    yield ',"raci":' + _dumps(_raci_docs(slug, who))
+    rituals = list(Ritual.objects.order_by("pk"))
+    yield ',"rituals":' + _dumps(_ritual_docs(rituals, slug, section_ref, who))
+    yield ',"definitions":' + _dumps(_definition_docs(slug, section_ref, who))
+    yield ',"maturity_assessments":' + _dumps(
+        _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who))
+    yield ',"people":' + _dumps([
+        {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name,
+         "email": u.email}
+        for u in User.objects.order_by(User.USERNAME_FIELD) if u.pk in named])
+    yield "}"
+
+
+def _runbook_docs(books, slug, who):
+    """The documents of ``books`` with their sections' history and their releases, in six
+    queries."""
+    ids = [b.pk for b in books]
+    sections = {}
+    for s in Section.objects.filter(runbook_id__in=ids).order_by("runbook_id", "position",
+                                                                  "pk"):
+        sections.setdefault(s.runbook_id, []).append(s)
+    history = _history(Revision, Review, StaleFlag, who, section__runbook_id__in=ids)
     release_sections = {}
-    for e in ReleaseSection.objects.order_by("release_id", "section__position").values(
+    for e in ReleaseSection.objects.filter(release__runbook_id__in=ids).order_by(
+            "release_id", "section__position").values(
             "release_id", "section__kind", "revision__number", "review_state",
             "last_reviewed_on", "last_reviewed_by_name", "last_reviewed_revision"):
         release_sections.setdefault(e["release_id"], []).append({
@@ -66,7 +142,8 @@ def export_model(*, now=None):
             "review_state": e["review_state"], "last_reviewed_on": _iso(e["last_reviewed_on"]),
             "last_reviewed_by_name": e["last_reviewed_by_name"],
             "last_reviewed_revision": e["last_reviewed_revision"]})
-    for r in Release.objects.order_by("runbook_id", "number"):
+    releases = {}
+    for r in Release.objects.filter(runbook_id__in=ids).order_by("runbook_id", "number"):
         releases.setdefault(r.runbook_id, []).append({
             "number": r.number, "name": r.name, "note": r.note, "created_at": _iso(r.created_at),
             "created_by": who(r.created_by_id), "sections": release_sections.get(r.pk, [])})
@@ -81,14 +158,16 @@ def export_model(*, now=None):
             **history(s.pk),
         }
 
-    runbook_docs = [{
+    return [{
         "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
         "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
         "archived_at": _iso(b.archived_at),
-        "sections": [section_doc(s) for s in sections if s.runbook_id == b.pk],
+        "sections": [section_doc(s) for s in sections.get(b.pk, [])],
         "releases": releases.get(b.pk, []),
     } for b in books]
 
+
+def _definition_docs(slug, section_ref, who):
     definition_history = _history(DefinitionRevision, DefinitionReview, DefinitionStaleFlag,
                                   who, revision_fields=("formula",))
     agreeing, agreements = {}, {}
@@ -102,7 +181,7 @@ def export_model(*, now=None):
             "function": slug[a["function_id"]], "revision": a["revision_number"],
             "agreed_at": _iso(a["agreed_at"]), "agreed_by": who(a["agreed_by_id"]),
             "door": a["door"]})
-    definition_docs = [{
+    return [{
         "term": d.term, "layer": d.layer, "owner": slug[d.owner_id],
         "agreeing": sorted(agreeing.get(d.pk, [])),
         "section": section_ref.get(d.section_id), "formula": d.formula,
@@ -115,6 +194,8 @@ def export_model(*, now=None):
         "agreements": agreements.get(d.pk, []),
     } for d in Definition.objects.order_by("pk")]
 
+
+def _raci_docs(slug, who):
     cells = {}
     for c in Cell.objects.order_by("row_id", "pk").values("row_id", "function_id", "letter"):
         cells.setdefault(c["row_id"], {})[slug[c["function_id"]]] = c["letter"]
@@ -130,13 +211,14 @@ def export_model(*, now=None):
             "function": slug[s.function_id], "version": s.version, "signed_by": who(s.signed_by_id),
             "signed_by_name": s.signed_by_name, "signed_at": _iso(s.signed_at),
             "snapshot": s.snapshot})
-    raci_docs = [{"title": m.title, "version": m.version, "is_current": m.is_current,
-                  "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
-                  "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
-                  "signoffs": signoffs.get(m.pk, [])}
-                 for m in Matrix.objects.order_by("pk")]
+    return [{"title": m.title, "version": m.version, "is_current": m.is_current,
+             "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
+             "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
+             "signoffs": signoffs.get(m.pk, [])}
+            for m in Matrix.objects.order_by("pk")]
 
-    rituals = list(Ritual.objects.order_by("pk"))
+
+def _ritual_docs(rituals, slug, section_ref, who):
     attendees = {}
     for a in Ritual.attendees.through.objects.values("ritual_id", "function_id"):
         attendees.setdefault(a["ritual_id"], []).append(slug[a["function_id"]])
@@ -154,7 +236,7 @@ def export_model(*, now=None):
             "reminded_at": _iso(o["reminded_at"]),
             "reviewed_sections": sorted(reviewed.get(o["pk"], []),
                                         key=lambda ref: (ref["runbook"], ref["kind"]))})
-    ritual_docs = [{
+    return [{
         "name": r.name, "horizon": r.horizon, "layer": r.layer, "purpose": r.purpose,
         "owner": slug.get(r.owner_id), "owner_person": who(r.owner_person_id),
         "attendees": sorted(attendees.get(r.pk, [])), "duration_minutes": r.duration_minutes,
@@ -166,58 +248,6 @@ def export_model(*, now=None):
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
         "archived_at": _iso(r.archived_at), "occurrences": occurrences.get(r.pk, []),
     } for r in rituals]
-
-    assessment_docs = _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who)
-
-    people = get_user_model().objects.filter(pk__in=users).order_by("username")
-    names = {u.pk: u.get_username() for u in people}
-
-    def named(value):
-        return names[value] if value is not None else None
-
-    for f in function_docs:
-        f["head"], f["deputy"] = named(f["head"]), named(f["deputy"])
-    for b in runbook_docs:
-        b["created_by"] = named(b["created_by"])
-        for s in b["sections"]:
-            s["last_reviewed_by"] = named(s["last_reviewed_by"])
-            for r in s["revisions"]:
-                r["author"] = named(r["author"])
-            for r in s["reviews"]:
-                r["reviewer"] = named(r["reviewer"])
-        for r in b["releases"]:
-            r["created_by"] = named(r["created_by"])
-    for d in definition_docs:
-        d["last_reviewed_by"] = named(d["last_reviewed_by"])
-        for r in d["revisions"]:
-            r["author"] = named(r["author"])
-        for r in d["reviews"]:
-            r["reviewer"] = named(r["reviewer"])
-        for a in d["agreements"]:
-            a["agreed_by"] = named(a["agreed_by"])
-    for m in raci_docs:
-        for s in m["signoffs"]:
-            s["signed_by"] = named(s["signed_by"])
-    for r in ritual_docs:
-        r["owner_person"] = named(r["owner_person"])
-        for o in r["occurrences"]:
-            o["recorded_by"] = named(o["recorded_by"])
-    for a in assessment_docs:
-        a["recorded_by"] = named(a["recorded_by"])
-
-    return {
-        "format": FORMAT,
-        "exported_at": _iso(now or timezone.now()),
-        "fiscal_year_start_month": fiscal.start_month(),
-        "people": [{"username": u.get_username(), "first_name": u.first_name,
-                    "last_name": u.last_name, "email": u.email} for u in people],
-        "functions": function_docs,
-        "runbooks": runbook_docs,
-        "raci": raci_docs,
-        "rituals": ritual_docs,
-        "definitions": definition_docs,
-        "maturity_assessments": assessment_docs,
-    }
 
 
 def _assessment_docs(ritual_index, who):
@@ -238,13 +268,14 @@ def _assessment_docs(ritual_index, who):
         "occurrence__scheduled_for", "recorded_by_id", "recorded_at", "updated_at")]
 
 
-def _history(revisions, reviews, flags, who, *, revision_fields=()):
+def _history(revisions, reviews, flags, who, *, revision_fields=(), **where):
     """What a section and a definition both carry: a function of a document's id giving
     its ``revisions``, ``reviews`` and ``stale_flags`` (a flag names the review that
-    closed it by its index), read in three queries for every document of the kind."""
+    closed it by its index), read in three queries for every document of the kind (those
+    ``where`` selects)."""
     key = f"{flags.document_key}_id"
     revision_docs, review_docs, flag_docs, review_index = {}, {}, {}, {}
-    for r in revisions.objects.order_by(key, "number").values(
+    for r in revisions.objects.filter(**where).order_by(key, "number").values(
             key, "number", "base_number", "body", "summary", "created_at", "created_by_id",
             "door", *revision_fields):
         revision_docs.setdefault(r[key], []).append({
@@ -252,7 +283,7 @@ def _history(revisions, reviews, flags, who, *, revision_fields=()):
             **{name: r[name] for name in revision_fields}, "summary": r["summary"],
             "created_at": _iso(r["created_at"]), "author": who(r["created_by_id"]),
             "door": r["door"]})
-    for r in reviews.objects.order_by(key, "pk").values(
+    for r in reviews.objects.filter(**where).order_by(key, "pk").values(
             "pk", key, "revision_number", "reviewed_at", "reviewed_on", "reviewer_id", "door",
             "note"):
         review_index[r["pk"]] = len(review_docs.setdefault(r[key], []))
@@ -260,7 +291,7 @@ def _history(revisions, reviews, flags, who, *, revision_fields=()):
             "revision": r["revision_number"], "reviewed_at": _iso(r["reviewed_at"]),
             "reviewed_on": _iso(r["reviewed_on"]), "reviewer": who(r["reviewer_id"]),
             "door": r["door"], "note": r["note"]})
-    for f in flags.objects.order_by(key, "pk").values(
+    for f in flags.objects.filter(**where).order_by(key, "pk").values(
             key, "raised_at", "raised_on", "state", "last_reviewed_on", "closed_at",
             "closed_by_id", "escalated_at", "escalated_to__slug"):
         flag_docs.setdefault(f[key], []).append({

@@ -166,8 +166,8 @@ def _runbooks(doc, people, functions):
     ReleaseSection.objects.bulk_create(entries, batch_size=BATCH)
     search.refresh_sections([s.pk for s in sections])
     search.refresh_releases([r.pk for r in releases])
-    return {(book.title, s.kind): s for book in books for s in sections
-            if s.runbook_id == book.pk}
+    return {(book.title, s["kind"]): section
+            for section, (book, s) in zip(sections, section_docs, strict=True)}
 
 
 def _write_history(pairs, revisions, reviews, flags, user, functions, *, revision_fields=()):

@@ -41,5 +41,7 @@ class FastListMixin:
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset.values(*self.list_values))
+        page = self.paginator.paginate_queryset(queryset.values(*self.list_values),
+                                                self.request, view=self,
+                                                count_queryset=queryset)
         return self.get_paginated_response(self.list_items(page))

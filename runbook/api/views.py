@@ -197,8 +197,8 @@ class SectionViewSet(
     @extend_schema(
         operation_id="v1_sections_revision_diff",
         parameters=[OpenApiParameter("against", {"type": "integer", "minimum": 1},
-                                     description="The older revision (default: the one "
-                                     "before).")],
+                                     description="The older revision "
+                                                 "(default: the one before).")],
         responses=inline_serializer("RevisionDiff", {
             "section": serializers.IntegerField(), "from": serializers.IntegerField(),
             "to": serializers.IntegerField(), "diff": serializers.CharField()}),
@@ -380,8 +380,8 @@ class DefinitionViewSet(
     @extend_schema(
         operation_id="v1_definitions_revision_diff",
         parameters=[OpenApiParameter("against", {"type": "integer", "minimum": 1},
-                                     description="The older revision (default: the one "
-                                     "before).")],
+                                     description="The older revision "
+                                                 "(default: the one before).")],
         responses=inline_serializer("DefinitionRevisionDiff", {
             "definition": serializers.IntegerField(), "from": serializers.IntegerField(),
             "to": serializers.IntegerField(), "diff": serializers.CharField()}),

@@ -2,6 +2,7 @@
 so that ``overview`` reaches the run book's tables only through here."""
 
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -14,6 +15,7 @@ from django.db.models import (
     Subquery,
 )
 
+from runbook import rules
 from runbook.models import (
     Agreement,
     Definition,
@@ -21,6 +23,7 @@ from runbook.models import (
     Release,
     ReleaseSection,
     Revision,
+    Runbook,
     Section,
 )
 
@@ -60,6 +63,61 @@ def live_sections_owned_off_counts(*, owners_by_kind):
     return {(row["kind"], row["owner_id"]): row["n"] for row in
             _owned_off(owners_by_kind).values("kind", "owner_id")
             .annotate(n=Count("pk")).order_by()}
+
+
+@dataclass(frozen=True)
+class SectionGaps:
+    """How many live sections fail one readiness check, and the first of them named
+    (``label``: the title, or "Run book · title" when the model has several)."""
+
+    count: int
+    labels: list
+
+
+@dataclass(frozen=True)
+class SectionReadiness:
+    runbooks: int  # live run books
+    sections: int  # their sections
+    unwritten: SectionGaps  # the current revision is blank
+    out_of_date: SectionGaps  # stale or never reviewed
+    headless: SectionGaps  # owned by no function, or one without an active head
+
+
+def section_readiness(*, today, shown):
+    """The run-book checks of the readiness report over the whole live model in SQL: one
+    count of run books, one aggregate over the sections, and, for each check that fails,
+    its first ``shown`` sections in document order — a fixed number of queries and rows
+    whatever the model's size."""
+    live = Section.objects.live()
+    written = Exists(Revision.objects.filter(section=OuterRef("pk"), number=OuterRef("revision"),
+                                             body__regex=r"\S"))
+    cutoff = rules.stale_cutoff(today)
+    failing = {
+        "unwritten": ~written,
+        "out_of_date": Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=cutoff),
+        "headless": Q(owner__isnull=True) | Q(owner__head__isnull=True)
+        | Q(owner__head__is_active=False),
+    }
+    runbooks = Runbook.objects.live().count()
+    counts = live.aggregate(sections=Count("pk"), **{
+        name: Count("pk", filter=condition) for name, condition in failing.items()})
+
+    def gaps(name):
+        if not counts[name]:
+            return SectionGaps(0, [])
+        rows = (live.filter(failing[name]).order_by("runbook_id", "position", "pk")
+                .values_list("runbook__motion", "runbook__title", "title")[:shown])
+        return SectionGaps(counts[name], [
+            f"{_short_name(motion, book)} · {title}" if runbooks > 1 else title
+            for motion, book, title in rows])
+
+    return SectionReadiness(runbooks=runbooks, sections=counts["sections"],
+                            **{name: gaps(name) for name in failing})
+
+
+def _short_name(motion, title):
+    """``Runbook.short_name`` from its columns."""
+    return motion[:1].upper() + motion[1:] if motion else title
 
 
 def live_sections_headed_by(*, person):

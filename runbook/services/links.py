@@ -16,3 +16,8 @@ def section_urls():
 def definition_url(slug):
     """A definition's public address."""
     return f"{settings.REVOPS_SITE_URL.rstrip('/')}{reverse('definitions:detail', args=[slug])}"
+
+
+def dashboard_url():
+    """The dashboard's public address: every run book's freshness."""
+    return f"{settings.REVOPS_SITE_URL.rstrip('/')}{reverse('dashboard')}"

@@ -1,16 +1,30 @@
 """The daily stale scan: stale flags raised and closed on sections and definitions,
 the day's freshness snapshot, and the e-mails to the owners' heads."""
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONArray, JSONObject, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from revops import audit, events, jsonrows, notify, policy
-from revops.models import Function
+from revops.models import AuditEntry, Function
 from revops.words import counted
 from runbook import rules, selectors
 from runbook.models import (
@@ -64,8 +78,10 @@ class FlagResult:
         return said
 
 
-_CANDIDATE_COLUMNS = ("pk", "last_reviewed_on", "kind", "title", "runbook_id", "runbook__title",
-                      "owner_id", "owner__slug", "owner__name", "revision")
+_NEW_FLAG_COLUMNS = ("pk", "section_id", "state", "last_reviewed_on", "section__kind",
+                     "section__title", "section__runbook_id", "section__runbook__title",
+                     "section__owner_id", "section__owner__slug", "section__owner__name",
+                     "section__revision")
 
 
 @transaction.atomic
@@ -73,17 +89,19 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
                         at=None):
     """Open a stale flag on every stale or never-reviewed section that has none open.
 
-    Set-based, and without a model instance per section: one read of the sections to
-    flag (``NOT EXISTS`` an open flag, locked so that a review running at the same time
-    either lands first and the section is no longer stale, or waits for the scan), one
-    count of those already flagged, then ``INSERT … SELECT`` of the flags and of their
-    audit entries. Two scans at once cannot flag a section twice: the partial unique
-    index refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``).
-    Each new flag fires ``section.stale`` (payloads are built only when a webhook is
+    In SQL, without a row per section travelling to Python and back: one ``INSERT …
+    SELECT`` raises the flags from the sections (``NOT EXISTS`` an open flag, the sections
+    locked as they are read, so that a review running at the same time either lands
+    first and the section is no longer stale, or waits for the scan), one ``INSERT …
+    SELECT`` writes their audit entries from the flags just raised, one read brings
+    back what the e-mails and webhooks say of them, and one count finds those already
+    flagged. Two scans at once cannot flag a section twice: the partial unique index
+    refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``). Each
+    new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
-    e-mail listing all of their newly stale sections. ``at`` back-dates the flags (the
-    demo). The day's freshness snapshot is recorded first (the counts do not depend on
-    the flags).
+    digest of their newly stale sections (counts per run book, the most urgent). ``at``
+    back-dates the flags (the demo). The day's freshness snapshot is recorded first (the
+    counts do not depend on the flags).
     """
     policy.require_administer(actor)
     today = today or timezone.localdate()
@@ -99,30 +117,45 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     )
     stale = _stale(Section, cutoff).live()
     open_flag = StaleFlag.objects.filter(section=OuterRef("pk"), closed_at__isnull=True)
-    candidates = {
-        row[0]: row
-        for row in stale.filter(~Exists(open_flag)).select_for_update(of=("self",))
-        .order_by("pk").values_list(*_CANDIDATE_COLUMNS)
-    }
-    result.already_flagged = stale.filter(Exists(open_flag)).count()
-    if not candidates:
+    before = StaleFlag.objects.aggregate(last=Max("pk"))["last"] or 0
+    to_flag = (stale.filter(~Exists(open_flag)).select_for_update(of=("self",)).order_by("pk")
+               .values_list(Value(now, output_field=DateTimeField()),
+                            Value(today, output_field=DateField()), "pk",
+                            Case(When(last_reviewed_on__isnull=True,
+                                      then=Value(ReviewState.NEVER.value)),
+                                 default=Value(ReviewState.STALE.value),
+                                 output_field=CharField()),
+                            "last_reviewed_on"))
+    count = _insert_select(StaleFlag, ["raised_at", "raised_on", "section_id", "state",
+                                       "last_reviewed_on"], to_flag,
+                           on_conflict_do_nothing=True)
+    if not count:
+        result.already_flagged = stale.filter(Exists(open_flag)).count()
         return result
-    raised = _insert_flags(StaleFlag, candidates.values(), now=now, today=today)
-    flags = [
-        NewFlag(flag_id, section_id, state, *candidates[section_id][1:])
-        for flag_id, section_id, state in raised
-    ]
+    raised = StaleFlag.objects.filter(pk__gt=before, raised_at=now, closed_at__isnull=True)
+    audit.check_door(door)
+    user = audit.user_or_none(actor)
+    entries = raised.order_by("pk").values_list(
+        Value(now, output_field=DateTimeField()),
+        Value(user.pk if user else None, output_field=IntegerField()),
+        Value(user.get_username() if user else "system"), Value(door), Value("flag_stale"),
+        Value(StaleFlag._meta.label_lower), Cast("pk", CharField()),
+        Substr(Concat("section__runbook__title", Value(" · "), "section__title",
+                      Value(f" stale since {today:%Y-%m-%d} (open)"),
+                      output_field=CharField()), 1, 200),
+        JSONObject(**{name: JSONArray(Cast(Value(None), CharField()), column)
+                      for name, column in (("section", "section_id"), ("state", "state"),
+                                           ("last_reviewed_on", "last_reviewed_on"))}))
+    _insert_select(AuditEntry, ["at", "actor_id", "actor_name", "door", "action",
+                                "object_type", "object_id", "object_repr", "changes"],
+                   entries)
+    flags = [NewFlag(*row) for row in raised.order_by("section_id")
+             .values_list(*_NEW_FLAG_COLUMNS)]
     result.newly_flagged = flags
-    result.already_flagged += len(candidates) - len(flags)  # another scan was quicker
+    # Those flagged before, or by another scan at the same time.
+    result.already_flagged = stale.filter(Exists(open_flag)).count() - len(flags)
     if not flags:
         return result
-    audit.record_rows(
-        actor=actor, door=door, action="flag_stale", at=now,
-        object_type=StaleFlag._meta.label_lower,
-        rows=[(f.pk, f"{f.section_label} stale since {today:%Y-%m-%d} (open)",
-               {"section": f.section_id, "state": f.state,
-                "last_reviewed_on": f.last_reviewed_on}) for f in flags],
-    )
     events.emit_many("section.stale", (
         {
             **payloads.section_values(id=f.section_id, runbook=f.runbook_id, kind=f.kind,
@@ -134,6 +167,19 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     ))
     _email_flags(flags)
     return result
+
+
+def _insert_select(model, columns, rows, *, on_conflict_do_nothing=False):
+    """``INSERT INTO`` ``model``'s table, ``columns`` (column names), the rows of the
+    queryset ``rows`` (a ``values_list`` in the same order), in one statement: the rows
+    never leave the database. Returns how many were inserted."""
+    sql, params = rows.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    conflict = " ON CONFLICT DO NOTHING" if on_conflict_do_nothing else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+                       f"({names}) {sql}{conflict}", params)
+        return cursor.rowcount
 
 
 def freshness_snapshot_record(*, today, threshold=None, start_month=None):
@@ -255,7 +301,7 @@ def _insert_flags(flags, candidates, *, now, today):
 
 
 def _email_flags(flags):
-    """One e-mail per recipient listing every section newly flagged for them."""
+    """One digest per recipient of the sections newly flagged for them."""
     owners = (Function.objects.select_related("head", "deputy")
               .filter(pk__in={f.owner_id for f in flags}))
     recipients = notify.recipients_for_many(owners)
@@ -268,14 +314,33 @@ def _email_flags(flags):
         _flag_email(listed, list(to))
 
 
+# A digest names this many sections and run books at most: a head of a function owning
+# 17,000 sections gets a readable e-mail of a few kilobytes, not a 2 MB list.
+DIGEST_SHOWN = 20
+
+
+def _urgency(flag):
+    """Never reviewed first, then the longest since a review."""
+    return (flag.last_reviewed_on is not None, flag.last_reviewed_on, flag.section_label)
+
+
 def _flag_email(flags, to):
-    # Each line's values as a tuple of text: a scan at 100k lists some 17,000 sections
-    # in one e-mail, and the template reading attributes of an object per line
-    # cost seconds.
+    """The digest to one recipient: how many sections went stale, the count per run book
+    (most first, at most ``DIGEST_SHOWN`` run books), the ``DIGEST_SHOWN`` most urgent
+    sections with their addresses, and a link to the dashboard for the rest."""
     url = links.section_urls()
     subject = (f"Run book section is stale: {flags[0].title}" if len(flags) == 1
                else f"{len(flags)} run book sections are stale")
+    per_runbook = Counter(f.runbook_title for f in flags).most_common()
+    urgent = heapq.nsmallest(DIGEST_SHOWN, flags, key=_urgency)
     notify.send(to, subject, render_to_string("runbook/email/sections_stale.txt", {
+        "total": counted(len(flags), "section"),
+        "runbooks": counted(len(per_runbook), "run book"),
+        "per_runbook": per_runbook[:DIGEST_SHOWN],
+        "more_runbooks": max(0, len(per_runbook) - DIGEST_SHOWN),
         "sections": [(f.title, f.runbook_title,
                       f"{f.last_reviewed_on:%Y-%m-%d}" if f.last_reviewed_on else "",
-                      f.owner_name, url(f.section_id)) for f in flags]}))
+                      f.owner_name, url(f.section_id)) for f in urgent],
+        "more_sections": len(flags) - len(urgent),
+        "dashboard": links.dashboard_url(),
+    }))

@@ -74,7 +74,7 @@ def test_the_list_is_paginated_open_first_and_shows_answers(api, viewer, lead, p
     services.section_review(section=process, actor=lead, door=Door.UI, note="Fixed routing")
     services.concern_raise(section=process, reason="new one", actor=viewer, door=Door.UI)
     body = api.as_user(viewer).get(url(process)).json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_is_estimate", "next", "previous", "results"}
     assert [(c["reason"], c["open"], c["answer"], c["resolved_by"]) for c in body["results"]] == [
         ("new one", True, "", None), ("old one", False, "Fixed routing", "lead")]
 

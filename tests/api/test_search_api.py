@@ -46,7 +46,7 @@ def test_a_search_answers_a_ranked_page_of_typed_results(api, viewer, model):
     response = api.as_user(viewer).get(URL, {"q": "deal desk"})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_is_estimate", "next", "previous", "results"}
     assert body["count"] == len(body["results"]) == 3
     assert {r["type"] for r in body["results"]} == {"section", "ritual", "raci_row"}
     for result in body["results"]:

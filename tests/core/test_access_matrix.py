@@ -260,8 +260,9 @@ SELF = "self"  # any signed-in person, on what is theirs: their token, zone, con
 SERVICE_RULES = {
     **dict.fromkeys(CALLS, LEADS),
     **dict.fromkeys(["revops.api_token_create", "revops.api_token_revoke",
-                     "revops.profile_update", "cadence.feed_token_create",
-                     "cadence.feed_token_revoke", "runbook.concern_raise",
+                     "revops.api_tokens_revoke", "revops.profile_update",
+                     "cadence.feed_token_create", "cadence.feed_token_revoke",
+                     "cadence.feed_tokens_revoke", "runbook.concern_raise",
                      "overview.handover_item_accept"], SELF),
     **dict.fromkeys(["raci.signoff_create", "runbook.definition_agree"], SIGNER),
     # Owned: a lead may, a head on what their function owns (the rows above), a viewer not.

@@ -85,6 +85,9 @@ CALLS = {
     "revops.api_token_revoke": lambda a, d: core.api_token_revoke(
         actor=a, door=d, token=core.api_token_create(
             actor=None, door=Door.CLI, user=a, name="x", scope="read")[0]),
+    "revops.api_tokens_revoke": lambda a, d: core.api_tokens_revoke(
+        actor=a, door=d, tokens=[core.api_token_create(
+            actor=None, door=Door.CLI, user=a, name="x", scope="read")[0]]),
     "revops.function_create": lambda a, d: core.function_create(
         actor=a, door=d, slug="partners", name="Partners"),
     "revops.function_update": lambda a, d: core.function_update(
@@ -182,6 +185,9 @@ CALLS = {
         user=a, actor=a, door=d),
     "cadence.feed_token_revoke": lambda a, d: cadence.feed_token_revoke(
         token=cadence.feed_token_create(user=a, actor=None, door=Door.CLI)[0], actor=a,
+        door=d),
+    "cadence.feed_tokens_revoke": lambda a, d: cadence.feed_tokens_revoke(
+        tokens=[cadence.feed_token_create(user=a, actor=None, door=Door.CLI)[0]], actor=a,
         door=d),
     "cadence.mark_missed": None,  # a system job: covered in test_system_jobs_are_audited
     "cadence.raise_due_revisits": None,  # a system job: tests/cadence/test_outcomes.py

@@ -149,7 +149,7 @@ def test_a_failure_midway_changes_nothing(drill, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the feed token store is down")
 
-    monkeypatch.setattr(cadence_services, "feed_token_revoke", broken)
+    monkeypatch.setattr(cadence_services, "feed_tokens_revoke", broken)
     with pytest.raises(RuntimeError):
         services.person_hand_over(actor=drill["lead"], door=Door.UI, person=drill["cs"],
                                   successor=drill["jamie"], deactivate=True)

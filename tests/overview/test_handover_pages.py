@@ -1,20 +1,19 @@
 """The people, start, hand-over and pack pages on an install built by hand rather than
-the demo: who may see a person's holdings, the same queries at two sizes, the pack's
-maturity part before any assessment, and a hand-over's cost for 3 and 30 rituals."""
+the demo: who may see a person's holdings, the same queries at two sizes and the pack's
+maturity part before any assessment (a hand-over's cost: ``test_handover_at_scale.py``)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cadence.models import Ritual
-from overview import pack, readiness, services
+from overview import pack, readiness
 from overview.models import MaturityAssessment
 from raci import services as raci_services
 from raci.models import Matrix
 from revops import fiscal
 from revops import services as core_services
-from revops.models import AuditEntry, Door, Function, Webhook
+from revops.models import Door, Function, Webhook
 from tests.cadence.factories import ritual
 from tests.factories import LeadFactory, UserFactory, make_head
 from tests.raci.factories import bulk_rows
@@ -95,28 +94,3 @@ def test_the_maturity_part_shows_a_zero_score_and_says_when_there_is_none():
     assert "| People (constraint) | 0 / 8 |" in text and "| Data (constraint) | 0 / 8 |" in text
     assert "Constraint: **People, Data**" in text and "**Foundational**" in text
     assert "| 4 | 5 | 0 | 6 | Foundational | Data |" in text
-
-
-def test_handing_over_rituals_costs_the_same_queries_for_3_and_30():
-    """Only the owner changes: one statement for all the person's rituals, not a schedule
-    check and re-materialization each (the hand-over of someone holding thousands)."""
-    lead = LeadFactory(username="boss")
-    sales = Function.objects.get(slug="sales")
-    counts = {}
-    for size in (1, 3, 30):  # the first warms the process's caches (content types)
-        leaving = UserFactory(username=f"leaving-{size}")
-        heir = UserFactory(username=f"heir-{size}")
-        template = ritual(name=f"Pipeline review {size}", owner=sales, owner_person=leaving)
-        Ritual.objects.bulk_create([Ritual(**{
-            f.attname: getattr(template, f.attname) for f in Ritual._meta.concrete_fields
-            if f.attname not in {"id", "name"}}, name=f"Review {size}-{i}")
-            for i in range(size - 1)])
-        with CaptureQueriesContext(connection) as queries:
-            plan = services.person_hand_over(actor=lead, door=Door.API, person=leaving,
-                                             successor=heir)
-        counts[size] = len(queries.captured_queries)
-        assert len(plan.rituals) == size
-        assert AuditEntry.objects.filter(
-            object_type="cadence.ritual", action="update",
-            changes__owner_person=[leaving.username, heir.username]).count() == size
-    assert counts[3] == counts[30], counts

@@ -117,6 +117,41 @@ def test_each_head_gets_one_email_listing_all_their_newly_stale_sections(
     assert mail.outbox == []  # only new flags e-mail
 
 
+def test_a_head_with_hundreds_of_newly_stale_sections_gets_a_short_digest(
+        lead, django_capture_on_commit_callbacks):
+    """Counts per run book (at most 20 named, most first), the 20 most urgent sections
+    (never reviewed first, then the longest since a review) and a link for the rest."""
+    sally = make_head("sales", "sally")
+    books = make_sections(25)
+    Section.objects.update(owner=Function.objects.get(slug="sales"))
+    reviewed = Section.objects.filter(runbook__in=books).order_by("pk")
+    reviewed.filter(runbook=books[0]).update(last_reviewed_on=D(2024, 1, 1))  # stale
+    never = reviewed.exclude(runbook=books[0]).order_by("pk")
+    Section.objects.filter(pk__in=list(never.values_list("pk", flat=True)[:140])).update(
+        last_reviewed_on=D(2025, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1))
+    outbox.drain()
+    (message,) = [m for m in mail.outbox if m.to == [sally.email]]
+    total = len(result.newly_flagged)
+    assert total == Section.objects.count() >= 150
+    assert message.subject == f"{total} run book sections are stale"
+    body = message.body
+    assert body.startswith(f"{total} sections went stale today, in ")
+    assert body.count("/runbook/sections/") == 20
+    # 4 never reviewed, then the 6 reviewed in 2024, then 10 of the 140 from 2025.
+    assert body.count("has never been reviewed") == 4
+    assert body.count("was last reviewed on 2024-01-01") == 6
+    assert body.count("was last reviewed on 2025-01-01") == 10
+    assert f"and {total - 20} more: every run book's freshness is on the dashboard" in body
+    assert "http://" in body.rsplit("dashboard,", 1)[1]
+    by_runbook = [line for line in body.splitlines() if line.startswith("- “Bulk run book")
+                  and line.rsplit(": ", 1)[1].isdigit()]
+    assert len(by_runbook) == 20
+    assert "- and 5 more run books" in body
+    assert len(body) < 5000
+
+
 def test_the_audit_entry_of_a_flag_is_what_record_writes_for_it(runbook, lead):
     stamp_review(section(runbook, "strategy"), D(2025, 1, 10), by=lead)
     services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1), actor=lead)
