@@ -24,10 +24,10 @@ class NulGuardMiddleware:
     with a NUL names nothing (404) and a query with one is a bad request (400) naming the
     parameter.
 
-    On the API a parameter given with no value (``?until=``) is a 400 naming it too: a
-    filter would read it as "not given" and an integration whose variable came out empty
-    would get everything. (A page's form sends its empty fields, so pages read them as
-    "not given".)"""
+    On the REST API (``/api/v1/``) a parameter given with no value (``?until=``) is a
+    400 naming it too: a filter would read it as "not given" and an integration whose
+    variable came out empty would get everything. (A page's form sends its empty fields,
+    and Swagger UI asks for ``/api/docs/?script=``: those read them as "not given".)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,7 +42,7 @@ class NulGuardMiddleware:
                 return _refusal(request, HttpResponseBadRequest, 400,
                                 f"The query parameter {shown!r} contains a NUL character "
                                 "(%00), which no value here can hold.", field=shown)
-            if _is_api(request) and not all(values):
+            if request.path_info.startswith("/api/v1/") and not all(values):
                 return _refusal(request, HttpResponseBadRequest, 400,
                                 "Give a value, or leave the parameter out.", field=name)
         return self.get_response(request)

@@ -132,7 +132,8 @@ class ActionItemSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True),
         help_text="The person who does it (username).")
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                             allow_null=True)
     reason = serializers.CharField(source="drop_reason", read_only=True,
                                    help_text="Why it was dropped.")
 

@@ -54,6 +54,19 @@ def _mark_missed(actor, door, time_machine):
     cadence.mark_missed(door=door)
 
 
+def _raise_revisits(actor, door, time_machine):
+    """A held meeting's decision, linked to a section, revisited on its day by the job."""
+    occurrence = _occurrence()
+    time_machine.move_to(occurrence.scheduled_for + timedelta(hours=1))
+    cadence.occurrence_record(
+        occurrence=occurrence, status="held", actor=actor, door=door,
+        decisions=[{"text": "Try a two-stage forecast", "owner": Function.objects.get(
+            slug="sales"), "revisit_on": occurrence.scheduled_for.date() + timedelta(days=7),
+            "link": ("section", _sales_section())}])
+    time_machine.move_to(occurrence.scheduled_for + timedelta(days=8))
+    cadence.raise_due_revisits(door=Door.TASK)
+
+
 OTHER_WRITERS = {
     "overview.person_hand_over": _hand_over,
     "revops.sso.sign_in_from_claims": _sso_sign_in,
@@ -64,6 +77,8 @@ def _written_by(name, lead, time_machine):
     before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if name == "cadence.mark_missed":
         _mark_missed(lead, Door.TASK, time_machine)
+    elif name == "cadence.raise_due_revisits":
+        _raise_revisits(lead, Door.UI, time_machine)
     else:
         if name in SIGNED_BY_A_HEAD:
             Function.objects.filter(slug="revops").update(head=lead)
