@@ -16,6 +16,13 @@ from runbook.selectors.definitions import (
     definitions_with_text,
     review_state_changes,
 )
+from runbook.selectors.governed import (
+    definition_by_id,
+    releases_pinning,
+    section_by_id,
+    section_is_governed,
+    sections_linking,
+)
 from runbook.selectors.model_wide import (
     agreements_by,
     current_body,
@@ -78,6 +85,7 @@ __all__ = [
     "current_wording",
     "current_wording_contains",
     "default_runbook",
+    "definition_by_id",
     "definition_current_revision",
     "definition_revision",
     "definition_revisions_for",
@@ -102,6 +110,7 @@ __all__ = [
     "release",
     "release_comparison",
     "release_entries",
+    "releases_pinning",
     "releases_for",
     "releases_to_search",
     "review_state_changes",
@@ -111,6 +120,9 @@ __all__ = [
     "revisions_for",
     "runbook_switcher",
     "runbooks",
+    "section_by_id",
+    "section_is_governed",
+    "sections_linking",
     "sections_needing_review",
     "sections_of",
     "sections_of_runbook_titled",

@@ -187,7 +187,7 @@ def _definition(ctx):
     """A definition owned by the target function, which is also the one that agrees."""
     made = runbook_services.definition_create(
         term="Matrix term", body="What it means.", layer="process", owner=ctx.target,
-        agreeing=[ctx.target], actor=None, door=Door.CLI)
+        agreeing=[ctx.target], actor=None, door=Door.CLI, governed=False)
     return {"definition": Definition.objects.get(pk=made.pk)}
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ChangesConfig(AppConfig):
+    name = "changes"
+    verbose_name = "Change control"
+
+    def ready(self):
+        from changes import notices
+        from changes.services import proposals
+        from revops import registry
+
+        registry.add_events(*notices.EVENTS)
+        registry.add_listener("decision.recorded", proposals.proposal_from_decision)

@@ -1,0 +1,94 @@
+"""Reads of change control for pages, the API and the brief, each a fixed number of
+queries whatever the number of proposals."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from changes import items, routing, rules
+from changes.models import Acknowledgement, Comment, Proposal, State
+
+LOG_FILTERS = ("layer", "kind", "item", "person")
+
+
+def proposals():
+    """Proposals with what every list shows: people loaded, objections counted."""
+    return (Proposal.objects.select_related("proposer", "decided_by", "reverts")
+            .annotate(objections=Count("comments", filter=Q(comments__objection=True))))
+
+
+def proposal_detail(pk):
+    return (proposals().prefetch_related(
+        Prefetch("comments", queryset=Comment.objects.select_related("author", "function")))
+        .filter(pk=pk).first())
+
+
+def change_log(*, layer="", kind="", item=None, person=None):
+    """Every applied change, newest first, filtered by layer, item kind and id, and a
+    person (who proposed or approved it)."""
+    log = proposals().filter(state=State.APPLIED).order_by("-applied_at", "-id")
+    if layer:
+        log = log.filter(layer=layer)
+    if kind:
+        log = log.filter(kind=kind)
+    if item is not None:
+        log = log.filter(item_id=item)
+    if person is not None:
+        log = log.filter(Q(proposer=person) | Q(decided_by=person))
+    return log
+
+
+def open_proposals_for(kind, item_id):
+    return proposals().filter(kind=kind, item_id=item_id, state__in=(
+        State.OPEN, State.APPROVED)).order_by("opened_at", "id")
+
+
+def approver_of(proposal):
+    """Who decides ``proposal`` as the seats stand now (None: nobody but its proposer)."""
+    return routing.routing_for(proposal.layer).approver(proposal.proposer)
+
+
+def is_out_of_date(proposal, obj):
+    """Whether the item moved on since ``proposal`` was written (only an undecided one can
+    be)."""
+    if proposal.state not in (State.OPEN, State.APPROVED) or obj is None:
+        return False
+    return items.KINDS[proposal.kind].version(obj) != proposal.base_version
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who of the layer's R, A and C read the version the last meaningful change made."""
+
+    version: str | None
+    since: object
+    acknowledged: tuple
+    waiting: tuple
+
+    @property
+    def expected(self):
+        return len(self.acknowledged) + len(self.waiting)
+
+
+def coverage(*, kind, item_id, layer):
+    """The acknowledgement coverage of an item: the version to read (that of its last
+    change that altered meaning; None when no change asked for one), who read it, who has
+    not. Four queries at most."""
+    last = (Proposal.objects.filter(kind=kind, item_id=item_id, state=State.APPLIED,
+                                    meaningful=True)
+            .order_by("-applied_at", "-id").values("applied_version", "applied_at").first())
+    if last is None:
+        return Coverage(version=None, since=None, acknowledged=(), waiting=())
+    people = routing.routing_for(layer).heads(routing.routing_for(layer).acknowledging)
+    read = set(Acknowledgement.objects.filter(
+        kind=kind, item_id=item_id, version=last["applied_version"]).values_list(
+        "person_id", flat=True))
+    return Coverage(version=last["applied_version"], since=last["applied_at"],
+                    acknowledged=tuple(p for p in people if p.pk in read),
+                    waiting=tuple(p for p in people if p.pk not in read))
+
+
+def overdue(coverage_, today):
+    """Whether those still waiting have had their three working days."""
+    return bool(coverage_.waiting) and coverage_.since is not None and today > (
+        rules.working_days_after(coverage_.since.date(), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS))
