@@ -360,9 +360,9 @@ def live_rituals():
     return Ritual.objects.live()
 
 
-def ritual_by_id(pk):
-    """A ritual with what its page shows, archived or not, or None."""
-    return rituals().filter(pk=pk).first()
+def rituals_by_ids(pks):
+    """``{id: ritual}`` with what its page shows, archived or not."""
+    return rituals().in_bulk(pks)
 
 
 def rituals_mentioning(term):

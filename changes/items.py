@@ -28,13 +28,20 @@ def _text_of(revision):
     return revision.body if revision is not None else ""
 
 
+class ItemKind:
+    """What every kind shares: one item read as a batch of one."""
+
+    def get(self, pk):
+        return self.many([pk]).get(pk)
+
+
 @dataclass(frozen=True)
-class SectionItem:
+class SectionItem(ItemKind):
     kind = "section"
     fields = ("body",)
 
-    def get(self, pk):
-        return runbook_selectors.section_by_id(pk)
+    def many(self, pks):
+        return runbook_selectors.sections_by_ids(pks)
 
     def label(self, obj):
         return obj.full_title
@@ -65,12 +72,12 @@ class SectionItem:
 
 
 @dataclass(frozen=True)
-class DefinitionItem:
+class DefinitionItem(ItemKind):
     kind = "definition"
     fields = ("body", "formula")
 
-    def get(self, pk):
-        return runbook_selectors.definition_by_id(pk)
+    def many(self, pks):
+        return runbook_selectors.definitions_by_ids(pks)
 
     def label(self, obj):
         return obj.term
@@ -102,12 +109,12 @@ class DefinitionItem:
 
 
 @dataclass(frozen=True)
-class RowItem:
+class RowItem(ItemKind):
     kind = "row"
     fields = ("name", "description", "letters")
 
-    def get(self, pk):
-        return raci_selectors.row_by_id(pk)
+    def many(self, pks):
+        return raci_selectors.rows_by_ids(pks)
 
     def label(self, obj):
         return f"{obj.matrix.title} · {obj.name}"
@@ -138,12 +145,12 @@ class RowItem:
 
 
 @dataclass(frozen=True)
-class RitualItem:
+class RitualItem(ItemKind):
     kind = "ritual"
     fields = ("name", "output", "agenda")
 
-    def get(self, pk):
-        return cadence_selectors.ritual_by_id(pk)
+    def many(self, pks):
+        return cadence_selectors.rituals_by_ids(pks)
 
     def label(self, obj):
         return obj.name

@@ -14,7 +14,8 @@ LOG_FILTERS = ("layer", "kind", "item", "person")
 def proposals():
     """Proposals with what every list shows: people loaded, objections counted."""
     return (Proposal.objects.select_related("proposer", "decided_by", "reverts")
-            .annotate(objections=Count("comments", filter=Q(comments__objection=True))))
+            .annotate(objections=Count("comments", filter=Q(comments__objection=True)))
+            .order_by("-opened_at", "-id"))
 
 
 def proposal_detail(pk):
@@ -46,6 +47,19 @@ def open_proposals_for(kind, item_id):
 def approver_of(proposal):
     """Who decides ``proposal`` as the seats stand now (None: nobody but its proposer)."""
     return routing.routing_for(proposal.layer).approver(proposal.proposer)
+
+
+def out_of_date(proposals):
+    """``{proposal id: whether it is out of date}``: each undecided proposal's item read
+    in one batch per kind, so a page of proposals costs the same whatever its size."""
+    undecided = [p for p in proposals if p.state in (State.OPEN, State.APPROVED)]
+    found = dict.fromkeys((p.pk for p in proposals), False)
+    for name, kind in items.KINDS.items():
+        wanted = [p for p in undecided if p.kind == name]
+        if wanted:
+            objs = kind.many([p.item_id for p in wanted])
+            found.update({p.pk: is_out_of_date(p, objs.get(p.item_id)) for p in wanted})
+    return found
 
 
 def is_out_of_date(proposal, obj):

@@ -283,9 +283,9 @@ def rows_to_search(*, include_archived=False):
         matrix__archived_at__isnull=True)
 
 
-def row_by_id(pk):
-    """A row with its letters loaded (``letters_of``), its matrix and A, or None."""
-    return rows_for_grid().filter(pk=pk).first()
+def rows_by_ids(pks):
+    """``{id: row}`` with their letters loaded (``letters_of``), matrix and A."""
+    return {row.pk: row for row in rows_for_grid().filter(pk__in=pks)}
 
 
 @dataclass(frozen=True)

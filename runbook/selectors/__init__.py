@@ -17,10 +17,10 @@ from runbook.selectors.definitions import (
     review_state_changes,
 )
 from runbook.selectors.governed import (
-    definition_by_id,
+    definitions_by_ids,
     releases_pinning,
-    section_by_id,
     section_is_governed,
+    sections_by_ids,
     sections_linking,
 )
 from runbook.selectors.model_wide import (
@@ -85,7 +85,7 @@ __all__ = [
     "current_wording",
     "current_wording_contains",
     "default_runbook",
-    "definition_by_id",
+    "definitions_by_ids",
     "definition_current_revision",
     "definition_revision",
     "definition_revisions_for",
@@ -120,7 +120,7 @@ __all__ = [
     "revisions_for",
     "runbook_switcher",
     "runbooks",
-    "section_by_id",
+    "sections_by_ids",
     "section_is_governed",
     "sections_linking",
     "sections_needing_review",

@@ -6,13 +6,13 @@ from runbook.models import Definition, Release, Section
 from runbook.selectors.model_wide import current_body_contains, pinned_body_contains
 
 
-def section_by_id(pk):
-    """The section with its run book, or None."""
-    return Section.objects.select_related("runbook", "owner").filter(pk=pk).first()
+def sections_by_ids(pks):
+    """``{id: section}`` with their run books, for the ids that exist."""
+    return Section.objects.select_related("runbook", "owner").in_bulk(pks)
 
 
-def definition_by_id(pk):
-    return Definition.objects.select_related("owner").filter(pk=pk).first()
+def definitions_by_ids(pks):
+    return Definition.objects.select_related("owner").in_bulk(pks)
 
 
 def section_is_governed(section):

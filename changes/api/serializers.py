@@ -1,0 +1,77 @@
+"""The proposal resource and the change log (docs/api.md): input shapes are checked
+here, the rules by the services."""
+
+from rest_framework import serializers
+
+from changes.models import Comment, Kind, Proposal
+
+
+def _username(user):
+    return user.get_username() if user is not None else None
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "function", "body", "objection", "at"]
+
+    def get_author(self, comment):
+        return _username(comment.author)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A proposal as read; ``out_of_date`` is set by the view from the item as it is."""
+
+    proposer = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+    objections = serializers.IntegerField(read_only=True)
+    out_of_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "kind", "item_id", "item_label", "layer", "state", "reason",
+                  "effective_on", "base_version", "base", "fields", "proposer", "opened_at",
+                  "decided_by", "decided_at", "decision_note", "applied_at", "applied_version",
+                  "meaningful", "reverts", "decision", "objections", "out_of_date"]
+
+    def get_proposer(self, proposal):
+        return _username(proposal.proposer)
+
+    def get_decided_by(self, proposal):
+        return _username(proposal.decided_by)
+
+    def get_out_of_date(self, proposal):
+        return self.context.get("out_of_date", {}).get(proposal.pk, False)
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    comments = CommentSerializer(many=True, read_only=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "comments"]
+
+
+class ProposalOpenSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    item = serializers.IntegerField(min_value=1)
+    fields = serializers.DictField()
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ProposalUpdateSerializer(serializers.Serializer):
+    fields = serializers.DictField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True)
+    objection = serializers.BooleanField(required=False, default=False)
