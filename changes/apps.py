@@ -6,9 +6,10 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change control"
 
     def ready(self):
-        from changes import notices
+        from changes import notices, panels
         from changes.services import proposals
         from revops import registry
 
         registry.add_events(*notices.EVENTS)
+        registry.add_panel("item.governed", panels.governed_item)
         registry.add_listener("decision.recorded", proposals.proposal_from_decision)

@@ -62,6 +62,11 @@ def out_of_date(proposals):
     return found
 
 
+def approver_for_item(layer, proposer):
+    """Who would decide a change ``proposer`` proposes to an item of ``layer``."""
+    return routing.routing_for(layer).approver(proposer)
+
+
 def is_out_of_date(proposal, obj):
     """Whether the item moved on since ``proposal`` was written (only an undecided one can
     be)."""

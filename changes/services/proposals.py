@@ -286,7 +286,7 @@ def proposal_revert(*, proposal, reason, actor, door, today=None):
                          reverts=proposal, today=today)
 
 
-def proposal_from_decision(*, item, reason, by, decision, door=Door.TASK, **context):
+def proposal_from_decision(*, item, reason, by, decision, **context):
     """A ritual's decision linked to a governed item opens a draft proposal for it: the
     decision is the reason, the fields start as the item's own, and the decision's owner
     completes them. Listens to ``decision.recorded``; a decision that cannot become a
@@ -297,8 +297,8 @@ def proposal_from_decision(*, item, reason, by, decision, door=Door.TASK, **cont
         return None
     try:
         with transaction.atomic():
-            return proposal_open(item=item, fields={}, reason=reason, actor=by, door=door,
-                                 decision=str(decision))
+            return proposal_open(item=item, fields={}, reason=reason, actor=by,
+                                 door=context.get("door", Door.TASK), decision=str(decision))
     except (Conflict, Refused, ValidationError):
         return None
 
