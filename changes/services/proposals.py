@@ -83,7 +83,7 @@ def _clean_effective_on(effective_on, today):
 
 
 def _locked(proposal):
-    return Proposal.objects.select_for_update().select_related(
+    return Proposal.objects.select_for_update(of=("self",)).select_related(
         "proposer", "decided_by").get(pk=proposal.pk)
 
 
@@ -332,7 +332,7 @@ def apply_due_proposals(*, today=None, now=None):
     for pk in due:
         try:
             with transaction.atomic():
-                proposal = Proposal.objects.select_for_update().select_related(
+                proposal = Proposal.objects.select_for_update(of=("self",)).select_related(
                     "proposer").get(pk=pk)
                 if proposal.state != State.APPROVED:
                     continue
