@@ -4,6 +4,7 @@ queries whatever the number of proposals."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from changes import items, routing, rules
 from changes.models import Acknowledgement, Comment, Proposal, State
@@ -111,3 +112,44 @@ def overdue(coverage_, today):
     """Whether those still waiting have had their three working days."""
     return bool(coverage_.waiting) and coverage_.since is not None and today > (
         rules.working_days_after(coverage_.since.date(), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS))
+
+
+def acknowledgements_overdue(*, today):
+    """``(proposal, people still to acknowledge)`` for each item whose last change that
+    altered meaning was applied more than three working days before ``today`` and is not
+    acknowledged by all it asks. A query per layer at most, whatever the items."""
+    latest = {}
+    for proposal in (Proposal.objects.filter(state=State.APPLIED, meaningful=True)
+                     .order_by("applied_at", "id")):
+        latest[(proposal.kind, proposal.item_id)] = proposal
+    due = [p for p in latest.values() if today > rules.working_days_after(
+        timezone.localdate(p.applied_at), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS)]
+    if not due:
+        return []
+    read = set(Acknowledgement.objects.filter(
+        item_id__in={p.item_id for p in due}).values_list("kind", "item_id", "version",
+                                                           "person_id"))
+    asked = {}
+    overdue = []
+    for proposal in due:
+        if proposal.layer not in asked:
+            found = routing.routing_for(proposal.layer)
+            asked[proposal.layer] = found.heads(found.acknowledging)
+        waiting = [person for person in asked[proposal.layer] if (
+            proposal.kind, proposal.item_id, proposal.applied_version, person.pk) not in read]
+        if waiting:
+            overdue.append((proposal, waiting))
+    return overdue
+
+
+def awaiting_decision():
+    """``{approver id: [open proposals]}``, the approver routed as the seats stand now."""
+    waiting = {}
+    routes = {}
+    for proposal in proposals().filter(state=State.OPEN).order_by("opened_at", "id"):
+        if proposal.layer not in routes:
+            routes[proposal.layer] = routing.routing_for(proposal.layer)
+        approver = routes[proposal.layer].approver(proposal.proposer)
+        if approver is not None:
+            waiting.setdefault(approver.pk, []).append(proposal)
+    return waiting

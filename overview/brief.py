@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from changes import selectors as changes_selectors
 from overview import departures
 from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
@@ -53,6 +54,8 @@ class Brief:
     rituals: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
+    decisions: list = field(default_factory=list)  # proposals they approve or reject
+    acknowledgements: list = field(default_factory=list)  # the whole model's, overdue
 
     @property
     def subject(self):
@@ -61,7 +64,8 @@ class Brief:
     @property
     def quiet(self):
         """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
-        return not (self.sections or self.concerns or self.rituals or self.signoffs)
+        return not (self.sections or self.concerns or self.rituals or self.signoffs
+                    or self.decisions)
 
     def render(self):
         """``(text, html)``: the two parts of the e-mail."""
@@ -115,6 +119,14 @@ def seat_lines(*, today):
     return lines
 
 
+def acknowledgement_lines(*, today):
+    """Who has not acknowledged a change three working days after it applied."""
+    return [Item(f"“{proposal.item_label}” changed on {proposal.applied_at:%d %b %Y}; not yet "
+                 f"acknowledged by {', '.join(people.name_of(p) for p in waiting)}",
+                 reverse("changes:proposal", args=[proposal.pk]))
+            for proposal, waiting in changes_selectors.acknowledgements_overdue(today=today)]
+
+
 def compose(*, today):
     """A ``Brief`` for every active person acting for a seat (its head, or its deputy
     while it is vacant) with an e-mail address, built for all of them at once."""
@@ -132,8 +144,15 @@ def compose(*, today):
     if not briefs:
         return []
     shared = seat_lines(today=today)
+    unread = acknowledgement_lines(today=today)
     for brief in briefs.values():
-        brief.seats = shared
+        brief.seats, brief.acknowledgements = shared, unread
+    for approver_id, waiting in changes_selectors.awaiting_decision().items():
+        if approver_id in briefs:
+            briefs[approver_id].decisions = [Item(
+                f"Decide the change to “{proposal.item_label}” proposed by "
+                f"{people.name_of(proposal.proposer) or 'someone'}",
+                reverse("changes:proposal", args=[proposal.pk])) for proposal in waiting]
     owned = list(brief_of)
     for section in runbook_selectors.sections_needing_review(today=today).filter(
             owner_id__in=owned):

@@ -4,8 +4,10 @@ its approver and applied as one revision by its proposer."""
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from changes import items, routing, rules
@@ -91,6 +93,15 @@ def _announce(event, proposal):
     events.emit(event, proposal_payload(proposal))
 
 
+def _tell(people, subject, body, proposal):
+    """E-mail ``people`` about ``proposal``, with the link to its page."""
+    site = settings.REVOPS_SITE_URL.rstrip("/")
+    text = (f"{body}\n\nWhy: {proposal.reason}\n\n"
+            f"{site}{reverse('changes:proposal', args=[proposal.pk])}\n")
+    events.mail_many([([person.email], subject, text, "")
+                      for person in people if person is not None and person.email])
+
+
 @transaction.atomic
 def proposal_open(*, item, fields, reason, actor, door, effective_on=None, reverts=None,
                   decision="", today=None):
@@ -123,6 +134,13 @@ def proposal_open(*, item, fields, reason, actor, door, effective_on=None, rever
         "item": f"{proposal.kind} {proposal.item_id}", "base_version": proposal.base_version,
         "reason": reason, "effective_on": proposal.effective_on})
     _announce("proposal.opened", proposal)
+    route = routing.routing_for(proposal.layer)
+    label = proposal.item_label
+    _tell([route.approver(proposal.proposer)], f"Decide a change to “{label}”",
+          f"A change to “{label}” waits for your approval.", proposal)
+    _tell(route.heads(route.consulted), f"Consulted: a change to “{label}”",
+          f"Your function is Consulted on “{label}”: comment, or object, before it is decided.",
+          proposal)
     return proposal
 
 
@@ -317,6 +335,14 @@ def _apply(proposal, *, kind, obj, door, now):
     audit.record(actor=None, door=door, action="apply", obj=proposal,
                  changes={"state": [State.APPROVED, State.APPLIED], "version": version})
     _announce("proposal.applied", proposal)
+    route = routing.routing_for(proposal.layer)
+    label = proposal.item_label
+    _tell(route.heads(route.informed), f"Changed: “{label}”",
+          f"“{label}” changed (version {version}). Your function is Informed.", proposal)
+    if proposal.meaningful:
+        _tell(route.heads(route.acknowledging), f"Please read: “{label}” changed",
+              f"“{label}” changed (version {version}): read it and acknowledge it on its page.",
+              proposal)
 
 
 def apply_due_proposals(*, today=None, now=None):

@@ -70,3 +70,19 @@ def test_those_who_have_not_acknowledged_are_overdue_after_three_working_days(mq
     shown = coverage(mql)
     assert not selectors.overdue(shown, dt.date(2026, 3, 10))  # Tuesday: day three
     assert selectors.overdue(shown, dt.date(2026, 3, 11))
+
+
+def test_the_monday_brief_names_who_has_not_acknowledged_and_what_waits_for_a_decision(
+        mql, people):
+    from overview import brief
+
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC)):
+        applied(mql, people, "A lead that asked for a demo.")
+        acknowledge(mql, people["cs"])
+        propose(mql, people["marketing"], body="A lead that booked a demo.")
+    briefs = {b.user.username: b for b in brief.compose(today=dt.date(2026, 3, 11))}
+    (line,) = briefs["head-cs"].acknowledgements
+    assert line.text.endswith("not yet acknowledged by head-sales, head-marketing")
+    assert [d.text for d in briefs["head-sales"].decisions] == [
+        "Decide the change to “MQL” proposed by head-marketing"]
+    assert brief.compose(today=dt.date(2026, 3, 10))[0].acknowledgements == []

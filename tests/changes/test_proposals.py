@@ -208,3 +208,18 @@ def test_an_approved_proposal_may_not_write_another_item(mql, people):
     with governance.applying(proposal), pytest.raises(governance.Governed):
         runbook_services.definition_revise(definition=other, body="x", base_revision=1,
                                            actor=people["marketing"], door=Door.CLI)
+
+
+def test_the_approver_and_consulted_are_asked_and_the_informed_told_by_e_mail(mql, people):
+    from revops.models import Mail
+
+    proposal = propose(mql, people["marketing"])
+    asked = {(m.to[0], m.subject) for m in Mail.objects.all()}
+    assert asked == {("head-sales@example.com", "Decide a change to “MQL”"),
+                     ("head-cs@example.com", "Consulted: a change to “MQL”")}
+    Mail.objects.all().delete()
+    services.proposal_approve(proposal=proposal, actor=people["sales"], door=Door.UI)
+    told = sorted((m.to[0], m.subject) for m in Mail.objects.all())
+    assert ("head-finance@example.com", "Changed: “MQL”") in told
+    assert {to for to, subject in told if subject.startswith("Please read")} == {
+        "head-sales@example.com", "head-marketing@example.com", "head-cs@example.com"}
