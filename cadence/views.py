@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cadence import adherence, ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
 from cadence.models import FeedToken, Occurrence, Status
-from revops import fiscal, policy
+from revops import fiscal, policy, registry
 from revops.http import form_errors
 from revops.models import Door
 
@@ -51,8 +51,12 @@ def ritual_detail(request, pk):
     history = list(selectors.occurrences(ritual=ritual, end=now).order_by("-scheduled_for")[:8])
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
     reader = _viewer_tz()
+    governed = ritual.archived_at is None and registry.panels(
+        "item.governed", item=ritual, user=request.user)
     return render(request, "cadence/ritual.html", {
         "ritual": ritual, "history": history,
+        # Change control's panel: a governed ritual is changed through a proposal.
+        "governed": governed[0] if governed else None,
         # An archived ritual is read-only: its services refuse, so no button offers.
         "can_change": ritual.archived_at is None and policy.can_change(request.user, ritual),
         # Each time in the ritual's zone, and in the reader's too where it reads otherwise.
@@ -109,6 +113,10 @@ def ritual_create(request):
 def ritual_edit(request, pk):
     ritual = get_object_or_404(selectors.rituals(), pk=pk)
     policy.require_change(request.user, ritual)
+    governed = registry.panels("item.governed", item=ritual, user=request.user)
+    if governed and request.method == "GET":
+        # A governed ritual's edit form is the proposal form.
+        return redirect(governed[0]["propose_url"])
     if request.method == "POST":
         form = RitualForm(request.POST, user=request.user)
         saved = _save_ritual(request, form, ritual)

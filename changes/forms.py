@@ -14,9 +14,13 @@ FIELD_LABELS = {
     "output": ("Output", forms.TextInput()),
     "agenda": ("Agenda (Markdown)", forms.Textarea(attrs={"rows": 8})),
     "description": ("Description", forms.Textarea(attrs={"rows": 4})),
+    "rrule": ("Schedule (RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0)",
+              forms.TextInput()),
+    "timezone": ("Time zone", forms.TextInput()),
 }
 PAGE_FIELDS = {"section": ("body",), "definition": ("body", "formula"),
-               "ritual": ("name", "output", "agenda"), "row": ("name", "description")}
+               "ritual": ("name", "output", "agenda", "rrule", "timezone"),
+               "row": ("name", "description")}
 
 
 class ProposalForm(forms.Form):

@@ -147,7 +147,7 @@ class RowItem(ItemKind):
 @dataclass(frozen=True)
 class RitualItem(ItemKind):
     kind = "ritual"
-    fields = ("name", "output", "agenda")
+    fields = ("name", "output", "agenda", "rrule", "timezone")
 
     def many(self, pks):
         return cadence_selectors.rituals_by_ids(pks)
@@ -165,7 +165,7 @@ class RitualItem(ItemKind):
         return str(obj.sequence)
 
     def current(self, obj):
-        return {"name": obj.name, "output": obj.output, "agenda": obj.agenda}
+        return {name: getattr(obj, name) for name in self.fields}
 
     def require_may_propose(self, actor, obj):
         policy.require_change(actor, obj)

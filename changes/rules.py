@@ -9,12 +9,13 @@ ACKNOWLEDGE_WITHIN_WORKING_DAYS = 3
 
 # What carries an item's meaning, per kind. A RACI row's follows the sign-off rule
 # (``raci.rules.SIGNED_FIELDS``: a description edit keeps the sign-offs, so it keeps the
-# acknowledgements too); a ritual's agenda is its running order, not what it decides.
+# acknowledgements too); a ritual's agenda is its running order, not what it decides or
+# when it meets.
 MEANING = {
     "section": ("body",),
     "definition": ("body", "formula"),
     "row": tuple(name for name in raci_rules.SIGNED_FIELDS if name != "layer"),
-    "ritual": ("name", "output"),
+    "ritual": ("name", "output", "rrule", "timezone"),
 }
 
 

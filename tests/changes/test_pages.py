@@ -102,3 +102,21 @@ def test_the_proposal_page_runs_the_same_queries_whatever_the_impact(client, mql
                                   objection=bool(i % 2), door=Door.UI)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_a_governed_ritual_is_changed_through_a_proposal_from_its_page(client, matrix,
+                                                                       people):
+    from tests.cadence.factories import ritual
+
+    made = ritual(name="Pipeline review", layer="process", owner="sales")
+    governance.governed_set(item=made, governed=True, actor=people["lead"], door=Door.UI)
+    client.force_login(people["sales"])
+    page = client.get(f"/cadence/rituals/{made.pk}/").content.decode()
+    assert f"/changes/propose/ritual/{made.pk}/" in page and "Change control" in page
+    edit = client.get(f"/cadence/rituals/{made.pk}/edit/")
+    assert edit["Location"] == f"/changes/propose/ritual/{made.pk}/"
+    client.post(edit["Location"], {"name": "Pipeline review", "output": "Forecast",
+                                   "agenda": "", "rrule": made.rrule,
+                                   "timezone": made.timezone, "reason": "Say what it makes."})
+    proposal = Proposal.objects.get()
+    assert proposal.fields["output"] == "Forecast" and proposal.base["output"] == "Call sheet"
