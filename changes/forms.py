@@ -3,7 +3,9 @@
 from django import forms
 
 from changes.models import Kind
-from revops.models import Layer
+from revops.models import Function, Layer
+
+LETTER_CHOICES = [("", "—"), ("R", "R"), ("A", "A"), ("C", "C"), ("I", "I"), ("A/R", "A/R")]
 
 # What a page lets you propose for each kind (a RACI row's letters are proposed through
 # the API, which takes them as an object).
@@ -34,13 +36,32 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        for name in reversed(PAGE_FIELDS[kind]):
+        fields = {}
+        for name in PAGE_FIELDS[kind]:
             label, widget = FIELD_LABELS[name]
-            self.fields = {name: forms.CharField(label=label, widget=widget, required=False,
-                                                 strip=False), **self.fields}
+            fields[name] = forms.CharField(label=label, widget=widget, required=False,
+                                           strip=False)
+        # A RACI row's letters, one choice per function (the service checks the one A).
+        self.functions = list(Function.objects.ordered()) if kind == "row" else []
+        for function in self.functions:
+            fields[f"letter_{function.slug}"] = forms.ChoiceField(
+                label=function.name, choices=LETTER_CHOICES, required=False)
+        self.fields = {**fields, **self.fields}
 
     def proposed(self):
-        return {name: self.cleaned_data[name] for name in PAGE_FIELDS[self.kind]}
+        fields = {name: self.cleaned_data[name] for name in PAGE_FIELDS[self.kind]}
+        if self.kind == "row":
+            fields["letters"] = {f.slug: letter for f in self.functions
+                                 if (letter := self.cleaned_data[f"letter_{f.slug}"])}
+        return fields
+
+    @staticmethod
+    def initial_from(fields):
+        """The form's initial values for ``fields`` (a proposal's or an item's own)."""
+        initial = {name: value for name, value in fields.items() if name != "letters"}
+        initial.update({f"letter_{slug}": letter
+                        for slug, letter in fields.get("letters", {}).items()})
+        return initial
 
 
 class DecisionForm(forms.Form):

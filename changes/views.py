@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from changes import items, selectors, services
 from changes.forms import (
-    PAGE_FIELDS,
     CommentForm,
     DecisionForm,
     LogFilterForm,
@@ -52,7 +51,7 @@ def propose(request, kind, pk):
     item_kind.require_may_propose(request.user, obj)
     current = item_kind.current(obj)
     form = ProposalForm(request.POST or None, kind=kind,
-                        initial={name: current[name] for name in PAGE_FIELDS[kind]})
+                        initial=ProposalForm.initial_from(current))
     if request.method == "POST" and form.is_valid():
         with form_errors(form):
             proposal = services.proposal_open(
@@ -83,8 +82,7 @@ def proposal(request, pk, *, rebase_form=None, status=200):
     if rebase_form is None and undecided and mine and obj is not None:
         current = item_kind.current(obj)
         rebase_form = ProposalForm(kind=proposal.kind, initial={
-            **{name: proposal.fields.get(name, current.get(name))
-               for name in PAGE_FIELDS[proposal.kind]},
+            **ProposalForm.initial_from({**current, **proposal.fields}),
             "reason": proposal.reason, "effective_on": proposal.effective_on})
     coverage = selectors.coverage(kind=proposal.kind, item_id=proposal.item_id,
                                   layer=proposal.layer)

@@ -120,3 +120,23 @@ def test_a_governed_ritual_is_changed_through_a_proposal_from_its_page(client, m
                                    "timezone": made.timezone, "reason": "Say what it makes."})
     proposal = Proposal.objects.get()
     assert proposal.fields["output"] == "Forecast" and proposal.base["output"] == "Call sheet"
+
+
+def test_a_row_of_a_governed_matrix_is_proposed_with_its_letters_from_the_page(client, matrix,
+                                                                               people):
+    from tests.raci import factories as raci_factories
+
+    row = raci_factories.row(matrix, "Lead routing", {"sales": "A", "marketing": "R"})
+    governance.governed_set(item=matrix, governed=True, actor=people["lead"], door=Door.UI)
+    client.force_login(people["lead"])
+    edit = client.get(f"/raci/rows/{row.pk}/edit/")
+    assert edit["Location"] == f"/changes/propose/row/{row.pk}/"
+    form = client.get(edit["Location"]).content.decode()
+    assert 'name="letter_sales"' in form
+    client.post(edit["Location"], {"name": "Lead routing", "description": "",
+                                   "letter_sales": "A", "letter_marketing": "C",
+                                   "reason": "Marketing is consulted now."})
+    proposal = Proposal.objects.get()
+    assert proposal.fields["letters"] == {"sales": "A", "marketing": "C"}
+    page = client.get(f"/changes/proposals/{proposal.pk}/").content.decode()
+    assert "+marketing: C" in page
