@@ -31,9 +31,6 @@ class State(models.TextChoices):
     APPLIED = "applied", "Applied"
 
 
-DECIDED = (State.REJECTED, State.WITHDRAWN, State.APPLIED)
-
-
 class Proposal(models.Model):
     """A change to one governed item, waiting for (or past) its approver's decision.
 
@@ -81,10 +78,6 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"Proposal {self.pk} on {self.item_label}"
-
-    @property
-    def is_open(self):
-        return self.state == State.OPEN
 
     def covers(self, obj):
         """Whether ``obj`` is the item this proposal changes (``revops.governance``)."""

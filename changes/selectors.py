@@ -9,8 +9,6 @@ from django.utils import timezone
 from changes import items, routing, rules
 from changes.models import Acknowledgement, Comment, Proposal, State
 
-LOG_FILTERS = ("layer", "kind", "item", "person")
-
 
 def proposals():
     """Proposals with what every list shows: people loaded, objections counted."""
@@ -38,6 +36,11 @@ def change_log(*, layer="", kind="", item=None, person=None):
     if person is not None:
         log = log.filter(Q(proposer=person) | Q(decided_by=person))
     return log
+
+
+def applied_since(moment):
+    """The changes applied since ``moment``, oldest first."""
+    return change_log().filter(applied_at__gte=moment).order_by("applied_at", "id")
 
 
 def open_proposals_for(kind, item_id):
@@ -106,12 +109,6 @@ def coverage(*, kind, item_id, layer):
     return Coverage(version=last["applied_version"], since=last["applied_at"],
                     acknowledged=tuple(p for p in people if p.pk in read),
                     waiting=tuple(p for p in people if p.pk not in read))
-
-
-def overdue(coverage_, today):
-    """Whether those still waiting have had their three working days."""
-    return bool(coverage_.waiting) and coverage_.since is not None and today > (
-        rules.working_days_after(coverage_.since.date(), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS))
 
 
 def acknowledgements_overdue(*, today):

@@ -55,6 +55,7 @@ class Brief:
     signoffs: list = field(default_factory=list)
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
     decisions: list = field(default_factory=list)  # proposals they approve or reject
+    changes: list = field(default_factory=list)  # the whole model's, applied last week
     acknowledgements: list = field(default_factory=list)  # the whole model's, overdue
 
     @property
@@ -119,6 +120,14 @@ def seat_lines(*, today):
     return lines
 
 
+def change_lines(*, since):
+    """The governed items changed since ``since`` (a day), and why."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    return [Item(f"“{proposal.item_label}” changed on {proposal.applied_at:%d %b %Y}: "
+                 f"{proposal.reason}", reverse("changes:proposal", args=[proposal.pk]))
+            for proposal in changes_selectors.applied_since(start)]
+
+
 def acknowledgement_lines(*, today):
     """Who has not acknowledged a change three working days after it applied."""
     return [Item(f"“{proposal.item_label}” changed on {proposal.applied_at:%d %b %Y}; not yet "
@@ -145,8 +154,9 @@ def compose(*, today):
         return []
     shared = seat_lines(today=today)
     unread = acknowledgement_lines(today=today)
+    applied = change_lines(since=week - timedelta(days=7))
     for brief in briefs.values():
-        brief.seats, brief.acknowledgements = shared, unread
+        brief.seats, brief.acknowledgements, brief.changes = shared, unread, applied
     for approver_id, waiting in changes_selectors.awaiting_decision().items():
         if approver_id in briefs:
             briefs[approver_id].decisions = [Item(

@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "EventsEnum": "revops.registry.webhook_events",
         "ChannelKindEnum": "revops.models.Channel.Kind",
         "ChannelEventEnum": "revops.registry.channel_events",
+        "ProposalKindEnum": "changes.models.Kind",
     },
 }
 

@@ -1,32 +1,32 @@
 """The proposal resource and the change log (docs/api.md): input shapes are checked
 here, the rules by the services."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from changes.models import Comment, Kind, Proposal
 
 
-def _username(user):
-    return user.get_username() if user is not None else None
+def _username(source):
+    """A person named by their username (null for nobody)."""
+    return serializers.CharField(source=f"{source}.username", read_only=True, allow_null=True)
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.SerializerMethodField()
+    author = _username("author")
     function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Comment
         fields = ["id", "author", "function", "body", "objection", "at"]
 
-    def get_author(self, comment):
-        return _username(comment.author)
-
 
 class ProposalSerializer(serializers.ModelSerializer):
     """A proposal as read; ``out_of_date`` is set by the view from the item as it is."""
 
-    proposer = serializers.SerializerMethodField()
-    decided_by = serializers.SerializerMethodField()
+    proposer = _username("proposer")
+    decided_by = _username("decided_by")
     objections = serializers.IntegerField(read_only=True)
     out_of_date = serializers.SerializerMethodField()
 
@@ -37,12 +37,7 @@ class ProposalSerializer(serializers.ModelSerializer):
                   "decided_by", "decided_at", "decision_note", "applied_at", "applied_version",
                   "meaningful", "reverts", "decision", "objections", "out_of_date"]
 
-    def get_proposer(self, proposal):
-        return _username(proposal.proposer)
-
-    def get_decided_by(self, proposal):
-        return _username(proposal.decided_by)
-
+    @extend_schema_field(OpenApiTypes.BOOL)
     def get_out_of_date(self, proposal):
         return self.context.get("out_of_date", {}).get(proposal.pk, False)
 

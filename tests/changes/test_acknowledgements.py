@@ -67,9 +67,9 @@ def test_a_cosmetic_change_keeps_acknowledgements_and_a_meaningful_one_asks_agai
 def test_those_who_have_not_acknowledged_are_overdue_after_three_working_days(mql, people):
     with time_machine.travel(dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC)):  # a Thursday
         applied(mql, people, "A lead that asked for a demo.")
-    shown = coverage(mql)
-    assert not selectors.overdue(shown, dt.date(2026, 3, 10))  # Tuesday: day three
-    assert selectors.overdue(shown, dt.date(2026, 3, 11))
+    assert selectors.acknowledgements_overdue(today=dt.date(2026, 3, 10)) == []  # day three
+    ((proposal, waiting),) = selectors.acknowledgements_overdue(today=dt.date(2026, 3, 11))
+    assert proposal.item_id == mql.pk and len(waiting) == 3
 
 
 def test_the_monday_brief_names_who_has_not_acknowledged_and_what_waits_for_a_decision(
@@ -86,3 +86,5 @@ def test_the_monday_brief_names_who_has_not_acknowledged_and_what_waits_for_a_de
     assert [d.text for d in briefs["head-sales"].decisions] == [
         "Decide the change to “MQL” proposed by head-marketing"]
     assert brief.compose(today=dt.date(2026, 3, 10))[0].acknowledgements == []
+    (told,) = briefs["head-finance"].changes  # Informed: told in the brief of the week after
+    assert told.text.startswith("“MQL” changed on 05 Mar 2026: Sales only works demo")

@@ -48,8 +48,11 @@ def test_a_change_is_proposed_read_with_its_impact_approved_and_logged(
 
     sign_in(marketing, f"/definitions/{mql.slug}/")
     expect(page.get_by_role("heading", name="Change control")).to_be_visible()
+    expect(page.get_by_role("button", name="Save revision")).to_have_count(0)
     page.get_by_role("link", name="Propose a change").click()
     page.get_by_label("Text (Markdown)").fill("A lead that asked for a demo.")
+    screenshot("propose-1280")
+    narrow(page, screenshot, "propose")
     page.get_by_label("Reason").fill("Sales only works demo requests: the council agreed.")
     page.get_by_role("button", name="Propose the change").click()
     expect(page.get_by_text("Proposed a change to “MQL”.")).to_be_visible()
@@ -71,7 +74,10 @@ def test_a_change_is_proposed_read_with_its_impact_approved_and_logged(
     expect(page.get_by_text("Approved.")).to_be_visible()
     expect(page.get_by_text("0 of 3")).to_be_visible()
     page.get_by_role("button", name="I read version 2").click()
+    expect(page.get_by_text("You acknowledged version 2 of “MQL”.")).to_be_visible()
     expect(page.get_by_text("1 of 3")).to_be_visible()
+    screenshot("governed-definition-1280")
+    narrow(page, screenshot, "governed-definition")
 
     page.goto(f"{live_server.url}/changes/")
     row = page.get_by_role("row", name="MQL")
