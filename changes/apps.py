@@ -12,4 +12,5 @@ class ChangesConfig(AppConfig):
 
         registry.add_events(*notices.EVENTS)
         registry.add_panel("item.governed", panels.governed_item)
+        registry.add_panel("raci.grid", panels.governed_matrix)
         registry.add_listener("decision.recorded", proposals.proposal_from_decision)

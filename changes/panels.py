@@ -1,6 +1,7 @@
-"""What change control shows on a governed item's own page (slot ``item.governed``, filled
-on the run book's section and definition pages): that it is governed, how to propose a
-change, the proposals open on it and who acknowledged its last change."""
+"""What change control shows on the pages of the apps below: on a governed item's own
+page (slot ``item.governed``: a section, a definition, a ritual, a RACI row's form) that
+it is governed, how to propose a change, the proposals open on it and who acknowledged
+its last change; on a governed matrix's page (slot ``raci.grid``) how its rows change."""
 
 from django.urls import reverse
 
@@ -28,3 +29,12 @@ def governed_item(*, item, user, **_context):
         "acknowledge_url": reverse("changes:acknowledge", args=[kind.kind, item.pk]),
         "log_url": f"{reverse('changes:log')}?kind={kind.kind}&item={item.pk}",
     }
+
+
+def governed_matrix(*, matrix, **_context):
+    """On a governed matrix's page (slot ``raci.grid``): its rows change by proposal."""
+    if matrix is None or not matrix.governed:
+        return None
+    return {"title": "Change control", "anchor": "change-control",
+            "template": "changes/_matrix_panel.html",
+            "log_url": f"{reverse('changes:log')}?kind=row"}

@@ -81,3 +81,14 @@ def test_the_daily_task_applies_what_is_due_on_the_day_it_is_given(mql, people):
     assert tasks.apply_due_proposals.delay(tomorrow).get() == {"applied": []}
     due = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     assert tasks.apply_due_proposals.delay(due).get() == {"applied": [proposal.pk]}
+
+
+def test_a_channel_message_says_what_changed_and_links_the_proposal(mql, people):
+    from changes.payloads import proposal_payload
+
+    proposal = propose(mql, people["marketing"], effective_on=dt.date(2030, 3, 5))
+    item = registry.describer("proposal.applied")(proposal_payload(proposal))
+    assert item.text.startswith("Change to “MQL” took effect on")
+    assert item.path == f"/changes/proposals/{proposal.pk}/"
+    opened = registry.describer("proposal.opened")(proposal_payload(proposal))
+    assert opened.text == "Change to “MQL” proposed by head-marketing"

@@ -140,3 +140,10 @@ def test_a_row_of_a_governed_matrix_is_proposed_with_its_letters_from_the_page(c
     assert proposal.fields["letters"] == {"sales": "A", "marketing": "C"}
     page = client.get(f"/changes/proposals/{proposal.pk}/").content.decode()
     assert "+marketing: C" in page
+
+
+def test_a_governed_matrix_says_how_its_rows_change(client, matrix, people):
+    client.force_login(people["lead"])
+    assert "This matrix is governed" not in client.get(f"/raci/{matrix.pk}/").content.decode()
+    governance.governed_set(item=matrix, governed=True, actor=people["lead"], door=Door.UI)
+    assert "This matrix is governed" in client.get(f"/raci/{matrix.pk}/").content.decode()

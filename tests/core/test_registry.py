@@ -14,7 +14,8 @@ WEBHOOK_EVENTS = {
     "definition.escalated", "raci.changed", "raci.edited", "raci.signed_off",
     "ritual.changed", "occurrence.recorded", "occurrence.missed", "person.handed_over",
     "person.departure_recorded", "person.departed", "person.handover_accepted",
-    "seat.changed", "maturity.assessed", "organisation.changed",
+    "seat.changed", "maturity.assessed", "organisation.changed", "proposal.opened",
+    "proposal.approved", "proposal.rejected", "proposal.applied",
 }
 CHANNEL_EVENTS = {
     "section.stale": "Section went stale",
@@ -23,6 +24,10 @@ CHANNEL_EVENTS = {
     "occurrence.missed": "Ritual missed",
     "raci.changed": "Sign-off needed after a RACI change",
     "maturity.assessed": "Quarterly maturity assessed",
+    "proposal.opened": "Change proposed",
+    "proposal.approved": "Change approved",
+    "proposal.rejected": "Change rejected",
+    "proposal.applied": "Change applied",
 }
 
 
