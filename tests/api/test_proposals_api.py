@@ -48,6 +48,11 @@ def test_open_comment_approve_and_acknowledge_through_the_api(client, mql, peopl
     assert [c["id"] for c in log.json()["results"]] == [body["id"]]
 
 
+def test_a_definition_says_it_is_governed(client, mql, people):
+    client.force_login(people["cs"])
+    assert client.get(f"/api/v1/definitions/{mql.pk}/").json()["governed"] is True
+
+
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(client, mql, people):
     for data, field in [
         ({"kind": "definition", "item": mql.pk, "fields": {"body": "x"}, "reason": ""},
