@@ -61,7 +61,8 @@ class Routing:
 
 
 def routing_for(layer):
-    """The routing of a change to an item of ``layer`` ("" for none), in four queries."""
+    """The routing of a change to an item of ``layer`` ("" for none), in five queries at
+    most (the functions with their seats, and the layer's rows with their letters)."""
     functions = {f.pk: f for f in Function.objects.select_related("head", "deputy")}
     revops = next((f for f in functions.values() if f.is_revops_seat), None)
     letters = raci_selectors.layer_letters(layer) if layer else None

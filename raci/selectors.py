@@ -302,7 +302,7 @@ def layer_letters(layer, matrix=None):
     """The R, A, C and I of ``layer`` in ``matrix`` (the current one by default): the A
     that ``layer_accountables`` names, and the R, C and I of the layer's row for the layer
     as a whole, or of all its rows where the matrix has none (a function keeps the
-    strongest letter it holds; the A holds no other). Three queries at most."""
+    strongest letter it holds; the A holds no other). Four queries at most."""
     matrix = matrix or current_matrix()
     accountable = layer_accountables(matrix).get(layer) if matrix else None
     if accountable is None:
