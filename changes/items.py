@@ -15,6 +15,7 @@ from raci import selectors as raci_selectors
 from raci import services as raci_services
 from revops import policy
 from revops.models import Layer
+from runbook import documents
 from runbook import selectors as runbook_selectors
 from runbook import services as runbook_services
 
@@ -29,14 +30,25 @@ def _text_of(revision):
 
 
 class ItemKind:
-    """What every kind shares: one item read as a batch of one."""
+    """What every kind shares: one item read as a batch of one; proposed fields that its
+    own service checks in full when the change applies."""
 
     def get(self, pk):
         return self.many([pk]).get(pk)
 
+    def validate(self, fields):
+        """Refuse at once what could never apply (a ValidationError keyed by field)."""
+
+
+class DocumentKind(ItemKind):
+    """A section or definition: its text is held to the documents' own rule."""
+
+    def validate(self, fields):
+        documents.validate_body(fields["body"])
+
 
 @dataclass(frozen=True)
-class SectionItem(ItemKind):
+class SectionItem(DocumentKind):
     kind = "section"
     fields = ("body",)
 
@@ -72,7 +84,7 @@ class SectionItem(ItemKind):
 
 
 @dataclass(frozen=True)
-class DefinitionItem(ItemKind):
+class DefinitionItem(DocumentKind):
     kind = "definition"
     fields = ("body", "formula")
 

@@ -71,6 +71,7 @@ def _clean_fields(kind, fields, current):
         wanted, words = (dict, "an object") if name == "letters" else (str, "text")
         if not isinstance(merged[name], wanted):
             raise ValidationError({f"fields.{name}": f"Give {name} as {words}."})
+    kind.validate(merged)
     return merged
 
 

@@ -61,6 +61,8 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(client, mql, peo
         ({"kind": "definition", "item": 999999, "fields": {}, "reason": "x"}, "item"),
         ({"kind": "definition", "item": mql.pk, "fields": {"body": 5}, "reason": "x"},
          "fields.body"),
+        ({"kind": "definition", "item": mql.pk, "fields": {"body": " "}, "reason": "x"},
+         "body"),
         ({"kind": "definition", "item": mql.pk, "fields": {}, "reason": "x",
           "effective_on": "2001-01-01"}, "effective_on"),
     ]:
