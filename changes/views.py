@@ -191,9 +191,7 @@ def proposal_comment(request, pk):
 def acknowledge(request, kind, pk):
     """ "I read version N" of an item, from its page or a proposal's."""
     item_kind, obj = _item(kind, pk)
-    acknowledgement = services.acknowledge(kind=kind, item_id=obj.pk,
-                                           layer=item_kind.layer(obj), actor=request.user,
-                                           door=Door.UI)
+    acknowledgement = services.acknowledge(item=obj, actor=request.user, door=Door.UI)
     messages.success(request, f"You acknowledged version {acknowledgement.version} of "
                               f"“{item_kind.label(obj)}”.")
     return redirect(item_kind.url(obj))

@@ -122,9 +122,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def acknowledge(self, request, pk=None):
         """Acknowledge the version of the proposal's item that its layer is asked to read."""
         proposal = self.get_object()
-        acknowledgement = services.acknowledge(
-            kind=proposal.kind, item_id=proposal.item_id, layer=proposal.layer,
-            actor=request.user, door=Door.API)
+        item = items.KINDS[proposal.kind].get(proposal.item_id)
+        if item is None:
+            raise exceptions.ValidationError({"item": [f"“{proposal.item_label}” is gone."]})
+        acknowledgement = services.acknowledge(item=item, actor=request.user, door=Door.API)
         return Response({"kind": acknowledgement.kind, "item_id": acknowledgement.item_id,
                          "version": acknowledgement.version, "at": acknowledgement.at},
                         status=201)

@@ -28,8 +28,7 @@ def coverage(mql):
 
 
 def acknowledge(mql, person, **kwargs):
-    return services.acknowledge(kind="definition", item_id=mql.pk, layer="process",
-                                actor=person, door=Door.UI, **kwargs)
+    return services.acknowledge(item=mql, actor=person, door=Door.UI, **kwargs)
 
 
 def test_nothing_asks_for_acknowledgement_before_a_change(mql):

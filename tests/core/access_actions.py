@@ -1071,8 +1071,8 @@ action(
 action(
     "proposal-acknowledge", SIGNER, lambda ctx: _proposal(ctx, applied=True), _proposal_talk,
     api=(_on_proposal("acknowledge"), {201}, {403}),
-    service=lambda a, ctx, s: _changes().acknowledge(
-        kind="definition", item_id=s["definition"].pk, layer="process", actor=a, door=CLI),
+    service=lambda a, ctx, s: _changes().acknowledge(item=s["definition"], actor=a,
+                                                     door=CLI),
 )
 
 

@@ -18,6 +18,7 @@ from revops import governance, invitations
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
+from runbook.models import Definition
 from scim import services as scim
 from tests.cadence.factories import ritual
 from tests.factories import UserFactory, function
@@ -260,8 +261,7 @@ CALLS = {
     "changes.proposal_revert": lambda a, d: changes.proposal_revert(
         proposal=_proposal(applied=True), reason="Back.", actor=a, door=d),
     "changes.acknowledge": lambda a, d: changes.acknowledge(
-        kind="definition", item_id=_proposal(applied=True).item_id, layer="process", actor=a,
-        door=d),
+        item=Definition.objects.get(pk=_proposal(applied=True).item_id), actor=a, door=d),
     "overview.maturity_assess": lambda a, d: overview.maturity_assess(
         actor=a, door=d, people=3, process=4, data=2, technology=5,
         people_evidence="p", process_evidence="p", data_evidence="d",
