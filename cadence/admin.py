@@ -10,7 +10,13 @@ from django.utils import timezone
 from cadence import services
 from cadence.models import ActionItem, Decision, FeedToken, Occurrence, Ritual, Status
 from revops import policy
-from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
+from revops.admin import (
+    GOVERN_ACTIONS,
+    ConsoleModelAdmin,
+    OwnedConsoleModelAdmin,
+    ReadOnlyAdminMixin,
+    site,
+)
 from revops.errors import Refused
 from revops.models import Door, Function
 from revops.words import counted
@@ -59,7 +65,9 @@ class OccurrenceInline(admin.TabularInline):
 @admin.register(Ritual, site=site)
 class RitualAdmin(OwnedConsoleModelAdmin):
     form = RitualAdminForm
-    list_display = ["name", "horizon", "layer", "owner", "duration_minutes", "active"]
+    list_display = ["name", "horizon", "layer", "owner", "duration_minutes", "active",
+                    "governed"]
+    actions = GOVERN_ACTIONS
     list_filter = ["horizon", "layer", "owner", "active"]
     list_select_related = ["owner"]
     search_fields = ["name", "output"]

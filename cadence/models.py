@@ -65,6 +65,8 @@ class Ritual(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     rrule = models.CharField(max_length=300)
     active = models.BooleanField(default=True)
+    governed = models.BooleanField(
+        default=False, help_text="Changes only through proposals (change control).")
     reminder_lead = models.DurationField(
         default=timedelta(hours=1),
         help_text="How long before each occurrence the owner is reminded.",

@@ -463,3 +463,14 @@ def rituals_to_search(*, include_archived=False):
 def live_rituals():
     """The live model's rituals, nothing joined."""
     return Ritual.objects.live()
+
+
+def rituals_by_ids(pks):
+    """``{id: ritual}`` with what its page shows, archived or not."""
+    return rituals().in_bulk(pks)
+
+
+def rituals_mentioning(term):
+    """Live rituals whose output or agenda mention ``term`` (any case), by name."""
+    return (Ritual.objects.live().filter(Q(output__icontains=term) | Q(agenda__icontains=term))
+            .order_by("name", "id"))

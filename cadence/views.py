@@ -33,7 +33,7 @@ from cadence.forms import (
     link_choices,
 )
 from cadence.models import ActionItem, FeedToken, Occurrence, Ritual, Status
-from revops import fiscal, policy
+from revops import fiscal, policy, registry
 from revops.http import form_errors
 from revops.models import Door
 
@@ -66,10 +66,14 @@ def ritual_detail(request, pk):
     upcoming = list(selectors.occurrences(ritual=ritual, start=now)[:PREVIEW_COUNT])
     reader = _viewer_tz()
     actions_total, actions_by_owner = rollup.for_ritual(ritual, today=timezone.localdate())
+    governed = ritual.archived_at is None and registry.panels(
+        "item.governed", item=ritual, user=request.user)
     return render(request, "cadence/ritual.html", {
         "ritual": ritual, "history": history,
         "actions_total": actions_total, "actions_by_owner": actions_by_owner,
         "rating_chart": charts.rating_chart(ritual, rollup.ratings(ritual)),
+        # Change control's panel: a governed ritual is changed through a proposal.
+        "governed": governed[0] if governed else None,
         # The agenda leads with what the next meeting inherits.
         **_carried_context(request, upcoming[0] if upcoming else None,
                            ritual.get_absolute_url()),
@@ -129,6 +133,10 @@ def ritual_create(request):
 def ritual_edit(request, pk):
     ritual = get_object_or_404(selectors.rituals(), pk=pk)
     policy.require_change(request.user, ritual)
+    governed = registry.panels("item.governed", item=ritual, user=request.user)
+    if governed and request.method == "GET":
+        # A governed ritual's edit form is the proposal form.
+        return redirect(governed[0]["propose_url"])
     if request.method == "POST":
         form = RitualForm(request.POST, user=request.user)
         saved = _save_ritual(request, form, ritual)

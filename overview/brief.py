@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from changes import selectors as changes_selectors
 from overview import departures
 from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
@@ -54,6 +55,9 @@ class Brief:
     actions: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
+    decisions: list = field(default_factory=list)  # proposals they approve or reject
+    changes: list = field(default_factory=list)  # the whole model's, applied last week
+    acknowledgements: list = field(default_factory=list)  # the whole model's, overdue
 
     @property
     def subject(self):
@@ -63,7 +67,7 @@ class Brief:
     def quiet(self):
         """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
         return not (self.sections or self.concerns or self.rituals or self.actions
-                    or self.signoffs)
+                    or self.signoffs or self.decisions)
 
     def render(self):
         """``(text, html)``: the two parts of the e-mail."""
@@ -123,6 +127,22 @@ def seat_lines(*, today):
     return lines
 
 
+def change_lines(*, since):
+    """The governed items changed since ``since`` (a day), and why."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    return [Item(f"“{proposal.item_label}” changed on {proposal.applied_at:%d %b %Y}: "
+                 f"{proposal.reason}", reverse("changes:proposal", args=[proposal.pk]))
+            for proposal in changes_selectors.applied_since(start)]
+
+
+def acknowledgement_lines(*, today):
+    """Who has not acknowledged a change three working days after it applied."""
+    return [Item(f"“{proposal.item_label}” changed on {proposal.applied_at:%d %b %Y}; not yet "
+                 f"acknowledged by {', '.join(people.name_of(p) for p in waiting)}",
+                 reverse("changes:proposal", args=[proposal.pk]))
+            for proposal, waiting in changes_selectors.acknowledgements_overdue(today=today)]
+
+
 def compose(*, today):
     """A ``Brief`` for every active person acting for a seat (its head, or its deputy
     while it is vacant) with an e-mail address, built for all of them at once."""
@@ -140,8 +160,16 @@ def compose(*, today):
     if not briefs:
         return []
     shared = seat_lines(today=today)
+    unread = acknowledgement_lines(today=today)
+    applied = change_lines(since=week - timedelta(days=7))
     for brief in briefs.values():
-        brief.seats = shared
+        brief.seats, brief.acknowledgements, brief.changes = shared, unread, applied
+    for approver_id, waiting in changes_selectors.awaiting_decision().items():
+        if approver_id in briefs:
+            briefs[approver_id].decisions = [Item(
+                f"Decide the change to “{proposal.item_label}” proposed by "
+                f"{people.name_of(proposal.proposer) or 'someone'}",
+                reverse("changes:proposal", args=[proposal.pk])) for proposal in waiting]
     owned = list(brief_of)
     for section in runbook_selectors.sections_needing_review(today=today).filter(
             owner_id__in=owned):

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
+from changes import selectors as changes_selectors
+from changes import services as changes_services
 from overview import bootstrap, escalation
 from overview import services as overview_services
 from overview.models import MaturityAssessment
@@ -161,11 +163,15 @@ def _definitions(people):
     mql = next((d for d in made if d.slug == "mql"), None)
     author = people.get("marketing")
     if mql is not None and author is not None:
-        runbook_services.definition_revise(
-            definition=mql, base_revision=mql.revision, actor=author, door=Door.CLI,
-            summary="Score threshold raised from 60 to 70",
-            body=mql.revisions.get(number=mql.revision).body.replace(
-                "a score above the agreed threshold", "a lead score of 70 or more"))
+        # MQL is governed: its change is proposed and approved by its layer's Accountable.
+        proposal = changes_services.proposal_open(
+            item=mql, actor=author, door=Door.CLI, reason="Score threshold raised from 60 to 70",
+            fields={"body": mql.revisions.get(number=mql.revision).body.replace(
+                "a score above the agreed threshold", "a lead score of 70 or more")})
+        changes_services.proposal_approve(
+            proposal=proposal, actor=changes_selectors.approver_of(proposal), door=Door.CLI,
+            note="Agreed at the revenue council.")
+        mql.refresh_from_db()
         runbook_services.definition_agree(definition=mql, actor=author, door=Door.CLI)
 
 

@@ -10,17 +10,18 @@ from raci import rules, selectors, services
 from raci.forms import LETTER_CHOICES
 from raci.models import Matrix, Row, SignOff
 from revops import policy
-from revops.admin import ConsoleModelAdmin, ReadOnlyAdminMixin, site
+from revops.admin import GOVERN_ACTIONS, ConsoleModelAdmin, ReadOnlyAdminMixin, site
 from revops.errors import Refused
 from revops.models import Door, Function
 
 
 @admin.register(Matrix, site=site)
 class MatrixAdmin(ConsoleModelAdmin):
-    list_display = ["title", "version", "is_current", "row_count", "signed_functions"]
+    list_display = ["title", "version", "is_current", "row_count", "signed_functions",
+                    "governed"]
     fields = ["title", "is_current", "version"]
     readonly_fields = ["version"]
-    actions = ["sign_off"]
+    actions = ["sign_off", *GOVERN_ACTIONS]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

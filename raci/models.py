@@ -65,6 +65,8 @@ class Matrix(models.Model):
         null=True, blank=True, editable=False,
         help_text="When the model it belongs to was replaced; an archived matrix is read-only.",
     )
+    governed = models.BooleanField(
+        default=False, help_text="Its rows change only through proposals (change control).")
 
     objects = MatrixQuerySet.as_manager()
 

@@ -281,3 +281,48 @@ def rows_to_search(*, include_archived=False):
     """The rows search reads: the live model's matrices', or every one."""
     return Row.objects.all() if include_archived else Row.objects.filter(
         matrix__archived_at__isnull=True)
+
+
+def rows_by_ids(pks):
+    """``{id: row}`` with their letters loaded (``letters_of``), matrix and A."""
+    return {row.pk: row for row in rows_for_grid().filter(pk__in=pks)}
+
+
+@dataclass(frozen=True)
+class LayerLetters:
+    """Who is what for a layer of the current matrix: function ids by letter."""
+
+    accountable: int | None
+    responsible: frozenset = frozenset()
+    consulted: frozenset = frozenset()
+    informed: frozenset = frozenset()
+
+
+def layer_letters(layer, matrix=None):
+    """The R, A, C and I of ``layer`` in ``matrix`` (the current one by default): the A
+    that ``layer_accountables`` names, and the R, C and I of the layer's row for the layer
+    as a whole, or of all its rows where the matrix has none (a function keeps the
+    strongest letter it holds; the A holds no other). Four queries at most."""
+    matrix = matrix or current_matrix()
+    accountable = layer_accountables(matrix).get(layer) if matrix else None
+    if accountable is None:
+        return LayerLetters(accountable=None)
+    labels = {f"{dict(Layer.choices)[layer].lower()}",
+              f"{dict(Layer.choices)[layer].lower()} (layer as a whole)"}
+    rows = list(rows_for_grid(matrix=matrix, layer=layer))
+    whole = [row for row in rows if row.name.lower() in labels]
+    letters = {}
+    for row in whole or rows:
+        for cell in row.cells.all():
+            letters.setdefault(cell.function_id, set()).add(cell.letter)
+        if row.accountable_also_responsible and row.accountable_id != accountable:
+            letters.setdefault(row.accountable_id, set()).add("R")
+    letters.pop(accountable, None)
+    strongest = {fid: next(letter for letter in "RCI" if letter in held)
+                 for fid, held in letters.items()}
+    return LayerLetters(
+        accountable=accountable,
+        responsible=frozenset(f for f, letter in strongest.items() if letter == "R"),
+        consulted=frozenset(f for f, letter in strongest.items() if letter == "C"),
+        informed=frozenset(f for f, letter in strongest.items() if letter == "I"),
+    )

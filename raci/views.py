@@ -219,6 +219,10 @@ def row_create(request, pk):
 def row_edit(request, pk):
     policy.require_administer(request.user)
     row = get_object_or_404(selectors.rows_for_grid(), pk=pk)
+    governed = registry.panels("item.governed", item=row, user=request.user)
+    if governed and request.method == "GET":
+        # A row of a governed matrix is changed through a proposal.
+        return redirect(governed[0]["propose_url"])
     letters = selectors.letters_of(row)
     functions = _functions()
     initial = {"name": row.name, "layer": row.layer, "description": row.description,

@@ -11,7 +11,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from revops import policy, registry, seats, selectors, services
+from revops import governance, policy, registry, seats, selectors, services
+from revops.errors import Refused
 from revops.forms import ChannelForm, zone_choices
 from revops.models import (
     ApiToken,
@@ -62,6 +63,37 @@ class RevOpsConsole(admin.AdminSite):
 
 
 site = RevOpsConsole(name="admin")
+
+
+def _set_governed(modeladmin, request, queryset, governed):
+    """Change control's flag, set by a lead (the service refuses anyone else)."""
+    items = list(queryset)
+    try:
+        for item in items:
+            governance.governed_set(item=item, governed=governed, actor=request.user,
+                                    door=Door.CONSOLE)
+    except Refused as refusal:
+        modeladmin.message_user(request, str(refusal), messages.ERROR)
+        return
+    now = "governed: changed only through proposals" if governed else "no longer governed"
+    meta = queryset.model._meta
+    modeladmin.message_user(
+        request, f"{counted(len(items), str(meta.verbose_name), str(meta.verbose_name_plural))} "
+                 f"{now}.",
+        messages.SUCCESS)
+
+
+@admin.action(description="Govern: change only through proposals")
+def govern(modeladmin, request, queryset):
+    _set_governed(modeladmin, request, queryset, True)
+
+
+@admin.action(description="Stop governing: allow direct edits")
+def ungovern(modeladmin, request, queryset):
+    _set_governed(modeladmin, request, queryset, False)
+
+
+GOVERN_ACTIONS = [govern, ungovern]
 
 
 class ConsoleModelAdmin(admin.ModelAdmin):

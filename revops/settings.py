@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "runbook",
     "raci",
     "cadence",
+    "changes",
     "overview",
     "scim",
 ]
@@ -240,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelEventEnum": "revops.registry.channel_events",
         "OccurrenceStatusEnum": "cadence.choices.Status",
         "ActionStateEnum": "cadence.choices.ActionState",
+        "ProposalKindEnum": "changes.models.Kind",
     },
 }
 
@@ -279,6 +281,10 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-stale-sections": {
         "task": "overview.tasks.escalate_stale_sections",
         "schedule": crontab(hour=5, minute=10),
+    },
+    "apply-due-proposals": {
+        "task": "changes.tasks.apply_due_proposals",
+        "schedule": crontab(hour=0, minute=30),
     },
     "materialize-occurrences": {
         "task": "cadence.tasks.materialize_occurrences",

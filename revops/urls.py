@@ -47,6 +47,7 @@ urlpatterns = [
     path("definitions/", include("runbook.definition_urls")),
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
+    path("changes/", include("changes.urls")),
     path("", include("overview.urls")),
     path("admin/", console.urls),
     path("api/v1/", include("revops.api.urls")),

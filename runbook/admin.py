@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from revops import policy
-from revops.admin import ConsoleModelAdmin, OwnedConsoleModelAdmin, ReadOnlyAdminMixin, site
+from revops.admin import (
+    GOVERN_ACTIONS,
+    ConsoleModelAdmin,
+    OwnedConsoleModelAdmin,
+    ReadOnlyAdminMixin,
+    site,
+)
 from revops.errors import Refused
 from revops.models import Door
 from revops.words import counted
@@ -29,9 +35,10 @@ from runbook.models import (
 
 @admin.register(Runbook, site=site)
 class RunbookAdmin(ConsoleModelAdmin):
-    list_display = ["title", "motion", "is_default", "version", "created_at"]
+    list_display = ["title", "motion", "is_default", "version", "governed", "created_at"]
     fields = ["title", "motion", "is_default", "version"]
     readonly_fields = ["version"]
+    actions = GOVERN_ACTIONS
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -119,7 +126,7 @@ class SectionAdmin(OwnedConsoleModelAdmin):
               "last_reviewed_by", "last_reviewed_revision"]
     readonly_fields = ["runbook", "kind", "revision", "last_reviewed_at", "last_reviewed_by",
                        "last_reviewed_revision"]
-    actions = [mark_reviewed]
+    actions = [mark_reviewed, *GOVERN_ACTIONS]
     inlines = [ReviewInline]
 
     @admin.display(description="State")
@@ -271,14 +278,15 @@ class DefinitionAdmin(ConsoleModelAdmin):
     """Definitions to read, review and agree to from the console; they are written and
     revised on their page or through the API (a revision needs the text it is based on)."""
 
-    list_display = ["term", "layer", "owner", "revision", "last_reviewed_on", "state"]
+    list_display = ["term", "layer", "owner", "revision", "last_reviewed_on", "state",
+                    "governed"]
     list_filter = ["layer", "owner"]
     list_select_related = ["owner"]
     search_fields = ["term", "formula"]
     fields = ["term", "slug", "layer", "owner", "formula", "section", "revision",
               "last_reviewed_at", "last_reviewed_by", "last_reviewed_revision"]
     readonly_fields = fields
-    actions = [mark_definitions_reviewed, agree_to_definitions]
+    actions = [mark_definitions_reviewed, agree_to_definitions, *GOVERN_ACTIONS]
     inlines = [DefinitionRevisionInline, AgreementInline]
 
     @admin.display(description="State")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revops import policy
+from revops import policy, registry
 from revops.http import form_errors
 from revops.models import Door
 from runbook import diffs, glossary, selectors, services
@@ -71,7 +71,8 @@ def _definition_page(request, definition, *, revise_form=None, conflict=None, st
     current = selectors.definition_current_revision(definition)
     agreements = selectors.agreements_for(definition)
     can_change = policy.can_change(request.user, definition)
-    if revise_form is None and can_change:
+    governed = registry.panels("item.governed", item=definition, user=request.user)
+    if revise_form is None and can_change and not governed:
         revise_form = DefinitionReviseForm(initial={
             "body": current.body if current else "", "formula": definition.formula,
             "base_revision": definition.revision})
@@ -85,6 +86,8 @@ def _definition_page(request, definition, *, revise_form=None, conflict=None, st
         "revisions": list(selectors.definition_revisions_for(definition)[:50]),
         "reviews": list(definition.reviews.select_related("reviewer")[:20]),
         "can_change": can_change,
+        # Change control's panel: a governed definition is revised through a proposal.
+        "governed": governed[0] if governed else None,
         "revise_form": revise_form,
         "review_form": ReviewForm(),
         "conflict": conflict,

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revops import policy, rendering
+from revops import policy, registry, rendering
 from revops.http import form_errors
 from revops.models import Door
 from runbook import diffs, documents, export, glossary, selectors, services
@@ -107,6 +107,7 @@ def _section_page(request, section, *, concern_form=None):
     concerns = list(selectors.concerns_for(section)[:CONCERNS_SHOWN])
     current = selectors.current_revision(section)
     live = section.runbook.archived_at is None
+    governed = live and registry.panels("item.governed", item=section, user=request.user)
     return render(
         request,
         "runbook/section.html",
@@ -117,6 +118,8 @@ def _section_page(request, section, *, concern_form=None):
             "revisions": list(selectors.revisions_for(section)[:50]),
             "reviews": list(selectors.reviews_for(section)),
             "can_change": live and policy.can_change(request.user, section),
+            # Change control's panel: a governed section is edited through a proposal.
+            "governed": governed[0] if governed else None,
             "review_form": ReviewForm(),
             "concerns": concerns,
             "has_open_concern": any(c.is_open and c.raised_by_id == request.user.pk
@@ -150,6 +153,10 @@ def section_concern(request, pk):
 def section_edit(request, pk):
     section = _section(pk)
     policy.require_change(request.user, section)
+    governed = registry.panels("item.governed", item=section, user=request.user)
+    if governed and request.method == "GET":
+        # A governed section's edit form is the proposal form.
+        return redirect(governed[0]["propose_url"])
     conflict = None
     if request.method == "POST":
         form = SectionEditForm(request.POST)

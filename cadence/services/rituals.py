@@ -12,7 +12,7 @@ from cadence import rules
 from cadence.models import Occurrence, Ritual, Status
 from cadence.services import payloads
 from cadence.services.materialization import materialize, materialize_many
-from revops import audit, events, fiscal, people, policy, rendering, search
+from revops import audit, events, fiscal, governance, people, policy, rendering, search
 from revops.errors import refuse_archived
 from revops.models import Function
 
@@ -21,6 +21,9 @@ RITUAL_FIELDS = [
     "output", "output_section", "agenda", "timezone", "rrule", "active", "reminder_lead",
     "grace",
 ]
+# Who owns a governed ritual moves with a hand-over; everything else is its meaning and
+# changes through a proposal.
+HANDED_OVER = {"owner", "owner_person"}
 SCHEDULE_FIELDS = {"horizon", "rrule", "timezone"}
 RULE_FIELDS = ["horizon", "rrule", "timezone", "duration_minutes", "grace", "reminder_lead"]
 MAX_GRACE = timedelta(days=30)
@@ -165,6 +168,8 @@ def ritual_update(*, ritual, actor, door, attendees=None, now=None, **fields):
     changes = audit.changes_between(before, after)
     if not changes:
         return ritual
+    if set(changes) - HANDED_OVER:
+        governance.refuse_governed(ritual, ritual.governed)
     ritual.sequence += 1
     ritual.updated_at = now
     ritual.save()
@@ -216,6 +221,7 @@ def ritual_delete(*, ritual, actor, door):
     instead, so the record of what was held stays."""
     ritual = policy.locked_for_change(actor, ritual)
     refuse_archived(ritual, ritual.archived_at)
+    governance.refuse_governed(ritual, ritual.governed)
     if ritual.occurrences.exclude(status=Status.SCHEDULED).exists():
         raise ValidationError({"active": "This ritual has a recorded history: deactivate it "
                                          "(active = false) instead of deleting it."})

@@ -107,7 +107,7 @@ def matrix_import(*, matrix, text, actor, door, expected_version=None):
     the lock, decides those too.
     """
     policy.require_administer(actor)
-    matrix = lock_matrix(matrix)
+    matrix = lock_matrix(matrix, editing=matrix)
     if expected_version is not None and int(expected_version) != matrix.version:
         raise VersionMoved(matrix=matrix, expected=expected_version)
     plan = import_plan(matrix=matrix, text=text)

@@ -57,7 +57,7 @@ def _check_name(matrix, name, exclude=None):
 def row_create(*, matrix, name, cells, actor, door, layer="", description="", position=None):
     """Add a row. ``cells`` is ``{function_slug: letter}`` and must hold exactly one A."""
     policy.require_administer(actor)
-    matrix = lock_matrix(matrix)
+    matrix = lock_matrix(matrix, editing=matrix)
     if position is None:
         last = matrix.rows.order_by("-position").values_list("position", flat=True).first()
         position = (last or 0) + 10
@@ -171,7 +171,7 @@ def row_move(*, row, direction, actor, door):
     policy.require_administer(actor)
     if direction not in {"up", "down"}:
         raise ValidationError({"direction": "Move a row 'up' or 'down'."})
-    matrix, row = lock_row(row)
+    matrix, row = lock_row(row, governed=False)
     order = list(Row.objects.filter(matrix=matrix).in_grid_order())
     group = [r for r in order if r.layer == row.layer]
     i = next(i for i, r in enumerate(group) if r.pk == row.pk)

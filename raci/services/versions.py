@@ -4,7 +4,7 @@ the heads signed moves the version on, which asks every head to sign again."""
 from django.utils import timezone
 
 from raci.models import Matrix, Row
-from revops import audit, events
+from revops import audit, events, governance
 from revops.errors import Conflict, refuse_archived
 
 
@@ -20,18 +20,26 @@ class VersionMoved(Conflict):
         )
 
 
-def lock_matrix(matrix_or_id):
-    """Lock the matrix for a write; an archived matrix refuses every write (409)."""
+def lock_matrix(matrix_or_id, *, editing=None):
+    """Lock the matrix for a write; an archived matrix refuses every write (409). A write
+    ``editing`` its rows (named: the matrix or the row) is refused on a governed matrix
+    unless change control is applying a proposal about it (409 ``governed``)."""
     pk = getattr(matrix_or_id, "pk", matrix_or_id)
     matrix = Matrix.objects.select_for_update().get(pk=pk)
     refuse_archived(matrix, matrix.archived_at)
+    if editing is not None:
+        governance.refuse_governed(editing, matrix.governed)
     return matrix
 
 
-def lock_row(row):
-    """Lock the row's matrix, then the row (always in that order: no deadlocks)."""
+def lock_row(row, *, governed=True):
+    """Lock the row's matrix, then the row (always in that order: no deadlocks). A row of
+    a governed matrix changes through a proposal only, except its place in the order
+    (``governed=False``), which carries no meaning."""
     matrix = lock_matrix(row.matrix_id)
     locked = Row.objects.select_for_update().select_related("accountable").get(pk=row.pk)
+    if governed:
+        governance.refuse_governed(locked, matrix.governed)
     return matrix, locked
 
 

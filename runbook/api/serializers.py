@@ -317,7 +317,7 @@ class DefinitionSerializer(serializers.ModelSerializer):
         fields = ["id", "term", "slug", "layer", "owner", "agreeing", "section", "formula",
                   "revision", "last_reviewed_at", "last_reviewed_on", "last_reviewed_by",
                   "last_reviewed_by_name", "last_reviewed_revision", "review_state",
-                  "stale_since", "agreement", "agreed_count"]
+                  "stale_since", "agreement", "agreed_count", "governed"]
         read_only_fields = fields
 
     def get_last_reviewed_by_name(self, definition) -> str | None:

@@ -35,10 +35,13 @@ class Definition(ReviewedDocument):
     formula = models.CharField(max_length=MAX_FORMULA_CHARS, blank=True,
                                help_text="The current revision's formula, if any.")
     created_at = models.DateTimeField(default=timezone.now)
+    governed = models.BooleanField(
+        default=True, help_text="Changed only through a proposal its layer's Accountable "
+        "approves (change control). Definitions are governed unless a lead says otherwise.")
     # The term, formula and current wording for search (runbook/search.py); PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    locked_fields = ("term", "formula")
+    locked_fields = ("term", "formula", "governed")
 
     class Meta:
         ordering = ["layer", "term"]

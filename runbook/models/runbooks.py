@@ -44,6 +44,8 @@ class Runbook(models.Model):
         null=True, blank=True, editable=False,
         help_text="When the model it belongs to was replaced; archived run books are read-only.",
     )
+    governed = models.BooleanField(
+        default=False, help_text="Its sections change only through proposals (change control).")
 
     objects = RunbookQuerySet.as_manager()
 
@@ -85,12 +87,15 @@ class Section(ReviewedDocument):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=120)
     owner = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="sections")
+    governed = models.BooleanField(
+        default=False, help_text="Changes only through proposals (change control); a section "
+        "of a governed run book is governed whatever this says.")
     # The current revision's words for search (runbook/search.py); PostgreSQL only.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SectionQuerySet.as_manager()
 
-    locked_fields = ("title",)
+    locked_fields = ("title", "governed")
 
     class Meta:
         ordering = ["runbook_id", "position"]

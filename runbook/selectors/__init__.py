@@ -16,6 +16,13 @@ from runbook.selectors.definitions import (
     definitions_with_text,
     review_state_changes,
 )
+from runbook.selectors.governed import (
+    definitions_by_ids,
+    releases_pinning,
+    section_is_governed,
+    sections_by_ids,
+    sections_linking,
+)
 from runbook.selectors.model_wide import (
     agreements_by,
     current_body,
@@ -79,6 +86,7 @@ __all__ = [
     "current_wording",
     "current_wording_contains",
     "default_runbook",
+    "definitions_by_ids",
     "definition_current_revision",
     "definition_revision",
     "definition_revisions_for",
@@ -103,6 +111,7 @@ __all__ = [
     "release",
     "release_comparison",
     "release_entries",
+    "releases_pinning",
     "releases_for",
     "releases_to_search",
     "section_readiness",
@@ -113,6 +122,9 @@ __all__ = [
     "revisions_for",
     "runbook_switcher",
     "runbooks",
+    "sections_by_ids",
+    "section_is_governed",
+    "sections_linking",
     "sections_needing_review",
     "sections_of",
     "sections_of_runbook_titled",

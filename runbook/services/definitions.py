@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from revops import audit, events, policy
+from revops import audit, events, governance, policy
 from revops.errors import Refused
 from runbook import documents, search
 from runbook.documents import RevisionConflict
@@ -54,15 +54,19 @@ def _clean_formula(formula):
 
 @transaction.atomic
 def definition_create(*, term, body, layer, owner, actor, door, formula="", agreeing=(),
-                      section=None, summary="", at=None):
+                      section=None, summary="", at=None, governed=True):
     """A new definition owned by ``owner``, its text as revision 1 (which counts as its
     first review). Leads may create one for any function, a head for the function they
-    head. ``agreeing`` are the functions whose heads must confirm each revision."""
+    head. ``agreeing`` are the functions whose heads must confirm each revision. A
+    definition is governed (changed through proposals) unless a lead makes it otherwise;
+    ``governed=False`` is for leads only."""
     policy.require_own(actor, owner)
+    if not governed:
+        policy.require_administer(actor)
     term, slug = _clean_term(term)
     definition = Definition(term=term, slug=slug, layer=layer or "", owner=owner,
                             section=section, formula=_clean_formula(formula),
-                            created_at=at or timezone.now())
+                            created_at=at or timezone.now(), governed=bool(governed))
     definition.full_clean(exclude=["revision"], validate_constraints=False)
     documents.validate_body(body)
     definition.save()
@@ -73,7 +77,8 @@ def definition_create(*, term, body, layer, owner, actor, door, formula="", agre
         formula=definition.formula)
     search.refresh_definitions([definition.pk])
     audit.record(actor=actor, door=door, action="create", obj=definition, changes={
-        **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula"]),
+        **audit.snapshot(definition, ["term", "layer", "owner", "section", "formula",
+                                      "governed"]),
         "agreeing": [None, sorted(f.slug for f in agreeing)]})
     _definition_review(definition=definition, actor=actor, door=door, note=revision.summary,
                        revision=revision, at=at)
@@ -91,6 +96,9 @@ def definition_update(*, definition, actor, door, term=None, layer=None, owner=N
     fields = ["term", "slug", "layer", "owner", "section"]
     before = {**audit.snapshot(definition, fields),
               "agreeing": sorted(definition.agreeing.values_list("slug", flat=True))}
+    if _changes_meaning(definition, before, term=term, layer=layer, agreeing=agreeing,
+                        section=section):
+        governance.refuse_governed(definition, definition.governed)
     if term is not None:
         definition.term, definition.slug = _clean_term(term, exclude=definition)
     if layer is not None:
@@ -113,6 +121,16 @@ def definition_update(*, definition, actor, door, term=None, layer=None, owner=N
     return definition
 
 
+def _changes_meaning(definition, before, *, term, layer, agreeing, section):
+    """Whether an update touches what a governed definition holds still: its term, layer,
+    section or who agrees. A hand-over (the owner alone) is not a change of meaning."""
+    return ((term is not None and " ".join(term.split()) != definition.term)
+            or (layer is not None and layer != definition.layer)
+            or (section is not Ellipsis and getattr(section, "pk", None) != definition.section_id)
+            or (agreeing is not None
+                and sorted(f.slug for f in agreeing) != before["agreeing"]))
+
+
 @transaction.atomic
 def definition_revise(*, definition, body, base_revision, actor, door, formula=None,
                       summary="", mark_reviewed=True, note="", at=None):
@@ -121,6 +139,7 @@ def definition_revise(*, definition, body, base_revision, actor, door, formula=N
     on). The agreements given so far stay in the history but no longer count: the
     definition shows "changed since agreed" until each agreeing head confirms again."""
     definition = policy.locked_for_change(actor, definition, lock=documents.lock)
+    governance.refuse_governed(definition, definition.governed)
     formula = definition.formula if formula is None else _clean_formula(formula)
     revision = documents.append_revision(
         document=definition, revisions=DefinitionRevision, body=body,

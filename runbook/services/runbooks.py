@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from revops import audit, policy, rendering
+from revops import audit, governance, policy, rendering
 from revops.errors import refuse_archived
 from revops.models import Function
 from runbook import search
@@ -17,6 +17,13 @@ def refuse_archived_runbook(obj, runbook_id):
     read from the database, so a stale instance cannot slip past."""
     refuse_archived(obj, Runbook.objects.filter(pk=runbook_id)
                     .values_list("archived_at", flat=True).first())
+
+
+def refuse_governed_section(section):
+    """Refuse (409 ``governed``) a direct edit of a governed section: marked itself, or
+    in a governed run book (read from the database, like the archived check)."""
+    governance.refuse_governed(section, section.governed or Runbook.objects.filter(
+        pk=section.runbook_id, governed=True).exists())
 
 
 @transaction.atomic

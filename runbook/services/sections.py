@@ -9,7 +9,7 @@ from revops import audit, events, policy
 from runbook import documents, search
 from runbook.models import Revision
 from runbook.services import payloads, reviews
-from runbook.services.runbooks import refuse_archived_runbook
+from runbook.services.runbooks import refuse_archived_runbook, refuse_governed_section
 
 
 def _apply_section_changes(section, *, title=None, owner=None):
@@ -35,6 +35,9 @@ def section_update(*, section, actor, door, title=None, owner=None):
     if owner is not None and owner.pk != section.owner_id:
         policy.require_hand_over(actor)
     refuse_archived_runbook(section, section.runbook_id)
+    if title is not None and title.strip() != section.title:
+        # A hand-over moves who owns it, not what it says: only the title is governed.
+        refuse_governed_section(section)
     fields = ["title", "owner"]
     before = audit.snapshot(section, fields)
     _apply_section_changes(section, title=title, owner=owner)
@@ -60,6 +63,7 @@ def section_revise(
     """
     section = policy.locked_for_change(actor, section, lock=documents.lock)
     refuse_archived_runbook(section, section.runbook_id)
+    refuse_governed_section(section)
     revision = documents.append_revision(
         document=section, revisions=Revision, body=body, base_revision=base_revision,
         actor=actor, door=door, summary=summary, at=at)

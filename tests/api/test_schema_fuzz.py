@@ -44,6 +44,7 @@ def operations_on_demo_objects():
     """Schemathesis configuration pinning each path's id to a demo object, so the
     bodies reach the services instead of a 404 on a random id."""
     from cadence.models import Occurrence, Ritual
+    from changes.models import Proposal
     from raci.models import Matrix, Row
     from revops.models import AuditEntry
     from runbook.models import Runbook, Section
@@ -52,7 +53,7 @@ def operations_on_demo_objects():
         "/api/v1/runbooks/": Runbook, "/api/v1/sections/": Section,
         "/api/v1/raci/matrices/": Matrix, "/api/v1/raci/rows/": Row,
         "/api/v1/rituals/": Ritual, "/api/v1/occurrences/": Occurrence,
-        "/api/v1/audit/": AuditEntry,
+        "/api/v1/audit/": AuditEntry, "/api/v1/proposals/": Proposal,
     }
     blocks = []
     for prefix, model in ids.items():

@@ -187,7 +187,7 @@ def _definition(ctx):
     """A definition owned by the target function, which is also the one that agrees."""
     made = runbook_services.definition_create(
         term="Matrix term", body="What it means.", layer="process", owner=ctx.target,
-        agreeing=[ctx.target], actor=None, door=Door.CLI)
+        agreeing=[ctx.target], actor=None, door=Door.CLI, governed=False)
     return {"definition": Definition.objects.get(pk=made.pk)}
 
 
@@ -1025,6 +1025,97 @@ def _import_service(actor, state):
                                    door=CLI)
 
 
+# Change control (issue 31): a governed definition of the target function, in the layer
+# its row makes the target Accountable for, and a proposal the lead opened on it. The
+# target's head approves, rejects and (once applied) acknowledges; the proposer (a
+# lead) withdraws; anyone signed in comments. The pages' doors are the same services.
+# Kept above the maturity actions: the rows the last setup builds stay until the module
+# ends, and the generated service-door cases after ``test_access`` expect no model.
+def _proposal(ctx, *, applied=False):
+    from changes import services as changes_services
+    from tests.factories import UserFactory
+
+    Function.objects.filter(slug="revops").update(head=UserFactory(username="revops-holder"))
+    m = raci_factories.matrix()
+    raci_factories.row(m, "Process and workflow", {ctx.target.slug: "A"})
+    definition = runbook_services.definition_create(
+        term="Governed term", body="What it means.", layer="process", owner=ctx.target,
+        actor=None, door=Door.CLI)
+    proposal = changes_services.proposal_open(
+        item=definition, fields={"body": "What it means now."}, reason="Clearer.",
+        actor=ctx.users["lead"], door=Door.CLI)
+    if applied:
+        changes_services.proposal_approve(proposal=proposal, actor=ctx.target.head,
+                                          door=Door.CLI)
+    return {"definition": definition, "proposal": proposal}
+
+
+def _proposal_state(ctx, s):
+    from changes.models import Proposal
+
+    return Proposal.objects.filter(item_id=s["definition"].pk).values_list(
+        "pk", "state", "fields").order_by("pk").last()
+
+
+def _proposal_talk(ctx, s):
+    from changes.models import Acknowledgement, Comment
+
+    return (Comment.objects.filter(proposal=s["proposal"]).count(),
+            Acknowledgement.objects.filter(item_id=s["definition"].pk).count())
+
+
+def _on_proposal(verb, data=None):
+    return lambda c, ctx, s: c.post(f"/api/v1/proposals/{s['proposal'].pk}/{verb}/",
+                                    data or {}, format="json")
+
+
+def _changes():
+    from changes import services as changes_services
+
+    return changes_services
+
+
+action(
+    "proposal-open", OWNED, _proposal, _proposal_state,
+    api=(lambda c, ctx, s: c.post("/api/v1/proposals/", {
+        "kind": "definition", "item": s["definition"].pk, "fields": {"body": "Other."},
+        "reason": "Because."}, format="json"), {201}, {403}),
+    service=lambda a, ctx, s: _changes().proposal_open(
+        item=s["definition"], fields={"body": "Other."}, reason="Because.", actor=a,
+        door=CLI),
+)
+action(
+    "proposal-approve", SIGNER, _proposal, _proposal_state,
+    api=(_on_proposal("approve", {"note": "Yes."}), {200}, {403}),
+    service=lambda a, ctx, s: _changes().proposal_approve(proposal=s["proposal"], actor=a,
+                                                          door=CLI),
+)
+action(
+    "proposal-reject", SIGNER, _proposal, _proposal_state,
+    api=(_on_proposal("reject", {"note": "No."}), {200}, {403}),
+    service=lambda a, ctx, s: _changes().proposal_reject(proposal=s["proposal"], note="No.",
+                                                         actor=a, door=CLI),
+)
+action(
+    "proposal-withdraw", LEADS, _proposal, _proposal_state,
+    api=(_on_proposal("withdraw"), {200}, {403}),
+    service=lambda a, ctx, s: _changes().proposal_withdraw(proposal=s["proposal"], actor=a,
+                                                           door=CLI),
+)
+action(
+    "proposal-comment", READER, _proposal, _proposal_talk,
+    api=(_on_proposal("comment", {"body": "Noted."}), {201}, {403}),
+    service=lambda a, ctx, s: _changes().proposal_comment(proposal=s["proposal"],
+                                                          body="Noted.", actor=a, door=CLI),
+)
+action(
+    "proposal-acknowledge", SIGNER, lambda ctx: _proposal(ctx, applied=True), _proposal_talk,
+    api=(_on_proposal("acknowledge"), {201}, {403}),
+    service=lambda a, ctx, s: _changes().acknowledge(item=s["definition"], actor=a,
+                                                     door=CLI),
+)
+
+
 # The quarterly maturity assessment (issue 19 §2): leads record it, and a second one for
 # the quarter updates it. console: none — it is a page and an endpoint of the model as a
 # whole, like the hand-over.
@@ -1074,3 +1165,4 @@ action(
     service=lambda a, ctx, s: overview_services.organisation_update(
         actor=a, door=CLI, fiscal_year_start_month=4),
 )
+

@@ -264,14 +264,18 @@ SERVICE_RULES = {
                      "cadence.feed_token_create", "cadence.feed_token_revoke",
                      "cadence.feed_tokens_revoke", "runbook.concern_raise",
                      "overview.handover_item_accept"], SELF),
-    **dict.fromkeys(["raci.signoff_create", "runbook.definition_agree"], SIGNER),
+    **dict.fromkeys(["raci.signoff_create", "runbook.definition_agree",
+                     "changes.proposal_approve", "changes.proposal_reject",
+                     "changes.acknowledge"], SIGNER),
+    "changes.proposal_comment": SELF,
     # Owned: a lead may, a head on what their function owns (the rows above), a viewer not.
     **dict.fromkeys(["runbook.section_review", "runbook.section_revise",
                      "runbook.section_update", "runbook.definition_create",
                      "runbook.definition_update", "runbook.definition_revise",
                      "runbook.definition_review", "cadence.occurrence_record",
                      "cadence.ritual_create", "cadence.ritual_update", "cadence.ritual_delete",
-                     "cadence.ritual_archive", "cadence.rituals_give_owner_person"], OWNED),
+                     "cadence.ritual_archive", "cadence.rituals_give_owner_person",
+                     "changes.proposal_open", "changes.proposal_revert"], OWNED),
 }
 SERVICE_ALLOWED = {LEADS: {"lead"}, OWNED: {"lead"}, SIGNER: set(), SELF: {"lead", "viewer"}}
 

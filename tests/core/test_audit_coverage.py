@@ -9,14 +9,16 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence
+from changes import services as changes
 from overview import bootstrap, departures, model_file
 from overview import services as overview
 from overview.model_file import load as model_file_load
 from raci import services as raci
-from revops import invitations
+from revops import governance, invitations
 from revops import services as core
 from revops.models import AuditEntry, Door, Function
 from runbook import services as runbook
+from runbook.models import Definition
 from scim import services as scim
 from tests.cadence.factories import ritual
 from tests.factories import UserFactory, function
@@ -25,8 +27,8 @@ from tests.runbook.factories import make_definition, make_runbook, section
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = [core, invitations, runbook, raci, cadence, bootstrap, model_file_load, overview,
-                   departures, scim]
+SERVICE_MODULES = [core, governance, invitations, runbook, raci, cadence, changes, bootstrap,
+                   model_file_load, overview, departures, scim]
 
 
 def _sales_section():
@@ -76,6 +78,26 @@ def _quarterly_moves(start_month):
            rrule="FREQ=MONTHLY;INTERVAL=3;BYDAY=+2WE;BYHOUR=15;BYMINUTE=0")
     return cadence_selectors.rituals_moved_by_fiscal_year(start_month=start_month,
                                                           now=timezone.now())
+
+
+def _governed(term):
+    """A governed definition of Marketing's. No matrix: the RevOps seat approves its
+    changes, covered by its deputy unless someone holds it."""
+    Function.objects.filter(slug="revops").update(deputy=UserFactory(username="revops-deputy"))
+    return make_definition(term, owner="marketing", governed=True)
+
+
+def _proposal(*, applied=False):
+    """A proposal the head of Marketing opened on a governed definition."""
+    proposer = _heading("marketing-head", "marketing")
+    definition = _governed("Pipeline")
+    proposal = changes.proposal_open(item=definition, fields={"body": "New words."},
+                                     reason="Clearer.", actor=proposer, door=Door.CLI)
+    if applied:
+        approver = Function.objects.get(slug="revops").covered_by
+        changes.proposal_approve(proposal=proposal, actor=approver, door=Door.CLI)
+        proposal.refresh_from_db()
+    return proposal
 
 
 # name -> call(actor, door); each call makes what it needs, then does the one write.
@@ -243,6 +265,24 @@ CALLS = {
         actor=a, door=d, fiscal_year_start_month=4),
     "cadence.rituals_follow_fiscal_year": lambda a, d: cadence.rituals_follow_fiscal_year(
         moves=_quarterly_moves(2), actor=a, door=d),
+    "revops.governed_set": lambda a, d: governance.governed_set(
+        item=make_definition("Pipeline"), governed=True, actor=a, door=d),
+    "changes.proposal_open": lambda a, d: changes.proposal_open(
+        item=_governed("ARR"), fields={"body": "x"}, reason="y", actor=a, door=d),
+    "changes.proposal_update": lambda a, d: changes.proposal_update(
+        proposal=_proposal(), reason="Clearer still.", actor=a, door=d),
+    "changes.proposal_withdraw": lambda a, d: changes.proposal_withdraw(
+        proposal=_proposal(), actor=a, door=d),
+    "changes.proposal_approve": lambda a, d: changes.proposal_approve(
+        proposal=_proposal(), actor=a, door=d),
+    "changes.proposal_reject": lambda a, d: changes.proposal_reject(
+        proposal=_proposal(), note="Not now.", actor=a, door=d),
+    "changes.proposal_comment": lambda a, d: changes.proposal_comment(
+        proposal=_proposal(), body="Fine.", actor=a, door=d),
+    "changes.proposal_revert": lambda a, d: changes.proposal_revert(
+        proposal=_proposal(applied=True), reason="Back.", actor=a, door=d),
+    "changes.acknowledge": lambda a, d: changes.acknowledge(
+        item=Definition.objects.get(pk=_proposal(applied=True).item_id), actor=a, door=d),
     "overview.maturity_assess": lambda a, d: overview.maturity_assess(
         actor=a, door=d, people=3, process=4, data=2, technology=5,
         people_evidence="p", process_evidence="p", data_evidence="d",
@@ -267,7 +307,8 @@ def test_the_table_names_every_service_that_takes_a_door():
 
 
 # Writes only a function's head may make: the actor is made head of RevOps first.
-SIGNED_BY_A_HEAD = {"raci.signoff_create", "runbook.definition_agree"}
+SIGNED_BY_A_HEAD = {"raci.signoff_create", "runbook.definition_agree", "changes.proposal_approve",
+                    "changes.proposal_reject", "changes.acknowledge"}
 
 
 @pytest.mark.parametrize("door", [Door.UI, Door.API, Door.CONSOLE])

@@ -15,7 +15,8 @@ WEBHOOK_EVENTS = {
     "ritual.changed", "occurrence.recorded", "occurrence.missed", "occurrence.recapped",
     "action.closed", "person.handed_over",
     "person.departure_recorded", "person.departed", "person.handover_accepted",
-    "seat.changed", "maturity.assessed", "organisation.changed",
+    "seat.changed", "maturity.assessed", "organisation.changed", "proposal.opened",
+    "proposal.approved", "proposal.rejected", "proposal.applied",
 }
 CHANNEL_EVENTS = {
     "section.stale": "Section went stale",
@@ -25,6 +26,10 @@ CHANNEL_EVENTS = {
     "occurrence.recapped": "Ritual recap",
     "raci.changed": "Sign-off needed after a RACI change",
     "maturity.assessed": "Quarterly maturity assessed",
+    "proposal.opened": "Change proposed",
+    "proposal.approved": "Change approved",
+    "proposal.rejected": "Change rejected",
+    "proposal.applied": "Change applied",
 }
 
 

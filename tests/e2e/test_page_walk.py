@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cadence.models import Occurrence, Ritual
+from changes.models import Proposal
 from raci.models import Matrix
 from revops.models import Function
 from runbook.models import Definition, Release, Runbook, Section
@@ -29,7 +30,7 @@ REFUSED = {
     "sales": {"setup", "settings", "settings preview", "raci row form", "person", "channels",
               "console users"},
     "viewer": {"setup", "settings", "settings preview", "section edit", "raci row form",
-               "ritual new", "ritual edit",
+               "ritual new", "ritual edit", "propose",
                "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
                "console users", "console functions"},
@@ -59,6 +60,8 @@ def pages():
     occurrence = Occurrence.objects.order_by("scheduled_for").first()
     definition = Definition.objects.order_by("pk").first()
     sales = Function.objects.get(slug="sales")
+    proposal = Proposal.objects.order_by("pk").first()
+    sales_definition = Definition.objects.filter(owner=sales).order_by("pk").first()
     found = [
         ("dashboard", "/"),
         ("run books", "/runbook/"),
@@ -86,6 +89,9 @@ def pages():
         ("maturity", "/maturity/"),
         ("definitions", "/definitions/"),
         ("definition", f"/definitions/{definition.slug}/"),
+        ("changes", "/changes/"),
+        ("proposal", f"/changes/proposals/{proposal.pk}/"),
+        ("propose", f"/changes/propose/definition/{sales_definition.pk}/"),
         ("start", "/start/"),
         ("hand-over pack", "/handover/"),
         ("person", "/people/cs/"),

@@ -174,7 +174,7 @@ def test_composing_runs_the_same_queries_for_2_and_6_heads(frozen, model, heads,
     for function in Function.objects.exclude(slug__in=["sales", "marketing"])[:heads - 2]:
         function.head = UserFactory(username=f"head-of-{function.slug}")
         function.save()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         assert brief.send_monday_briefs() == heads
 
 
