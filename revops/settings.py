@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "runbook",
     "raci",
     "cadence",
+    "insights",
     "overview",
     "scim",
 ]
@@ -289,6 +290,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-ritual-reminders": {
         "task": "cadence.tasks.send_reminders",
         "schedule": crontab(minute="*/10"),
+    },
+    "record-system-metrics": {
+        "task": "insights.tasks.record_system_metrics",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "raise-off-track": {
+        "task": "insights.tasks.raise_off_track",
+        "schedule": crontab(hour=5, minute=40),
     },
     "monday-brief": {
         "task": "overview.tasks.send_monday_briefs",

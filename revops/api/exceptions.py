@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from revops.api.parsers import SURROGATE
 from revops.constraints import message_for_integrity_error
-from revops.errors import Conflict, Refused
+from revops.errors import Conflict, LineErrors, Refused
 
 
 class ConflictError(exceptions.APIException):
@@ -43,6 +43,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"non_field_errors": ["The request body is too large."]}
         )
+    elif isinstance(exc, LineErrors):
+        exc = exceptions.ValidationError(exc.detail())
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):

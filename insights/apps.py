@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "insights"
+    verbose_name = "Insights"
+
+    def ready(self):
+        from insights import notices
+        from revops import registry
+
+        registry.add_events(*notices.EVENTS)

@@ -1,0 +1,127 @@
+"""Values received for a period: pushed by the warehouse or a CRM job, entered at the
+ritual that reviews them, imported from a file. One value per metric and period; a
+re-sent equal value changes nothing (so an integration may send again safely), a
+different one replaces it and the old one is kept in its history."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from insights import rules
+from insights.models import Metric, MetricValue, ReplacedValue
+from insights.services.metrics import number
+from insights.services.owners import with_owner
+from revops import audit, events, fiscal, policy
+from revops.errors import LineErrors
+
+SENDER = ["value", "door", "sent_by", "sent_by_name", "source", "sent_at"]
+MAX_LINES = 20_000
+MAX_SOURCE = 80
+
+
+def _line_problems(line, metrics, seen, start_month):
+    """``(errors, (metric, period, value))`` for one line: errors keyed by field."""
+    errors = {}
+    slug = line.get("metric")
+    metric = metrics.get(slug) if isinstance(slug, str) else None
+    if metric is None:
+        errors["metric"] = [f"No metric “{slug}”." if slug else "Name the metric by its slug."]
+    elif metric.formula or metric.system:
+        errors["metric"] = [f"“{metric.name}” is computed by the app "
+                            f"({'from its formula' if metric.formula else 'from its records'}): "
+                            f"send its parts."]
+    period = value = None
+    if metric is not None and not errors:
+        try:
+            period = rules.parse_period(metric.period, str(line.get("period") or ""),
+                                        start_month=start_month)
+        except ValueError as problem:
+            errors["period"] = [f"{problem} (“{metric.name}” is measured {metric.period})."]
+        if period is not None and (metric.pk, period.key) in seen:
+            errors["period"] = [f"{period.key} of “{metric.name}” is sent twice in this call."]
+        elif period is not None:
+            seen.add((metric.pk, period.key))
+    try:
+        value = number(line.get("value"), "value")
+    except ValidationError as problem:
+        errors["value"] = problem.message_dict["value"]
+    return errors, (metric, period, value)
+
+
+def _sender(actor, door, source, at):
+    user = audit.user_or_none(actor)
+    return {"door": door, "sent_by": user, "sent_by_name": user.get_username() if user else "",
+            "source": " ".join(str(source or "").split())[:MAX_SOURCE], "sent_at": at}
+
+
+@transaction.atomic
+def values_record_many(*, lines, actor, door, source=""):
+    """Record ``lines`` (each ``{"metric": slug, "period": key, "value": number}``) all or
+    nothing: any bad line refuses the whole call with each bad line's errors
+    (``LineErrors``) and writes nothing. ``actor`` must be able to change every metric
+    named (leads; a head for the metrics their function answers for). Returns the
+    counts ``{"created", "updated", "unchanged"}``."""
+    if len(lines) > MAX_LINES:
+        raise ValidationError({"values": f"Send at most {MAX_LINES:,} values in one call."})
+    slugs = {line.get("metric") for line in lines if isinstance(line.get("metric"), str)}
+    metrics = {m.slug: m for m in with_owner(list(
+        Metric.objects.select_for_update().filter(slug__in=slugs)))}
+    for metric in metrics.values():
+        policy.require_change(actor, metric)
+    seen, checked, problems = set(), [], []
+    start_month = fiscal.start_month()
+    for line in lines:
+        errors, fields = _line_problems(line if isinstance(line, dict) else {}, metrics, seen,
+                                        start_month)
+        problems.append(errors)
+        checked.append(fields)
+    if any(problems):
+        raise LineErrors("values", problems)
+    return _write(checked, _sender(actor, door, source, timezone.now()), actor=actor, door=door)
+
+
+def _write(checked, sender, *, actor, door):
+    existing = {
+        (v.metric_id, v.period): v for v in MetricValue.objects.select_for_update().filter(
+            metric__in={metric.pk for metric, _, _ in checked},
+            period__in={period.key for _, period, _ in checked})
+    }
+    created, updated, replaced, audited = [], [], [], []
+    for metric, period, value in checked:
+        current = existing.get((metric.pk, period.key))
+        if current is None:
+            created.append(MetricValue(metric=metric, period=period.key, starts=period.start,
+                                       value=value, **sender))
+            audited.append((metric, period.key, [None, str(value)]))
+        elif current.value != value:
+            replaced.append(ReplacedValue(current=current, replaced_at=sender["sent_at"],
+                                          **{f: getattr(current, f) for f in SENDER}))
+            audited.append((metric, period.key, [str(current.value), str(value)]))
+            current.value = value
+            for field, given in sender.items():
+                setattr(current, field, given)
+            updated.append(current)
+    MetricValue.objects.bulk_create(created, batch_size=2000)
+    ReplacedValue.objects.bulk_create(replaced, batch_size=2000)
+    MetricValue.objects.bulk_update(updated, SENDER, batch_size=500)
+    audit.record_rows(actor=actor, door=door, action="value", at=sender["sent_at"],
+                      object_type="insights.metric", rows=[
+                          (metric.pk, metric.name, {"period": period, "value": change})
+                          for metric, period, change in audited])
+    events.emit_many("metric.value_recorded", (
+        {"metric": metric.slug, "period": period, "value": change[1], "was": change[0]}
+        for metric, period, change in audited))
+    return {"created": len(created), "updated": len(updated),
+            "unchanged": len(checked) - len(created) - len(updated)}
+
+
+@transaction.atomic
+def value_record(*, metric, period, value, actor, door, source=""):
+    """One metric's value for ``period`` (a key), errors keyed by field. Returns the
+    counts as ``values_record_many`` does."""
+    try:
+        return values_record_many(lines=[{"metric": metric.slug, "period": period,
+                                          "value": value}],
+                                  actor=actor, door=door, source=source)
+    except LineErrors as refused:
+        raise ValidationError(refused.lines[0]) from None
