@@ -26,11 +26,10 @@ def number(raw, field):
         value = None
     if value is None or not value.is_finite():
         raise ValidationError({field: "Send a number, e.g. 42 or 0.35."})
-    value = value.quantize(Decimal("0.0001"))
     if value.adjusted() >= MAX_DIGITS:
         raise ValidationError({field: f"Keep the number under {MAX_DIGITS} digits before the "
                                       f"point."})
-    return value
+    return value.quantize(Decimal("0.0001"))
 
 
 def check_formula(formula, *, period, exclude=None):
@@ -70,8 +69,9 @@ def metric_create(*, definition, unit, actor, door, direction=Metric.Direction.H
     ``starting`` (a key, e.g. ``2026-W49``), or from the beginning of time."""
     policy.require_own(actor, owner)
     slug = slugify(slug or definition.slug)[:60]
-    if not slug:
-        raise ValidationError({"slug": "The metric needs a slug of letters and digits."})
+    if not slug or slug == "values":  # /api/v1/metrics/values/ is the bulk endpoint
+        raise ValidationError({"slug": "The metric needs a slug of letters and digits, "
+                                       "other than “values”."})
     if Metric.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A metric “{slug}” already exists."})
     metric = Metric(slug=slug, name=name or definition.term, definition=definition,

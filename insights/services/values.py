@@ -36,7 +36,7 @@ def _line_problems(line, metrics, seen, start_month):
             period = rules.parse_period(metric.period, str(line.get("period") or ""),
                                         start_month=start_month)
         except ValueError as problem:
-            errors["period"] = [f"{problem} (“{metric.name}” is measured {metric.period})."]
+            errors["period"] = [f"“{metric.name}” is measured {metric.period}: {problem}"]
         if period is not None and (metric.pk, period.key) in seen:
             errors["period"] = [f"{period.key} of “{metric.name}” is sent twice in this call."]
         elif period is not None:
@@ -118,10 +118,14 @@ def _write(checked, sender, *, actor, door):
 @transaction.atomic
 def value_record(*, metric, period, value, actor, door, source=""):
     """One metric's value for ``period`` (a key), errors keyed by field. Returns the
-    counts as ``values_record_many`` does."""
+    value as it now stands and what happened to it: ``created``, ``updated`` or
+    ``unchanged``."""
     try:
-        return values_record_many(lines=[{"metric": metric.slug, "period": period,
-                                          "value": value}],
-                                  actor=actor, door=door, source=source)
+        counts = values_record_many(lines=[{"metric": metric.slug, "period": period,
+                                            "value": value}],
+                                    actor=actor, door=door, source=source)
     except LineErrors as refused:
         raise ValidationError(refused.lines[0]) from None
+    key = rules.parse_period(metric.period, period, start_month=fiscal.start_month()).key
+    stored = MetricValue.objects.select_related("metric").get(metric=metric, period=key)
+    return stored, next(outcome for outcome, n in counts.items() if n)

@@ -44,7 +44,9 @@ def exception_handler(exc, context):
             {"non_field_errors": ["The request body is too large."]}
         )
     elif isinstance(exc, LineErrors):
-        exc = exceptions.ValidationError(exc.detail())
+        response = drf_exception_handler(exceptions.ValidationError(), context)
+        response.data = exc.detail()  # as given: DRF would make the line numbers strings
+        return encodable(response)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):

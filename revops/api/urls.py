@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("runbook.api.urls")),
     path("", include("raci.api.urls")),
     path("", include("cadence.api.urls")),
+    path("", include("insights.api.urls")),
     path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

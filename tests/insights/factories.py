@@ -34,5 +34,6 @@ def make_velocity(period="weekly"):
 
 
 def send(metric, period, value, *, actor=None, door=Door.API, source=""):
+    """Record one value; returns what happened to it (created, updated, unchanged)."""
     return services.value_record(metric=metric, period=period, value=value, actor=actor,
-                                 door=door, source=source)
+                                 door=door, source=source)[1]

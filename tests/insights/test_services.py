@@ -12,6 +12,7 @@ from insights.models import Metric, MetricValue, ReplacedValue, Target
 from revops.errors import LineErrors, Refused
 from revops.models import AuditEntry, Door
 from tests.insights.factories import make_metric, make_velocity, send
+from tests.raci import factories as raci
 
 pytestmark = pytest.mark.django_db
 MONDAY = date(2026, 12, 7)
@@ -60,12 +61,9 @@ def test_a_composite_cannot_mix_periods_or_be_sent_values():
 
 def test_resending_the_same_value_changes_nothing_and_a_correction_keeps_the_old_one(lead):
     metric = make_metric()
-    assert send(metric, "2026-W49", "31.5", actor=lead, source="warehouse") == {
-        "created": 1, "updated": 0, "unchanged": 0}
-    assert send(metric, "2026-w49", 31.5, actor=lead) == {
-        "created": 0, "updated": 0, "unchanged": 1}
-    assert send(metric, "2026-W49", 33, actor=lead, door=Door.UI) == {
-        "created": 0, "updated": 1, "unchanged": 0}
+    assert send(metric, "2026-W49", "31.5", actor=lead, source="warehouse") == "created"
+    assert send(metric, "2026-w49", 31.5, actor=lead) == "unchanged"
+    assert send(metric, "2026-W49", 33, actor=lead, door=Door.UI) == "updated"
     current = MetricValue.objects.get(metric=metric)
     assert current.value == 33 and current.door == Door.UI and current.source == ""
     old = ReplacedValue.objects.get(current=current)
@@ -119,8 +117,11 @@ def test_a_target_applies_from_its_period_until_a_later_one(lead):
                             door=Door.UI)
 
 
-def test_the_insights_accountable_owns_a_metric_without_an_owner():
+def test_the_insights_accountable_owns_a_metric_without_an_owner(marketing_head):
     metric = make_metric()
-    assert metric.owner is None
-    row = selectors.rows(today=MONDAY, periods=1)[0]
-    assert row.owner is None or row.owner.pk == row.metric.owning_function_id
+    with pytest.raises(Refused):
+        send(metric, "2026-W49", 1, actor=marketing_head)
+    raci.row(raci.matrix(), "Insights and analytics", {"marketing": "A"}, layer="insights")
+    assert selectors.rows(today=MONDAY, periods=1)[0].owner.slug == "marketing"
+    send(metric, "2026-W49", 1, actor=marketing_head)
+    assert MetricValue.objects.get(metric=metric).sent_by == marketing_head
