@@ -4,17 +4,17 @@ re-sent equal value changes nothing (so an integration may send again safely), a
 different one replaces it and the old one is kept in its history."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from insights import rules
 from insights.models import Metric, MetricValue, ReplacedValue
 from insights.services.metrics import number
 from insights.services.owners import with_owner
-from revops import audit, events, fiscal, policy
+from revops import audit, events, fiscal, jsonrows, policy
 from revops.errors import LineErrors
 
-SENDER = ["value", "door", "sent_by", "sent_by_name", "source", "sent_at"]
+SENDER = ["value", "door", "sent_by_id", "sent_by_name", "source", "sent_at"]
 MAX_LINES = 20_000
 MAX_SOURCE = 80
 
@@ -50,7 +50,8 @@ def _line_problems(line, metrics, seen, start_month):
 
 def _sender(actor, door, source, at):
     user = audit.user_or_none(actor)
-    return {"door": door, "sent_by": user, "sent_by_name": user.get_username() if user else "",
+    return {"door": door, "sent_by_id": user.pk if user else None,
+            "sent_by_name": user.get_username() if user else "",
             "source": " ".join(str(source or "").split())[:MAX_SOURCE], "sent_at": at}
 
 
@@ -103,7 +104,7 @@ def _write(checked, sender, *, actor, door):
             updated.append(current)
     MetricValue.objects.bulk_create(created, batch_size=2000)
     ReplacedValue.objects.bulk_create(replaced, batch_size=2000)
-    MetricValue.objects.bulk_update(updated, SENDER, batch_size=500)
+    _correct(updated, sender)
     audit.record_rows(actor=actor, door=door, action="value", at=sender["sent_at"],
                       object_type="insights.metric", rows=[
                           (metric.pk, metric.name, {"period": period, "value": change})
@@ -113,6 +114,23 @@ def _write(checked, sender, *, actor, door):
         for metric, period, change in audited))
     return {"created": len(created), "updated": len(updated),
             "unchanged": len(checked) - len(created) - len(updated)}
+
+
+def _correct(updated, sender):
+    """Write the corrected values in one statement (``bulk_update``'s CASE per row grows
+    with the square of the rows: 28 s for 10,000 on PostgreSQL)."""
+    if not updated:
+        return
+    columns, source = jsonrows.columns_of({"id": "bigint", "value": "numeric"})
+    table = MetricValue._meta.db_table
+    sql = (f'UPDATE "{table}" SET value = {columns["value"]}, door = %s, sent_by_id = %s, '
+           f'sent_by_name = %s, source = %s, sent_at = %s FROM {source} '
+           f'WHERE "{table}".id = {columns["id"]}')
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [
+            sender["door"], sender["sent_by_id"], sender["sent_by_name"], sender["source"],
+            connection.ops.adapt_datetimefield_value(sender["sent_at"]),
+            jsonrows.param([{"id": v.pk, "value": str(v.value)} for v in updated])])
 
 
 @transaction.atomic
