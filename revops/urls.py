@@ -46,6 +46,7 @@ urlpatterns = [
     path("definitions/", include("runbook.definition_urls")),
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
+    path("scorecard/", include("insights.urls")),
     path("", include("overview.urls")),
     path("admin/", console.urls),
     path("api/v1/", include("revops.api.urls")),

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from insights import views
+
+urlpatterns = [
+    path("", views.scorecard, name="scorecard"),
+    path("off-track/<int:pk>/note/", views.off_track_note, name="off-track-note"),
+]
