@@ -23,8 +23,8 @@ def trend(row):
     return charts.lines(
         id=f"trend-{metric.slug}", size="small",
         title=f"{metric.name}, last {len(cells)} periods",
-        description=(f"{metric.name} per {NOUN[metric.period]} against its target; {measured} of {len(cells)} periods have a "
-                     f"value. Latest, {latest.period}: "
+        description=(f"{metric.name} per {NOUN[metric.period]} against its target; "
+                     f"{measured} of {len(cells)} periods have a value. Latest, {latest.period}: "
                      f"{'missing' if latest.value is None else _plain(latest.value)}."),
         series=SERIES, category_header="Period",
         categories=[charts.Category(c.period.key, c.period.key[-3:] if i % 3 == 0 else "")
