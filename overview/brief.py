@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from insights import selectors as insights_selectors
 from overview import departures
 from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
@@ -52,6 +53,7 @@ class Brief:
     concerns: list = field(default_factory=list)
     rituals: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
+    metrics: list = field(default_factory=list)  # their metrics off track
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
 
     @property
@@ -61,7 +63,8 @@ class Brief:
     @property
     def quiet(self):
         """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
-        return not (self.sections or self.concerns or self.rituals or self.signoffs)
+        return not (self.sections or self.concerns or self.rituals or self.signoffs
+                    or self.metrics)
 
     def render(self):
         """``(text, html)``: the two parts of the e-mail."""
@@ -144,6 +147,11 @@ def compose(*, today):
     for occurrence in cadence_selectors.occurrences(
             start=start, end=start + timedelta(days=7)).filter(ritual__owner_id__in=owned):
         brief_of[occurrence.ritual.owner_id].rituals.append(_ritual_line(occurrence))
+    for item in insights_selectors.open_items(function_ids=set(owned)):
+        brief_of[item.metric.owning_function_id].metrics.append(Item(
+            f"“{item.metric.name}” has been off track since {item.since} (latest "
+            f"{item.latest}): bring it back or note the reason",
+            reverse("scorecard") + f"#metric-{item.metric.slug}"))
     matrix = raci_selectors.current_matrix()
     if matrix is not None:
         path = reverse("raci:matrix", args=[matrix.pk])
