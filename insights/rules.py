@@ -203,3 +203,22 @@ def evaluate(formula, values):
     if not math.isfinite(result):
         return None
     return Decimal(repr(round(result, 4)))
+
+
+# The system metrics: the model's own health, computed daily (services/system.py) -------
+
+@dataclass(frozen=True)
+class SystemMetric:
+    key: str  # its slug too: no other metric may take it
+    name: str
+    layer: str
+    target: int  # percent
+    warning: int
+
+
+SYSTEM = [
+    SystemMetric("runbook-freshness", "Run-book freshness", "process", 90, 10),
+    SystemMetric("ritual-adherence", "Ritual adherence", "strategy", 90, 10),
+    SystemMetric("raci-signoff-coverage", "RACI sign-off coverage", "strategy", 100, 20),
+    SystemMetric("seats-with-deputies", "Seats with deputies", "strategy", 100, 25),
+]

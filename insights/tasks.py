@@ -18,3 +18,9 @@ def raise_off_track(today=None):
     back on track (idempotent)."""
     raised, cleared = services.raise_off_track(today=_day(today))
     return {"raised": len(raised), "cleared": len(cleared)}
+
+
+@shared_task
+def record_system_metrics(today=None):
+    """Daily: the model's own health as this week's system metric values."""
+    return services.record_system_metrics(today=_day(today))

@@ -72,6 +72,9 @@ def metric_create(*, definition, unit, actor, door, direction=Metric.Direction.H
     if not slug or slug == "values":  # /api/v1/metrics/values/ is the bulk endpoint
         raise ValidationError({"slug": "The metric needs a slug of letters and digits, "
                                        "other than “values”."})
+    if slug in {plan.key for plan in rules.SYSTEM}:
+        raise ValidationError({"slug": f"“{slug}” is a system metric's: the app computes "
+                                       f"it. Choose another slug."})
     if Metric.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A metric “{slug}” already exists."})
     metric = Metric(slug=slug, name=name or definition.term, definition=definition,

@@ -78,10 +78,13 @@ def values_record_many(*, lines, actor, door, source=""):
         checked.append(fields)
     if any(problems):
         raise LineErrors("values", problems)
-    return _write(checked, _sender(actor, door, source, timezone.now()), actor=actor, door=door)
+    return record_checked(checked, actor=actor, door=door, source=source)
 
 
-def _write(checked, sender, *, actor, door):
+def record_checked(checked, *, actor, door, source=""):
+    """Write ``checked`` (``(metric, period, value)`` each, already checked and allowed)
+    and return the counts: for ``values_record_many`` and the system metrics' job."""
+    sender = _sender(actor, door, source, timezone.now())
     existing = {
         (v.metric_id, v.period): v for v in MetricValue.objects.select_for_update().filter(
             metric__in={metric.pk for metric, _, _ in checked},
