@@ -3,6 +3,7 @@ maturity page and ``overview``. A fixed number of queries however many metrics a
 values there are."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from insights import rules
 from insights.models import Metric, MetricValue, OffTrack, Target
@@ -147,3 +148,39 @@ def value_history(metric, period):
     if current is None:
         return None, []
     return current, list(current.history.all())
+
+
+@dataclass
+class Evidence:
+    metric: Metric
+    value: MetricValue
+    target: Target | None
+    status: str
+
+    @property
+    def status_label(self):
+        return rules.STATUS_LABELS[self.status]
+
+
+def system_evidence(*, today):
+    """Each system metric's latest value (this week's, else the latest within a month)
+    with its status: what the maturity page shows beside the self-assessment. Three
+    queries."""
+    system = {m.pk: m for m in Metric.objects.exclude(system="")}
+    latest = {}
+    for value in MetricValue.objects.filter(
+            metric__in=system, starts__gte=today - timedelta(days=31)).order_by("-starts"):
+        latest.setdefault(value.metric_id, value)
+    targets = {}
+    for target in Target.objects.filter(metric__in=system):
+        targets.setdefault(target.metric_id, []).append(target)
+    shown = []
+    for metric_id, value in latest.items():
+        metric = system[metric_id]
+        period = rules.Period(value.period, value.starts, value.starts)
+        target = _target_for(targets.get(metric_id, ()), period)
+        shown.append(Evidence(metric, value, target, rules.status(
+            value.value, target=target.target if target else None,
+            warning=target.warning if target else None,
+            higher_is_better=metric.higher_is_better)))
+    return sorted(shown, key=lambda e: (e.metric.position, e.metric.name))

@@ -2,11 +2,13 @@
 the cadence page and the RACI page say; recorded again the same day, nothing changes."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cadence import adherence
 from insights import selectors, services, tasks
 from insights.models import Metric, MetricValue
+from overview import maturity
 from raci import dashboard as raci_dashboard
 from raci import selectors as raci_selectors
 from revops.models import Function
@@ -51,3 +53,16 @@ def test_recording_twice_a_day_changes_nothing_and_they_sit_on_the_scorecard():
     rows = {r.metric.slug: r for r in selectors.rows(today=timezone.localdate(), periods=1)}
     assert {"runbook-freshness", "ritual-adherence"} <= set(rows)
     assert rows["runbook-freshness"].cells[0].target == 90
+
+
+def test_the_maturity_page_shows_the_evidence_and_where_it_disagrees(client):
+    services.record_system_metrics()
+    lead = get_user_model().objects.get(username="lead")
+    client.force_login(lead)
+    page = client.get("/maturity/").content.decode()
+    assert "Evidence from the app" in page and "Run-book freshness" in page
+    assert maturity.disagreements(
+        {"people": 2, "process": 6, "data": 3, "technology": 3},
+        [("runbook-freshness", "Run-book freshness", 60, True),
+         ("seats-with-deputies", "Seats with deputies", 10, True)]) == [
+        "Process scored 6, but 40 % of the run book's sections are stale or never reviewed."]
