@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cadence import adherence, ical, rules, selectors, services
 from cadence.forms import RecordForm, RitualForm, ScheduleForm, initial_for
 from cadence.models import FeedToken, Occurrence, Status
-from revops import fiscal, policy
+from revops import fiscal, policy, registry
 from revops.http import form_errors
 from revops.models import Door
 
@@ -228,6 +228,8 @@ def occurrence_detail(request, pk):
     return render(request, "cadence/occurrence.html", {
         "occurrence": occurrence, "ritual": occurrence.ritual, "form": form,
         "can_record": can_record, "section_choices": section_choices,
+        "more_panels": registry.panels("cadence.occurrence", occurrence=occurrence,
+                                       user=request.user),
     }, status=400 if form.errors else 200)
 
 

@@ -6,7 +6,8 @@ class InsightsConfig(AppConfig):
     verbose_name = "Insights"
 
     def ready(self):
-        from insights import notices
+        from insights import notices, panels
         from revops import registry
 
         registry.add_events(*notices.EVENTS)
+        registry.add_panel("cadence.occurrence", panels.occurrence_inputs)

@@ -22,6 +22,7 @@ class Metric(models.Model):
         PERCENT = "percent", "%"
         CURRENCY = "currency", "Currency"
         DURATION = "duration", "Days"
+        HOURS = "hours", "Hours"
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"

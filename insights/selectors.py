@@ -54,6 +54,10 @@ def metrics():
     return with_owner(list(Metric.objects.select_related("definition", "owner")))
 
 
+def metric_slugs():
+    return set(Metric.objects.values_list("slug", flat=True))
+
+
 def _target_for(targets, period):
     """The target row in force for ``period``: the latest starting on or before it."""
     for target in targets:  # newest first
@@ -123,11 +127,16 @@ def _value(metric, period, values, by_variable):
         return None, "", "a part it divides by is zero"
 
 
+SYSTEM_GROUP = "system"
+
+
 def scorecard(*, today, periods=DEFAULT_PERIODS):
-    """The metrics grouped by layer, in the layers' order."""
+    """The metrics grouped by layer, in the layers' order; the system metrics (the
+    model's own health) after them, as a group of their own."""
     groups = {layer: Group(layer, label) for layer, label in Layer.choices}
+    groups[SYSTEM_GROUP] = Group(SYSTEM_GROUP, "The model's own health (system metrics)")
     for row in rows(today=today, periods=periods):
-        groups[row.metric.layer].rows.append(row)
+        groups[SYSTEM_GROUP if row.metric.system else row.metric.layer].rows.append(row)
     return [group for group in groups.values() if group.rows]
 
 

@@ -5,4 +5,5 @@ from insights import views
 urlpatterns = [
     path("", views.scorecard, name="scorecard"),
     path("off-track/<int:pk>/note/", views.off_track_note, name="off-track-note"),
+    path("occurrences/<int:pk>/values/", views.occurrence_values, name="occurrence-values"),
 ]

@@ -3,15 +3,20 @@ target and a trend; an owner notes why a metric is off track."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from insights import charts, selectors, services
+from cadence import selectors as cadence_selectors
+from insights import charts, panels, selectors, services
 from insights.forms import OffTrackNoteForm
 from insights.models import OffTrack
 from insights.services.owners import with_owner
 from revops import policy
+from revops.errors import LineErrors
 from revops.http import form_errors
 from revops.models import Door
 
@@ -46,3 +51,33 @@ def off_track_note(request, pk):
     for error in form.errors.get("reason", []):
         messages.error(request, f"Nothing was noted: {error}")
     return redirect("scorecard")
+
+
+@login_required
+@require_POST
+def occurrence_values(request, pk):
+    """The values entered on an insights ritual's occurrence page (``panels``), for the
+    period it reviews: all or nothing; an empty input leaves its metric as it is."""
+    try:
+        occurrence = cadence_selectors.occurrence_for_recording(pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    reviewed = panels.reviewed_period(occurrence)
+    if reviewed is None:
+        raise Http404
+    _, period = reviewed
+    lines = [{"metric": name.removeprefix("value-"), "period": period.key,
+              "value": raw.strip()}
+             for name, raw in request.POST.items() if name.startswith("value-") and raw.strip()]
+    try:
+        counts = services.values_record_many(
+            lines=lines, actor=request.user, door=Door.UI,
+            source=f"{occurrence.ritual.name}, {timezone.localdate(occurrence.scheduled_for)}")
+    except LineErrors as refused:
+        for message in refused.messages:
+            messages.error(request, f"Nothing was saved. {message}")
+    else:
+        messages.success(request, f"Values for {period.key}: {counts['created']} new, "
+                                  f"{counts['updated']} corrected, {counts['unchanged']} "
+                                  f"unchanged.")
+    return redirect(reverse("cadence:occurrence", args=[pk]) + "#metrics")

@@ -1,11 +1,13 @@
-"""The model's own health as system metrics, recorded daily for the current week (the
-last day's figure stands for the week once it closes): each figure is read through the
-same selectors the dashboard, the cadence page and the RACI page read, so the scorecard
-and those pages never disagree.
+"""The model's own health as system metrics, recorded daily for the week that holds
+yesterday: from Tuesday to Sunday the week under way, on Monday morning the week just
+closed, whose last figure (the state at its end) is the one the scorecard keeps. Each
+figure is read through the same selectors the dashboard, the cadence page and the RACI
+page read, so the scorecard and those pages never disagree.
 
 Acknowledged changes (change control) join them once that app is merged below this one.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -67,10 +69,11 @@ def system_metrics():
 
 @transaction.atomic
 def record_system_metrics(*, today=None):
-    """Compute the figures and record each for the current week, as the system (door
-    task). A figure with nothing to count (no section yet) is left missing."""
+    """Compute the figures and record each for the week that holds yesterday, as the
+    system (door task). A figure with nothing to count (no section yet) is left
+    missing."""
     today = today or timezone.localdate()
-    period = rules.period_of(rules.WEEKLY, today)
+    period = rules.period_of(rules.WEEKLY, today - timedelta(days=1))
     found = figures(today=today)
     checked = [(metric, period, found[metric.system]) for metric in system_metrics()
                if found[metric.system] is not None]

@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 
 register = template.Library()
 
-SUFFIX = {"percent": " %", "duration": " d"}
+SUFFIX = {"percent": " %", "duration": " d", "hours": " h"}
 
 
 @register.filter
