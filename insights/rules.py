@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from simpleeval import SimpleEval
 
 from revops import fiscal
@@ -127,6 +128,20 @@ def off_track_streak(statuses):
             break
         streak += 1
     return streak
+
+
+SUFFIX = {"percent": " %", "duration": " d", "hours": " h"}
+
+
+def shown(value, unit):
+    """``31.5 %``, ``25,000``, ``12 d``; "missing" for no value (never a zero)."""
+    if value is None:
+        return "missing"
+    whole = value == value.to_integral()
+    text = number_format(value.normalize() if whole else round(value, 2),
+                         decimal_pos=0 if whole else None, use_l10n=True,
+                         force_grouping=True)
+    return f"{text}{SUFFIX.get(unit, '')}"
 
 
 # Composite formulas --------------------------------------------------------------------

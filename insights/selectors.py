@@ -54,6 +54,10 @@ def metrics():
     return with_owner(list(Metric.objects.select_related("definition", "owner")))
 
 
+def metrics_to_search():
+    return Metric.objects.all()
+
+
 def metric_slugs():
     return set(Metric.objects.values_list("slug", flat=True))
 

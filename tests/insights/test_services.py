@@ -125,3 +125,13 @@ def test_the_insights_accountable_owns_a_metric_without_an_owner(marketing_head)
     assert selectors.rows(today=MONDAY, periods=1)[0].owner.slug == "marketing"
     send(metric, "2026-W49", 1, actor=marketing_head)
     assert MetricValue.objects.get(metric=metric).sent_by == marketing_head
+
+
+def test_search_finds_a_metric_by_name_and_by_a_part_of_its_formula(api, viewer):
+    make_velocity()
+    client = api.as_user(viewer)
+    found = client.get("/api/v1/search/", {"q": "win rate", "type": "metric"}).json()
+    assert found["results"][0]["title"] == "Win rate"  # the title match first
+    assert found["results"][0]["url"] == "/scorecard/#metric-win-rate"
+    by_formula = client.get("/api/v1/search/", {"q": "sales_cycle_length"}).json()
+    assert "Pipeline velocity" in [hit["title"] for hit in by_formula["results"]]
