@@ -3,16 +3,16 @@ target and a trend; an owner notes why a metric is off track."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cadence import selectors as cadence_selectors
-from insights import charts, panels, selectors, services
-from insights.forms import OffTrackNoteForm
+from insights import charts, csv_io, panels, selectors, services
+from insights.forms import ImportForm, OffTrackNoteForm
 from insights.models import OffTrack
 from insights.services.owners import with_owner
 from revops import policy
@@ -31,6 +31,7 @@ def scorecard(request):
                             and policy.can_change(request.user, row.metric))
     return render(request, "insights/scorecard.html", {
         "groups": groups, "periods": selectors.DEFAULT_PERIODS,
+        "can_import": policy.can_create_owned(request.user),
         "note_form": OffTrackNoteForm()})
 
 
@@ -81,3 +82,34 @@ def occurrence_values(request, pk):
                                   f"{counts['updated']} corrected, {counts['unchanged']} "
                                   f"unchanged.")
     return redirect(reverse("cadence:occurrence", args=[pk]) + "#metrics")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_values(request):
+    """``/scorecard/import/``: a CSV file of values, previewed line by line (new,
+    correction, unchanged) before anything is written; then imported all or nothing."""
+    policy.require_create_owned(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        raw = (request.FILES["file"].read() if "file" in request.FILES
+               else form.cleaned_data["csv_text"].encode())
+        name = request.FILES["file"].name if "file" in request.FILES else form.cleaned_data["name"]
+        try:
+            lines = csv_io.read(raw)
+            if "import" in request.POST:
+                counts = services.values_record_many(lines=lines, actor=request.user,
+                                                     door=Door.UI, source=f"CSV {name}"[:80])
+                messages.success(request, f"Imported: {counts['created']} new, "
+                                          f"{counts['updated']} corrected, "
+                                          f"{counts['unchanged']} unchanged.")
+                return redirect("scorecard")
+            context.update(preview=services.values_preview(lines=lines, actor=request.user),
+                           csv_text=raw.decode("utf-8-sig"), name=name)
+        except LineErrors as refused:
+            context["line_errors"] = refused.bad_lines()
+        except ValidationError as problem:
+            form.add_error(None, problem.message_dict.get("file", problem.messages))
+    return render(request, "insights/import.html", context,
+                  status=400 if form.errors or "line_errors" in context else 200)

@@ -11,9 +11,9 @@ events.
 from insights.services.metrics import metric_create, metric_update, target_set
 from insights.services.off_track import off_track_note, raise_off_track
 from insights.services.system import record_system_metrics
-from insights.services.values import value_record, values_record_many
+from insights.services.values import value_record, values_preview, values_record_many
 
 __all__ = [
     "metric_create", "metric_update", "off_track_note", "raise_off_track",
-    "record_system_metrics", "target_set", "value_record", "values_record_many",
+    "record_system_metrics", "values_preview", "target_set", "value_record", "values_record_many",
 ]

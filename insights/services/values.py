@@ -55,18 +55,16 @@ def _sender(actor, door, source, at):
             "source": " ".join(str(source or "").split())[:MAX_SOURCE], "sent_at": at}
 
 
-@transaction.atomic
-def values_record_many(*, lines, actor, door, source=""):
-    """Record ``lines`` (each ``{"metric": slug, "period": key, "value": number}``) all or
-    nothing: any bad line refuses the whole call with each bad line's errors
-    (``LineErrors``) and writes nothing. ``actor`` must be able to change every metric
-    named (leads; a head for the metrics their function answers for). Returns the
-    counts ``{"created", "updated", "unchanged"}``."""
+def _checked(lines, *, actor, lock):
+    """``lines`` checked: ``[(metric, period, value)]`` or ``LineErrors``. ``actor``
+    must be able to change every metric named (leads; a head for the metrics their
+    function answers for)."""
     if len(lines) > MAX_LINES:
         raise ValidationError({"values": f"Send at most {MAX_LINES:,} values in one call."})
-    slugs = {line.get("metric") for line in lines if isinstance(line.get("metric"), str)}
-    metrics = {m.slug: m for m in with_owner(list(
-        Metric.objects.select_for_update().filter(slug__in=slugs)))}
+    slugs = {line.get("metric") for line in lines
+             if isinstance(line, dict) and isinstance(line.get("metric"), str)}
+    found = Metric.objects.filter(slug__in=slugs)
+    metrics = {m.slug: m for m in with_owner(list(found.select_for_update() if lock else found))}
     for metric in metrics.values():
         policy.require_change(actor, metric)
     seen, checked, problems = set(), [], []
@@ -78,7 +76,31 @@ def values_record_many(*, lines, actor, door, source=""):
         checked.append(fields)
     if any(problems):
         raise LineErrors("values", problems)
-    return record_checked(checked, actor=actor, door=door, source=source)
+    return checked
+
+
+@transaction.atomic
+def values_record_many(*, lines, actor, door, source=""):
+    """Record ``lines`` (each ``{"metric": slug, "period": key, "value": number}``) all or
+    nothing: any bad line refuses the whole call with each bad line's errors
+    (``LineErrors``) and writes nothing. Returns the counts ``{"created", "updated",
+    "unchanged"}``."""
+    return record_checked(_checked(lines, actor=actor, lock=True), actor=actor, door=door,
+                          source=source)
+
+
+def values_preview(*, lines, actor):
+    """What ``values_record_many`` would do with ``lines``, writing nothing: each line's
+    ``(metric, period, value, outcome, value it replaces)``, or ``LineErrors``."""
+    checked = _checked(lines, actor=actor, lock=False)
+    existing = {(v.metric_id, v.period): v.value for v in MetricValue.objects.filter(
+        metric__in={m.pk for m, _, _ in checked}, period__in={p.key for _, p, _ in checked})}
+    preview = []
+    for metric, period, value in checked:
+        was = existing.get((metric.pk, period.key))
+        outcome = "created" if was is None else "unchanged" if was == value else "updated"
+        preview.append((metric, period, value, outcome, was))
+    return preview
 
 
 def record_checked(checked, *, actor, door, source=""):
