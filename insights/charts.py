@@ -17,7 +17,9 @@ def trend(row):
     metric, cells = row.metric, row.cells
     values = [[_plain(c.value), _plain(c.target)] for c in cells]
     largest = max((abs(n) for pair in values for n in pair if n is not None), default=0)
-    top, step = charts.axis_top(largest)
+    # A share reads best on its own scale, 0 to 100 %, unless a value is above 100.
+    top, step = (100, 25) if metric.unit == "percent" and largest <= 100 \
+        else charts.axis_top(largest)
     measured = sum(c.value is not None for c in cells)
     latest = cells[-1]
     return charts.lines(

@@ -130,7 +130,11 @@ def load(*, people):
     if people.get("lead") is not None:
         _assessments(people["lead"])
     _definitions(people)
-    _metrics(people)
+    _departure_drill(people)
+    _metrics(people)  # last: the system metrics count the drill's deputy and sign-off
+
+
+def _departure_drill(people):
     departing, lead = people.get(DEPARTING), people.get("lead")
     if departing is None or lead is None:
         return

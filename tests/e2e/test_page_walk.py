@@ -84,6 +84,8 @@ def pages():
         ("occurrence", f"/cadence/occurrences/{occurrence.pk}/"),
         ("readiness", "/readiness/"),
         ("maturity", "/maturity/"),
+        ("scorecard", "/scorecard/"),
+        ("scorecard import", "/scorecard/import/"),
         ("definitions", "/definitions/"),
         ("definition", f"/definitions/{definition.slug}/"),
         ("start", "/start/"),
@@ -107,6 +109,7 @@ def pages():
         ("console audit", "/admin/revops/auditentry/"),
         ("console users", "/admin/auth/user/"),
         ("console functions", "/admin/revops/function/"),
+        ("console metrics", "/admin/insights/metric/"),
         ("API docs", "/api/docs/"),
     ]
     if release is not None:

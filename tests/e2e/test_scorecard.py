@@ -43,6 +43,7 @@ def test_every_role_reads_the_scorecard(demo, sign_in, page, screenshot, width):
             "#trend-pipeline-velocity-desc").text_content()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(f"scorecard-{username}-{width}")
+        page.screenshot(path=f"test-artifacts/scorecard-{username}-{width}-top.png")
     figures = page.locator("#trend-win-rate details table")
     expect(figures).to_be_hidden()
     page.locator("#trend-win-rate summary").click()
