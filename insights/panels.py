@@ -1,19 +1,30 @@
 """What the scorecard adds to the pages of lower layers (``registry.add_panel``): the
-occurrence page of an insights ritual gets the period's inputs, so the metrics are
-entered at the ritual that reviews them."""
+occurrence page of a ritual that reviews metrics gets the period's inputs, so the
+metrics are entered at the ritual that reviews them."""
 
 from django.utils import timezone
 
 from insights import rules, selectors
 from revops import policy
 from revops.models import Layer
+from runbook.choices import SectionKind
+
+
+def reviews_metrics(ritual):
+    """A ritual reviews the metrics of its cadence when it serves the insights layer or
+    its output is the run book's insights section (the funnel review)."""
+    section = ritual.output_section
+    serves = ritual.layer == Layer.INSIGHTS or (
+        section is not None and section.kind == SectionKind.INSIGHTS)
+    return ritual.horizon in rules.EXAMPLES and serves
 
 
 def reviewed_period(occurrence):
-    """The period an occurrence of an insights ritual reviews: the last of its horizon's
-    cadence that closed before the day it is held (Monday's funnel review: last week)."""
+    """``(day, period)``: the period an occurrence of a ritual that reviews metrics
+    reviews, the last of its cadence that closed before the day it is held (Wednesday's
+    funnel review: last week); None for other rituals."""
     ritual = occurrence.ritual
-    if ritual.layer != Layer.INSIGHTS or ritual.horizon not in rules.EXAMPLES:
+    if not reviews_metrics(ritual):
         return None
     day = timezone.localdate(occurrence.scheduled_for)
     return day, rules.last_closed(ritual.horizon, day)

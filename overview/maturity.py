@@ -125,8 +125,8 @@ CLAIMS_DEFINED = 5  # from this score a pillar claims to be written, agreed and 
 
 def _shortfall(key, name, value):
     if key == "runbook-freshness":
-        return f"{100 - value:g} % of the run book's sections are stale or never reviewed"
-    return f"{name.lower()} is {value:g} %"
+        return f"{100 - float(value):g} % of the run book's sections are stale or never reviewed"
+    return f"{name.lower()} is {float(value):g} %"
 
 
 def disagreements(scores, evidence):

@@ -6,8 +6,10 @@ Screenshots in test-artifacts/."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from cadence.models import Occurrence
 from tests.demo import load as load_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,4 +51,37 @@ def test_every_role_reads_the_scorecard(demo, sign_in, page, screenshot, width):
     page.locator("#trend-win-rate summary").click()
     expect(figures).to_be_visible()
     expect(figures.locator("tbody tr")).to_have_count(13)
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_weeks_inputs_the_import_preview_and_the_maturity_evidence(
+        demo, sign_in, page, screenshot, width, tmp_path):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": width, "height": 900})
+    review = Occurrence.objects.filter(ritual__name="Funnel review",
+                                       scheduled_for__lte=timezone.now()).order_by(
+        "-scheduled_for").first()
+    sign_in(demo["lead"], f"/cadence/occurrences/{review.pk}/")
+    inputs = page.locator("#metrics")
+    expect(inputs.get_by_role("heading")).to_contain_text("Metrics for")
+    expect(inputs.get_by_label("Win rate")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"occurrence-inputs-{width}")
+
+    csv = tmp_path / "values.csv"
+    csv.write_text("metric,period,value\nwin-rate,2026-W30,24\n")
+    page.goto(page.url.split("/cadence/")[0] + "/scorecard/import/")
+    page.get_by_label("CSV file").set_input_files(str(csv))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview: 1 value from values.csv")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"import-preview-{width}")
+
+    page.goto(page.url.split("/scorecard/")[0] + "/maturity/")
+    expect(page.get_by_role("heading", name="Evidence from the app")).to_be_visible()
+    expect(page.locator("table.maturity-evidence tbody tr")).to_have_count(4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"maturity-evidence-{width}")
     assert not errors, errors

@@ -11,6 +11,7 @@ from cadence import services as cadence_services
 from insights.models import MetricValue, ReplacedValue
 from revops.models import Door, Function
 from tests.insights.factories import make_metric, send
+from tests.runbook.factories import make_runbook
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime(2026, 12, 7, 10, tzinfo=timezone.get_fixed_timezone(0))
@@ -63,3 +64,25 @@ def test_a_viewer_reads_the_values_without_inputs_and_may_not_post(client, viewe
     response = client.post(f"/scorecard/occurrences/{occurrence.pk}/values/",
                            {"value-win-rate": "22"})
     assert response.status_code == 403 and not MetricValue.objects.exists()
+
+
+def test_a_process_ritual_whose_output_is_the_insights_section_has_the_inputs_too(
+        client, lead):
+    make_metric()
+    book = make_runbook()
+    with time_machine.travel(datetime(2026, 11, 1, tzinfo=MONDAY.tzinfo), tick=False):
+        ritual = cadence_services.ritual_create(
+            actor=None, door=Door.CLI, name="Funnel review", horizon="weekly",
+            layer="process", rrule="FREQ=WEEKLY;BYDAY=MO;BYHOUR=10;BYMINUTE=0",
+            timezone="UTC", output_section=book.sections.get(kind="insights"))
+        standup = cadence_services.ritual_create(
+            actor=None, door=Door.CLI, name="Systems standup", horizon="weekly",
+            layer="systems", rrule="FREQ=WEEKLY;BYDAY=MO;BYHOUR=10;BYMINUTE=0",
+            timezone="UTC")
+    client.force_login(lead)
+    reviewed = client.get(f"/cadence/occurrences/"
+                          f"{ritual.occurrences.get(scheduled_for=MONDAY).pk}/")
+    assert 'name="value-win-rate"' in reviewed.content.decode()
+    other = client.get(f"/cadence/occurrences/"
+                       f"{standup.occurrences.get(scheduled_for=MONDAY).pk}/")
+    assert "Metrics for" not in other.content.decode()

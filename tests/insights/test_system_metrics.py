@@ -1,6 +1,8 @@
 """The model's own health as system metrics: on the demo they say what the dashboard,
 the cadence page and the RACI page say; recorded again the same day, nothing changes."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -63,6 +65,6 @@ def test_the_maturity_page_shows_the_evidence_and_where_it_disagrees(client):
     assert "Evidence from the app" in page and "Run-book freshness" in page
     assert maturity.disagreements(
         {"people": 2, "process": 6, "data": 3, "technology": 3},
-        [("runbook-freshness", "Run-book freshness", 60, True),
+        [("runbook-freshness", "Run-book freshness", Decimal("60.0000"), True),
          ("seats-with-deputies", "Seats with deputies", 10, True)]) == [
         "Process scored 6, but 40 % of the run book's sections are stale or never reviewed."]
