@@ -1,7 +1,10 @@
 """Each motion starts with its metrics, on definitions, with targets; the hybrid has
 both motions' and the hand-off's; pipeline velocity is a composite of its four parts."""
 
+from datetime import date
+
 import pytest
+import time_machine
 
 from insights.models import Metric, Target
 from overview import bootstrap
@@ -43,3 +46,18 @@ def test_replacing_the_model_keeps_the_metrics_and_their_values(lead):
     assert Metric.objects.filter(slug="win-rate").count() == 1
     assert Metric.objects.get(slug="win-rate").values.count() == 1
     assert Metric.objects.filter(slug="activation").exists()
+
+
+@time_machine.travel(date(2026, 12, 7), tick=False)
+def test_the_seeds_velocity_is_computed_from_its_four_parts_pushed_by_the_api(api, lead):
+    bootstrap.bootstrap(motion="sales-led", actor=lead, door="cli")
+    lines = [{"metric": slug, "period": "2026-W49", "value": value} for slug, value in [
+        ("opportunities", 40), ("average-deal-size", 25000), ("win-rate", 25),
+        ("sales-cycle-length", 50)]]
+    client = api.as_user(lead)
+    assert client.post("/api/v1/metrics/values/", {"values": lines},
+                       format="json").json()["created"] == 4
+    rows = {r["metric"]: r for r in client.get("/api/v1/scorecard/", {"periods": 1}).json()}
+    cell = rows["pipeline-velocity"]["values"][0]
+    assert cell["value"] == "5000.0000"  # 40 × 25,000 × 25 % ÷ 50 days
+    assert cell["status"] == "on_track"  # the seed's target is 4,000 a day
