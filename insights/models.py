@@ -64,10 +64,6 @@ class Metric(models.Model):
         return self.name
 
     @property
-    def is_composite(self):
-        return bool(self.formula)
-
-    @property
     def higher_is_better(self):
         return self.direction == self.Direction.HIGHER
 

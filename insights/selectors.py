@@ -70,14 +70,13 @@ def _target_for(targets, period):
     return None
 
 
-def rows(*, today, periods=DEFAULT_PERIODS, only=None):
-    """One ``Row`` per metric (``only``: those of these ids), each with its last
-    ``periods`` closed periods as cells, oldest first. Composite metrics are computed
+def rows(*, today, periods=DEFAULT_PERIODS):
+    """One ``Row`` per metric, each with its last ``periods`` closed periods as cells,
+    oldest first. Composite metrics are computed
     from their parts' values of the same period. Five queries."""
     start_month = fiscal.start_month()
     every = metrics()
     by_variable = {m.variable: m for m in every if not m.formula}
-    listed = every if only is None else [m for m in every if m.pk in only]
     spans = {m.pk: rules.closed_periods(m.period, today, periods, start_month=start_month)
              for m in every}
     values = {}
@@ -91,10 +90,10 @@ def rows(*, today, periods=DEFAULT_PERIODS, only=None):
     for target in Target.objects.filter(metric__in=spans):
         targets.setdefault(target.metric_id, []).append(target)
     open_items = {item.metric_id: item for item in OffTrack.objects.filter(
-        cleared_at__isnull=True, metric__in=[m.pk for m in listed])}
+        cleared_at__isnull=True, metric__in=[m.pk for m in every])}
     functions = {f.pk: f for f in Function.objects.all()}
     made = []
-    for metric in listed:
+    for metric in every:
         cells = []
         for period in spans[metric.pk]:
             value, sender, note = _value(metric, period, values, by_variable)
@@ -153,14 +152,6 @@ def open_items(*, function_ids=None):
     if function_ids is not None:
         items = [item for item in items if item.metric.owning_function_id in function_ids]
     return items
-
-
-def value_history(metric, period):
-    """The value of ``metric`` for ``period`` and the values it replaced, newest first."""
-    current = MetricValue.objects.filter(metric=metric, period=period).first()
-    if current is None:
-        return None, []
-    return current, list(current.history.all())
 
 
 @dataclass

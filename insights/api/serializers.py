@@ -29,12 +29,6 @@ class ValueInputSerializer(serializers.Serializer):
                                    help_text=SOURCE_HELP)
 
 
-class ValueLineSerializer(serializers.Serializer):
-    metric = serializers.CharField(max_length=60)
-    period = serializers.CharField(max_length=12)
-    value = serializers.JSONField()
-
-
 class BulkInputSerializer(serializers.Serializer):
     values = serializers.ListField(child=serializers.DictField(), allow_empty=False,
                                    help_text="Each {metric, period, value}.")
