@@ -3,6 +3,7 @@ warehouse job with a ``metrics:write`` token sends values again and again, one a
 or thousands at once; a bad line refuses the whole call naming it; nothing else takes
 that token, and that endpoint takes no other."""
 
+import json
 from datetime import date
 
 import pytest
@@ -181,3 +182,29 @@ def test_the_scorecard_runs_the_same_queries_at_two_sizes(api, viewer):
     with CaptureQueriesContext(connection) as large:
         assert client.get("/api/v1/scorecard/").status_code == 200
     assert len(small) == len(large)
+
+
+@pytest.mark.parametrize("path, body", [
+    ("win-rate/values/2026-W49%00", {"value": 1}),
+    ("win-rate/values/%F0%9F%92%A5", {"value": 1}),
+    ("win-rate/values/2026-W49", {"value": "1\x00"}),
+    ("win-rate/values/2026-W49", {"value": "\ud800"}),
+    ("win-rate/values/2026-W49", {"value": [1, 2]}),
+    ("win-rate/values/2026-W49", {"value": 1e308}),
+    ("win-rate/values/2026-W49", {"value": "9" * 400}),
+    ("win-rate/values/2026-W49", {"value": 1, "source": "x" * 500}),
+    ("win-rate/values/2026-W49", {"value": 1, "source": "\x00"}),
+    ("win-rate/values/9999999-W49", {"value": 1}),
+    ("values", {"values": [{"metric": "win-rate", "period": "2026-W49\ud800", "value": 1}]}),
+    ("values", {"values": [{"metric": {"a": 1}, "period": ["x"], "value": None}] * 3}),
+    ("values", {"values": [[]], "source": 5}),
+])
+def test_odd_input_is_a_4xx_and_writes_nothing(api, lead, path, body):
+    make_metric()
+    client = api.as_user(lead)
+    url = f"/api/v1/metrics/{path}/"
+    send = client.post if path == "values" else client.put
+    # json.dumps writes a lone surrogate escaped (\ud800), as a careless client sends it.
+    response = send(url, json.dumps(body), content_type="application/json")
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    assert not MetricValue.objects.exists()
