@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from insights import rules
+from revops import constraints
 from revops.models import Door, Function, Layer
 
 
@@ -175,3 +176,15 @@ class OffTrack(models.Model):
     @property
     def is_open(self):
         return self.cleared_at is None
+
+
+constraints.register({
+    "insights_metric_on_a_definition": "definition: a metric stands on a definition.",
+    "insights_metric_system_once": "system: the app keeps one metric of each system kind.",
+    "insights_target_once": "period: the metric has a target from this period already.",
+    "insights_target_band_positive": "warning: the warning band is zero or more.",
+    "insights_value_once": "period: the metric has a value for this period already; "
+                           "send it again to correct it.",
+    "insights_off_track_once_per_run": "since: this off-track run is already raised.",
+    "insights_off_track_one_open": "metric: the metric has an open off-track item already.",
+})
