@@ -25,11 +25,13 @@ def _line_problems(line, metrics, seen, start_month):
     slug = line.get("metric")
     metric = metrics.get(slug) if isinstance(slug, str) else None
     if metric is None:
-        errors["metric"] = [f"No metric “{slug}”." if slug else "Name the metric by its slug."]
-    elif metric.formula or metric.system:
-        errors["metric"] = [f"“{metric.name}” is computed by the app "
-                            f"({'from its formula' if metric.formula else 'from its records'}): "
-                            f"send its parts."]
+        errors["metric"] = [f"No metric “{str(slug)[:60]}”." if slug
+                            else "Name the metric by its slug."]
+    elif metric.formula:
+        errors["metric"] = [f"“{metric.name}” is computed from its formula: send its parts."]
+    elif metric.system:
+        errors["metric"] = [f"“{metric.name}” is computed by the app from its own records: "
+                            f"it takes no values."]
     period = value = None
     if metric is not None and not errors:
         try:

@@ -60,7 +60,7 @@ def test_a_composite_cannot_mix_periods_or_be_sent_values():
     with pytest.raises(ValidationError, match="not measured weekly"):
         make_metric("velocity", formula="opportunities * 2")
     velocity = make_metric("monthly-velocity", period="monthly", formula="opportunities * 2")
-    with pytest.raises(ValidationError, match="computed by the app"):
+    with pytest.raises(ValidationError, match="computed from its formula"):
         send(velocity, "2026-11", 3)
 
 
