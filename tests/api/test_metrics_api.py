@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from insights import services as insights_services
 from insights.models import Metric, MetricValue, ReplacedValue
 from revops import services
 from revops.models import Door
@@ -208,3 +209,11 @@ def test_odd_input_is_a_4xx_and_writes_nothing(api, lead, path, body):
     response = send(url, json.dumps(body), content_type="application/json")
     assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
     assert not MetricValue.objects.exists()
+
+
+def test_a_system_metric_takes_no_values_a_400_naming_metric(warehouse):
+    insights_services.record_system_metrics()
+    response = warehouse.put(value_url("runbook-freshness", "2026-W49"), {"value": 99},
+                             format="json")
+    assert response.status_code == 400
+    assert "takes no values" in response.json()["metric"][0]
