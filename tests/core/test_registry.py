@@ -14,7 +14,8 @@ WEBHOOK_EVENTS = {
     "definition.escalated", "raci.changed", "raci.edited", "raci.signed_off",
     "ritual.changed", "occurrence.recorded", "occurrence.missed", "person.handed_over",
     "person.departure_recorded", "person.departed", "person.handover_accepted",
-    "seat.changed", "maturity.assessed", "organisation.changed",
+    "seat.changed", "maturity.assessed", "organisation.changed", "metric.value_recorded",
+    "metric.target_set", "metric.off_track", "metric.back_on_track",
 }
 CHANNEL_EVENTS = {
     "section.stale": "Section went stale",
@@ -23,6 +24,7 @@ CHANNEL_EVENTS = {
     "occurrence.missed": "Ritual missed",
     "raci.changed": "Sign-off needed after a RACI change",
     "maturity.assessed": "Quarterly maturity assessed",
+    "metric.off_track": "Metric off track two periods running",
 }
 
 
