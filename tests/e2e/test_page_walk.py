@@ -32,7 +32,7 @@ REFUSED = {
                "ritual new", "ritual edit",
                "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
-               "console users", "console functions"},
+               "console users", "console functions", "scorecard import", "console metrics"},
 }
 # The pages someone signed out can open: signing in and choosing a password by e-mail.
 SIGNED_OUT = [
