@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/model_file.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/cross_checks.py
+	$(BIN)/python bench/metric_values.py
 	bash bench/load.sh
 
 lock:  # needs uv (pip install uv)

@@ -314,6 +314,8 @@ def occurrence_detail(request, pk):
         "decision_forms": decisions, "action_forms": actions,
         "can_record": can_record, "section_choices": section_choices,
         **_carried_context(request, occurrence, occurrence.get_absolute_url()),
+        "more_panels": registry.panels("cadence.occurrence", occurrence=occurrence,
+                                       user=request.user),
     }, status=400 if invalid else 200)
 
 

@@ -24,6 +24,8 @@ from django.utils.text import slugify
 
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
+from insights import selectors as insights_selectors
+from insights import services as insights_services
 from overview import motions
 from overview import services as overview_services
 from raci import selectors as raci_selectors
@@ -286,6 +288,8 @@ def _build(template, *, actor, door, now):
         ))
     add_core_definitions(sections=sections, default_motion=default_motion, actor=actor,
                          door=door)
+    add_starting_metrics(motion=template.motion, sections=sections,
+                         default_motion=default_motion, actor=actor, door=door)
     return books, matrix, rituals
 
 
@@ -305,6 +309,37 @@ def add_core_definitions(*, sections, default_motion, actor, door, at=None):
             agreeing=[functions[s] for s in plan.agreeing if s in functions],
             formula=plan.formula, section=sections.get((default_motion, plan.section)),
             summary="Core definition", actor=actor, door=door, at=at))
+    return made
+
+
+def add_starting_metrics(*, motion, sections, default_motion, actor, door, at=None):
+    """``motion``'s starting metrics (``motions.metrics``) with their targets, each on its
+    definition: the core one of its term, else its own from ``motions.metrics.DEFINITIONS``
+    (made here, tied to its section of the ``default_motion`` run book). A metric or a
+    definition already there is left as it is. Returns the metrics made."""
+    plans = motions.metrics.plans(motion)
+    functions = {f.slug: f for f in Function.objects.all()}
+    definitions = runbook_selectors.definitions_by_slug({slugify(p.term) for p in plans})
+    taken = insights_selectors.metric_slugs()
+    made = []
+    for plan in plans:
+        if plan.slug in taken:
+            continue
+        definition = definitions.get(slugify(plan.term))
+        if definition is None:
+            wording = next(d for d in motions.metrics.DEFINITIONS if d.term == plan.term)
+            definition = runbook_services.definition_create(
+                term=wording.term, body=wording.body, layer=wording.layer,
+                owner=functions[wording.owner],
+                agreeing=[functions[s] for s in wording.agreeing if s in functions],
+                formula=wording.formula,
+                section=sections.get((default_motion, wording.section)),
+                summary="Core definition", actor=actor, door=door, at=at)
+            definitions[definition.slug] = definition
+        made.append(insights_services.metric_create(
+            definition=definition, slug=plan.slug, unit=plan.unit, direction=plan.direction,
+            period=plan.period, formula=plan.formula, target=plan.target,
+            warning=plan.warning, actor=actor, door=door))
     return made
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
 from changes import selectors as changes_selectors
+from insights import selectors as insights_selectors
 from overview import departures
 from overview.models import Handover, MondayBrief
 from raci import selectors as raci_selectors
@@ -54,6 +55,7 @@ class Brief:
     rituals: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     signoffs: list = field(default_factory=list)
+    metrics: list = field(default_factory=list)  # their metrics off track
     seats: list = field(default_factory=list)  # the whole model's: vacancies, hand-overs
     decisions: list = field(default_factory=list)  # proposals they approve or reject
     changes: list = field(default_factory=list)  # the whole model's, applied last week
@@ -67,7 +69,7 @@ class Brief:
     def quiet(self):
         """Nothing of their own needs them (the model-wide ``seats`` lines are news)."""
         return not (self.sections or self.concerns or self.rituals or self.actions
-                    or self.signoffs or self.decisions)
+                    or self.signoffs or self.decisions or self.metrics)
 
     def render(self):
         """``(text, html)``: the two parts of the e-mail."""
@@ -190,6 +192,11 @@ def compose(*, today):
             told.add(item.owner_id)
         for person in told:
             by_person[person].actions.append(_action_line(item))
+    for item in insights_selectors.open_items(function_ids=set(owned)):
+        brief_of[item.metric.owning_function_id].metrics.append(Item(
+            f"“{item.metric.name}” has been off track since {item.since} (latest "
+            f"{item.latest}): bring it back or note the reason",
+            reverse("scorecard") + f"#metric-{item.metric.slug}"))
     matrix = raci_selectors.current_matrix()
     if matrix is not None:
         path = reverse("raci:matrix", args=[matrix.pk])

@@ -11,6 +11,11 @@ looks out of date (after the cadence's demo, whose held rituals review that sect
 Three past quarters of maturity assessments give ``/maturity/`` lines to draw: data holds
 the model back, then people; the last one was made at that quarter's held refresh.
 
+The sales-led starting metrics hold thirteen weeks of figures as the warehouse would
+have sent them: velocity computed from its parts, one week of speed to lead never sent
+(shown missing), and the win rate below its band for the last two weeks, so the
+scorecard raises it for its owner. The system metrics are recorded as the daily job does.
+
 Idempotent: each piece is made only when it is missing.
 """
 
@@ -23,6 +28,9 @@ from cadence import selectors as cadence_selectors
 from cadence import services as cadence_services
 from changes import selectors as changes_selectors
 from changes import services as changes_services
+from insights import rules as insights_rules
+from insights import selectors as insights_selectors
+from insights import services as insights_services
 from overview import bootstrap, escalation
 from overview import services as overview_services
 from overview.models import MaturityAssessment
@@ -102,12 +110,33 @@ def _assessments(lead):
                                                                    updated_at=at)
 
 
+# The weekly figures of the sales-led metrics over the last 13 closed weeks, oldest first
+# (None: never sent).
+WEEKLY_FIGURES = {
+    "speed-to-lead": [5.5, 5, 4.5, 4.2, None, 3.6, 3.8, 3.2, 3, 3.4, 2.9, 3.1, 2.8],
+    "mql-to-sql-conversion": [30, 31, 33, 32, 34, 36, 35, 37, 36, 38, 37, 36, 38],
+    "stage-aging": [27, 26, 25, 24, 23, 22, 22, 21, 20, 21, 19, 20, 19],
+    "win-rate": [26, 27, 25, 26, 24, 25, 26, 24, 23, 22, 21, 18, 17],
+    "pipeline-coverage": [3.1, 3.2, 3.4, 3.5, 3.6, 3.8, 3.9, 4, 4.1, 4.2, 4, 4.1, 4.3],
+    "opportunities": [34, 36, 38, 35, 40, 42, 41, 39, 43, 44, 42, 45, 46],
+    "average-deal-size": [23500, 24000, 24800, 24200, 25100, 25600, 24900, 25300, 26000,
+                          25800, 26400, 25900, 26200],
+    "sales-cycle-length": [68, 66, 65, 64, 63, 62, 61, 60, 60, 59, 58, 58, 57],
+}
+WAREHOUSE = "Warehouse nightly sync"
+
+
 def load(*, people):
     escalation.escalate_stale_sections(door=Door.CLI)
     _concern(people.get("viewer"))
     if people.get("lead") is not None:
         _assessments(people["lead"])
     _definitions(people)
+    _departure_drill(people)
+    _metrics(people)  # last: the system metrics count the drill's deputy and sign-off
+
+
+def _departure_drill(people):
     departing, lead = people.get(DEPARTING), people.get("lead")
     if departing is None or lead is None:
         return
@@ -173,6 +202,26 @@ def _definitions(people):
             note="Agreed at the revenue council.")
         mql.refresh_from_db()
         runbook_services.definition_agree(definition=mql, actor=author, door=Door.CLI)
+
+
+def _metrics(people):
+    """The sales-led metrics and their weeks of figures (see the module's docstring)."""
+    lead = people.get("lead")
+    if lead is None or insights_selectors.metric_slugs():
+        return
+    sections = {(s.runbook.motion, s.kind): s for s in
+                runbook_selectors.sections_of_runbook_titled(title=runbook_demo.TITLE)}
+    bootstrap.add_starting_metrics(motion="sales-led", sections=sections,
+                                   default_motion="sales-led", actor=lead, door=Door.CLI)
+    today = timezone.localdate()
+    weeks = insights_rules.closed_periods(insights_rules.WEEKLY, today, 13)
+    insights_services.values_record_many(lines=[
+        {"metric": slug, "period": week.key, "value": figure}
+        for slug, figures in WEEKLY_FIGURES.items()
+        for week, figure in zip(weeks, figures, strict=True) if figure is not None],
+        source=WAREHOUSE, actor=lead, door=Door.API)
+    insights_services.raise_off_track(today=today)
+    insights_services.record_system_metrics(today=today)
 
 
 def _concern(viewer):

@@ -110,3 +110,34 @@ def constraint_pillars(scores):
 def overall_stage(scores):
     """The stage of the whole operating model: the stage of its weakest pillar."""
     return stage_for(min(scores[p] for p in PILLARS))
+
+
+# Evidence: the app's own figures (the system metrics) beside the self-assessment -------
+
+EVIDENCE = {  # system metric → the pillar it speaks to
+    "runbook-freshness": "process",
+    "ritual-adherence": "process",
+    "raci-signoff-coverage": "people",
+    "seats-with-deputies": "people",
+}
+CLAIMS_DEFINED = 5  # from this score a pillar claims to be written, agreed and followed
+
+
+def _shortfall(key, name, value):
+    if key == "runbook-freshness":
+        return f"{100 - float(value):g} % of the run book's sections are stale or never reviewed"
+    return f"{name.lower()} is {float(value):g} %"
+
+
+def disagreements(scores, evidence):
+    """Where a pillar scored Defined or above (``CLAIMS_DEFINED``) while a system metric
+    that speaks to it is off track: one sentence each, in pillar order. ``evidence`` is
+    ``(key, name, value, off_track)`` per system metric with a value."""
+    notes = []
+    for pillar in PILLARS:
+        for key, name, value, off_track in evidence:
+            if EVIDENCE.get(key) == pillar and off_track \
+                    and scores[pillar] >= CLAIMS_DEFINED:
+                notes.append(f"{PILLAR_LABELS[pillar]} scored {scores[pillar]}, but "
+                             f"{_shortfall(key, name, value)}.")
+    return notes

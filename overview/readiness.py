@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from insights import selectors as insights_selectors
 from overview import departures, lint, selectors
 from raci import selectors as raci_selectors
 from revops import seats
-from revops.models import Function
+from revops.models import Function, Layer
 from revops.people import name_of
 from revops.words import counted, plural
 from runbook import selectors as runbook_selectors
@@ -212,6 +213,26 @@ def _maturity_checks(today):
     )]
 
 
+def _insights_checks(today):
+    """The numbers that say the model works must be measured: every insights-layer
+    metric (a composite's parts included) has a value for its last closed period."""
+    rows = [r for r in insights_selectors.rows(today=today, periods=1)
+            if r.metric.layer == Layer.INSIGHTS and not r.metric.system]
+    if not rows:
+        return [Check("metrics_reported", False,
+                      "There are no insights metrics yet: nothing says whether the model "
+                      "works.", reverse("scorecard"))]
+    missing = [r.metric.name for r in rows if r.latest.value is None]
+    return [Check(
+        "metrics_reported", not missing,
+        f"Every insights metric has a value for its last closed period "
+        f"({counted(len(rows), 'metric')})." if not missing else
+        f"{counted(len(missing), 'insights metric')} without a value for the last closed "
+        f"period: " + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "") + ".",
+        reverse("scorecard"), missing,
+    )]
+
+
 def _model_checks(checks):
     """The RACI, the cadence and the run book must tell the same story: whoever answers
     for a layer runs a ritual for it, and a layer's section is owned on that layer. Read
@@ -239,5 +260,6 @@ def report(*, today, checks=None):
     shows it in a panel too); read here otherwise."""
     checks = checks if checks is not None else lint.summary()
     return Report(checks=[*_runbook_checks(today), *_raci_checks(), *_cadence_checks(today),
-                          *_maturity_checks(today), *_model_checks(checks), *_people_checks(),
+                          *_maturity_checks(today), *_insights_checks(today),
+                          *_model_checks(checks), *_people_checks(),
                           *_seat_checks()])

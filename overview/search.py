@@ -1,6 +1,6 @@
 """Search across the operating model: run-book sections (their current revision),
-definitions (term, formula, current wording), rituals, RACI rows and, when asked for,
-releases (their pinned text).
+definitions (term, formula, current wording), rituals, RACI rows, metrics (name, slug,
+formula) and, when asked for, releases (their pinned text).
 
 One ranked list over every type: ``matches()`` is a single ``UNION ALL`` of
 ``(type, id, rank)`` that pages and counts in SQL, and ``hits()`` reads one page's
@@ -28,6 +28,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    SearchVector,
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
@@ -48,6 +49,7 @@ from django.db.models.functions import Concat, Greatest, Lower, StrIndex, Substr
 from django.urls import reverse
 
 from cadence import selectors as cadence_selectors
+from insights import selectors as insights_selectors
 from raci import selectors as raci_selectors
 from revops import policy
 from revops.api.parsers import text_problem
@@ -65,13 +67,13 @@ from runbook import selectors as runbook_selectors
 from runbook.choices import ReviewState
 from runbook.selectors import review_state_expression
 
-SECTION, DEFINITION, RITUAL, RACI_ROW, RELEASE = (
-    "section", "definition", "ritual", "raci_row", "release")
-TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW, RELEASE)
+SECTION, DEFINITION, RITUAL, RACI_ROW, METRIC, RELEASE = (
+    "section", "definition", "ritual", "raci_row", "metric", "release")
+TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW, METRIC, RELEASE)
 TYPE_LABELS = {SECTION: "Run-book sections", DEFINITION: "Definitions", RITUAL: "Rituals",
-               RACI_ROW: "RACI rows", RELEASE: "Releases"}
+               RACI_ROW: "RACI rows", METRIC: "Metrics", RELEASE: "Releases"}
 # Releases repeat their sections' text: they are searched only when asked for.
-DEFAULT_TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW)
+DEFAULT_TYPES = (SECTION, DEFINITION, RITUAL, RACI_ROW, METRIC)
 # The types that carry a review state (the ``state`` filter keeps only these).
 REVIEWED_TYPES = (SECTION, DEFINITION)
 MIN_LENGTH, MAX_LENGTH = 2, 499
@@ -222,6 +224,7 @@ _FIELDS = {
     DEFINITION: ("term", ("formula", runbook_selectors.current_wording_contains)),
     RITUAL: ("name", ("output", "agenda")),
     RACI_ROW: ("name", ("description",)),
+    METRIC: ("name", ("slug", "formula")),
     RELEASE: ("name", ("note", runbook_selectors.pinned_body_contains)),
 }
 
@@ -263,6 +266,9 @@ def _base(type_, query, today):
     if type_ == RACI_ROW:
         qs = raci_selectors.rows_to_search(include_archived=archived)
         return qs.filter(accountable=query.owner) if query.owner else qs
+    if type_ == METRIC:
+        qs = insights_selectors.metrics_to_search()
+        return qs.filter(owner=query.owner) if query.owner else qs
     return runbook_selectors.releases_to_search(include_archived=archived)
 
 
@@ -276,8 +282,17 @@ def _types_for(query):
     return list(query.types)
 
 
+def _metric_vector():
+    """Metrics are a few dozen: their vector is made as they are searched, not stored."""
+    config = text_search_config()
+    return (SearchVector("name", weight="A", config=config)
+            + SearchVector("slug", "formula", weight="B", config=config))
+
+
 def _matching(type_, query, today):
     qs = _base(type_, query, today)
+    if full_text() and type_ == METRIC:
+        qs = qs.annotate(search_vector=_metric_vector())
     if full_text():
         tsquery = _tsquery(query)
         vector = F("search_vector")
@@ -447,8 +462,21 @@ def _releases(ids, query, today):
             for r in qs}
 
 
+def _metrics(ids, query, today):
+    text = F("formula")
+    qs = insights_selectors.metrics_to_search().filter(pk__in=ids).annotate(
+        snippet_text=_headline(text, query) if full_text() else text,
+        **_marked_title(F("name"), query))
+    return {m.pk: Hit(type=METRIC, id=m.pk, title=m.name,
+                      title_html=_title_html(m, m.name, query),
+                      where=f"{m.get_layer_display()}, {m.get_period_display().lower()}",
+                      url=reverse("scorecard") + f"#metric-{m.slug}",
+                      snippet=_snippet(m, query) if m.formula else "", rank=0.0)
+            for m in qs}
+
+
 _READERS = {SECTION: _sections, DEFINITION: _definitions, RITUAL: _rituals, RACI_ROW: _rows,
-            RELEASE: _releases}
+            METRIC: _metrics, RELEASE: _releases}
 
 
 def hits(rows, *, query, today):

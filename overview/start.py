@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadence import selectors as cadence_selectors
+from insights import selectors as insights_selectors
 from overview import departures
 from overview.bootstrap import existing_model
 from overview.models import Handover, HandoverItem
@@ -26,7 +27,7 @@ from runbook.choices import ReviewState
 
 @dataclass
 class Step:
-    kind: str  # handover, departure, gap, signoff, section, action, revisit, ritual
+    kind: str  # handover, departure, gap, signoff, section, action, revisit, ritual, metric
     title: str
     url: str
     detail: str = ""
@@ -45,6 +46,7 @@ KIND_LABELS = {
     "action": "Overdue",
     "revisit": "Revisit",
     "ritual": "Run",
+    "metric": "Off track",
 }
 
 
@@ -111,6 +113,16 @@ def _action_steps(user, today, now, function_ids):
     return steps
 
 
+def _metric_steps(user, function_ids):
+    """Metrics off track two periods running that ``user`` answers for (leads: all)."""
+    items = insights_selectors.open_items(
+        function_ids=None if policy.is_lead(user) else function_ids)
+    return [Step("metric", f"“{item.metric.name}” off track since {item.since}",
+                 reverse("scorecard") + f"#metric-{item.metric.slug}",
+                 f"Latest closed period {item.latest}. Bring it back on target, or note the "
+                 f"reason on the scorecard.") for item in items]
+
+
 def first_week(*, user, today, now, report):
     """The ordered steps for ``user`` this week; on an empty install, starting the model
     comes first."""
@@ -143,6 +155,7 @@ def first_week(*, user, today, now, report):
                               f"{section.runbook.title}, owned by {section.owner.name}."))
 
     steps += _action_steps(user, today, now, function_ids)
+    steps += _metric_steps(user, function_ids)
 
     start, end = cadence_selectors.week_bounds(today, timezone.get_current_timezone())
     owned = Q(ritual__owner_person=user)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from insights import selectors as insights_selectors
 from overview import archive, departures, lint, maturity, search, selectors, services
 from overview import pack as handover_pack
 from overview.bootstrap import existing_model
@@ -278,7 +279,13 @@ def maturity_page(request):
             name: getattr(this_quarter, name) for name in services.ASSESSMENT_INPUTS
         } if this_quarter else None)
     shown = this_quarter or (history[0] if history else None)
+    evidence = insights_selectors.system_evidence(today=today)
     return render(request, "overview/maturity.html", {
+        "evidence": evidence,
+        "disagreements": maturity.disagreements(
+            {p: getattr(shown, p) for p in maturity.PILLARS},
+            [(e.metric.system, e.metric.name, e.value.value, e.status == "off_track")
+             for e in evidence]) if shown else [],
         "current": current, "assessment": shown, "this_quarter": this_quarter,
         "stage": shown.stage if shown else None,
         "constraints": [maturity.PILLAR_LABELS[p] for p in shown.constraint_pillars]

@@ -2,12 +2,32 @@
 an answer once per door: ``Refused`` (403 in the API, a refused message in the UI and
 the console) and ``Conflict`` (409: the object moved on since the caller read it)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class Refused(PermissionDenied):
     """The actor may not make this write. Raised by the policy's guards before any input
     is read, so a refusal never reveals what was wrong with the input."""
+
+
+class LineErrors(ValidationError):
+    """Input of many lines (a bulk call, a CSV file) refused as a whole, nothing written.
+    ``lines`` holds each line's ``{field: [message]}`` in order (``{}`` for a good one);
+    the API answers 400 ``{field: [{"line": n, ...}]}`` listing the bad lines, 1-based,
+    and other doors read the same as one message per problem."""
+
+    def __init__(self, field, lines):
+        self.field, self.lines = field, lines
+        super().__init__({field: [f"Line {n}: {name}: {message}"
+                                  for n, errors in self.bad_lines()
+                                  for name, messages in errors.items()
+                                  for message in messages]})
+
+    def bad_lines(self):
+        return [(n, errors) for n, errors in enumerate(self.lines, 1) if errors]
+
+    def detail(self):
+        return {self.field: [{"line": n, **errors} for n, errors in self.bad_lines()]}
 
 
 class Conflict(Exception):

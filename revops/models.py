@@ -154,7 +154,9 @@ class AuditEntry(models.Model):
 class ApiToken(HashedToken):
     """A bearer token for integrations, capped by its scope. A ``scim`` token is an
     identity provider's: it works on ``/scim/v2/`` only, and the REST API refuses it
-    (as SCIM refuses the others)."""
+    (as SCIM refuses the others). A ``metrics:write`` token is a warehouse's or a CRM
+    job's: it sends metric values and does nothing else, and the value endpoints take
+    no other token (views say so with ``token_scope``)."""
 
     KIND = "rvo_"
 
@@ -162,12 +164,13 @@ class ApiToken(HashedToken):
         READ = "read", "Read"
         WRITE = "write", "Read and write"
         SCIM = "scim", "SCIM provisioning"
+        METRICS_WRITE = "metrics:write", "Send metric values"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(max_length=80)
-    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
 
     class Meta(HashedToken.Meta):
         verbose_name = "API token"

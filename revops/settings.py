@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "raci",
     "cadence",
     "changes",
+    "insights",
     "overview",
     "scim",
 ]
@@ -242,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "OccurrenceStatusEnum": "cadence.choices.Status",
         "ActionStateEnum": "cadence.choices.ActionState",
         "ProposalKindEnum": "changes.models.Kind",
+        "ProposalStateEnum": "changes.models.State",
     },
 }
 
@@ -301,6 +303,14 @@ CELERY_BEAT_SCHEDULE = {
     "raise-due-revisits": {
         "task": "cadence.tasks.raise_due_revisits",
         "schedule": crontab(hour=5, minute=20),
+    },
+    "record-system-metrics": {
+        "task": "insights.tasks.record_system_metrics",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "raise-off-track": {
+        "task": "insights.tasks.raise_off_track",
+        "schedule": crontab(hour=5, minute=40),
     },
     "monday-brief": {
         "task": "overview.tasks.send_monday_briefs",

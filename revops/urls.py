@@ -48,6 +48,7 @@ urlpatterns = [
     path("raci/", include("raci.urls")),
     path("cadence/", include("cadence.urls")),
     path("changes/", include("changes.urls")),
+    path("scorecard/", include("insights.urls")),
     path("", include("overview.urls")),
     path("admin/", console.urls),
     path("api/v1/", include("revops.api.urls")),

@@ -13,7 +13,7 @@ the apps' services.
 
 from dataclasses import dataclass
 
-from overview.motions import content, definitions, rituals  # noqa: F401 — definitions: its own plans
+from overview.motions import content, definitions, metrics, rituals  # noqa: F401 — definitions, metrics: their own plans
 
 SALES_LED, PRODUCT_LED, HYBRID = "sales-led", "product-led", "hybrid"
 MOTIONS = (SALES_LED, PRODUCT_LED, HYBRID)

@@ -15,6 +15,7 @@ from cadence import adherence
 from cadence import charts as cadence_charts
 from cadence import selectors as cadence_selectors
 from cadence.choices import Horizon, Status
+from insights import selectors as insights_selectors
 from overview import maturity
 from overview import selectors as overview_selectors
 from raci import selectors as raci_selectors
@@ -31,6 +32,8 @@ NEXT_DATES = 3
 # The latest assessment and the quarters before it: two years is enough to see a trend
 # and keeps the table small.
 MATURITY_QUARTERS = 8
+# The scorecard's last few periods: enough to see a trend on paper.
+SCORECARD_PERIODS = 4
 # Section titles are the third heading level of the pack; their bodies' own headings
 # start one level below.
 BODY_TOP_LEVEL = 4
@@ -114,6 +117,7 @@ class Pack:
     definitions: list = field(default_factory=list)  # today's, with ``current`` set
     assessments: list = field(default_factory=list)  # [PackMaturity], newest quarter first
     runbooks: list = field(default_factory=list)  # the live model's run books, default first
+    scorecard: list = field(default_factory=list)  # insights.selectors.Group, last periods
 
     @property
     def maturity(self):
@@ -327,4 +331,5 @@ def build(*, today, now, release=None, report):
         assessments=[PackMaturity(a) for a in
                      overview_selectors.assessments()[:MATURITY_QUARTERS]],
         runbooks=books,
+        scorecard=insights_selectors.scorecard(today=today, periods=SCORECARD_PERIODS),
     )

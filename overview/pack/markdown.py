@@ -2,6 +2,7 @@
 
 import re
 
+from insights.rules import shown as metric_value
 from overview import maturity
 from overview.pack.contents import ADHERENCE_WEEKS, BODY_TOP_LEVEL
 from revops import people, seats
@@ -87,7 +88,7 @@ def to_markdown(pack):
     out += [f"   - [{s.number}. {s.title}](#{_anchor(f'{s.number}. {s.title}')})"
             for s in pack.sections]
     out += ["3. [RACI](#raci)", "4. [Cadence](#cadence)", "5. [Definitions](#definitions)",
-            "6. [Maturity](#maturity)", ""]
+            "6. [Maturity](#maturity)", "7. [Scorecard](#scorecard)", ""]
 
     out += ["## People and functions", ""]
     out += _table(
@@ -174,7 +175,27 @@ def to_markdown(pack):
             out += [shift_markdown_headings(d.current.body if d.current else "", top=5).strip()
                     or "_Not written yet._", ""]
     out += _maturity_markdown(pack)
+    out += _scorecard_markdown(pack)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _scorecard_markdown(pack):
+    out = ["## Scorecard", ""]
+    if not pack.scorecard:
+        return out + ["No metrics yet.", ""]
+    for group in pack.scorecard:
+        out += [f"### {group.label}", ""]
+        out += _table(["Metric", "Owner", "Target", "Last periods, oldest first"], [
+            [row.metric.name + (f" (off track since {row.open_item.since})"
+                                if row.open_item else ""),
+             row.owner.name if row.owner else "—",
+             metric_value(row.latest.target, row.metric.unit)
+             if row.latest.target is not None else "none",
+             "; ".join(f"{c.period.key}: {metric_value(c.value, row.metric.unit)} "
+                       f"({c.status_label.lower()})" for c in row.cells)]
+            for row in group.rows])
+        out += [""]
+    return out
 
 
 def _maturity_markdown(pack):

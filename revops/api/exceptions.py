@@ -13,7 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from revops.api.parsers import SURROGATE
 from revops.constraints import message_for_integrity_error
-from revops.errors import Conflict, Refused
+from revops.errors import Conflict, LineErrors, Refused
 
 
 class ConflictError(exceptions.APIException):
@@ -47,6 +47,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             {"non_field_errors": ["The request body is too large."]}
         )
+    elif isinstance(exc, LineErrors):
+        response = drf_exception_handler(exceptions.ValidationError(), context)
+        response.data = exc.detail()  # as given: DRF would make the line numbers strings
+        return encodable(response)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, IntegrityError):

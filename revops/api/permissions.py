@@ -15,6 +15,22 @@ def token_allows(request):
     return True
 
 
+def token_scope_problem(request, view):
+    """Why the request's token may not use ``view``, or None. A view that declares
+    ``token_scope`` takes tokens of that scope only (the metric value endpoints take
+    ``metrics:write``); a token of such a narrow scope works on those views only."""
+    token = request.auth
+    if not isinstance(token, ApiToken):
+        return None
+    wanted = _declared(view, "token_scope", None)
+    if wanted is not None and token.scope != wanted:
+        return f"This endpoint takes an API token of scope {wanted}; this one has {token.scope}."
+    if wanted is None and token.scope == ApiToken.Scope.METRICS_WRITE:
+        return ("This token has scope metrics:write: it sends metric values and nothing "
+                "else. Make a read or write token for the rest of the API.")
+    return None
+
+
 class PolicyPermission(permissions.BasePermission):
     """Reads for every active user; writes refused early for whoever the services would
     refuse, before the request body is validated (a refused caller learns nothing about
@@ -30,7 +46,8 @@ class PolicyPermission(permissions.BasePermission):
     - ``action_guards = {action: guard(user)}``: what a single action asks instead of
       both (e.g. ``policy.require_head`` for a sign-off, whose function is in the body:
       the service decides about that function);
-    - ``read_guard(user)``: for a view whose very reading is for a few.
+    - ``read_guard(user)``: for a view whose very reading is for a few;
+    - ``token_scope``: the one API token scope the view takes (``token_scope_problem``).
     """
 
     message = "You do not have permission to perform this action."
@@ -38,9 +55,13 @@ class PolicyPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not policy.can_view(request.user):
             return False
+        problem = token_scope_problem(request, view)
+        if problem:
+            self.message = problem
+            return False
         if request.method in permissions.SAFE_METHODS:
             return self._asks(_declared(view, "read_guard", None), request.user)
-        if not token_allows(request):
+        if _declared(view, "token_scope", None) is None and not token_allows(request):
             self.message = "This token has read scope only."
             return False
         action_guards = _declared(view, "action_guards", {})

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("raci.api.urls")),
     path("", include("cadence.api.urls")),
     path("", include("changes.api.urls")),
+    path("", include("insights.api.urls")),
     path("", include("overview.api.urls")),
     path("", include(router.urls)),
 ]

@@ -149,6 +149,11 @@ def definition_slugs():
     return set(Definition.objects.values_list("slug", flat=True))
 
 
+def definitions_by_slug(slugs):
+    """``{slug: definition}`` of those of ``slugs`` that exist."""
+    return {d.slug: d for d in Definition.objects.filter(slug__in=slugs)}
+
+
 def release(*, runbook, number):
     """Release v``number`` of ``runbook``, or None."""
     return Release.objects.filter(runbook=runbook, number=number).first()

@@ -23,6 +23,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cadence import services as cadence_services
+from insights import services as insights_services
+from insights.models import MetricValue, OffTrack
 from overview import services as overview_services
 from raci import services as raci_services
 from raci.models import Row, SignOff
@@ -137,6 +139,7 @@ class Action:
     setup: object
     probe: object
     doors: dict
+    token_scope: str = ApiToken.Scope.WRITE  # the scope of the write_token role's token
 
 
 CLI = Door.CLI
@@ -319,8 +322,8 @@ def _edit_ui(state, ctx, **changes):
 ACTIONS = {}
 
 
-def action(name, who, setup, probe, **doors):
-    ACTIONS[name] = Action(name, who, setup, probe, doors)
+def action(name, who, setup, probe, token_scope=ApiToken.Scope.WRITE, **doors):
+    ACTIONS[name] = Action(name, who, setup, probe, doors, token_scope)
 
 
 # Definitions.
@@ -1166,3 +1169,57 @@ action(
         actor=a, door=CLI, fiscal_year_start_month=4),
 )
 
+
+# The scorecard (issue 32): a value is sent for a metric its owner answers for; the push
+# endpoints take a metrics:write token (the write_token role's, here) and no other.
+def _metric(ctx):
+    definition = runbook_services.definition_create(
+        term="Matrix metric", body="A number.", layer="insights", owner=ctx.target,
+        actor=None, door=Door.CLI)
+    metric = insights_services.metric_create(
+        definition=definition, unit="count", owner=ctx.target, target=10, actor=None,
+        door=Door.CLI)
+    return {"metric": metric}
+
+
+def _metric_values(ctx, s):
+    return list(MetricValue.objects.filter(metric=s["metric"]).values_list("period", "value"))
+
+
+def _off_track(ctx):
+    state = _metric(ctx)
+    state["item"] = OffTrack.objects.create(metric=state["metric"], since="2026-W08",
+                                            latest="2026-W09")
+    return state
+
+
+def _off_track_reason(ctx, s):
+    return OffTrack.objects.get(pk=s["item"].pk).reason
+
+
+action(
+    "metric-value-send", OWNED, _metric, _metric_values,
+    token_scope=ApiToken.Scope.METRICS_WRITE,
+    api=(lambda c, ctx, s: c.put(f"/api/v1/metrics/{s['metric'].slug}/values/2026-W09/",
+                                 {"value": 12}, format="json"), {201}, {403}),
+    # console: none. Values come from the API, the ritual's page or a file.
+    service=lambda a, ctx, s: insights_services.value_record(
+        metric=s["metric"], period="2026-W09", value=12, actor=a, door=CLI),
+)
+action(
+    "metric-values-bulk", OWNED, _metric, _metric_values,
+    token_scope=ApiToken.Scope.METRICS_WRITE,
+    api=(lambda c, ctx, s: c.post("/api/v1/metrics/values/", {"values": [
+        {"metric": s["metric"].slug, "period": "2026-W09", "value": 12}]}, format="json"),
+        {200}, {403}),
+    service=lambda a, ctx, s: insights_services.values_record_many(
+        lines=[{"metric": s["metric"].slug, "period": "2026-W09", "value": 12}], actor=a,
+        door=CLI),
+)
+action(
+    "off-track-note", OWNED, _off_track, _off_track_reason,
+    ui=(lambda c, ctx, s: c.post(f"/scorecard/off-track/{s['item'].pk}/note/",
+                                 {"reason": "Two sellers left."}), {302}, {403}),
+    service=lambda a, ctx, s: insights_services.off_track_note(
+        item=s["item"], reason="Two sellers left.", actor=a, door=CLI),
+)

@@ -156,10 +156,10 @@ def _actor(role, action, people):
     return people.get(role)
 
 
-def _client(role, door, actor, sessions):
+def _client(role, door, actor, sessions, action):
     client = APIClient() if door == "api" else Client()
     if role in TOKEN_ROLES:
-        scope = ApiToken.Scope.READ if role == "read_token" else ApiToken.Scope.WRITE
+        scope = ApiToken.Scope.READ if role == "read_token" else action.token_scope
         _, raw = services.api_token_create(actor=actor, door=Door.CLI, user=actor,
                                            name=f"matrix {role}", scope=scope)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -210,7 +210,7 @@ def test_access(case, built, sessions):
         _check_service(action, role, expected, ctx, state, people)
         return
     perform, ok, deny = action.doors[door]
-    client = _client(role, door, _actor(role, action, people), sessions)
+    client = _client(role, door, _actor(role, action, people), sessions, action)
 
     before = action.probe(ctx, state)
     response = perform(client, ctx, state)

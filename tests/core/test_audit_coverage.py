@@ -10,6 +10,8 @@ from django.utils import timezone
 from cadence import selectors as cadence_selectors
 from cadence import services as cadence
 from changes import services as changes
+from insights import services as insights
+from insights.models import OffTrack
 from overview import bootstrap, departures, model_file
 from overview import services as overview
 from overview.model_file import load as model_file_load
@@ -28,7 +30,7 @@ from tests.runbook.factories import make_definition, make_runbook, section
 pytestmark = pytest.mark.django_db
 
 SERVICE_MODULES = [core, governance, invitations, runbook, raci, cadence, changes, bootstrap,
-                   model_file_load, overview, departures, scim]
+                   model_file_load, overview, departures, scim, insights]
 
 
 def _sales_section():
@@ -98,6 +100,12 @@ def _proposal(*, applied=False):
         changes.proposal_approve(proposal=proposal, actor=approver, door=Door.CLI)
         proposal.refresh_from_db()
     return proposal
+
+
+def _metric(actor=None, door=Door.CLI):
+    """A metric nobody owns but the insights layer's Accountable: leads only, here."""
+    return insights.metric_create(definition=make_definition("Win rate", layer="insights"),
+                                  unit="percent", actor=actor, door=door)
 
 
 # name -> call(actor, door); each call makes what it needs, then does the one write.
@@ -231,6 +239,20 @@ CALLS = {
         ritual=ritual(), duration_minutes=45, actor=a, door=d),
     "overview.add_core_definitions": lambda a, d: bootstrap.add_core_definitions(
         sections={}, default_motion="sales-led", actor=a, door=d),
+    "overview.add_starting_metrics": lambda a, d: bootstrap.add_starting_metrics(
+        motion="product-led", sections={}, default_motion="product-led", actor=a, door=d),
+    "insights.metric_create": lambda a, d: _metric(actor=a, door=d),
+    "insights.metric_update": lambda a, d: insights.metric_update(
+        metric=_metric(), name="Renamed", actor=a, door=d),
+    "insights.target_set": lambda a, d: insights.target_set(
+        metric=_metric(), target=30, actor=a, door=d),
+    "insights.value_record": lambda a, d: insights.value_record(
+        metric=_metric(), period="2026-W09", value=3, actor=a, door=d),
+    "insights.values_record_many": lambda a, d: insights.values_record_many(
+        lines=[{"metric": _metric().slug, "period": "2026-W09", "value": 3}], actor=a, door=d),
+    "insights.off_track_note": lambda a, d: insights.off_track_note(
+        item=OffTrack.objects.create(metric=_metric(), since="2026-W08", latest="2026-W09"),
+        reason="Two sellers left.", actor=a, door=d),
     "overview.bootstrap": lambda a, d: bootstrap.bootstrap(motion="sales-led", actor=a, door=d),
     "overview.archive_model": lambda a, d: bootstrap.archive_model(
         actor=a, door=d, now=None) if ritual() else None,

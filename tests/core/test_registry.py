@@ -16,7 +16,8 @@ WEBHOOK_EVENTS = {
     "action.closed", "person.handed_over",
     "person.departure_recorded", "person.departed", "person.handover_accepted",
     "seat.changed", "maturity.assessed", "organisation.changed", "proposal.opened",
-    "proposal.approved", "proposal.rejected", "proposal.applied",
+    "proposal.approved", "proposal.rejected", "proposal.applied", "metric.value_recorded",
+    "metric.target_set", "metric.off_track", "metric.back_on_track",
 }
 CHANNEL_EVENTS = {
     "section.stale": "Section went stale",
@@ -30,6 +31,7 @@ CHANNEL_EVENTS = {
     "proposal.approved": "Change approved",
     "proposal.rejected": "Change rejected",
     "proposal.applied": "Change applied",
+    "metric.off_track": "Metric off track two periods running",
 }
 
 

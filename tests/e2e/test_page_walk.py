@@ -33,7 +33,7 @@ REFUSED = {
                "ritual new", "ritual edit", "propose",
                "person", "channels", "console",
                "console sections", "console rituals", "console rows", "console audit",
-               "console users", "console functions"},
+               "console users", "console functions", "scorecard import", "console metrics"},
 }
 # The pages someone signed out can open: signing in and choosing a password by e-mail.
 SIGNED_OUT = [
@@ -87,6 +87,8 @@ def pages():
         ("occurrence", f"/cadence/occurrences/{occurrence.pk}/"),
         ("readiness", "/readiness/"),
         ("maturity", "/maturity/"),
+        ("scorecard", "/scorecard/"),
+        ("scorecard import", "/scorecard/import/"),
         ("definitions", "/definitions/"),
         ("definition", f"/definitions/{definition.slug}/"),
         ("changes", "/changes/"),
@@ -113,6 +115,7 @@ def pages():
         ("console audit", "/admin/revops/auditentry/"),
         ("console users", "/admin/auth/user/"),
         ("console functions", "/admin/revops/function/"),
+        ("console metrics", "/admin/insights/metric/"),
         ("API docs", "/api/docs/"),
     ]
     if release is not None:

@@ -24,7 +24,8 @@ STRUCTURAL = {"runbook_written", "raci_responsible", "cadence_horizons", "ritual
               "weekly_forecast"}
 # Open right after bootstrapping: they need people (heads) or history.
 NEED_HISTORY = {"runbook_fresh", "sections_owned", "rituals_held", "refresh_held",
-                "maturity_assessed", "lead_backup", "seats_filled", "accountable_deputies"}
+                "maturity_assessed", "lead_backup", "seats_filled", "accountable_deputies",
+                "metrics_reported"}  # a new model's metrics have no values yet
 
 EXPECTED = {
     "sales-led": {

@@ -46,9 +46,9 @@ TOUCHES = {
         section=_section(), reason="This no longer says what we do.", actor=lead, door="ui"),
     "a release pinned": lambda lead: runbook_services.release_create(
         runbook=Runbook.objects.get(), name="Q1 plan", actor=lead, door="ui"),
-    "a definition revised": lambda lead: runbook_services.definition_revise(
-        definition=Definition.objects.order_by("pk").first(), body="Our meaning.",
-        base_revision=1, actor=lead, door="ui"),
+    # Definitions are governed: their text changes through a proposal, not here.
+    "a definition reviewed": lambda lead: runbook_services.definition_review(
+        definition=Definition.objects.order_by("pk").first(), actor=lead, door="ui"),
     "a RACI description edited": lambda lead: raci_services.row_update(
         row=_row(), description="What this row covers, in our words.", actor=lead,
         door="ui"),

@@ -338,9 +338,9 @@ def test_import_over_an_existing_model_is_409_unless_replace(api, lead):
     replaced = post(replace="true")
     assert replaced.status_code == 201, replaced.content
     assert replaced.json()["archived"] == {"runbooks": 1, "matrices": 1, "rituals": 17,
-                                           "definitions": 9}
-    assert replaced.json()["definitions"] == 9
-    assert Definition.objects.filter(term__contains=" · archived ").count() == 9
+                                           "definitions": 15}
+    assert replaced.json()["definitions"] == 19
+    assert Definition.objects.filter(term__contains=" · archived ").count() == 15
 
 
 def test_definitions_round_trip_with_history_and_a_bad_one_names_its_path(api, lead):

@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_for_the_modul
 CODES = [
     "runbook_written", "runbook_fresh", "sections_owned", "raci_responsible",
     "raci_signed_off", "cadence_horizons", "rituals_complete", "weekly_forecast",
-    "rituals_held", "refresh_held", "maturity_assessed", "model_consistent", "departed_head",
+    "rituals_held", "refresh_held", "maturity_assessed", "metrics_reported", "model_consistent",
+    "departed_head",
     "lead_backup", "seats_filled", "accountable_deputies", "handovers_accepted",
 ]
 
@@ -25,7 +26,7 @@ def test_the_demo_passes_most_checks_and_names_its_gaps(api, viewer):
     assert "Incident playbooks" in failed["runbook_fresh"]["message"]
     assert failed["lead_backup"]["message"].startswith("Only Riley Okafor can run the install")
     assert "Customer Success" not in failed["accountable_deputies"]["message"]
-    assert body["score"] == 76
+    assert body["score"] == 78
 
 
 def test_a_function_without_a_head_is_a_gap_linking_to_the_fix():
@@ -43,5 +44,5 @@ def test_the_readiness_page_links_every_gap_to_its_fix(client, viewer,
     with django_assert_max_num_queries(40):
         response = client.get("/readiness/")
     html = response.content.decode()
-    assert "76%" in html
+    assert "78%" in html
     assert html.count("Fix this") == 4

@@ -107,7 +107,8 @@ def test_an_unknown_filter_value_is_refused_naming_the_filter(db, filters, field
 
 
 def test_types_default_to_all_but_releases_and_are_read_in_type_order(db):
-    assert search.parse(q="deal").types == ("section", "definition", "ritual", "raci_row")
+    assert search.parse(q="deal").types == ("section", "definition", "ritual", "raci_row",
+                                            "metric")
     assert search.parse(q="deal", type="release, section").types == ("section", "release")
 
 
