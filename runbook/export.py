@@ -31,8 +31,9 @@ class ExportDocument:
 
 def runbook_document(runbook, *, today=None):
     today = today or timezone.localdate()
-    sections = list(selectors.sections_with_state(runbook=runbook, today=today))
-    current = selectors.current_revisions(sections)
+    in_runbook = selectors.sections_with_state(runbook=runbook, today=today)
+    sections = list(in_runbook)
+    current = selectors.current_revisions(in_runbook)
     return ExportDocument(
         title=runbook.title,
         subtitle=f"Current text as of {today:%Y-%m-%d}"

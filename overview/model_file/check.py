@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cadence import rules as cadence_rules
+from cadence.choices import ActionState
 from overview.model_file.document import (
     ASSESSMENT_VALUES,
     FORMAT,
@@ -307,6 +308,9 @@ def _check_rules(doc, errors):
             person(occurrence["recorded_by"], [*oat, "recorded_by"])
             for k, ref in enumerate(occurrence["reviewed_sections"]):
                 section_ref(ref, [*oat, "reviewed_sections", k])
+            for k, slug_ in enumerate(occurrence.get("present", [])):
+                function(slug_, [*oat, "present", k])
+            _moment(occurrence.get("recapped_at"), [*oat, "recapped_at"], errors)
             if len(errors) >= MAX_ERRORS:
                 return
 
@@ -337,14 +341,74 @@ def _check_rules(doc, errors):
             _moment(agreement["agreed_at"], [*gat, "agreed_at"], errors)
         if len(errors) >= MAX_ERRORS:
             return
-    _check_assessments(doc, person, errors)
-
-
-def _check_assessments(doc, person, errors):
-    """Each maturity assessment names a fiscal quarter, once; its scores and notes pass
-    the model's own validation; the refresh it names is an occurrence in this file."""
     times = [{_moment(o["scheduled_for"], [], _Errors()) for o in r["occurrences"]}
              for r in doc["rituals"]]
+
+    def occurrence_ref(ref, parts):
+        """``ref`` (``{ritual: index, scheduled_for}``) names an occurrence of this file."""
+        when = _moment(ref["scheduled_for"], [*parts, "scheduled_for"], errors)
+        if ref["ritual"] >= len(times):
+            errors.add([*parts, "ritual"], f"There is no ritual {ref['ritual']} "
+                                           "(counting from 0).")
+        elif when is not None and when not in times[ref["ritual"]]:
+            errors.add(parts, f"The ritual has no occurrence at {ref['scheduled_for']}.")
+
+    _check_assessments(doc, person, occurrence_ref, errors)
+    _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors)
+
+
+def _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors):
+    """Each decision and action item names an occurrence of this file and people and
+    functions of it; a decision links at most one item, and that item is in the file;
+    an action item is closed (when, by whom) exactly when it is not open, and a dropped
+    one says why: the database's own checks, said at their paths."""
+    terms = {d["term"] for d in doc.get("definitions", [])}
+    for i, decision in enumerate(doc.get("decisions", [])):
+        at = ["decisions", i]
+        occurrence_ref(decision["occurrence"], [*at, "occurrence"])
+        function(decision["owner"], [*at, "owner"])
+        _day(decision["revisit_on"], [*at, "revisit_on"], errors)
+        for name in ("revisit_raised_at", "created_at"):
+            _moment(decision[name], [*at, name], errors)
+        link = decision["link"] or {}
+        if len(link) > 1:
+            errors.add([*at, "link"], "A decision links at most one item: a section, a "
+                                      "definition, a RACI row or a ritual.")
+        if "section" in link:
+            section_ref(link["section"], [*at, "link", "section"])
+        if "definition" in link and link["definition"] not in terms:
+            errors.add([*at, "link", "definition"], f"{link['definition']!r} is not one of "
+                                                    "the definitions in this file.")
+        if "row" in link:
+            matrix, row = link["row"]["matrix"], link["row"]["row"]
+            if matrix >= len(doc["raci"]) or row >= len(doc["raci"][matrix]["rows"]):
+                errors.add([*at, "link", "row"], f"There is no row {row} in matrix {matrix} "
+                                                 "(counting from 0).")
+        if "ritual" in link and link["ritual"] >= len(doc["rituals"]):
+            errors.add([*at, "link", "ritual"], f"There is no ritual {link['ritual']} "
+                                                "(counting from 0).")
+        if len(errors) >= MAX_ERRORS:
+            return
+    for i, action in enumerate(doc.get("action_items", [])):
+        at = ["action_items", i]
+        occurrence_ref(action["occurrence"], [*at, "occurrence"])
+        person(action["owner"], [*at, "owner"])
+        person(action["closed_by"], [*at, "closed_by"])
+        _day(action["due"], [*at, "due"], errors)
+        for name in ("created_at", "closed_at"):
+            _moment(action[name], [*at, name], errors)
+        if (action["state"] == ActionState.OPEN) != (action["closed_at"] is None):
+            errors.add([*at, "closed_at"], "An action item has a closed_at exactly when it "
+                                           "is done or dropped.")
+        if action["state"] == ActionState.DROPPED and not action["drop_reason"].strip():
+            errors.add([*at, "drop_reason"], "A dropped action item says why.")
+        if len(errors) >= MAX_ERRORS:
+            return
+
+
+def _check_assessments(doc, person, occurrence_ref, errors):
+    """Each maturity assessment names a fiscal quarter, once; its scores and notes pass
+    the model's own validation; the refresh it names is an occurrence in this file."""
     seen = Counter()
     for i, assessment in enumerate(doc.get("maturity_assessments", [])):
         at = ["maturity_assessments", i]
@@ -367,15 +431,8 @@ def _check_assessments(doc, person, errors):
         person(assessment["recorded_by"], [*at, "recorded_by"])
         for name in ("recorded_at", "updated_at"):
             _moment(assessment[name], [*at, name], errors)
-        ref = assessment["occurrence"]
-        if ref is not None:
-            when = _moment(ref["scheduled_for"], [*at, "occurrence", "scheduled_for"], errors)
-            if ref["ritual"] >= len(times):
-                errors.add([*at, "occurrence", "ritual"], f"There is no ritual {ref['ritual']} "
-                                                          "(counting from 0).")
-            elif when is not None and when not in times[ref["ritual"]]:
-                errors.add([*at, "occurrence"], f"The ritual has no occurrence at "
-                                                f"{ref['scheduled_for']}.")
+        if assessment["occurrence"] is not None:
+            occurrence_ref(assessment["occurrence"], [*at, "occurrence"])
         if len(errors) >= MAX_ERRORS:
             return
 

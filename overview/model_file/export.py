@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cadence.models import Occurrence, Ritual
+from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
 from overview.model_file.document import ASSESSMENT_VALUES, FORMAT
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
@@ -110,12 +110,15 @@ def _chunks(*, now):
         docs = _runbook_docs(batch, slug, who)
         yield ("," if first else "") + ",".join(_dumps(doc) for doc in docs)
     yield "]"
-    yield ',"raci":' + _dumps(_raci_docs(slug, who))
+    raci, row_place = _raci_docs(slug, who)
+    yield ',"raci":' + _dumps(raci)
     rituals = list(Ritual.objects.order_by("pk"))
     yield ',"rituals":' + _dumps(_ritual_docs(rituals, slug, section_ref, who))
     yield ',"definitions":' + _dumps(_definition_docs(slug, section_ref, who))
-    yield ',"maturity_assessments":' + _dumps(
-        _assessment_docs({r.pk: i for i, r in enumerate(rituals)}, who))
+    ritual_index = {r.pk: i for i, r in enumerate(rituals)}
+    yield ',"maturity_assessments":' + _dumps(_assessment_docs(ritual_index, who))
+    yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, section_ref, row_place))
+    yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
     yield ',"people":' + _dumps([
         {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name,
          "email": u.email}
@@ -196,11 +199,14 @@ def _definition_docs(slug, section_ref, who):
 
 
 def _raci_docs(slug, who):
+    """The matrices' documents, and where each row is in them: ``{row id: {"matrix":
+    index in raci, "row": index in its rows}}``, how a decision names the row it links."""
     cells = {}
     for c in Cell.objects.order_by("row_id", "pk").values("row_id", "function_id", "letter"):
         cells.setdefault(c["row_id"], {})[slug[c["function_id"]]] = c["letter"]
-    rows = {}
+    rows, row_ids = {}, {}
     for r in Row.objects.order_by("matrix_id", "pk"):
+        row_ids.setdefault(r.matrix_id, []).append(r.pk)
         letters = {slug[r.accountable_id]: r.accountable_letter, **cells.get(r.pk, {})}
         rows.setdefault(r.matrix_id, []).append({
             "layer": r.layer, "name": r.name, "description": r.description,
@@ -211,11 +217,15 @@ def _raci_docs(slug, who):
             "function": slug[s.function_id], "version": s.version, "signed_by": who(s.signed_by_id),
             "signed_by_name": s.signed_by_name, "signed_at": _iso(s.signed_at),
             "snapshot": s.snapshot})
+    matrices = list(Matrix.objects.order_by("pk"))
+    matrix_index = {m.pk: i for i, m in enumerate(matrices)}
+    row_place = {pk: {"matrix": matrix_index[matrix_id], "row": j}
+                 for matrix_id, pks in row_ids.items() for j, pk in enumerate(pks)}
     return [{"title": m.title, "version": m.version, "is_current": m.is_current,
              "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
              "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
              "signoffs": signoffs.get(m.pk, [])}
-            for m in Matrix.objects.order_by("pk")]
+            for m in matrices], row_place
 
 
 def _ritual_docs(rituals, slug, section_ref, who):
@@ -226,16 +236,21 @@ def _ritual_docs(rituals, slug, section_ref, who):
     for link in Occurrence.reviewed_sections.through.objects.order_by("pk").values(
             "occurrence_id", "section_id"):
         reviewed.setdefault(link["occurrence_id"], []).append(section_ref[link["section_id"]])
+    present = {}
+    for a in Attendance.objects.order_by("pk").values("occurrence_id", "function_id"):
+        present.setdefault(a["occurrence_id"], []).append(slug[a["function_id"]])
     occurrences = {}
     for o in Occurrence.objects.order_by("ritual_id", "scheduled_for").values(
             "pk", "ritual_id", "scheduled_for", "status", "notes", "recorded_at",
-            "recorded_by_id", "reminded_at"):
+            "recorded_by_id", "reminded_at", "rating", "recapped_at"):
         occurrences.setdefault(o["ritual_id"], []).append({
             "scheduled_for": _iso(o["scheduled_for"]), "status": o["status"], "notes": o["notes"],
             "recorded_at": _iso(o["recorded_at"]), "recorded_by": who(o["recorded_by_id"]),
             "reminded_at": _iso(o["reminded_at"]),
             "reviewed_sections": sorted(reviewed.get(o["pk"], []),
-                                        key=lambda ref: (ref["runbook"], ref["kind"]))})
+                                        key=lambda ref: (ref["runbook"], ref["kind"])),
+            "rating": o["rating"], "recapped_at": _iso(o["recapped_at"]),
+            "present": sorted(present.get(o["pk"], []))})
     return [{
         "name": r.name, "horizon": r.horizon, "layer": r.layer, "purpose": r.purpose,
         "owner": slug.get(r.owner_id), "owner_person": who(r.owner_person_id),
@@ -266,6 +281,51 @@ def _assessment_docs(ritual_index, who):
     } for a in MaturityAssessment.objects.order_by("quarter_start").values(
         "quarter_start", *ASSESSMENT_VALUES, "occurrence__ritual_id",
         "occurrence__scheduled_for", "recorded_by_id", "recorded_at", "updated_at")]
+
+
+def _occurrence_ref(ritual_index, values):
+    """An occurrence as the model file names it: its ritual's index in ``rituals`` and
+    its ``scheduled_for`` (read as ``occurrence__ritual_id``, ``occurrence__scheduled_for``)."""
+    return {"ritual": ritual_index[values["occurrence__ritual_id"]],
+            "scheduled_for": _iso(values["occurrence__scheduled_for"])}
+
+
+def _decision_docs(ritual_index, slug, section_ref, row_place):
+    """The decisions of every held occurrence, in two queries, the item each links to
+    named as the file names it: a section by run book and kind, a definition by its term,
+    a RACI row by ``row_place``, a ritual by its index in ``rituals``."""
+    terms = dict(Definition.objects.values_list("pk", "term"))
+
+    def link(d):
+        for kind, value in (("section", section_ref.get(d["section_id"])),
+                            ("definition", terms.get(d["definition_id"])),
+                            ("row", row_place.get(d["raci_row_id"])),
+                            ("ritual", ritual_index.get(d["linked_ritual_id"]))):
+            if value is not None:
+                return {kind: value}
+        return None
+
+    return [{
+        "occurrence": _occurrence_ref(ritual_index, d), "text": d["text"],
+        "owner": slug[d["owner_id"]], "revisit_on": _iso(d["revisit_on"]),
+        "revisit_raised_at": _iso(d["revisit_raised_at"]), "link": link(d),
+        "created_at": _iso(d["created_at"]),
+    } for d in Decision.objects.order_by("pk").values(
+        "occurrence__ritual_id", "occurrence__scheduled_for", "text", "owner_id",
+        "revisit_on", "revisit_raised_at", "section_id", "definition_id", "raci_row_id",
+        "linked_ritual_id", "created_at")]
+
+
+def _action_item_docs(ritual_index, who):
+    """The action items of every held occurrence, in one query."""
+    return [{
+        "occurrence": _occurrence_ref(ritual_index, a), "text": a["text"],
+        "owner": who(a["owner_id"]), "due": _iso(a["due"]), "state": a["state"],
+        "created_at": _iso(a["created_at"]), "closed_at": _iso(a["closed_at"]),
+        "closed_by": who(a["closed_by_id"]), "drop_reason": a["drop_reason"],
+    } for a in ActionItem.objects.order_by("pk").values(
+        "occurrence__ritual_id", "occurrence__scheduled_for", "text", "owner_id", "due",
+        "state", "created_at", "closed_at", "closed_by_id", "drop_reason")]
 
 
 def _history(revisions, reviews, flags, who, *, revision_fields=(), **where):

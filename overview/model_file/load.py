@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cadence import search as cadence_search
-from cadence.models import Occurrence, Ritual
+from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
 from overview import bootstrap
 from overview.model_file.check import check_document
 from overview.model_file.document import ASSESSMENT_VALUES, BATCH, json_path
@@ -206,7 +206,7 @@ def _definitions(doc, people, functions, sections, *, replace):
     """The glossary of the file, its history and agreements. A term this installation
     already defines is refused, unless the model is being replaced: then the existing
     definition is kept, renamed "… · archived <when>" like the archived run books.
-    Returns ``(definitions written, definitions archived)``."""
+    Returns ``({term: definition written}, definitions archived)``."""
     def user(name):
         return people[name] if name else None
 
@@ -248,10 +248,13 @@ def _definitions(doc, people, functions, sections, *, replace):
         for definition, d in zip(definitions, items, strict=True) for a in d["agreements"]],
         batch_size=BATCH)
     search.refresh_definitions([d.pk for d in definitions] + renamed)
-    return len(definitions), archived
+    return {d["term"]: definition for definition, d in zip(definitions, items, strict=True)}, \
+        archived
 
 
 def _raci(doc, people, functions):
+    """The file's matrices, rows, cells and sign-offs. Returns ``{(matrix index, row
+    index): row}``, the places a decision names a row by."""
     if any(m["is_current"] for m in doc["raci"]):
         Matrix.objects.filter(is_current=True).update(is_current=False)
     matrices = Matrix.objects.bulk_create([Matrix(
@@ -260,6 +263,7 @@ def _raci(doc, people, functions):
         archived_at=_t(m.get("archived_at"))) for m in doc["raci"]])
     row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
                 for r in m["rows"]]
+    places = [(i, j) for i, m in enumerate(doc["raci"]) for j in range(len(m["rows"]))]
     # Checked already: each row has its one Accountable.
     letters = [raci_rules.exactly_one_accountable(r["name"], r["cells"], {})
                for _, r in row_docs]
@@ -281,6 +285,7 @@ def _raci(doc, people, functions):
         signed_by_name=s["signed_by_name"], signed_at=_t(s["signed_at"]), snapshot=s["snapshot"])
         for matrix, m in zip(matrices, doc["raci"], strict=True) for s in m["signoffs"]],
         batch_size=BATCH)
+    return dict(zip(places, rows, strict=True))
 
 
 def _cadence(doc, people, functions, sections):
@@ -313,7 +318,13 @@ def _cadence(doc, people, functions, sections):
         ritual=ritual, scheduled_for=_t(o["scheduled_for"]), status=o["status"],
         notes=o["notes"], notes_html=_render(o["notes"]), recorded_at=_t(o["recorded_at"]),
         recorded_by=people[o["recorded_by"]] if o["recorded_by"] else None,
-        reminded_at=_t(o["reminded_at"])) for ritual, o in occurrence_docs], batch_size=BATCH)
+        reminded_at=_t(o["reminded_at"]), rating=o.get("rating"),
+        recapped_at=_t(o.get("recapped_at"))) for ritual, o in occurrence_docs],
+        batch_size=BATCH)
+    Attendance.objects.bulk_create([
+        Attendance(occurrence=occurrence, function=functions[slug])
+        for occurrence, (_, o) in zip(occurrences, occurrence_docs, strict=True)
+        for slug in o.get("present", [])], batch_size=BATCH)
     Reviewed = Occurrence.reviewed_sections.through
     Reviewed.objects.bulk_create([
         Reviewed(occurrence_id=occurrence.pk, section_id=ref(value).pk)
@@ -321,7 +332,13 @@ def _cadence(doc, people, functions, sections):
         for value in o["reviewed_sections"]], batch_size=BATCH)
     by_time = {(index[id(ritual)], occurrence.scheduled_for): occurrence
                for occurrence, (ritual, _) in zip(occurrences, occurrence_docs, strict=True)}
-    return len(rituals), by_time
+    return rituals, by_time
+
+
+def _occurrence(occurrences, ref):
+    """The occurrence ``ref`` (``{ritual: index, scheduled_for}``) names, in the
+    ``occurrences`` ``_cadence`` wrote."""
+    return occurrences[(ref["ritual"], _t(ref["scheduled_for"]))]
 
 
 def _maturity(doc, people, occurrences, *, replace):
@@ -343,16 +360,46 @@ def _maturity(doc, people, occurrences, *, replace):
                 f"{items[clash[0]]['quarter']} is already assessed on this installation; "
                 "import with replace to take the file's assessment instead."]})
 
-    def refresh(ref):
-        return occurrences[(ref["ritual"], _t(ref["scheduled_for"]))] if ref else None
-
     MaturityAssessment.objects.bulk_create([MaturityAssessment(
         quarter_start=start, **{name: a[name] for name in ASSESSMENT_VALUES},
-        occurrence=refresh(a["occurrence"]),
+        occurrence=_occurrence(occurrences, a["occurrence"]) if a["occurrence"] else None,
         recorded_by=people[a["recorded_by"]] if a["recorded_by"] else None,
         recorded_at=_t(a["recorded_at"]), updated_at=_t(a["updated_at"]))
         for start, a in zip(starts, items, strict=True)])
     return len(items), replaced
+
+
+def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occurrences):
+    """The decisions and action items of the file, each on the occurrence it names (and
+    that occurrence's ritual), a decision with the item it links. Returns how many of
+    each were written."""
+    def held_at(ref):
+        occurrence = _occurrence(occurrences, ref)
+        return {"occurrence": occurrence, "ritual": occurrence.ritual}
+
+    def linked(link):
+        link = link or {}
+        return {
+            "section": sections[(link["section"]["runbook"], link["section"]["kind"])]
+            if "section" in link else None,
+            "definition": definitions[link["definition"]] if "definition" in link else None,
+            "raci_row": rows[(link["row"]["matrix"], link["row"]["row"])]
+            if "row" in link else None,
+            "linked_ritual": rituals[link["ritual"]] if "ritual" in link else None,
+        }
+
+    decisions = Decision.objects.bulk_create([Decision(
+        **held_at(d["occurrence"]), text=d["text"], owner=functions[d["owner"]],
+        revisit_on=_d(d["revisit_on"]), revisit_raised_at=_t(d["revisit_raised_at"]),
+        created_at=_t(d["created_at"]),
+        **linked(d["link"])) for d in doc.get("decisions", [])], batch_size=BATCH)
+    actions = ActionItem.objects.bulk_create([ActionItem(
+        **held_at(a["occurrence"]), text=a["text"], owner=people[a["owner"]],
+        due=_d(a["due"]), state=a["state"], created_at=_t(a["created_at"]),
+        closed_at=_t(a["closed_at"]),
+        closed_by=people[a["closed_by"]] if a["closed_by"] else None,
+        drop_reason=a["drop_reason"]) for a in doc.get("action_items", [])], batch_size=BATCH)
+    return len(decisions), len(actions)
 
 
 @transaction.atomic
@@ -375,12 +422,14 @@ def import_model(*, document, actor, door, replace=False):
     archived = bootstrap.archive_model(actor=actor, door=door) if existing else {}
     functions = _functions(document, people)
     sections = _runbooks(document, people, functions)
-    _raci(document, people, functions)
+    rows = _raci(document, people, functions)
     rituals, occurrences = _cadence(document, people, functions, sections)
     assessments, assessments_replaced = _maturity(document, people, occurrences,
                                                   replace=replace)
     definitions, definitions_archived = _definitions(document, people, functions, sections,
                                                      replace=replace)
+    decisions, action_items = _outcomes(document, people, functions, sections, definitions,
+                                        rows, rituals, occurrences)
     if definitions_archived:
         archived = {**archived, "definitions": definitions_archived}
     counts = {
@@ -388,9 +437,10 @@ def import_model(*, document, actor, door, replace=False):
         "runbooks": len(document["runbooks"]),
         "revisions": sum(len(s["revisions"]) for b in document["runbooks"]
                          for s in b["sections"]),
-        "matrices": len(document["raci"]), "rituals": rituals,
-        "occurrences": len(occurrences), "definitions": definitions,
-        "maturity_assessments": assessments, "archived": archived,
+        "matrices": len(document["raci"]), "rituals": len(rituals),
+        "occurrences": len(occurrences), "definitions": len(definitions),
+        "maturity_assessments": assessments, "decisions": decisions,
+        "action_items": action_items, "archived": archived,
     }
     if assessments_replaced:
         counts["replaced"] = {"maturity_assessments": assessments_replaced}

@@ -219,9 +219,9 @@ def _pack_section(number, section, pinned, *, key="", several=False, **stamp):
 def _sections_now(books, today, *, first=1, several=False):
     """The current sections of ``books`` (one query for them all), numbered from
     ``first``; the default run book's anchors keep their plain form."""
-    sections = list(runbook_selectors.sections_with_state(today=today).filter(
-        runbook__in=books).order_by("-runbook__is_default", "runbook_id", "position"))
-    current = runbook_selectors.current_revisions(sections)
+    now_in = runbook_selectors.sections_with_state(today=today).filter(runbook__in=books)
+    sections = list(now_in.order_by("-runbook__is_default", "runbook_id", "position"))
+    current = runbook_selectors.current_revisions(now_in)
     default_id = books[0].pk if books else None
     return [
         _pack_section(

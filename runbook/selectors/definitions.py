@@ -128,8 +128,9 @@ def agreements_for(definition):
 def definitions_with_text(*, today):
     """``definitions_with_state`` as a list, each with ``current`` (its current revision)
     set: three queries, for the pack and the model file."""
-    definitions = list(definitions_with_state(today=today).prefetch_related("agreeing"))
-    texts = current_revisions(definitions, DefinitionRevision)
+    with_state = definitions_with_state(today=today)
+    definitions = list(with_state.prefetch_related("agreeing"))
+    texts = current_revisions(with_state, DefinitionRevision)
     for definition in definitions:
         definition.current = texts.get(definition.pk)
     return definitions

@@ -305,15 +305,12 @@ def _pinned_side(entry):
     }
 
 
-def current_revisions(sections, revisions=Revision):
-    """``{document id: revision}`` for the current revision of each section (or, with
-    ``revisions=DefinitionRevision``, each definition), in one query."""
-    sections = [s for s in sections if s.revision]
-    if not sections:
-        return {}
-    pairs = [(s.pk, s.revision) for s in sections]
-    key = f"{sections[0]._meta.model_name}_id"
-    condition = Q()
-    for document_id, number in pairs:
-        condition |= Q(**{key: document_id}, number=number)
-    return {getattr(r, key): r for r in revisions.objects.filter(condition)}
+def current_revisions(documents, revisions=Revision):
+    """``{document id: revision}`` for the current revision of each of ``documents`` (a
+    queryset of sections or, with ``revisions=DefinitionRevision``, of definitions), in
+    one query whose SQL is the same however many there are: each revision is matched to
+    its document's current number in the database, not by a condition per document
+    (SQLite refuses such an expression tree at a few thousand sections)."""
+    name = documents.model._meta.model_name
+    return {getattr(r, f"{name}_id"): r for r in revisions.objects.filter(
+        **{f"{name}__in": documents.values("pk")}, number=F(f"{name}__revision"))}

@@ -38,8 +38,9 @@ def release_create(*, runbook, name, actor, door, note="", today=None):
     runbook.save(update_fields=["version"])
 
     today = today or timezone.localdate()
-    sections = list(selectors.sections_with_state(runbook=runbook, today=today))
-    revisions = selectors.current_revisions(sections)
+    in_runbook = selectors.sections_with_state(runbook=runbook, today=today)
+    sections = list(in_runbook)
+    revisions = selectors.current_revisions(in_runbook)
     ReleaseSection.objects.bulk_create(
         [
             ReleaseSection(

@@ -14,15 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from cadence.models import Ritual
+from cadence.choices import ActionState
+from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
 from overview import bootstrap, model_file, motions
 from overview.models import MaturityAssessment
+from raci.models import Row
 from revops import fiscal
 from revops.models import AuditEntry, Function
 from runbook import services as runbook_services
-from runbook.models import Definition, DefinitionStaleFlag, StaleFlag
+from runbook.models import Definition, DefinitionStaleFlag, Section, StaleFlag
 from tests.demo import load as load_demo
 
 pytestmark = pytest.mark.django_db
@@ -79,19 +82,12 @@ NOT_CARRIED_MODELS = {
     "overview.Departure": "people's departures on this installation",
     "overview.ModelImport": "a file this installation is importing, kept until it is done",
     "scim.ScimIdentity": "the identity provider's link to this installation",
-    # Not carried yet: the model file is being reworked in parallel, and issue 33 left
-    # overview/model_file/ alone; its rework carries them (and removes these lines).
-    "cadence.Attendance": "outcomes: not carried yet (the model file's rework adds them)",
-    "cadence.Decision": "outcomes: not carried yet (the model file's rework adds them)",
-    "cadence.ActionItem": "outcomes: not carried yet (the model file's rework adds them)",
 }
 NOT_CARRIED_FIELDS = {
     # Ids differ between installations; the search index is rebuilt from the text.
     "*": {"id", "search_vector"},
     # The file carries the fiscal month; who last changed it here is this installation's.
     "revops.Organisation": {"updated_by", "updated_at"},
-    # An occurrence's outcome: not carried yet (see NOT_CARRIED_MODELS).
-    "cadence.Occurrence": {"rating", "recapped_at", "present"},
 }
 # A person is carried as ``people[]``: these fields, matched by username.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
@@ -169,7 +165,27 @@ def _everything():
     DefinitionStaleFlag.objects.create(
         definition=Definition.objects.order_by("pk")[1], raised_at=now, raised_on=now.date(),
         state="never", escalated_at=now, escalated_to=definition.owner)
+    _decisions_linking_each_kind_and_a_dropped_action(definition)
     bootstrap.bootstrap(motion="sales-led", actor=None, door="cli", replace=True)
+
+
+def _decisions_linking_each_kind_and_a_dropped_action(definition):
+    """On a demo meeting with outcomes: a decision linking each kind of item (one with a
+    revisit already asked for) and an action item dropped with its reason."""
+    decision = Decision.objects.select_related("occurrence").order_by("pk").first()
+    now = timezone.now()
+    links = [{"section": Section.objects.order_by("pk").first()}, {"definition": definition},
+             {"raci_row": Row.objects.order_by("pk").first()},
+             {"linked_ritual": Ritual.objects.order_by("-pk").first()}]
+    Decision.objects.bulk_create([Decision(
+        ritual_id=decision.ritual_id, occurrence=decision.occurrence, text=f"Decided {i}",
+        owner_id=decision.owner_id, revisit_on=now.date(), revisit_raised_at=now, **link)
+        for i, link in enumerate(links)])
+    action = ActionItem.objects.order_by("pk").first()
+    ActionItem.objects.create(
+        ritual_id=action.ritual_id, occurrence_id=action.occurrence_id, text="Not needed",
+        owner_id=action.owner_id, due=action.due, state=ActionState.DROPPED, closed_at=now,
+        closed_by_id=action.owner_id, drop_reason="Overtaken by the new territory plan")
 
 
 @functools.cache
@@ -535,3 +551,99 @@ def test_the_everything_model_fills_every_optional_field():
                        {"CharField", "TextField"} else {})).exists():
                 empty.append(f"{model._meta.label}.{f.name}")
     assert not empty, " ".join(empty)
+
+
+# Ritual outcomes ------------------------------------------------------------------------
+
+
+def test_the_demos_meeting_outcomes_travel_with_the_occurrence_they_were_recorded_at():
+    document = exported_then_rolled_back(_demo)
+    assert document["decisions"] and document["action_items"]
+    outcomes = {(d["occurrence"]["ritual"], d["occurrence"]["scheduled_for"])
+                for d in document["decisions"] + document["action_items"]}
+    occurrences = {(i, o["scheduled_for"]): o for i, r in enumerate(document["rituals"])
+                   for o in r["occurrences"]}
+    assert len(outcomes) == 2
+    assert all(occurrences[at]["rating"] and occurrences[at]["present"] for at in outcomes)
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert counts["decisions"] == Decision.objects.count() == len(document["decisions"])
+    assert counts["action_items"] == ActionItem.objects.count() == len(
+        document["action_items"])
+    assert sorted((a.text, a.owner.username, a.occurrence.scheduled_for.isoformat())
+                  for a in ActionItem.objects.select_related("owner", "occurrence")) == sorted(
+        (a["text"], a["owner"], a["occurrence"]["scheduled_for"])
+        for a in document["action_items"])
+    assert not ActionItem.objects.exclude(ritual=F("occurrence__ritual")).exists()
+    assert not Decision.objects.exclude(ritual=F("occurrence__ritual")).exists()
+
+
+def _action_owner_unknown(d):
+    d["action_items"][0]["owner"] = "ghost"
+
+
+def _decision_links_two_items(d):
+    d["decisions"][0]["link"] = {"ritual": 0, "section": {"runbook": d["runbooks"][0]["title"],
+                                                          "kind": "strategy"}}
+
+
+def _decision_links_a_missing_term(d):
+    d["decisions"][0]["link"] = {"definition": "Nothing defined"}
+
+
+def _decision_owner_unknown(d):
+    d["decisions"][0]["owner"] = "partners"
+
+
+def _action_open_but_closed(d):
+    d["action_items"][0].update(state="open", closed_at="2026-01-01T00:00:00+00:00")
+
+
+def _action_dropped_without_reason(d):
+    d["action_items"][0].update(state="dropped", closed_at="2026-01-01T00:00:00+00:00",
+                                drop_reason=" ")
+
+
+def _outcome_on_a_missing_occurrence(d):
+    d["action_items"][0]["occurrence"]["scheduled_for"] = "2020-01-01T09:00:00+00:00"
+
+
+BROKEN_OUTCOMES = [
+    (_action_owner_unknown, "action_items[0].owner", "ghost"),
+    (_decision_links_two_items, "decisions[0].link", "at most one item"),
+    (_decision_links_a_missing_term, "decisions[0].link.definition", "Nothing defined"),
+    (_decision_owner_unknown, "decisions[0].owner", "partners"),
+    (_action_open_but_closed, "action_items[0].closed_at", "exactly when"),
+    (_action_dropped_without_reason, "action_items[0].drop_reason", "says why"),
+    (_outcome_on_a_missing_occurrence, "action_items[0].occurrence",
+     "no occurrence at 2020-01-01"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN_OUTCOMES,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN_OUTCOMES])
+def test_a_bad_outcome_gets_a_400_naming_its_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_demo), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    assert path in answer.json(), answer.json()
+    assert any(words in message for message in answer.json()[path]), answer.json()[path]
+    assert row_counts() == before
+
+
+def test_an_older_file_without_outcomes_still_imports():
+    document = exported_then_rolled_back(_demo)
+    older = {k: v for k, v in document.items() if k not in {"decisions", "action_items"}}
+    for ritual in older["rituals"]:
+        for occurrence in ritual["occurrences"]:
+            for key in ("rating", "recapped_at", "present"):
+                occurrence.pop(key)
+    jsonschema.validate(older, model_file.schema())
+    counts = model_file.import_model(document=older, actor=None, door="cli")
+    assert counts["decisions"] == counts["action_items"] == 0
+    assert not Decision.objects.exists() and not ActionItem.objects.exists()
+    assert not Occurrence.objects.filter(rating__isnull=False).exists()
+    assert not Attendance.objects.exists()

@@ -1,18 +1,22 @@
 """The model file at two sizes: the export and the import run the same queries for 2
-and 8 more run books (children grouped by parent in one pass, rows written in bulk),
-and the streamed export reads the same however its run books are batched. (Larger
-sizes would only show SQLite's limit of 999 parameters a statement splitting a bulk
-insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
+and 8 more run books and held meetings with outcomes (children grouped by parent in one
+pass, rows written in bulk), and the streamed export reads the same however its run
+books are batched. (Larger sizes would only show SQLite's limit of 999 parameters a
+statement splitting a bulk insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
 from overview import bootstrap, model_file
 from overview.model_file import export
-from runbook.models import Revision, Runbook
+from runbook.models import Revision, Runbook, Section
 from tests.runbook.factories import make_sections
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +25,27 @@ pytestmark = pytest.mark.django_db
 def _model(extra_runbooks):
     bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
     make_sections(extra_runbooks)
+    _held_meetings(extra_runbooks)
+
+
+def _held_meetings(n):
+    """``n`` held occurrences of a ritual, each with its outcome: a function present, a
+    rating, a decision linking a section and an action item."""
+    ritual = Ritual.objects.order_by("pk").first()
+    now = timezone.now()
+    person = get_user_model().objects.create_user(username="doer")
+    held = Occurrence.objects.bulk_create([Occurrence(
+        ritual=ritual, scheduled_for=now - timedelta(days=7 * (i + 1)), status="held",
+        rating=7, recorded_at=now) for i in range(n)])
+    section = Section.objects.order_by("pk").first()
+    Attendance.objects.bulk_create([Attendance(occurrence=o, function_id=ritual.owner_id)
+                                    for o in held])
+    Decision.objects.bulk_create([Decision(
+        ritual=ritual, occurrence=o, text="Decided", owner_id=ritual.owner_id, section=section)
+        for o in held])
+    ActionItem.objects.bulk_create([ActionItem(
+        ritual=ritual, occurrence=o, text="To do", owner=person, due=now.date())
+        for o in held])
 
 
 def _queries(func):
@@ -41,6 +66,7 @@ def test_the_export_runs_the_same_queries_for_2_and_8_more_run_books():
     small, small_doc = _exported(2)
     large, large_doc = _exported(8)
     assert len(large_doc["runbooks"]) == len(small_doc["runbooks"]) + 6
+    assert len(large_doc["decisions"]) == len(large_doc["action_items"]) == 8
     assert small == large, (small, large)
 
 
@@ -53,6 +79,7 @@ def test_the_import_runs_the_same_queries_for_2_and_8_more_run_books():
                 document=d, actor=None, door="cli"))
             assert written["runbooks"] == len(document["runbooks"])
             assert Revision.objects.count() == written["revisions"]
+            assert written["decisions"] == written["action_items"] == extra
             transaction.set_rollback(True)
     assert counts[2] == counts[8], counts
 
