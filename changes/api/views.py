@@ -1,8 +1,8 @@
 """The change-control endpoints: thin — validate the shape, call one service, render."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -117,7 +117,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                             door=Door.API)
         return Response(CommentSerializer(comment).data, status=201)
 
-    @extend_schema(request=None, responses=None)
+    @extend_schema(request=None, responses={201: inline_serializer("Acknowledgement", {
+        "kind": serializers.CharField(), "item_id": serializers.IntegerField(),
+        "version": serializers.CharField(), "at": serializers.DateTimeField()})})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """Acknowledge the version of the proposal's item that its layer is asked to read."""

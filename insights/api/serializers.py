@@ -9,7 +9,9 @@ SOURCE_HELP = "What sent the values, e.g. “warehouse nightly job” (kept with
 
 
 class MetricSerializer(serializers.ModelSerializer):
-    definition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A system metric (the model's own health) stands on no definition.
+    definition = serializers.SlugRelatedField(slug_field="slug", read_only=True,
+                                              allow_null=True)
     owner = serializers.SerializerMethodField()
 
     class Meta:

@@ -146,7 +146,8 @@ def test_occurrence_page_query_count_does_not_grow_with_carried_items(
     frozen.move_to(SECOND_MEETING_DAY)
     client.force_login(lead)
     for url in (first.get_absolute_url(), nth(weekly, 1).get_absolute_url()):
-        with django_assert_max_num_queries(24):
+        # 27: the outcome and carried items (24), and the insights panel's metric inputs.
+        with django_assert_max_num_queries(27):
             assert client.get(url).status_code == 200
 
 

@@ -323,3 +323,20 @@ def test_the_reminder_before_the_next_meeting_leads_with_the_carried_items(froze
     (reminder,) = [m for m in mail.outbox if m.subject.startswith("Reminder")]
     assert "Carried forward: 2 open, 1 overdue" in reminder.body
     assert "- Send the call sheet (ann, due 2026-03-11, overdue)" in reminder.body
+
+
+def test_an_item_is_overdue_from_the_day_after_its_due_day(frozen, weekly):
+    ann = UserFactory(username="ann")
+    frozen.move_to(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    hold(nth(weekly, 0), actions=[action("Call", ann, date(2026, 3, 12))])
+    assert not selectors.overdue_actions(today=date(2026, 3, 12)).exists()
+    assert [a.text for a in selectors.overdue_actions(today=date(2026, 3, 13))] == ["Call"]
+
+
+def test_an_action_owned_by_someone_who_left_is_refused_naming_it(frozen, weekly):
+    gone = UserFactory(username="gone", is_active=False)
+    frozen.move_to(datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    with pytest.raises(ValidationError) as info:
+        hold(nth(weekly, 0), actions=[action("Call", gone, date(2026, 3, 12))])
+    assert set(info.value.message_dict) == {"actions[0].owner"}
+    assert not ActionItem.objects.exists()
