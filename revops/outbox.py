@@ -14,9 +14,10 @@ import logging
 import random
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -99,12 +100,28 @@ def _send_slack(now, limit):
     return _post(SlackMessage, PENDING_SLACK, "channel", channels.deliver, now, limit)
 
 
+def message_id(mail):
+    """The one ``Message-ID`` of an outbox mail, whichever worker sends it and however
+    often: a worker killed between the SMTP send and recording it sends it again after
+    the lease, and the recipient's mail system takes the repeat for the same message, as
+    a webhook receiver does with the event id."""
+    host = urlsplit(settings.REVOPS_SITE_URL).hostname or "localhost"
+    return f"<outbox-{mail.pk}.{mail.created_at:%Y%m%d%H%M%S}@{host}>"
+
+
+def _message(mail):
+    message = EmailMultiAlternatives(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL,
+                                     mail.to, headers={"Message-ID": message_id(mail)})
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    return message
+
+
 def _send_mails(now, limit):
     claimed = _claim(Mail, PENDING_MAIL, now, limit)
     for mail in claimed:
         try:
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, mail.to,
-                      html_message=mail.html or None)
+            _message(mail).send()
         except Exception as exc:  # noqa: BLE001 — any transport failure is retried
             _record(mail, now=timezone.now(), done=False, error=type(exc).__name__)
         else:

@@ -68,3 +68,19 @@ def test_one_refused_mail_does_not_hold_back_the_others(smtp_server, frozen):
     outbox.drain()
     assert sorted(mail.state for mail in Mail.objects.all()) == ["retrying", "sent"]
     assert len(smtp_server.received) == 1
+
+
+def test_a_mail_sent_again_after_a_worker_died_is_the_same_message(smtp_server, frozen,
+                                                                    settings, monkeypatch):
+    """The worker sends, then dies before recording it: after the lease the next drain
+    sends it again, with the same Message-ID, so the recipient's mail system keeps one."""
+    events.mail(["head@example.com"], "Recap", "Decisions and actions.", html="<p>Recap</p>")
+    with monkeypatch.context() as dying:
+        dying.setattr(outbox, "_record", lambda *args, **kwargs: None)  # killed here
+        outbox.drain()
+    frozen.shift(settings.REVOPS_OUTBOX_LEASE)
+    outbox.drain()
+    ids = [envelope.content.decode().split("Message-ID: ", 1)[1].split("\r\n", 1)[0]
+           for envelope in smtp_server.received]
+    assert len(ids) == 2 and ids[0] == ids[1] == outbox.message_id(Mail.objects.get())
+    assert Mail.objects.get().state == "sent"
