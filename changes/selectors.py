@@ -112,32 +112,53 @@ def coverage(*, kind, item_id, layer):
                     waiting=tuple(p for p in people if p.pk not in read))
 
 
-def acknowledgements_overdue(*, today):
-    """``(proposal, people still to acknowledge)`` for each item whose last change that
-    altered meaning was applied more than three working days before ``today`` and is not
-    acknowledged by all it asks. A query per layer at most, whatever the items."""
+def _last_meaningful_changes():
+    """Each item's last applied change that altered meaning."""
     latest = {}
     for proposal in (Proposal.objects.filter(state=State.APPLIED, meaningful=True)
                      .order_by("applied_at", "id")):
         latest[(proposal.kind, proposal.item_id)] = proposal
-    due = [p for p in latest.values() if today > rules.working_days_after(
-        timezone.localdate(p.applied_at), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS)]
-    if not due:
+    return list(latest.values())
+
+
+def _readers(changes):
+    """``(proposal, people asked, people still to acknowledge)`` for each of ``changes``:
+    a query per layer at most, and one for the acknowledgements."""
+    if not changes:
         return []
     read = set(Acknowledgement.objects.filter(
-        item_id__in={p.item_id for p in due}).values_list("kind", "item_id", "version",
-                                                           "person_id"))
+        item_id__in={p.item_id for p in changes}).values_list("kind", "item_id", "version",
+                                                               "person_id"))
     asked = {}
-    overdue = []
-    for proposal in due:
+    found = []
+    for proposal in changes:
         if proposal.layer not in asked:
-            found = routing.routing_for(proposal.layer)
-            asked[proposal.layer] = found.heads(found.acknowledging)
-        waiting = [person for person in asked[proposal.layer] if (
-            proposal.kind, proposal.item_id, proposal.applied_version, person.pk) not in read]
-        if waiting:
-            overdue.append((proposal, waiting))
-    return overdue
+            route = routing.routing_for(proposal.layer)
+            asked[proposal.layer] = route.heads(route.acknowledging)
+        people = asked[proposal.layer]
+        found.append((proposal, people, [person for person in people if (
+            proposal.kind, proposal.item_id, proposal.applied_version, person.pk)
+            not in read]))
+    return found
+
+
+def acknowledgements_overdue(*, today):
+    """``(proposal, people still to acknowledge)`` for each item whose last change that
+    altered meaning was applied more than three working days before ``today`` and is not
+    acknowledged by all it asks. A query per layer at most, whatever the items."""
+    due = [p for p in _last_meaningful_changes() if today > rules.working_days_after(
+        timezone.localdate(p.applied_at), rules.ACKNOWLEDGE_WITHIN_WORKING_DAYS)]
+    return [(proposal, waiting) for proposal, _, waiting in _readers(due) if waiting]
+
+
+def acknowledgements_given():
+    """``(given, asked)`` over every item's last change that altered meaning: how many of
+    the acknowledgements it asks of its layer's R, A and C people have been given."""
+    asked = given = 0
+    for _, people, waiting in _readers(_last_meaningful_changes()):
+        asked += len(people)
+        given += len(people) - len(waiting)
+    return given, asked
 
 
 def awaiting_decision():

@@ -236,4 +236,5 @@ SYSTEM = [
     SystemMetric("ritual-adherence", "Ritual adherence", "strategy", 90, 10),
     SystemMetric("raci-signoff-coverage", "RACI sign-off coverage", "strategy", 100, 20),
     SystemMetric("seats-with-deputies", "Seats with deputies", "strategy", 100, 25),
+    SystemMetric("acknowledged-changes", "Acknowledged changes", "strategy", 100, 20),
 ]

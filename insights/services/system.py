@@ -4,7 +4,6 @@ closed, whose last figure (the state at its end) is the one the scorecard keeps.
 figure is read through the same selectors the dashboard, the cadence page and the RACI
 page read, so the scorecard and those pages never disagree.
 
-Acknowledged changes (change control) join them once that app is merged below this one.
 """
 
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cadence import adherence
+from changes import selectors as changes_selectors
 from insights import rules
 from insights.models import Metric
 from insights.services.metrics import FROM_THE_START
@@ -41,12 +41,14 @@ def figures(*, today):
     matrix = raci_selectors.current_matrix()
     statuses = [s for s in raci_selectors.signoff_status(matrix) if s.expected] if matrix else []
     seats = Function.objects.aggregate(all=Count("id"), deputised=Count("deputy"))
+    acknowledged, asked = changes_selectors.acknowledgements_given()
     return {
         "runbook-freshness": _percent(sum(states.values()) - out_of_date, sum(states.values())),
         "ritual-adherence": _percent(held.held, held.recorded),
         "raci-signoff-coverage": _percent(sum(s.signed_current for s in statuses),
                                           len(statuses)),
         "seats-with-deputies": _percent(seats["deputised"], seats["all"]),
+        "acknowledged-changes": _percent(acknowledged, asked),
     }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cadence import adherence
+from changes import selectors as changes_selectors
 from insights import selectors, services, tasks
 from insights.models import Metric, MetricValue
 from overview import maturity
@@ -28,7 +29,7 @@ def recorded():
 def test_the_system_metrics_match_the_pages_own_figures_on_the_demo():
     today = timezone.localdate()
     counts = tasks.record_system_metrics.delay().get()  # the demo recorded them too
-    assert sum(counts.values()) == 4
+    assert sum(counts.values()) == 5
     values = recorded()
 
     sections = runbook_selectors.sections_with_state(today=today).count()
@@ -47,11 +48,20 @@ def test_the_system_metrics_match_the_pages_own_figures_on_the_demo():
     assert values["seats-with-deputies"] == round(
         100 * deputised / Function.objects.count(), 1)
 
+    # What each changed item's page says ("1 of 4 acknowledged"), summed.
+    items = {(p.kind, p.item_id): p.layer for p in changes_selectors.proposals().filter(
+        state="applied", meaningful=True)}
+    pages = [changes_selectors.coverage(kind=kind, item_id=item_id, layer=layer)
+             for (kind, item_id), layer in items.items()]
+    assert pages, "the demo changes a definition through a proposal"
+    assert values["acknowledged-changes"] == round(
+        100 * sum(len(c.acknowledged) for c in pages) / sum(c.expected for c in pages), 1)
+
 
 def test_recording_twice_a_day_changes_nothing_and_they_sit_on_the_scorecard():
     services.record_system_metrics()
-    assert services.record_system_metrics()["unchanged"] == 4
-    assert Metric.objects.exclude(system="").count() == 4
+    assert services.record_system_metrics()["unchanged"] == 5
+    assert Metric.objects.exclude(system="").count() == 5
     rows = {r.metric.slug: r for r in selectors.rows(today=timezone.localdate(), periods=1)}
     assert {"runbook-freshness", "ritual-adherence"} <= set(rows)
     assert rows["runbook-freshness"].cells[0].target == 90
