@@ -81,7 +81,7 @@ def test_the_weeks_inputs_the_import_preview_and_the_maturity_evidence(
 
     page.goto(page.url.split("/scorecard/")[0] + "/maturity/")
     expect(page.get_by_role("heading", name="Evidence from the app")).to_be_visible()
-    expect(page.locator("table.maturity-evidence tbody tr")).to_have_count(4)
+    expect(page.locator("table.maturity-evidence tbody tr")).to_have_count(5)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"maturity-evidence-{width}")
     assert not errors, errors
