@@ -340,6 +340,10 @@ REVOPS_OUTBOX_GIVE_UP_AFTER = timedelta(
 # after 10 s). A drain killed mid-send leaves its rows to the next drain after this.
 REVOPS_OUTBOX_LEASE = timedelta(
     seconds=config.int_("REVOPS_OUTBOX_LEASE_SECONDS", 120, low=1, high=3600))
+# Whole-model summaries (readiness, cross-checks, the review queue) are kept in the cache
+# until the model changes, at most this long (revops.summaries); 0 computes them on
+# every read.
+REVOPS_SUMMARY_SECONDS = config.int_("REVOPS_SUMMARY_SECONDS", 300, low=0, high=3600)
 # Webhooks go to public https URLs only (revops.netguard); these open exceptions.
 REVOPS_WEBHOOK_ALLOW_HTTP = config.bool_("REVOPS_WEBHOOK_ALLOW_HTTP", False)
 REVOPS_WEBHOOK_ALLOWED_HOSTS = config.hosts_or_networks("REVOPS_WEBHOOK_ALLOWED_HOSTS")

@@ -3,6 +3,7 @@ readers' open concerns."""
 
 from django.db.models import Case, Count, IntegerField, Value, When
 
+from revops.summaries import summary
 from runbook import selectors
 from runbook.models import ReviewState
 
@@ -10,9 +11,17 @@ LIMIT = 8
 
 
 def panel(*, user, today):
+    """The panel, the same for every reader: ``_review_queue``."""
+    return {"title": "Run book: sections to review",
+            "template": "runbook/_dashboard_panel.html", **_review_queue(today=today)}
+
+
+@summary
+def _review_queue(*, today):
     """Three queries whatever the number of sections: the most urgent few, the counts
     per state, and how many run books the live model has (none: the panel says so and
-    leads to setup; several: each section is named with its run book)."""
+    leads to setup; several: each section is named with its run book); kept until the
+    model changes (``revops.summaries``)."""
     needing = selectors.sections_needing_review(today=today)
     urgency = Case(
         When(review_state=ReviewState.STALE, then=Value(0)),
@@ -32,8 +41,6 @@ def panel(*, user, today):
     total = sum(counts.values())
     runbook_count = selectors.live_runbooks().count()
     return {
-        "title": "Run book: sections to review",
-        "template": "runbook/_dashboard_panel.html",
         "sections": shown,
         "more": max(total - len(shown), 0),
         "stale_count": counts.get(ReviewState.STALE, 0) + counts.get(ReviewState.NEVER, 0),

@@ -15,6 +15,7 @@ from django.db.models import (
     Subquery,
 )
 
+from revops.summaries import summary
 from runbook import rules
 from runbook.models import (
     Agreement,
@@ -83,11 +84,12 @@ class SectionReadiness:
     headless: SectionGaps  # owned by no function, or one without an active head
 
 
+@summary
 def section_readiness(*, today, shown):
     """The run-book checks of the readiness report over the whole live model in SQL: one
     count of run books, one aggregate over the sections, and, for each check that fails,
     its first ``shown`` sections in document order — a fixed number of queries and rows
-    whatever the model's size."""
+    whatever the model's size; kept until the model changes (``revops.summaries``)."""
     live = Section.objects.live()
     written = Exists(Revision.objects.filter(section=OuterRef("pk"), number=OuterRef("revision"),
                                              body__regex=r"\S"))

@@ -26,8 +26,10 @@ def grow(n, m):
 
 @pytest.mark.parametrize("path", ["/", "/readiness/"])
 def test_dashboard_and_readiness_run_the_same_queries_at_two_sizes(
-    client, viewer, path, django_assert_num_queries
+    client, viewer, path, django_assert_num_queries, settings
 ):
+    """The summaries computed, not read from the cache (``tests/core/test_summaries.py``)."""
+    settings.REVOPS_SUMMARY_SECONDS = 0
     client.force_login(viewer)
     m = matrix()
     one_of_each(m)
