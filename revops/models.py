@@ -120,7 +120,7 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(max_length=150, blank=True)
     door = models.CharField(max_length=10, choices=Door.choices)
     action = models.CharField(max_length=40)
-    object_type = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=60)  # indexed with object_id, below
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=200)
     changes = models.JSONField(default=dict, blank=True)

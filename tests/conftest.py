@@ -35,6 +35,10 @@ def pytest_configure(config):
     # it was, and the shared cache (Redis or the database table) is tested across
     # processes (tests/core/test_shared_cache.py).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tests grow their data in bulk, without the audit entries that tell a kept
+    # whole-model summary the model changed: the summaries are computed on every read,
+    # and kept only where tests/overview/test_summaries.py says so.
+    settings.REVOPS_SUMMARY_SECONDS = 0
     url = redis_url_for_this_worker()
     if url:
         settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url

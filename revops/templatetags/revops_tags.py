@@ -28,3 +28,20 @@ def seat_holder(function):
     """Who holds ``function``'s seat, with its deputy: "Hannah Kim (deputy: Jamie Osei)",
     or "Vacant (covered by …)" (``seats.holder_label``)."""
     return seats.holder_label(function)
+
+
+# One list on a page shows at most this many things; the count beside it is exact and
+# the rest is in the API (a person holding 2,000 items made a 350 KB page).
+LISTED = 50
+
+
+@register.filter
+def listed(items):
+    """The first ``LISTED`` of ``items``: what one list on a page shows."""
+    return items[:LISTED]
+
+
+@register.filter
+def unlisted(items):
+    """How many of ``items`` a page's list leaves out (``listed``)."""
+    return max(len(items) - LISTED, 0)

@@ -94,3 +94,21 @@ def test_the_maturity_part_shows_a_zero_score_and_says_when_there_is_none():
     assert "| People (constraint) | 0 / 8 |" in text and "| Data (constraint) | 0 / 8 |" in text
     assert "Constraint: **People, Data**" in text and "**Foundational**" in text
     assert "| 4 | 5 | 0 | 6 | Foundational | Data |" in text
+
+
+def test_a_person_holding_many_things_sees_the_first_fifty_of_each_and_the_count(client):
+    from runbook.models import Section
+    from tests.runbook.factories import make_sections
+
+    head = make_head("sales", "sales-head")
+    successor = UserFactory(username="next")
+    make_sections(12)
+    Section.objects.update(owner=Function.objects.get(slug="sales"))
+    client.force_login(LeadFactory())
+    page = client.get(f"/people/{head.username}/").content.decode()
+    assert "Run-book sections <span class=\"muted\">(72)</span>" in page
+    assert page.count('href="/runbook/sections/') == 50
+    assert "And 22 more: every one in" in page
+    preview = client.get(f"/people/{head.username}/handover/?to={successor.username}")
+    assert preview.content.decode().count('<span class="badge ok">Section</span>') == 50
+    assert "And 22 more sections" in preview.content.decode()

@@ -19,6 +19,12 @@ from runbook.models import Section
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_for_the_module")]
 
 
+@pytest.fixture(autouse=True)
+def _kept(settings):
+    """The lifetime a running install has (the suite computes summaries on every read)."""
+    settings.REVOPS_SUMMARY_SECONDS = 300
+
+
 def readiness(today):
     with CaptureQueriesContext(connection) as queries:
         facts = selectors.section_readiness(today=today, shown=5)
