@@ -6,7 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from cadence import rules
@@ -213,12 +227,24 @@ def ritual_rows(*, now, queryset=None):
     return rows
 
 
-def rows_by_horizon(*, now):
-    """``[(horizon_label, [RitualRow…])]`` in horizon order, every horizon present."""
+# The cadence page draws this many rituals at a time, in horizon order.
+RITUALS_PER_PAGE = 50
+
+
+def rows_by_horizon(*, now, page=""):
+    """``(groups, page)``: the page of live rituals numbered ``page`` (as the request
+    gives it), ``RITUALS_PER_PAGE`` of them in horizon order, as ``[(horizon_label,
+    horizon, [RitualRow…])]`` — every horizon when the rituals fit on one page (an empty
+    one says so), else those this page draws — and the ``Page``."""
+    horizon_order = Case(*(When(horizon=h, then=Value(i)) for i, h in enumerate(Horizon.values)),
+                         output_field=IntegerField())
+    page = Paginator(rituals(include_archived=False).order_by(horizon_order, "name", "id"),
+                     RITUALS_PER_PAGE).get_page(page)
     groups = {h: [] for h in Horizon.values}
-    for row in ritual_rows(now=now, queryset=rituals(include_archived=False)):
+    for row in ritual_rows(now=now, queryset=page.object_list):
         groups[row.ritual.horizon].append(row)
-    return [(Horizon(h).label, h, groups[h]) for h in Horizon.values]
+    return [(Horizon(h).label, h, groups[h]) for h in Horizon.values
+            if groups[h] or not page.has_other_pages()], page
 
 
 def lint():

@@ -47,10 +47,11 @@ def _viewer_tz():
 @login_required
 def index(request):
     now = timezone.now()
-    groups = selectors.rows_by_horizon(now=now)
+    groups, page = selectors.rows_by_horizon(now=now, page=request.GET.get("page", ""))
     return render(request, "cadence/index.html", {
         "groups": groups,
-        "has_rituals": any(rows for _, _, rows in groups),
+        "page": page,
+        "has_rituals": page.paginator.count > 0,
         "findings": selectors.lint(),
         "adherence": adherence.side_by_side(now=now),
         "can_create": policy.can_create_owned(request.user),

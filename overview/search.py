@@ -441,7 +441,7 @@ def _rows(ids, query, today):
         **_marked_title(F("name"), query))
     return {r.pk: Hit(type=RACI_ROW, id=r.pk, title=r.name, where=_where(r.matrix.title, r.matrix),
                       title_html=_title_html(r, r.name, query),
-                      url=reverse("raci:matrix", args=[r.matrix_id]) + f"#row-{r.pk}",
+                      url=reverse("raci:row_in_grid", args=[r.pk]),
                       snippet=_snippet(r, query), rank=0.0)
             for r in qs}
 

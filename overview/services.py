@@ -127,7 +127,7 @@ def _record_handover(*, actor, plan, now):
         *(HandoverItem(kind=Kind.RACI_ROW, object_id=str(r.id), label=r.name,
                        detail=f"{r.letter} for {r.function.name}, matrix version "
                               f"{held.matrix.version}",
-                       url=reverse("raci:matrix", args=[held.matrix.pk]) + f"#row-{r.id}")
+                       url=reverse("raci:row_in_grid", args=[r.id]))
           for r in held.raci_rows),
         *(HandoverItem(kind=Kind.RITUAL, object_id=str(r.id), label=r.name,
                        detail=_next_occurrence_text(r.ritual),

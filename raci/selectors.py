@@ -6,6 +6,7 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from raci import csv_io, rules
@@ -173,8 +174,23 @@ class LayerGroup:
     rows: list
 
 
-def grid(matrix):
-    """Everything the grid page draws, in five queries."""
+# The grid page draws this many rows at a time (a row with its cells' menus weighs
+# about 2 KB: a 500-row matrix made a 1.2 MB page); the print view draws them all.
+ROWS_PER_PAGE = 50
+
+
+def grid_page_of(row):
+    """The page of its matrix's grid (``ROWS_PER_PAGE`` rows each) that draws ``row``."""
+    order = list(Row.objects.filter(matrix_id=row.matrix_id).in_grid_order()
+                 .values_list("pk", flat=True))
+    return order.index(row.pk) // ROWS_PER_PAGE + 1
+
+
+def grid(matrix, *, page=None):
+    """Everything the grid page draws, in five queries: with ``page`` (a page number as
+    the request gives it, or "" for the first), its ``ROWS_PER_PAGE`` rows grouped by
+    layer and ``page`` the ``Page``; without, every row. The lint and the sign-offs are
+    of the whole matrix either way."""
     function_list = functions()
     rows = list(rows_for_grid(matrix=matrix))
     findings = lint(matrix, rows=rows, function_list=function_list)
@@ -183,7 +199,9 @@ def grid(matrix):
         by_row.setdefault(finding.row, []).append(finding)
     groups = {}
     labels = dict(Layer.choices)
-    for row in rows:
+    if page is not None:
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(page)
+    for row in page if page is not None else rows:
         letters = letters_of(row)
         group = groups.setdefault(
             row.layer, LayerGroup(row.layer, labels.get(row.layer, "Not grouped by layer"), [])
@@ -195,6 +213,7 @@ def grid(matrix):
         "functions": function_list,
         "groups": list(groups.values()),
         "rows": rows,
+        "page": page,
         "findings": findings,
         "signoffs": (statuses := signoff_status(matrix, function_list=function_list)),
         "awaited": [st for st in statuses if st.expected and not st.signed_current],

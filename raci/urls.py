@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/export.csv", views.export_csv, name="export"),
     path("<int:pk>/import/", views.import_csv, name="import"),
     path("rows/<int:pk>/", views.row_fragment, name="row"),
+    path("rows/<int:pk>/in-grid/", views.row_in_grid, name="row_in_grid"),
     path("rows/<int:pk>/edit/", views.row_edit, name="row_edit"),
     path("rows/<int:pk>/delete/", views.row_delete, name="row_delete"),
     path("rows/<int:pk>/move/", views.row_move, name="row_move"),

@@ -29,17 +29,30 @@ from revops.http import form_errors
 from revops.models import Door, Function
 
 
-def _grid_context(request, matrix):
+def _grid_context(request, matrix, *, page=None):
     user = request.user
     return {
         "matrix": matrix,
-        **selectors.grid(matrix),
+        **selectors.grid(matrix, page=page),
         "legend": rules.LEGEND,
         "letter_choices": LETTER_CHOICES,
         # An archived matrix is read-only: its services refuse, so nothing offers to write.
         "can_edit": matrix.archived_at is None and policy.can_administer(user),
         "signable": set() if matrix.archived_at else policy.headed_function_ids(user),
     }
+
+
+def _in_grid(row):
+    """Where the grid draws ``row``: its matrix's page holding it, at the row."""
+    page = selectors.grid_page_of(row)
+    return (reverse("raci:matrix", args=[row.matrix_id]) + (f"?page={page}" if page > 1 else "")
+            + f"#row-{row.pk}")
+
+
+@login_required
+def row_in_grid(request, pk):
+    """A link to one row that lands on it, whichever page of the grid draws it."""
+    return redirect(_in_grid(get_object_or_404(Row, pk=pk)))
 
 
 @login_required
@@ -60,7 +73,7 @@ def matrix_detail(request, pk):
 
 
 def _grid_page(request, matrix):
-    context = _grid_context(request, matrix)
+    context = _grid_context(request, matrix, page=request.GET.get("page", ""))
     context["matrices"] = list(Matrix.objects.all())
     context["more_panels"] = registry.panels("raci.grid", matrix=matrix, user=request.user)
     return render(request, "raci/grid.html", context)
@@ -116,7 +129,7 @@ def _row_response(request, row, *, status_message="", error="", dialog="", focus
 def _htmx_or_redirect(request, response, row):
     if request.htmx:
         return response
-    return redirect(f"{reverse('raci:matrix', args=[row.matrix_id])}#row-{row.pk}")
+    return redirect(_in_grid(row))
 
 
 @login_required
@@ -208,7 +221,7 @@ def row_create(request, pk):
             row = services.row_create(matrix=matrix, cells=form.cells(), actor=request.user,
                                       door=Door.UI, **form.row_fields())
             messages.success(request, f"Added {row.name}.")
-            return redirect(f"{reverse('raci:matrix', args=[matrix.pk])}#row-{row.pk}")
+            return redirect(_in_grid(row))
     return render(request, "raci/row_form.html", {"form": form, "matrix": matrix,
                                                   "legend": rules.LEGEND},
                   status=400 if form.errors else 200)
@@ -233,7 +246,7 @@ def row_edit(request, pk):
             services.row_update(row=row, cells=form.cells(), actor=request.user, door=Door.UI,
                                 **form.row_fields())
             messages.success(request, f"Saved {form.cleaned_data['name']}.")
-            return redirect(f"{reverse('raci:matrix', args=[row.matrix_id])}#row-{row.pk}")
+            return redirect(_in_grid(row))
     return render(request, "raci/row_form.html", {"form": form, "matrix": row.matrix,
                                                   "row": row, "legend": rules.LEGEND},
                   status=400 if form.errors else 200)
@@ -261,7 +274,7 @@ def row_move(request, pk):
                           actor=request.user, door=Door.UI)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('raci:matrix', args=[row.matrix_id])}#row-{row.pk}")
+    return redirect(_in_grid(row))
 
 
 # Sign-off -------------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def test_rituals_match_on_name_output_and_agenda_and_rows_on_name_and_descriptio
     assert sorted(ids(hits, "raci_row")) == sorted(
         ("raci_row", r.pk) for r in (row_by_name, row_by_description))
     row_hit = next(h for h in hits if h.id == row_by_name.pk and h.type == "raci_row")
-    assert row_hit.url == f"/raci/{m.pk}/#row-{row_by_name.pk}"
+    assert row_hit.url == f"/raci/rows/{row_by_name.pk}/in-grid/"
 
 
 def test_releases_are_searched_by_their_pinned_text_only_when_asked_for(lead, book):
