@@ -51,7 +51,10 @@ SECTIONS = int(os.environ.get("BENCH_SECTIONS") or (100_000 if SIZE == "large" e
 MID = min(10_000 if SIZE == "large" else 600, SECTIONS)
 HANDOVER = {"sections": 1_000, "raci_rows": 500, "rituals": 500}
 BATCH = 5_000
+# ``{person}``: the biggest holder at each size (a head at the demo size, the person
+# holding 2,000 items in the large model).
 PAGES = ["/", "/readiness/", "/start/", "/runbook/", "/raci/", "/cadence/",
+         "/people/{person}/", "/people/{person}/handover/?to=bench-successor",
          "/api/v1/sections/?page_size=10", "/api/v1/raci/rows/?page_size=10",
          "/api/v1/rituals/?page_size=10", "/api/v1/occurrences/?page_size=10",
          "/api/v1/readiness/"]
@@ -88,6 +91,7 @@ def start():
                                is_staff=True)
     lead.groups.add(policy.ensure_leads_group())
     bootstrap.bootstrap(motion="hybrid", actor=None, door=Door.CLI)
+    User.objects.create(username="bench-successor", email="successor@bench.example")
     for function in Function.objects.filter(head__isnull=True):
         head = User.objects.create(username=f"bench-head-{function.slug}", is_staff=True,
                                    email=f"{function.slug}@bench.example")
@@ -128,7 +132,6 @@ def holder():
     User = get_user_model()
     person = User.objects.create(username="bench-leaving", email="leaving@bench.example",
                                  is_staff=True)
-    User.objects.create(username="bench-successor", email="successor@bench.example")
     ops = core_services.function_create(actor=None, door=Door.CLI, slug="bench-ops",
                                         name="Bench operations", position=99, head=person)
     Section.objects.filter(pk__in=Section.objects.order_by("pk").values("pk")[
@@ -160,21 +163,25 @@ def clients(lead):
     return page, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def read_pages(page, api):
-    """``{path: (median CPU seconds, median wall seconds, queries, bytes)}``."""
+def read_pages(page, api, person):
+    """``{path: (median CPU seconds, median wall seconds, queries, bytes, first wall)}``:
+    ``first`` is the first read, which computes the whole-model summaries a later read
+    finds kept (``revops.summaries``) — what a view after a change costs."""
     figures = {}
     for path in PAGES:
         extra = api if path.startswith("/api/") else {}
+        url = path.format(person=person)
         cpu, wall = [], []
         for _ in range(REPEATS):
             began_cpu, began = time.process_time(), time.perf_counter()
-            seconds, queries, response = measure(lambda p=path, e=extra: page.get(p, **e))
+            seconds, queries, response = measure(lambda u=url, e=extra: page.get(u, **e))
             cpu.append(time.process_time() - began_cpu)
             wall.append(time.perf_counter() - began)
-            assert response.status_code == 200, (path, response.status_code)
-        figures[path] = (median(cpu), median(wall), queries, len(response.content))
-        print(f"  {path:<38} cpu {median(cpu) * 1000:7.1f} ms  wall {median(wall) * 1000:7.1f}"
-              f" ms  {queries:4d} queries  {len(response.content) / 1024:7.1f} KB", flush=True)
+            assert response.status_code == 200, (url, response.status_code)
+        figures[path] = (median(cpu), median(wall), queries, len(response.content), wall[0])
+        print(f"  {url:<46} cpu {median(cpu) * 1000:7.1f} ms  wall {median(wall) * 1000:7.1f}"
+              f" ms (first {wall[0] * 1000:7.1f})  {queries:4d} queries"
+              f"  {len(response.content) / 1024:7.1f} KB", flush=True)
     return figures
 
 
@@ -215,7 +222,7 @@ def main():
         analyze()
         page, api = clients(lead)
         print(f"demo size: {Section.objects.count()} sections")
-        small = read_pages(page, api)
+        small = read_pages(page, api, "bench-head-revops")
         exports = {}
         for n in (MID, SECTIONS):
             seconds, _, _ = measure(lambda n=n: grow_to(n))
@@ -226,22 +233,25 @@ def main():
             memory = f", peak {exports[n][1]:.0f} MB" if exports[n][1] else ""
             print(f"export {n:,}: {exports[n][0]:.2f} s, {size:.1f} MB file{memory}", flush=True)
         print(f"built in {time.perf_counter() - began:.0f} s")
-        large = read_pages(page, api)
+        holder()
+        large = read_pages(page, api, "bench-leaving")
         for path in PAGES:
-            ratio = large[path][0] / small[path][0]
-            goal(f"{path} CPU at {SECTIONS:,} sections within 3x of demo size",
-                 f"{large[path][0] * 1000:.1f} ms vs {small[path][0] * 1000:.1f} ms = "
-                 f"{ratio:.1f}x, {large[path][2]} queries (demo {small[path][2]})", ratio <= 3)
+            (cpu, wall, queries, size, first), (cpu0, wall0, queries0, _, first0) = (
+                large[path], small[path])
+            goal(f"{path} at {SECTIONS:,} sections within 3x of demo size (wall: app and "
+                 "database)",
+                 f"wall {wall * 1000:.1f} ms vs {wall0 * 1000:.1f} ms = {wall / wall0:.1f}x; "
+                 f"first read {first * 1000:.1f} vs {first0 * 1000:.1f} ms = "
+                 f"{first / first0:.1f}x; app CPU {cpu / cpu0:.1f}x; {queries} queries "
+                 f"(demo {queries0})", wall / wall0 <= 3)
             if not path.startswith("/api/"):
-                goal(f"{path} HTML under 200 KB", f"{large[path][3] / 1024:.1f} KB",
-                     large[path][3] < 200 * 1024)
+                goal(f"{path} HTML under 200 KB", f"{size / 1024:.1f} KB", size < 200 * 1024)
         counted = json.loads(page.get("/api/v1/sections/?page_size=10", **api).content)
         goal("/api/v1/sections/ no full COUNT(*) above 10,000 rows",
              f"count {counted['count']:,}, count_is_estimate {counted['count_is_estimate']}",
              counted["count_is_estimate"] or counted["count"] <= 10_000
              or connection.vendor != "postgresql")
 
-        holder()
         seconds, queries, response = measure(lambda: page.post(
             "/api/v1/people/bench-leaving/handover/", {"to": "bench-successor"},
             content_type="application/json", **api))
