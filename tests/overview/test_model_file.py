@@ -579,6 +579,7 @@ def test_the_scorecard_travels_with_its_history_and_the_import_announces_nothing
         len(document["off_track_items"]))
     assert ReplacedValue.objects.get().current.period == corrected["period"]
     assert not WebhookDelivery.objects.exists() and not Mail.objects.exists()
+    assert OffTrack.objects.count() == len(document["off_track_items"])
     # The items the history raised came with it: the daily scan finds nothing new.
     assert insights_services.raise_off_track(today=timezone.localdate()) == ([], [])
 
