@@ -2,10 +2,12 @@
 
 Builds the hybrid template, then back-dates its rituals five years and lays down their
 recorded occurrences (mostly held, some skipped or missed, with notes), ~30 revisions and
-~20 reviews per section, quarterly releases and sign-offs — bulk inserts, since only the
-size matters here. Exports it, rolls the model back (an empty installation again),
-imports the file, exports again and checks the two documents are equal. Everything runs
-in one transaction that is rolled back: the database is left as it was.
+~20 reviews per section, quarterly releases and sign-offs, and every weekly metric's
+value for each of those weeks (one in ten corrected, an off-track run each quarter) —
+bulk inserts, since only the size matters here. Exports it, rolls the model back (an
+empty installation again), imports the file, exports again and checks the two documents
+are equal. Everything runs in one transaction that is rolled back: the database is left
+as it was.
 
     .venv/bin/python bench/model_file.py [--years 5]
 """
@@ -19,6 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cadence.models import Occurrence, Ritual, Status
+from insights import rules as insights_rules
+from insights.models import Metric, MetricValue, OffTrack, ReplacedValue
 from overview import bootstrap, model_file
 from raci.models import Matrix, SignOff
 from revops.models import Function
@@ -71,6 +75,22 @@ def history(years):
                                  for f in Function.objects.all()])
 
 
+def scorecard(years):
+    now = timezone.now()
+    weeks = insights_rules.closed_periods("weekly", now.date(), 52 * years)
+    for metric in Metric.objects.filter(formula="", period="weekly"):
+        values = MetricValue.objects.bulk_create([MetricValue(
+            metric=metric, period=week.key, starts=week.start, value=20 + n % 13, door="api",
+            source="Warehouse nightly sync", sent_at=now) for n, week in enumerate(weeks)],
+            batch_size=2000)
+        ReplacedValue.objects.bulk_create([ReplacedValue(
+            current=value, value=value.value + 1, door="api", source="Warehouse nightly sync",
+            sent_at=now, replaced_at=now) for value in values[::10]], batch_size=2000)
+        OffTrack.objects.bulk_create([OffTrack(
+            metric=metric, since=week.key, latest=week.key, raised_at=now, cleared_at=now,
+            reason="back on track") for week in weeks[::13]])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--years", type=int, default=5)
@@ -80,8 +100,10 @@ def main():
         point = transaction.savepoint()
         bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
         history(args.years)
+        scorecard(args.years)
         print(f"occurrences: {Occurrence.objects.count()}, "
-              f"revisions: {Revision.objects.count()}, reviews: {Review.objects.count()}")
+              f"revisions: {Revision.objects.count()}, reviews: {Review.objects.count()}, "
+              f"metric values: {MetricValue.objects.count()}")
         exported = timed("export", model_file.export_model)
         text = timed("  json.dumps", lambda: json.dumps(exported))
         print(f"file size: {len(text) / 1e6:.1f} MB")

@@ -6,6 +6,8 @@ their sign-offs, the rituals with every occurrence and its outcome — attendanc
 rating, decisions, action items —, the quarterly maturity assessments) and nothing
 that names a database id: things refer to each other by slug, username, title, kind or
 position, so a file from one installation reads the same on another.
+The scorecard travels too: metrics with their targets, every value with the values it
+replaced, and the off-track items, written as they were and announcing nothing.
 The format is described in ``docs/model-format.md`` and its JSON Schema in
 ``docs/model-format.schema.json``.
 

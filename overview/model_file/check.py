@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from cadence import rules as cadence_rules
 from cadence.choices import ActionState
+from insights import rules as insights_rules
 from overview.model_file.document import (
     ASSESSMENT_VALUES,
     FORMAT,
@@ -355,6 +356,7 @@ def _check_rules(doc, errors):
 
     _check_assessments(doc, person, occurrence_ref, errors)
     _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors)
+    _check_scorecard(doc, person, function, errors)
 
 
 def _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors):
@@ -402,6 +404,120 @@ def _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors):
                                            "is done or dropped.")
         if action["state"] == ActionState.DROPPED and not action["drop_reason"].strip():
             errors.add([*at, "drop_reason"], "A dropped action item says why.")
+        if len(errors) >= MAX_ERRORS:
+            return
+
+
+def _check_scorecard(doc, person, function, errors):
+    """The metrics, their values and off-track items refer to what the file holds, as the
+    scorecard's services would have it: a metric stands on a definition of the file
+    (a system metric may not), is a system metric only as one the app computes, and a
+    composite's formula names metrics of the file that hold values and share its cadence;
+    every period fits its metric's cadence; one value per metric and period, and none for
+    a composite; one item per off-track run and at most one open per metric."""
+    metrics = doc.get("metrics", [])
+    terms = {d["term"] for d in doc.get("definitions", [])}
+    system = {plan.key for plan in insights_rules.SYSTEM}
+    by_slug = {m["slug"]: m for m in metrics}
+    parts = {insights_rules.variable(m["slug"]): m for m in metrics if not m["formula"]}
+    slugs = Counter(m["slug"] for m in metrics)
+    start_month = doc["fiscal_year_start_month"]
+
+    def period(metric, key, where):
+        try:
+            return insights_rules.parse_period(metric["period"], key, start_month=start_month)
+        except ValueError as exc:
+            errors.add(where, f"{metric['slug']!r} is measured {metric['period']}: {exc}")
+            return None
+
+    for i, metric in enumerate(metrics):
+        at = ["metrics", i]
+        if slugs[metric["slug"]] > 1:
+            errors.add([*at, "slug"], f"The slug {metric['slug']!r} appears more than once.")
+        if metric["system"] and metric["system"] not in system:
+            errors.add([*at, "system"], f"{metric['system']!r} is not a system metric this "
+                                        "installation computes.")
+        elif metric["slug"] in system and metric["system"] != metric["slug"]:
+            errors.add([*at, "slug"], f"{metric['slug']!r} is a system metric's slug.")
+        if metric["definition"] is None and not metric["system"]:
+            errors.add([*at, "definition"], "A metric stands on a definition.")
+        elif metric["definition"] is not None and metric["definition"] not in terms:
+            errors.add([*at, "definition"], f"{metric['definition']!r} is not one of the "
+                                            "definitions in this file.")
+        if metric["owner"] is not None:
+            function(metric["owner"], [*at, "owner"])
+        if metric["formula"] and metric["system"]:
+            errors.add([*at, "formula"], "A system metric is computed by the app: it has no "
+                                         "formula.")
+        elif metric["formula"]:
+            try:
+                names = insights_rules.check_formula(metric["formula"], set(parts))
+            except insights_rules.FormulaError as exc:
+                errors.add([*at, "formula"], str(exc))
+            else:
+                other = [parts[n]["slug"] for n in names
+                         if parts[n]["period"] != metric["period"]]
+                if other:
+                    errors.add([*at, "formula"], f"{', '.join(other)} is not measured "
+                                                 f"{metric['period']}: a composite's parts "
+                                                 "share its period.")
+        _moment(metric["created_at"], [*at, "created_at"], errors)
+        starts = Counter()
+        for k, target in enumerate(metric["targets"]):
+            tat = [*at, "targets", k, "period"]
+            first = period(metric, target["period"], tat) if target["period"] else None
+            starts[first.start if first else None] += 1
+            if starts[first.start if first else None] > 1:
+                errors.add(tat, "The metric has a target from this period already.")
+        if len(errors) >= MAX_ERRORS:
+            return
+    seen = set()
+    for i, value in enumerate(doc.get("metric_values", [])):
+        at = ["metric_values", i]
+        metric = by_slug.get(value["metric"])
+        if metric is None:
+            errors.add([*at, "metric"], f"{value['metric']!r} is not one of the metrics in "
+                                        "this file.")
+            continue
+        if metric["formula"]:
+            errors.add([*at, "metric"], f"{value['metric']!r} is computed from its formula: "
+                                        "it holds no values.")
+        key = period(metric, value["period"], [*at, "period"])
+        if key is not None and (value["metric"], key.key) in seen:
+            errors.add([*at, "period"], f"{key.key} of {value['metric']!r} has a value "
+                                        "already in this file.")
+        elif key is not None:
+            seen.add((value["metric"], key.key))
+        for k, sent in enumerate([value, *value["history"]]):
+            sat = at if sent is value else [*at, "history", k - 1]
+            person(sent["sent_by"], [*sat, "sent_by"])
+            for name in ("sent_at", "replaced_at"):
+                _moment(sent.get(name), [*sat, name], errors)
+        if len(errors) >= MAX_ERRORS:
+            return
+    runs, open_items = set(), set()
+    for i, item in enumerate(doc.get("off_track_items", [])):
+        at = ["off_track_items", i]
+        metric = by_slug.get(item["metric"])
+        if metric is None:
+            errors.add([*at, "metric"], f"{item['metric']!r} is not one of the metrics in "
+                                        "this file.")
+            continue
+        since = period(metric, item["since"], [*at, "since"])
+        period(metric, item["latest"], [*at, "latest"])
+        if since is not None and (item["metric"], since.key) in runs:
+            errors.add([*at, "since"], f"The run of {item['metric']!r} since {since.key} is "
+                                       "raised twice.")
+        elif since is not None:
+            runs.add((item["metric"], since.key))
+        if item["cleared_at"] is None and item["metric"] in open_items:
+            errors.add([*at, "cleared_at"], f"{item['metric']!r} has an open off-track item "
+                                            "already.")
+        elif item["cleared_at"] is None:
+            open_items.add(item["metric"])
+        person(item["noted_by"], [*at, "noted_by"])
+        for name in ("raised_at", "cleared_at"):
+            _moment(item[name], [*at, name], errors)
         if len(errors) >= MAX_ERRORS:
             return
 

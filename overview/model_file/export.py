@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from insights.models import Metric, MetricValue, OffTrack, ReplacedValue, Target
+from insights.services.values import SENDER
 from overview.model_file.document import ASSESSMENT_VALUES, FORMAT
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
@@ -119,6 +121,9 @@ def _chunks(*, now):
     yield ',"maturity_assessments":' + _dumps(_assessment_docs(ritual_index, who))
     yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, section_ref, row_place))
     yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
+    yield ',"metrics":' + _dumps(_metric_docs(slug))
+    yield ',"metric_values":' + _dumps(_metric_value_docs(who))
+    yield ',"off_track_items":' + _dumps(_off_track_docs(who))
     yield ',"people":' + _dumps([
         {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name,
          "email": u.email}
@@ -326,6 +331,57 @@ def _action_item_docs(ritual_index, who):
     } for a in ActionItem.objects.order_by("pk").values(
         "occurrence__ritual_id", "occurrence__scheduled_for", "text", "owner_id", "due",
         "state", "created_at", "closed_at", "closed_by_id", "drop_reason")]
+
+
+def _metric_docs(slug):
+    """The scorecard's metrics with their targets, in two queries: a metric names its
+    definition by term and its owner by function slug."""
+    targets = {}
+    for t in Target.objects.order_by("metric_id", "starts").values(
+            "metric_id", "period", "target", "warning"):
+        targets.setdefault(t["metric_id"], []).append({
+            "period": t["period"], "target": str(t["target"]), "warning": str(t["warning"])})
+    return [{
+        "slug": m["slug"], "name": m["name"], "definition": m["definition__term"],
+        "layer": m["layer"], "unit": m["unit"], "direction": m["direction"],
+        "period": m["period"], "owner": slug.get(m["owner_id"]), "formula": m["formula"],
+        "system": m["system"], "position": m["position"], "created_at": _iso(m["created_at"]),
+        "targets": targets.get(m["pk"], []),
+    } for m in Metric.objects.order_by("pk").values(
+        "pk", "slug", "name", "definition__term", "layer", "unit", "direction", "period",
+        "owner_id", "formula", "system", "position", "created_at")]
+
+
+def _sender_doc(v, who):
+    return {"value": str(v["value"]), "door": v["door"], "sent_by": who(v["sent_by_id"]),
+            "sent_by_name": v["sent_by_name"], "source": v["source"],
+            "sent_at": _iso(v["sent_at"])}
+
+
+def _metric_value_docs(who):
+    """Every metric's values, each with the values it replaced (oldest first), in two
+    queries. Values are numbers as text: a float would lose a 20-digit decimal."""
+    history = {}
+    for h in ReplacedValue.objects.order_by("current_id", "replaced_at", "pk").values(
+            "current_id", *SENDER, "replaced_at"):
+        history.setdefault(h["current_id"], []).append({
+            **_sender_doc(h, who), "replaced_at": _iso(h["replaced_at"])})
+    return [{
+        "metric": v["metric__slug"], "period": v["period"], **_sender_doc(v, who),
+        "history": history.get(v["pk"], []),
+    } for v in MetricValue.objects.order_by("metric_id", "starts").values(
+        "pk", "metric__slug", "period", *SENDER)]
+
+
+def _off_track_docs(who):
+    """The off-track items, open and closed, in one query."""
+    return [{
+        "metric": o["metric__slug"], "since": o["since"], "latest": o["latest"],
+        "raised_at": _iso(o["raised_at"]), "cleared_at": _iso(o["cleared_at"]),
+        "reason": o["reason"], "noted_by": who(o["noted_by_id"]),
+    } for o in OffTrack.objects.order_by("metric_id", "pk").values(
+        "metric__slug", "since", "latest", "raised_at", "cleared_at", "reason",
+        "noted_by_id")]
 
 
 def _history(revisions, reviews, flags, who, *, revision_fields=(), **where):

@@ -2,6 +2,7 @@
 (times, authors, doors), and one audit entry records the import."""
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,9 @@ from django.utils.text import slugify
 
 from cadence import search as cadence_search
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from insights import rules as insights_rules
+from insights.models import Metric, MetricValue, OffTrack, ReplacedValue, Target
+from insights.services.metrics import FROM_THE_START
 from overview import bootstrap
 from overview.model_file.check import check_document
 from overview.model_file.document import ASSESSMENT_VALUES, BATCH, json_path
@@ -402,6 +406,97 @@ def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occu
     return len(decisions), len(actions)
 
 
+def _metrics_here(doc, *, replace):
+    """The installation's metrics, settled before the file's definitions are written. A
+    metric the file also has (by slug) is refused, unless the model is being replaced or
+    it is a system metric: then the file's takes its place, as an assessed quarter's does
+    (one metric per slug, so the installation's goes with its values and items; the
+    audit entries that recorded them stay). A metric the file does not have, standing on
+    a definition the file defines too, is to stand on the file's once it is written: with
+    ``replace`` the installation's is renamed archived, and no metric stands on an
+    archived definition.
+    Returns ``(metrics replaced, {metric id: the definition's slug})``."""
+    slugs = [m["slug"] for m in doc.get("metrics", [])]
+    here = Metric.objects.filter(slug__in=slugs)
+    if not replace:
+        # A system metric is the app's own, made by its daily job on every installation,
+        # a fresh one too: the file's, with the model's history of it, takes its place.
+        taken = set(here.filter(system="").values_list("slug", flat=True))
+        clash = [i for i, slug in enumerate(slugs) if slug in taken]
+        if clash:
+            raise ValidationError({json_path(["metrics", clash[0], "slug"]): [
+                f"A metric {slugs[clash[0]]!r} already exists on this installation; import "
+                "with replace to take the file's instead."]})
+    replaced = here.delete()[1].get(Metric._meta.label, 0)
+    redefined = {slugify(d["term"]) for d in doc.get("definitions", [])}
+    return replaced, dict(Metric.objects.filter(definition__slug__in=redefined)
+                          .values_list("pk", "definition__slug"))
+
+
+def _metrics(doc, people, functions, definitions, moving):
+    """The file's metrics with their targets, values (each with the values it replaced)
+    and off-track items, written as they were: nothing is recorded, raised or announced
+    anew (no event, no off-track scan: the history is history). Then each metric of
+    ``moving`` stands on the file's definition of its slug. Returns the counts."""
+    def user(name):
+        return people[name] if name else None
+
+    start_month = fiscal.start_month()
+
+    def period(metric, key):
+        return insights_rules.parse_period(metric.period, key, start_month=start_month)
+
+    def sent(v):
+        return {"value": Decimal(v["value"]), "door": v["door"], "sent_by": user(v["sent_by"]),
+                "sent_by_name": v["sent_by_name"], "source": v["source"],
+                "sent_at": _t(v["sent_at"])}
+
+    items = doc.get("metrics", [])
+    metrics = Metric.objects.bulk_create([Metric(
+        slug=m["slug"], name=m["name"],
+        definition=definitions[m["definition"]] if m["definition"] else None,
+        layer=m["layer"], unit=m["unit"], direction=m["direction"], period=m["period"],
+        owner=functions[m["owner"]] if m["owner"] else None, formula=m["formula"],
+        system=m["system"], position=m["position"], created_at=_t(m["created_at"]))
+        for m in items], batch_size=BATCH)
+    by_slug = {metric.slug: metric for metric in metrics}
+    targets = []
+    for metric, m in zip(metrics, items, strict=True):
+        for t in m["targets"]:
+            first = period(metric, t["period"]) if t["period"] else None
+            targets.append(Target(
+                metric=metric, period=first.key if first else "",
+                starts=first.start if first else FROM_THE_START,
+                target=Decimal(t["target"]), warning=Decimal(t["warning"])))
+    Target.objects.bulk_create(targets, batch_size=BATCH)
+    value_docs = doc.get("metric_values", [])
+    values = []
+    for v in value_docs:
+        metric = by_slug[v["metric"]]
+        key = period(metric, v["period"])
+        values.append(MetricValue(metric=metric, period=key.key, starts=key.start, **sent(v)))
+    MetricValue.objects.bulk_create(values, batch_size=BATCH)
+    ReplacedValue.objects.bulk_create([
+        ReplacedValue(current=value, replaced_at=_t(h["replaced_at"]), **sent(h))
+        for value, v in zip(values, value_docs, strict=True) for h in v["history"]],
+        batch_size=BATCH)
+    items_off = doc.get("off_track_items", [])
+    OffTrack.objects.bulk_create([OffTrack(
+        metric=by_slug[o["metric"]], since=period(by_slug[o["metric"]], o["since"]).key,
+        latest=period(by_slug[o["metric"]], o["latest"]).key, raised_at=_t(o["raised_at"]),
+        cleared_at=_t(o["cleared_at"]), reason=o["reason"], noted_by=user(o["noted_by"]))
+        for o in items_off], batch_size=BATCH)
+    standing_on = {d.slug: d for d in definitions.values()}
+    Metric.objects.bulk_update([Metric(pk=pk, definition=standing_on[slug])
+                                for pk, slug in moving.items()], ["definition"],
+                               batch_size=BATCH)
+    counts = {"metrics": len(metrics), "metric_values": len(values),
+              "off_track_items": len(items_off)}
+    if moving:
+        counts["repointed"] = {"metrics": len(moving)}
+    return counts
+
+
 @transaction.atomic
 def import_model(*, document, actor, door, replace=False):
     """Write ``document`` (already parsed) as this installation's model, all or nothing.
@@ -426,10 +521,12 @@ def import_model(*, document, actor, door, replace=False):
     rituals, occurrences = _cadence(document, people, functions, sections)
     assessments, assessments_replaced = _maturity(document, people, occurrences,
                                                   replace=replace)
+    metrics_replaced, moving = _metrics_here(document, replace=replace)
     definitions, definitions_archived = _definitions(document, people, functions, sections,
                                                      replace=replace)
     decisions, action_items = _outcomes(document, people, functions, sections, definitions,
                                         rows, rituals, occurrences)
+    scorecard = _metrics(document, people, functions, definitions, moving)
     if definitions_archived:
         archived = {**archived, "definitions": definitions_archived}
     counts = {
@@ -444,6 +541,9 @@ def import_model(*, document, actor, door, replace=False):
     }
     if assessments_replaced:
         counts["replaced"] = {"maturity_assessments": assessments_replaced}
+    counts.update(scorecard)
+    if metrics_replaced:
+        counts.setdefault("replaced", {})["metrics"] = metrics_replaced
     if had_a_lead:
         # The file's seats replace ours: the RevOps seat may go to someone who cannot sign
         # in (deactivated, or made by this import and not invited yet). The install keeps

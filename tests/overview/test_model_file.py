@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from cadence.choices import ActionState
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from insights import services as insights_services
+from insights.models import Metric, MetricValue, OffTrack, ReplacedValue
 from overview import bootstrap, model_file, motions
 from overview.models import MaturityAssessment
 from raci.models import Row
 from revops import fiscal
-from revops.models import AuditEntry, Function
+from revops.models import AuditEntry, Function, Mail, Webhook, WebhookDelivery
 from runbook import services as runbook_services
 from runbook.models import Definition, DefinitionStaleFlag, Section, StaleFlag
 from tests.demo import load as load_demo
@@ -33,7 +35,8 @@ pytestmark = pytest.mark.django_db
 
 def row_counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "overview", "auth"}}
+            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "overview", "auth",
+                                                     "insights"}}
 
 
 def exported_then_rolled_back(build):
@@ -62,7 +65,7 @@ _exported = {}
 # What the file carries, compared generically: every concrete field of every model of the
 # apps below, except the models and fields named here with the reason they stay behind.
 # A new model or field is compared the day it is added; leaving it out means saying why.
-MODEL_APPS = {"revops", "runbook", "raci", "cadence", "overview", "scim"}
+MODEL_APPS = {"revops", "runbook", "raci", "cadence", "overview", "scim", "insights"}
 NOT_CARRIED_MODELS = {
     "revops.AuditEntry": "the import writes one entry of its own; history stays where it was",
     "revops.ApiToken": "credentials belong to the installation",
@@ -166,6 +169,7 @@ def _everything():
         definition=Definition.objects.order_by("pk")[1], raised_at=now, raised_on=now.date(),
         state="never", escalated_at=now, escalated_to=definition.owner)
     _decisions_linking_each_kind_and_a_dropped_action(definition)
+    _a_metric_owned_a_value_corrected_and_an_item_noted()
     bootstrap.bootstrap(motion="sales-led", actor=None, door="cli", replace=True)
 
 
@@ -186,6 +190,20 @@ def _decisions_linking_each_kind_and_a_dropped_action(definition):
         ritual_id=action.ritual_id, occurrence_id=action.occurrence_id, text="Not needed",
         owner_id=action.owner_id, due=action.due, state=ActionState.DROPPED, closed_at=now,
         closed_by_id=action.owner_id, drop_reason="Overtaken by the new territory plan")
+
+
+def _a_metric_owned_a_value_corrected_and_an_item_noted():
+    """On the demo's scorecard: a metric with its own owner, a warehouse value corrected
+    by the lead (the replaced one kept with its sender) and the open off-track item noted."""
+    lead = get_user_model().objects.get(username="lead")
+    Metric.objects.filter(slug="win-rate").update(owner=Function.objects.get(slug="sales"))
+    value = MetricValue.objects.select_related("metric").order_by("pk").first()
+    insights_services.value_record(metric=value.metric, period=value.period,
+                                   value=value.value + 1, actor=lead, door="ui",
+                                   source="Corrected by hand")
+    insights_services.off_track_note(item=OffTrack.objects.get(cleared_at__isnull=True),
+                                     reason="Two reps left in the quarter", actor=lead,
+                                     door="ui")
 
 
 @functools.cache
@@ -371,8 +389,10 @@ def test_definitions_round_trip_with_history_and_a_bad_one_names_its_path(api, l
         model_file.import_model(document=bad, actor=None, door="cli")
     assert any(key.startswith("definitions[0].agreements[")
                for key in error.value.message_dict), error.value.message_dict
-    without = {k: v for k, v in document.items() if k != "definitions"}
-    model_file.import_model(document=without, actor=None, door="cli")  # older files
+    # Older files: metrics, which stand on definitions, came after them.
+    without = {k: v for k, v in document.items()
+               if k not in {"definitions", *SCORECARD_KEYS}}
+    model_file.import_model(document=without, actor=None, door="cli")
     assert not Definition.objects.exists()
 
 
@@ -534,6 +554,173 @@ def test_a_seat_whose_deputy_is_its_holder_is_refused_naming_the_path():
         model_file.import_model(document=document, actor=None, door="cli")
     assert error.value.message_dict == {
         f"functions[{cs}].deputy": ["A seat's deputy cannot be its holder."]}
+
+
+# The scorecard -------------------------------------------------------------------------
+
+SCORECARD_KEYS = ("metrics", "metric_values", "off_track_items")
+METRIC_EVENTS = ["metric.value_recorded", "metric.target_set", "metric.off_track",
+                 "metric.back_on_track"]
+
+
+def test_the_scorecard_travels_with_its_history_and_the_import_announces_nothing():
+    document = exported_then_rolled_back(_everything)
+    metrics = {m["slug"]: m for m in document["metrics"]}
+    assert metrics["win-rate"]["owner"] == "sales" and metrics["win-rate"]["targets"]
+    assert metrics["pipeline-velocity"]["formula"] and metrics["runbook-freshness"]["system"]
+    [corrected] = [v for v in document["metric_values"] if v["history"]]
+    assert corrected["history"][0]["source"] == "Warehouse nightly sync"
+    assert {o["reason"] for o in document["off_track_items"]} == {
+        "Two reps left in the quarter"}
+    Webhook.objects.create(url="https://hooks.example.com/m", secret="s", events=METRIC_EVENTS)
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert (counts["metrics"], counts["metric_values"], counts["off_track_items"]) == (
+        len(document["metrics"]), len(document["metric_values"]),
+        len(document["off_track_items"]))
+    assert ReplacedValue.objects.get().current.period == corrected["period"]
+    assert not WebhookDelivery.objects.exists() and not Mail.objects.exists()
+    assert OffTrack.objects.count() == len(document["off_track_items"])
+    # The items the history raised came with it: the daily scan finds nothing new.
+    assert insights_services.raise_off_track(today=timezone.localdate()) == ([], [])
+
+
+def _formula_names_a_metric_not_in_the_file(d):
+    assert d["metrics"][8]["formula"]
+    d["metrics"][8]["formula"] = "opportunities * ghost_rate"
+
+
+def _formula_mixes_cadences(d):
+    d["metrics"][0]["period"] = "monthly"
+    d["metric_values"] = [v for v in d["metric_values"] if v["metric"] != d["metrics"][0]["slug"]]
+    d["metrics"][8]["formula"] = f"{d['metrics'][0]['slug'].replace('-', '_')} * 2"
+
+
+def _metric_on_a_definition_not_in_the_file(d):
+    d["metrics"][0]["definition"] = "Nothing defined"
+
+
+def _metric_slug_twice(d):
+    d["metrics"][1]["slug"] = d["metrics"][0]["slug"]
+
+
+def _metric_not_a_system_one(d):
+    d["metrics"][9]["system"] = "weather"
+
+
+def _value_for_an_unknown_metric(d):
+    d["metric_values"][0]["metric"] = "ghost"
+
+
+def _value_period_off_cadence(d):
+    d["metric_values"][0]["period"] = "2026-12"
+
+
+def _value_for_a_composite(d):
+    d["metric_values"][0]["metric"] = d["metrics"][8]["slug"]
+
+
+def _value_twice(d):
+    d["metric_values"][1]["period"] = d["metric_values"][0]["period"]
+
+
+def _replaced_value_by_a_stranger(d):
+    value = d["metric_values"][0]
+    value["history"] = [{**{name: value[name] for name in ("value", "door", "sent_by_name",
+                                                           "source", "sent_at")},
+                         "sent_by": "ghost", "replaced_at": value["sent_at"]}]
+
+
+def _target_period_off_cadence(d):
+    d["metrics"][0]["targets"][0]["period"] = "FY2027-Q1"
+
+
+def _second_open_item(d):
+    d["off_track_items"].append({**d["off_track_items"][0], "since": "2020-W01"})
+
+
+BROKEN_SCORECARD = [
+    (_formula_names_a_metric_not_in_the_file, "metrics[8].formula", "ghost_rate"),
+    (_formula_mixes_cadences, "metrics[8].formula", "is not measured weekly"),
+    (_metric_on_a_definition_not_in_the_file, "metrics[0].definition", "Nothing defined"),
+    (_metric_slug_twice, "metrics[1].slug", "more than once"),
+    (_metric_not_a_system_one, "metrics[9].system", "weather"),
+    (_value_for_an_unknown_metric, "metric_values[0].metric", "ghost"),
+    (_value_period_off_cadence, "metric_values[0].period", "is measured weekly"),
+    (_value_for_a_composite, "metric_values[0].metric", "holds no values"),
+    (_value_twice, "metric_values[1].period", "has a value already"),
+    (_replaced_value_by_a_stranger, "metric_values[0].history[0].sent_by", "ghost"),
+    (_target_period_off_cadence, "metrics[0].targets[0].period", "is measured weekly"),
+    (_second_open_item, "off_track_items[1].cleared_at", "open off-track item already"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN_SCORECARD,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN_SCORECARD])
+def test_a_bad_scorecard_gets_a_400_naming_its_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_demo), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    assert path in answer.json(), answer.json()
+    assert any(words in message for message in answer.json()[path]), answer.json()[path]
+    assert row_counts() == before
+
+
+def test_a_file_written_before_the_scorecard_travelled_still_imports():
+    document = exported_then_rolled_back(_demo)
+    older = {k: v for k, v in document.items() if k not in SCORECARD_KEYS}
+    jsonschema.validate(older, model_file.schema())
+    counts = model_file.import_model(document=older, actor=None, door="cli")
+    assert counts["metrics"] == counts["metric_values"] == counts["off_track_items"] == 0
+    assert not Metric.objects.exists()
+
+
+def _sales_led_with_a_metric_of_its_own():
+    """A sales-led model here with, beside its starting metrics, one the file does not
+    have standing on a definition the file has (MQL)."""
+    bootstrap.bootstrap(motion="sales-led", actor=None, door="cli")
+    return insights_services.metric_create(
+        definition=Definition.objects.get(slug="mql"), slug="mqls-per-rep", unit="count",
+        actor=None, door="cli")
+
+
+def test_replace_leaves_no_metric_on_an_archived_definition():
+    document = exported_then_rolled_back(_motion("hybrid"))
+    own = _sales_led_with_a_metric_of_its_own()
+    here = set(Metric.objects.values_list("slug", flat=True)) - {own.slug}
+    counts = model_file.import_model(document=document, actor=None, door="cli", replace=True)
+    assert counts["replaced"]["metrics"] == len(here)
+    assert counts["repointed"] == {"metrics": 1}
+    assert not Metric.objects.filter(definition__term__contains=bootstrap.ARCHIVED).exists()
+    own.refresh_from_db()
+    assert own.definition == Definition.objects.get(slug="mql")
+    assert Metric.objects.count() == len(document["metrics"]) + 1
+
+
+def test_a_metric_here_is_refused_at_its_path_unless_replace():
+    document = exported_then_rolled_back(_motion("hybrid"))
+    _sales_led_with_a_metric_of_its_own()
+    bootstrap.archive_model(actor=None, door="cli")
+    here = set(Metric.objects.values_list("slug", flat=True))
+    at = next(i for i, m in enumerate(document["metrics"]) if m["slug"] in here)
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        model_file.import_model(document=document, actor=None, door="cli")
+    assert "replace" in refused.value.message_dict[f"metrics[{at}].slug"][0]
+    assert row_counts() == before
+
+
+def test_the_system_metrics_a_fresh_installation_made_give_way_to_the_files():
+    document = exported_then_rolled_back(_demo)
+    insights_services.record_system_metrics(today=timezone.localdate())
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert counts["replaced"] == {"metrics": 5}
+    assert sorted(MetricValue.objects.filter(metric__system="runbook-freshness")
+                  .values_list("period", flat=True)) == sorted(
+        v["period"] for v in document["metric_values"] if v["metric"] == "runbook-freshness")
 
 
 # Every optional field -------------------------------------------------------------------

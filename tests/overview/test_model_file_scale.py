@@ -1,6 +1,7 @@
 """The model file at two sizes: the export and the import run the same queries for 2
-and 8 more run books and held meetings with outcomes (children grouped by parent in one
-pass, rows written in bulk), and the streamed export reads the same however its run
+and 8 more run books, held meetings with outcomes and weeks of metric values with their
+corrections and off-track items (children grouped by parent in one pass, rows written
+in bulk), and the streamed export reads the same however its run
 books are batched. (Larger sizes would only show SQLite's limit of 999 parameters a
 statement splitting a bulk insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
 
@@ -14,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from insights import rules as insights_rules
+from insights.models import Metric, MetricValue, OffTrack, ReplacedValue
 from overview import bootstrap, model_file
 from overview.model_file import export
 from runbook.models import Revision, Runbook, Section
@@ -26,6 +29,7 @@ def _model(extra_runbooks):
     bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
     make_sections(extra_runbooks)
     _held_meetings(extra_runbooks)
+    _weeks_of_values(extra_runbooks)
 
 
 def _held_meetings(n):
@@ -48,6 +52,25 @@ def _held_meetings(n):
         for o in held])
 
 
+def _weeks_of_values(n):
+    """``n`` closed weeks of a metric's values, each corrected once (by a person) and each
+    week an off-track run raised and cleared."""
+    metric = Metric.objects.filter(formula="", period="weekly").order_by("pk").first()
+    weeks = insights_rules.closed_periods("weekly", timezone.localdate(), n)
+    person = get_user_model().objects.create_user(username="sender")
+    now = timezone.now()
+    values = MetricValue.objects.bulk_create([MetricValue(
+        metric=metric, period=week.key, starts=week.start, value=i, door="api",
+        sent_by=person, sent_by_name="sender", source="warehouse") for i, week in
+        enumerate(weeks)])
+    ReplacedValue.objects.bulk_create([ReplacedValue(
+        current=value, value=value.value + 1, door="ui", sent_by=person, sent_by_name="sender",
+        replaced_at=now) for value in values])
+    OffTrack.objects.bulk_create([OffTrack(
+        metric=metric, since=week.key, latest=week.key, cleared_at=now, reason="back on track",
+        noted_by=person) for week in weeks])
+
+
 def _queries(func):
     with CaptureQueriesContext(connection) as queries:
         result = func()
@@ -67,6 +90,8 @@ def test_the_export_runs_the_same_queries_for_2_and_8_more_run_books():
     large, large_doc = _exported(8)
     assert len(large_doc["runbooks"]) == len(small_doc["runbooks"]) + 6
     assert len(large_doc["decisions"]) == len(large_doc["action_items"]) == 8
+    assert sum(len(v["history"]) for v in large_doc["metric_values"]) == 8
+    assert len(large_doc["off_track_items"]) == 8
     assert small == large, (small, large)
 
 
@@ -80,6 +105,8 @@ def test_the_import_runs_the_same_queries_for_2_and_8_more_run_books():
             assert written["runbooks"] == len(document["runbooks"])
             assert Revision.objects.count() == written["revisions"]
             assert written["decisions"] == written["action_items"] == extra
+            assert written["metric_values"] == written["off_track_items"] == extra
+            assert ReplacedValue.objects.count() == extra
             transaction.set_rollback(True)
     assert counts[2] == counts[8], counts
 
