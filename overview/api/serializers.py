@@ -231,7 +231,7 @@ def _score(pillar):
 
 
 def _evidence(pillar):
-    return strict.CharField(max_length=1000, allow_blank=True, trim_whitespace=False,
+    return strict.CharField(max_length=1000, trim_whitespace=False,
                             help_text=f"What the {pillar} score rests on (required).")
 
 

@@ -115,3 +115,19 @@ def test_a_query_string_is_read_as_text(api, lead):
     response = api.as_user(lead).get("/api/v1/settings/preview/",
                                      {"fiscal_year_start_month": "2"})
     assert response.status_code == 200, response.json()
+
+
+@pytest.fixture
+def schema(api, viewer):
+    return api.as_user(viewer).get("/api/schema/", {"format": "json"}).json()
+
+
+def test_the_schema_says_a_requests_text_and_keys_hold_no_nul(schema):
+    ritual = schema["components"]["schemas"]["RitualRequest"]
+    assert ritual["properties"]["name"]["pattern"] == "^[^\\u0000]*$"
+    assert ritual["propertyNames"] == {"pattern": "^[^\\u0000]*$"}
+    search = schema["paths"]["/api/v1/search/"]["get"]["parameters"]
+    assert {p["name"]: p["schema"] for p in search}["q"]["pattern"] == "^[^\\u0000]*$"
+    # Answers are not requests: what the API stored is shown as it is.
+    assert "pattern" not in schema["components"]["schemas"]["Ritual"]["properties"]["name"]
+
