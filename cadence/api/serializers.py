@@ -5,28 +5,28 @@ from cadence import rules
 from cadence.models import ActionItem, Decision, Occurrence, Ritual, Status
 from cadence.services import LINK_MODELS
 from revops import fiscal
+from revops.api import strict
 from revops.api.fastlist import datetime_, duration
-from revops.api.fields import KeyField
 from revops.models import Function
 from runbook.models import Section
 
 
-class RitualSerializer(serializers.ModelSerializer):
+class RitualSerializer(strict.ModelSerializer):
     """The contract (docs/api.md); the schedule itself is checked by the service."""
 
-    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
-                                         allow_null=True, required=False)
-    attendees = serializers.SlugRelatedField(slug_field="slug", many=True, required=False,
-                                             queryset=Function.objects.all())
-    output_section = KeyField(
+    owner = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                    allow_null=True, required=False)
+    attendees = strict.SlugRelatedField(slug_field="slug", many=True, required=False,
+                                        queryset=Function.objects.all())
+    output_section = strict.KeyField(
         queryset=Section.objects.all(), allow_null=True, required=False)
-    owner_person = KeyField(
+    owner_person = strict.KeyField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True,
         required=False)
-    duration_minutes = serializers.IntegerField(required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
-    rrule = serializers.CharField(max_length=300)
-    schedule_text = serializers.CharField(read_only=True)
+    duration_minutes = strict.IntegerField(required=False)
+    timezone = strict.CharField(max_length=64, required=False)
+    rrule = strict.CharField(max_length=300)
+    schedule_text = strict.CharField(read_only=True)
 
     class Meta:
         model = Ritual
@@ -75,11 +75,11 @@ def ritual_list_items(rows):
     ]
 
 
-class OccurrenceSerializer(serializers.ModelSerializer):
-    ritual_name = serializers.CharField(source="ritual.name", read_only=True)
+class OccurrenceSerializer(strict.ModelSerializer):
+    ritual_name = strict.CharField(source="ritual.name", read_only=True)
     reviewed_sections = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    present = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True,
-                                           help_text="The functions that were there.")
+    present = strict.SlugRelatedField(slug_field="slug", many=True, read_only=True,
+                                      help_text="The functions that were there.")
 
     class Meta:
         model = Occurrence
@@ -95,9 +95,9 @@ OCCURRENCE_LIST_VALUES = ("id", "ritual_id", "ritual__name", "scheduled_for", "s
 class LinkSerializer(serializers.Serializer):
     """The item of the model a decision changes."""
 
-    kind = serializers.ChoiceField(choices=list(LINK_MODELS))
-    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    label = serializers.CharField(read_only=True, help_text="What the item is called.")
+    kind = strict.ChoiceField(choices=list(LINK_MODELS))
+    id = strict.IntegerField(min_value=1, max_value=2**63 - 1)
+    label = strict.CharField(read_only=True, help_text="What the item is called.")
 
     def to_representation(self, link):
         kind, item = link
@@ -112,12 +112,12 @@ class LinkSerializer(serializers.Serializer):
         return value["kind"], item
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
-                                         help_text="The function that owns the decision.")
+class DecisionSerializer(strict.ModelSerializer):
+    owner = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                    help_text="The function that owns the decision.")
     link = LinkSerializer(required=False, allow_null=True,
                           help_text="The section, definition, RACI row or ritual it changes.")
-    revisit_on = serializers.DateField(required=False, allow_null=True)
+    revisit_on = strict.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Decision
@@ -127,15 +127,15 @@ class DecisionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"text": {"max_length": rules.OUTCOME_TEXT_MAX}}
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
-    ritual_name = serializers.CharField(source="ritual.name", read_only=True)
-    owner = serializers.SlugRelatedField(
+class ActionItemSerializer(strict.ModelSerializer):
+    ritual_name = strict.CharField(source="ritual.name", read_only=True)
+    owner = strict.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True),
         help_text="The person who does it (username).")
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True,
-                                             allow_null=True)
-    reason = serializers.CharField(source="drop_reason", read_only=True,
-                                   help_text="Why it was dropped.")
+    closed_by = strict.SlugRelatedField(slug_field="username", read_only=True,
+                                        allow_null=True)
+    reason = strict.CharField(source="drop_reason", read_only=True,
+                              help_text="Why it was dropped.")
 
     class Meta:
         model = ActionItem
@@ -158,8 +158,8 @@ class OccurrenceOutcomeSerializer(OccurrenceSerializer):
 
 
 class DropSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=rules.OUTCOME_TEXT_MAX,
-                                   help_text="Why the action item is dropped.")
+    reason = strict.CharField(max_length=rules.OUTCOME_TEXT_MAX,
+                              help_text="Why the action item is dropped.")
 
 
 def occurrence_list_items(rows):
@@ -192,20 +192,20 @@ def occurrence_list_items(rows):
 
 
 class RecordSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[Status.HELD.value, Status.SKIPPED.value])
-    notes = serializers.CharField(required=False, allow_blank=True, default="",
-                                  max_length=20000)
-    reviewed_sections = KeyField(
+    status = strict.ChoiceField(choices=[Status.HELD.value, Status.SKIPPED.value])
+    notes = strict.CharField(required=False, allow_blank=True, default="",
+                             max_length=20000)
+    reviewed_sections = strict.KeyField(
         many=True, queryset=Section.objects.all(), required=False,
         help_text="Sections this meeting reviewed. Omitted: the ritual's output section "
                   "when held; [] reviews none.")
-    present = serializers.SlugRelatedField(
+    present = strict.SlugRelatedField(
         slug_field="slug", many=True, queryset=Function.objects.all(), required=False,
         help_text="The ritual's functions that were there (held only).")
     decisions = DecisionSerializer(many=True, required=False)
     actions = ActionItemSerializer(many=True, required=False)
-    rating = serializers.IntegerField(required=False, allow_null=True,
-                                      min_value=rules.RATING_MIN, max_value=rules.RATING_MAX)
+    rating = strict.IntegerField(required=False, allow_null=True,
+                                 min_value=rules.RATING_MIN, max_value=rules.RATING_MAX)
 
     def validate(self, attrs):
         for field in ("decisions", "actions"):
@@ -216,54 +216,54 @@ class RecordSerializer(serializers.Serializer):
 
 
 class RitualLintFindingSerializer(serializers.Serializer):
-    ritual = serializers.IntegerField(source="ritual_id", allow_null=True)
-    code = serializers.CharField()
-    severity = serializers.CharField()
-    message = serializers.CharField()
+    ritual = strict.IntegerField(source="ritual_id", allow_null=True)
+    code = strict.CharField()
+    severity = strict.CharField()
+    message = strict.CharField()
 
 
 class TallySerializer(serializers.Serializer):
-    held = serializers.IntegerField()
-    skipped = serializers.IntegerField()
-    missed = serializers.IntegerField()
-    held_rate = serializers.FloatField(
+    held = strict.IntegerField()
+    skipped = strict.IntegerField()
+    missed = strict.IntegerField()
+    held_rate = strict.FloatField(
         allow_null=True, help_text="held / (held + skipped + missed), 0–1; null with none.")
 
 
 class HorizonTallySerializer(TallySerializer):
-    horizon = serializers.ChoiceField(choices=rules.HORIZONS)
+    horizon = strict.ChoiceField(choices=rules.HORIZONS)
 
 
 class ActionTallySerializer(serializers.Serializer):
     """What became of the action items opened in the window."""
 
-    opened = serializers.IntegerField()
-    done = serializers.IntegerField()
-    done_on_time = serializers.IntegerField(help_text="Done on or before the due day.")
-    dropped = serializers.IntegerField()
-    overdue = serializers.IntegerField(help_text="Still open, past the due day.")
-    completion_rate = serializers.FloatField(
+    opened = strict.IntegerField()
+    done = strict.IntegerField()
+    done_on_time = strict.IntegerField(help_text="Done on or before the due day.")
+    dropped = strict.IntegerField()
+    overdue = strict.IntegerField(help_text="Still open, past the due day.")
+    completion_rate = strict.FloatField(
         allow_null=True, help_text="done / (opened − dropped), 0–1; null with none.")
 
 
 class OwnerTallySerializer(TallySerializer):
-    owner = serializers.CharField(allow_null=True, help_text="A function slug; null for "
-                                  "rituals with no owner function.")
-    name = serializers.CharField()
+    owner = strict.CharField(allow_null=True, help_text="A function slug; null for "
+                             "rituals with no owner function.")
+    name = strict.CharField()
     actions = ActionTallySerializer(help_text="The action items of this function's rituals.")
 
 
 class AdherenceWeekSerializer(serializers.Serializer):
-    week = serializers.DateField(help_text="The Monday the week starts on.")
+    week = strict.DateField(help_text="The Monday the week starts on.")
     horizons = HorizonTallySerializer(many=True)
 
 
 class AdherenceSerializer(serializers.Serializer):
     """Held / skipped / missed past occurrences over the last ``weeks`` weeks."""
 
-    weeks = serializers.IntegerField()
-    start = serializers.DateTimeField(help_text="Monday 00:00 of the first week.")
-    end = serializers.DateTimeField(help_text="Now: the window's end, exclusive.")
+    weeks = strict.IntegerField()
+    start = strict.DateTimeField(help_text="Monday 00:00 of the first week.")
+    end = strict.DateTimeField(help_text="Now: the window's end, exclusive.")
     total = TallySerializer()
     actions = ActionTallySerializer(help_text="Action items opened in the window.")
     horizons = HorizonTallySerializer(many=True)

@@ -6,28 +6,29 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from changes.models import Comment, Kind, Proposal
+from revops.api import strict
 
 
 def _username(source):
     """A person named by their username (null for nobody)."""
-    return serializers.CharField(source=f"{source}.username", read_only=True, allow_null=True)
+    return strict.CharField(source=f"{source}.username", read_only=True, allow_null=True)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(strict.ModelSerializer):
     author = _username("author")
-    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    function = strict.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Comment
         fields = ["id", "author", "function", "body", "objection", "at"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(strict.ModelSerializer):
     """A proposal as read; ``out_of_date`` is set by the view from the item as it is."""
 
     proposer = _username("proposer")
     decided_by = _username("decided_by")
-    objections = serializers.IntegerField(read_only=True)
+    objections = strict.IntegerField(read_only=True)
     out_of_date = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,23 +51,23 @@ class ProposalDetailSerializer(ProposalSerializer):
 
 
 class ProposalOpenSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Kind.choices)
-    item = serializers.IntegerField(min_value=1)
+    kind = strict.ChoiceField(choices=Kind.choices)
+    item = strict.IntegerField(min_value=1)
     fields = serializers.DictField()
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    effective_on = serializers.DateField(required=False, allow_null=True)
+    reason = strict.CharField(allow_blank=True, trim_whitespace=False)
+    effective_on = strict.DateField(required=False, allow_null=True)
 
 
 class ProposalUpdateSerializer(serializers.Serializer):
     fields = serializers.DictField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
-    effective_on = serializers.DateField(required=False, allow_null=True)
+    reason = strict.CharField(required=False, allow_blank=True)
+    effective_on = strict.DateField(required=False, allow_null=True)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True)
-    objection = serializers.BooleanField(required=False, default=False)
+    body = strict.CharField(allow_blank=True)
+    objection = strict.BooleanField(required=False, default=False)

@@ -4,14 +4,15 @@ services'."""
 from rest_framework import serializers
 
 from insights.models import Metric
+from revops.api import strict
 
 SOURCE_HELP = "What sent the values, e.g. “warehouse nightly job” (kept with each value)."
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class MetricSerializer(strict.ModelSerializer):
     # A system metric (the model's own health) stands on no definition.
-    definition = serializers.SlugRelatedField(slug_field="slug", read_only=True,
-                                              allow_null=True)
+    definition = strict.SlugRelatedField(slug_field="slug", read_only=True,
+                                         allow_null=True)
     owner = serializers.SerializerMethodField()
 
     class Meta:
@@ -27,52 +28,52 @@ class MetricSerializer(serializers.ModelSerializer):
 class ValueInputSerializer(serializers.Serializer):
     # A string or a number: the service reads either, exactly (no float rounding).
     value = serializers.JSONField()
-    source = serializers.CharField(required=False, allow_blank=True, max_length=80,
-                                   help_text=SOURCE_HELP)
+    source = strict.CharField(required=False, allow_blank=True, max_length=80,
+                              help_text=SOURCE_HELP)
 
 
 class BulkInputSerializer(serializers.Serializer):
     values = serializers.ListField(child=serializers.DictField(), allow_empty=False,
                                    help_text="Each {metric, period, value}.")
-    source = serializers.CharField(required=False, allow_blank=True, max_length=80,
-                                   help_text=SOURCE_HELP)
+    source = strict.CharField(required=False, allow_blank=True, max_length=80,
+                              help_text=SOURCE_HELP)
 
 
 class CountsSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
+    created = strict.IntegerField()
+    updated = strict.IntegerField()
+    unchanged = strict.IntegerField()
 
 
 class ValueSerializer(serializers.Serializer):
-    metric = serializers.CharField(source="metric.slug")
-    period = serializers.CharField()
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
-    door = serializers.CharField()
-    sent_by = serializers.CharField(source="sent_by_name")
-    source = serializers.CharField()
-    sent_at = serializers.DateTimeField()
+    metric = strict.CharField(source="metric.slug")
+    period = strict.CharField()
+    value = strict.DecimalField(max_digits=20, decimal_places=4)
+    door = strict.CharField()
+    sent_by = strict.CharField(source="sent_by_name")
+    source = strict.CharField()
+    sent_at = strict.DateTimeField()
 
 
 class CellSerializer(serializers.Serializer):
-    period = serializers.CharField(source="period.key")
-    starts = serializers.DateField(source="period.start")
-    value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
-    target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
-    warning = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
-    status = serializers.CharField()
-    note = serializers.CharField()
+    period = strict.CharField(source="period.key")
+    starts = strict.DateField(source="period.start")
+    value = strict.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    target = strict.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    warning = strict.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    status = strict.CharField()
+    note = strict.CharField()
 
 
 class ScorecardRowSerializer(serializers.Serializer):
-    metric = serializers.CharField(source="metric.slug")
-    name = serializers.CharField(source="metric.name")
-    layer = serializers.CharField(source="metric.layer")
-    unit = serializers.CharField(source="metric.unit")
-    direction = serializers.CharField(source="metric.direction")
-    period = serializers.CharField(source="metric.period")
-    formula = serializers.CharField(source="metric.formula")
-    system = serializers.CharField(source="metric.system")
+    metric = strict.CharField(source="metric.slug")
+    name = strict.CharField(source="metric.name")
+    layer = strict.CharField(source="metric.layer")
+    unit = strict.CharField(source="metric.unit")
+    direction = strict.CharField(source="metric.direction")
+    period = strict.CharField(source="metric.period")
+    formula = strict.CharField(source="metric.formula")
+    system = strict.CharField(source="metric.system")
     owner = serializers.SerializerMethodField()
     off_track_since = serializers.SerializerMethodField()
     values = CellSerializer(source="cells", many=True)

@@ -15,24 +15,25 @@ from rest_framework.views import APIView
 from overview import bootstrap, imports, model_file, motions
 from overview.models import ModelImport
 from revops import policy
+from revops.api import strict
 from revops.models import Door
 
 
 class BootstrapSerializer(serializers.Serializer):
-    motion = serializers.ChoiceField(choices=motions.MOTIONS)
-    replace = serializers.BooleanField(default=False)
-    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12,
-                                                       required=False)
-    invite = serializers.DictField(child=serializers.EmailField(), required=False,
+    motion = strict.ChoiceField(choices=motions.MOTIONS)
+    replace = strict.BooleanField(default=False)
+    fiscal_year_start_month = strict.IntegerField(min_value=1, max_value=12,
+                                                  required=False)
+    invite = serializers.DictField(child=strict.EmailField(), required=False,
                                    help_text="function slug → e-mail of the head to name")
 
 
 class ModelImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A revops-model/1 JSON document.")
-    replace = serializers.BooleanField(default=False)
+    replace = strict.BooleanField(default=False)
 
 
-class ModelImportStatusSerializer(serializers.ModelSerializer):
+class ModelImportStatusSerializer(strict.ModelSerializer):
     errors = serializers.JSONField(
         help_text="When failed: what the import's 400 would have said, {JSON path: "
                   "[message]} (or {detail} for a refusal or a model already here).")

@@ -3,57 +3,58 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from overview import maturity, search
+from revops.api import strict
 
 
 class ReadinessCheckSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    passed = serializers.BooleanField()
-    message = serializers.CharField()
-    fix_url = serializers.CharField()
-    gaps = serializers.ListField(child=serializers.CharField())
+    code = strict.CharField()
+    passed = strict.BooleanField()
+    message = strict.CharField()
+    fix_url = strict.CharField()
+    gaps = serializers.ListField(child=strict.CharField())
 
 
 class ReadinessSerializer(serializers.Serializer):
-    score = serializers.IntegerField()
+    score = strict.IntegerField()
     checks = ReadinessCheckSerializer(many=True)
 
 
 class ModelLintFindingSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="e.g. accountable_without_ritual, no_responsible.")
-    severity = serializers.ChoiceField(choices=["warning", "error"])
-    message = serializers.CharField()
-    subject = serializers.CharField(
+    code = strict.CharField(help_text="e.g. accountable_without_ritual, no_responsible.")
+    severity = strict.ChoiceField(choices=["warning", "error"])
+    message = strict.CharField()
+    subject = strict.CharField(
         help_text="What it is about, as kind:key — function:sales, row:12, ritual:3, "
                   "section:7.")
 
 
 class HeldSectionSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    title = serializers.CharField()
-    review_state = serializers.CharField()
+    id = strict.IntegerField(source="pk")
+    title = strict.CharField()
+    review_state = strict.CharField()
 
 
 class HeldRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    letter = serializers.CharField()
+    id = strict.IntegerField()
+    name = strict.CharField()
+    letter = strict.CharField()
 
 
 class HeldRitualSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = strict.IntegerField()
+    name = strict.CharField()
 
 
 class ImpactSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = strict.CharField()
+    message = strict.CharField()
 
 
 class HoldingsSerializer(serializers.Serializer):
     """What a person holds: the departure drill (fields as named in docs/design.md,
     "Departures and hand-over")."""
 
-    user = serializers.CharField()
+    user = strict.CharField()
     functions = serializers.SerializerMethodField()
     deputyships = serializers.SerializerMethodField(
         help_text="Slugs of the functions whose seat they deputise.")
@@ -93,21 +94,21 @@ class HoldingsSerializer(serializers.Serializer):
 
 
 class HandoverSerializer(serializers.Serializer):
-    to = serializers.CharField(max_length=150, help_text="The successor's username.")
-    deactivate = serializers.BooleanField(default=False)
+    to = strict.CharField(max_length=150, help_text="The successor's username.")
+    deactivate = strict.BooleanField(default=False)
 
 
 class HandoverResultSerializer(serializers.Serializer):
-    user = serializers.CharField(source="person.username")
-    to = serializers.CharField(source="successor.username")
+    user = strict.CharField(source="person.username")
+    to = strict.CharField(source="successor.username")
     functions = serializers.SerializerMethodField()
     rituals = serializers.SerializerMethodField()
     api_tokens_revoked = serializers.SerializerMethodField()
     feed_tokens_revoked = serializers.SerializerMethodField()
-    deactivated = serializers.BooleanField()
+    deactivated = strict.BooleanField()
 
     deputyships = serializers.SerializerMethodField()
-    rights = serializers.ListField(child=serializers.CharField(), read_only=True,
+    rights = serializers.ListField(child=strict.CharField(), read_only=True,
                                    help_text="What the successor may do with the seats.")
 
     def get_functions(self, plan) -> list[str]:
@@ -127,90 +128,90 @@ class HandoverResultSerializer(serializers.Serializer):
 
 
 class DepartureInputSerializer(serializers.Serializer):
-    leaves_on = serializers.DateField(help_text="The day they leave (today or later).")
-    successor = serializers.SlugRelatedField(
+    leaves_on = strict.DateField(help_text="The day they leave (today or later).")
+    successor = strict.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), allow_null=True,
         required=False, help_text="Who takes over; none: their seats fall to the deputies.")
 
 
 class DepartureSerializer(serializers.Serializer):
-    user = serializers.CharField(source="person.username")
-    leaves_on = serializers.DateField()
-    successor = serializers.CharField(source="successor.username", allow_null=True,
-                                      default=None)
-    recorded_at = serializers.DateTimeField()
-    done_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    problem = serializers.CharField(help_text="Why the day's hand-over could not happen.")
+    user = strict.CharField(source="person.username")
+    leaves_on = strict.DateField()
+    successor = strict.CharField(source="successor.username", allow_null=True,
+                                 default=None)
+    recorded_at = strict.DateTimeField()
+    done_at = strict.DateTimeField(allow_null=True)
+    cancelled_at = strict.DateTimeField(allow_null=True)
+    problem = strict.CharField(help_text="Why the day's hand-over could not happen.")
 
 
 class HandoverItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    object_id = serializers.CharField()
-    label = serializers.CharField()
-    detail = serializers.CharField()
-    url = serializers.CharField()
-    accepted_at = serializers.DateTimeField(allow_null=True)
+    id = strict.IntegerField()
+    kind = strict.CharField()
+    object_id = strict.CharField()
+    label = strict.CharField()
+    detail = strict.CharField()
+    url = strict.CharField()
+    accepted_at = strict.DateTimeField(allow_null=True)
 
 
 class HandoverRecordSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    user = serializers.CharField(source="person.username")
-    to = serializers.CharField(source="successor.username")
-    at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    id = strict.IntegerField()
+    user = strict.CharField(source="person.username")
+    to = strict.CharField(source="successor.username")
+    at = strict.DateTimeField()
+    completed_at = strict.DateTimeField(allow_null=True)
     items = HandoverItemSerializer(many=True)
 
 
 class SearchResultSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=search.TYPES)
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    url = serializers.CharField(help_text="The page to read it on.")
-    snippet = serializers.CharField(
+    type = strict.ChoiceField(choices=search.TYPES)
+    id = strict.IntegerField()
+    title = strict.CharField()
+    url = strict.CharField(help_text="The page to read it on.")
+    snippet = strict.CharField(
         help_text="HTML: the text around the match, matched words in <mark>; all else escaped.")
-    rank = serializers.FloatField(help_text="Higher is better: a title match ranks first.")
-    review_state = serializers.CharField(
+    rank = strict.FloatField(help_text="Higher is better: a title match ranks first.")
+    review_state = strict.CharField(
         allow_null=True,
         help_text="A section's or definition's fresh, due, stale or never; null for others.")
 
 
 class SearchPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+    count = strict.IntegerField()
+    next = strict.URLField(allow_null=True)
+    previous = strict.URLField(allow_null=True)
     results = SearchResultSerializer(many=True)
 
 
 class MaturityPillarSerializer(serializers.Serializer):
-    score = serializers.IntegerField()
-    stage = serializers.CharField()
-    evidence = serializers.CharField()
+    score = strict.IntegerField()
+    stage = strict.CharField()
+    evidence = strict.CharField()
 
 
 class MaturityAssessmentSerializer(serializers.Serializer):
     """One quarter's assessment: each pillar's score, stage and evidence, the overall
     stage (the weakest pillar's) and the constraint pillar(s)."""
 
-    id = serializers.IntegerField(source="pk")
-    quarter = serializers.CharField(source="quarter.code", help_text="e.g. FY2027-Q1.")
-    quarter_start = serializers.DateField()
-    quarter_end = serializers.DateField(source="quarter.end")
+    id = strict.IntegerField(source="pk")
+    quarter = strict.CharField(source="quarter.code", help_text="e.g. FY2027-Q1.")
+    quarter_start = strict.DateField()
+    quarter_end = strict.DateField(source="quarter.end")
     pillars = serializers.SerializerMethodField()
-    stage = serializers.CharField(source="stage.name", help_text=", ".join(
+    stage = strict.CharField(source="stage.name", help_text=", ".join(
         s.name for s in maturity.STAGES) + ": the stage of the lowest pillar score.")
-    stage_number = serializers.IntegerField(source="stage.number")
+    stage_number = strict.IntegerField(source="stage.number")
     constraint = serializers.ListField(
-        source="constraint_pillars", child=serializers.ChoiceField(choices=maturity.PILLARS),
+        source="constraint_pillars", child=strict.ChoiceField(choices=maturity.PILLARS),
         help_text="The pillar(s) with the lowest score, in pillar order.")
-    occurrence = serializers.IntegerField(
+    occurrence = strict.IntegerField(
         source="occurrence_id", allow_null=True,
         help_text="The held operating-model refresh it was tied to, or null.")
-    recorded_by = serializers.CharField(source="recorded_by.username", allow_null=True,
-                                        default=None)
-    recorded_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    recorded_by = strict.CharField(source="recorded_by.username", allow_null=True,
+                                   default=None)
+    recorded_at = strict.DateTimeField()
+    updated_at = strict.DateTimeField()
 
     @extend_schema_field({"type": "object", "properties": {
         p: {"type": "object", "properties": {"score": {"type": "integer"},
@@ -223,23 +224,23 @@ class MaturityAssessmentSerializer(serializers.Serializer):
 
 
 def _score(pillar):
-    return serializers.IntegerField(
+    return strict.IntegerField(
         min_value=maturity.MIN_SCORE, max_value=maturity.MAX_SCORE,
         help_text=f"{maturity.PILLAR_LABELS[pillar]}: {maturity.MIN_SCORE} to "
                   f"{maturity.MAX_SCORE}.")
 
 
 def _evidence(pillar):
-    return serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False,
-                                 help_text=f"What the {pillar} score rests on (required).")
+    return strict.CharField(max_length=1000, trim_whitespace=False,
+                            help_text=f"What the {pillar} score rests on (required).")
 
 
 class MaturityAssessInputSerializer(serializers.Serializer):
     """Create this quarter's assessment, or update it when it exists. ``quarter`` may name
     an earlier quarter (``FY2026-Q3``) to record it after the fact."""
 
-    quarter = serializers.CharField(required=False, allow_blank=True,
-                                    help_text="FY2027-Q1; default: the current quarter.")
+    quarter = strict.CharField(required=False, allow_blank=True,
+                               help_text="FY2027-Q1; default: the current quarter.")
     people = _score("people")
     process = _score("process")
     data = _score("data")
@@ -253,9 +254,9 @@ class MaturityAssessInputSerializer(serializers.Serializer):
 class OrganisationSerializer(serializers.Serializer):
     """The organisation's settings: ``PATCH`` changes them (RevOps leads)."""
 
-    fiscal_year_start_month = serializers.IntegerField(
+    fiscal_year_start_month = strict.IntegerField(
         min_value=1, max_value=12, help_text="The month the fiscal year starts in (1–12).")
-    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = strict.DateTimeField(read_only=True, allow_null=True)
     updated_by = serializers.SerializerMethodField()
 
     def get_updated_by(self, organisation) -> str | None:
@@ -269,25 +270,25 @@ class OrganisationSerializer(serializers.Serializer):
 
 
 class StateChangeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    review_state = serializers.CharField()
-    review_state_after = serializers.CharField()
+    id = strict.IntegerField()
+    title = strict.CharField()
+    review_state = strict.CharField()
+    review_state_after = strict.CharField()
 
 
 class RitualMoveSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="ritual.pk")
-    name = serializers.CharField(source="ritual.name")
-    next = serializers.DateTimeField(source="next_now", allow_null=True)
-    next_after = serializers.DateTimeField(allow_null=True)
+    id = strict.IntegerField(source="ritual.pk")
+    name = strict.CharField(source="ritual.name")
+    next = strict.DateTimeField(source="next_now", allow_null=True)
+    next_after = strict.DateTimeField(allow_null=True)
 
 
 class FiscalYearChangeSerializer(serializers.Serializer):
     """What a new fiscal start month changes today: nothing is changed by reading it."""
 
-    fiscal_year_start_month = serializers.IntegerField(source="after")
-    current_fiscal_year_start_month = serializers.IntegerField(source="before")
-    summary = serializers.CharField()
+    fiscal_year_start_month = strict.IntegerField(source="after")
+    current_fiscal_year_start_month = strict.IntegerField(source="before")
+    summary = strict.CharField()
     sections = serializers.SerializerMethodField()
     definitions = serializers.SerializerMethodField()
     rituals = RitualMoveSerializer(source="moves", many=True)

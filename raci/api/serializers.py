@@ -5,17 +5,17 @@ from rest_framework import serializers
 
 from raci import selectors
 from raci.models import DESCRIPTION_MAX_LENGTH, Cell, Matrix, Row, SignOff
-from revops.api.fields import KeyField
+from revops.api import strict
 from revops.models import Function, Layer
 
 
-class FunctionColumnSerializer(serializers.ModelSerializer):
+class FunctionColumnSerializer(strict.ModelSerializer):
     class Meta:
         model = Function
         fields = ["slug", "name", "position", "head"]
 
 
-class RowSerializer(serializers.ModelSerializer):
+class RowSerializer(strict.ModelSerializer):
     cells = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,24 +53,24 @@ def row_list_items(rows):
 class RowWriteSerializer(serializers.Serializer):
     """Input for POST/PATCH; the service checks the letters and the one-A rule."""
 
-    matrix = KeyField(queryset=Matrix.objects.all())
-    layer = serializers.ChoiceField(choices=Layer.choices, allow_blank=True, required=False)
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True, required=False,
-                                        max_length=DESCRIPTION_MAX_LENGTH)
-    position = serializers.IntegerField(min_value=0, required=False)
-    cells = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=5))
+    matrix = strict.KeyField(queryset=Matrix.objects.all())
+    layer = strict.ChoiceField(choices=Layer.choices, allow_blank=True, required=False)
+    name = strict.CharField(max_length=200)
+    description = strict.CharField(allow_blank=True, required=False,
+                                   max_length=DESCRIPTION_MAX_LENGTH)
+    position = strict.IntegerField(min_value=0, required=False)
+    cells = serializers.DictField(child=strict.CharField(allow_blank=True, max_length=5))
 
 
 class ReassignSerializer(serializers.Serializer):
-    to = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
-    previous_becomes = serializers.CharField(allow_blank=True, max_length=10)
-    letter = serializers.ChoiceField(choices=["A", "A/R"], default="A")
+    to = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
+    previous_becomes = strict.CharField(allow_blank=True, max_length=10)
+    letter = strict.ChoiceField(choices=["A", "A/R"], default="A")
 
 
-class SignOffSerializer(serializers.ModelSerializer):
-    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    signed_by = serializers.CharField(source="signed_by_name", read_only=True)
+class SignOffSerializer(strict.ModelSerializer):
+    function = strict.SlugRelatedField(slug_field="slug", read_only=True)
+    signed_by = strict.CharField(source="signed_by_name", read_only=True)
 
     class Meta:
         model = SignOff
@@ -78,13 +78,13 @@ class SignOffSerializer(serializers.ModelSerializer):
 
 
 class SignOffCreateSerializer(serializers.Serializer):
-    function = serializers.SlugRelatedField(
+    function = strict.SlugRelatedField(
         slug_field="slug", queryset=Function.objects.all(), required=False
     )
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = strict.IntegerField(min_value=1, required=False)
 
 
-class MatrixSerializer(serializers.ModelSerializer):
+class MatrixSerializer(strict.ModelSerializer):
     functions = serializers.SerializerMethodField()
     rows = serializers.SerializerMethodField()
     signoffs = serializers.SerializerMethodField()
@@ -124,27 +124,27 @@ class MatrixSerializer(serializers.ModelSerializer):
 
 
 class MatrixWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    is_current = serializers.BooleanField(required=False, allow_null=True, default=None)
+    title = strict.CharField(max_length=120)
+    is_current = strict.BooleanField(required=False, allow_null=True, default=None)
 
 
 class LintFindingSerializer(serializers.Serializer):
-    row = serializers.IntegerField(allow_null=True)
-    function = serializers.CharField(allow_null=True)
-    code = serializers.CharField()
-    severity = serializers.CharField()
-    message = serializers.CharField()
+    row = strict.IntegerField(allow_null=True)
+    function = strict.CharField(allow_null=True)
+    code = strict.CharField()
+    severity = strict.CharField()
+    message = strict.CharField()
 
 
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = strict.IntegerField(min_value=1, required=False)
 
 
 class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    deleted = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    reordered = serializers.BooleanField()
-    version = serializers.IntegerField()
+    created = strict.IntegerField()
+    updated = strict.IntegerField()
+    deleted = strict.IntegerField()
+    unchanged = strict.IntegerField()
+    reordered = strict.BooleanField()
+    version = strict.IntegerField()

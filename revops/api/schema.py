@@ -4,7 +4,11 @@ query parameters, unreadable text), 401 (no or a bad token), 403 (the policy ref
 ``detail`` says why), 404 (an id in the path names nothing, a page past the last), 409
 on writes (a write conflicts with the state it meets; ``rule`` names the rule) and 429
 (the throttle) — so a client generated from the schema expects them and a fuzzer holds
-the API to them. Errors are always JSON, whatever the endpoint renders otherwise."""
+the API to them. Errors are always JSON, whatever the endpoint renders otherwise.
+
+It also says of every text the API reads (a body's strings and keys, a parameter) that it
+holds no NUL: the parser refuses one (``revops/api/parsers.py``), so a request the schema
+allows is never refused for it."""
 
 VALIDATION_ERROR = {
     "type": "object",
@@ -24,6 +28,9 @@ ERROR = {
     "required": ["detail"],
 }
 WRITES = {"post", "put", "patch", "delete"}
+# JSON Schema's ``pattern`` finds a match anywhere in the string: here, any character but NUL
+# from the first to the last.
+NO_NUL = "^[^\\u0000]*$"
 
 
 def _answer(description, component):
@@ -53,6 +60,32 @@ def _no_empty_query_values(operation):
             schema.setdefault("minLength", 1)
 
 
+def _read_text(schema, components, seen):
+    """Give every string of a request's ``schema`` that no pattern, enum, format or length
+    of 0 already bounds, and every object's keys, the ``NO_NUL`` pattern; components
+    reached by ``$ref`` once."""
+    if not isinstance(schema, dict):
+        return
+    if ref := schema.get("$ref"):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _read_text(components.get(name), components, seen)
+        return
+    bounded = {"pattern", "enum", "format"} & set(schema) or schema.get("maxLength") == 0
+    if schema.get("type") == "string" and not bounded:
+        schema["pattern"] = NO_NUL
+    if schema.get("type") == "object":
+        schema.setdefault("propertyNames", {"pattern": NO_NUL})
+    for value in schema.get("properties", {}).values():
+        _read_text(value, components, seen)
+    for key in ("items", "additionalProperties"):
+        _read_text(schema.get(key), components, seen)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for part in schema.get(key, ()):
+            _read_text(part, components, seen)
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular post-processing hook: add the contract's error answers to every
     operation that does not already say more about them, and the rule on empty query
@@ -60,11 +93,16 @@ def document_errors(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ValidationError", VALIDATION_ERROR)
     schemas.setdefault("Error", ERROR)
+    read = set()
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in {"get", "head", "options", *WRITES}:
                 continue
             _no_empty_query_values(operation)
+            for parameter in operation.get("parameters", ()):
+                _read_text(parameter.get("schema"), schemas, read)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                _read_text(content.get("schema"), schemas, read)
             responses = operation.setdefault("responses", {})
             for status, answer in _errors_of(method).items():
                 responses.setdefault(status, answer)

@@ -2,12 +2,12 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from revops import registry
-from revops.api.fields import KeyField
+from revops.api import strict
 from revops.models import AuditEntry, Channel, Function, Webhook
 
 
-class FunctionSerializer(serializers.ModelSerializer):
-    head = KeyField(
+class FunctionSerializer(strict.ModelSerializer):
+    head = strict.KeyField(
         queryset=get_user_model().objects.filter(is_active=True), allow_null=True, required=False
     )
 
@@ -21,20 +21,20 @@ class FunctionUpdateSerializer(FunctionSerializer):
         read_only_fields = ["slug"]
 
 
-class SeatSerializer(serializers.ModelSerializer):
+class SeatSerializer(strict.ModelSerializer):
     """A function's seat: who holds it, who deputises, since when it is vacant. People
     are named by username; ``null`` leaves the seat vacant (or without a deputy)."""
 
-    function = serializers.SlugField(source="slug", read_only=True)
-    name = serializers.CharField(read_only=True)
-    holder = serializers.SlugRelatedField(
+    function = strict.SlugField(source="slug", read_only=True)
+    name = strict.CharField(read_only=True)
+    holder = strict.SlugRelatedField(
         source="head", slug_field="username", allow_null=True, required=False,
         queryset=get_user_model().objects.filter(is_active=True))
-    deputy = serializers.SlugRelatedField(
+    deputy = strict.SlugRelatedField(
         slug_field="username", allow_null=True, required=False,
         queryset=get_user_model().objects.filter(is_active=True))
-    lead_seat = serializers.BooleanField(source="is_revops_seat", read_only=True,
-                                         help_text="Its holder has the RevOps lead's rights.")
+    lead_seat = strict.BooleanField(source="is_revops_seat", read_only=True,
+                                    help_text="Its holder has the RevOps lead's rights.")
     covered_by = serializers.SerializerMethodField(help_text="Holder, else deputy, else null.")
 
     class Meta:
@@ -48,8 +48,8 @@ class SeatSerializer(serializers.ModelSerializer):
         return person.get_username() if person else None
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor_name")
+class AuditEntrySerializer(strict.ModelSerializer):
+    actor = strict.CharField(source="actor_name")
 
     class Meta:
         model = AuditEntry
@@ -66,13 +66,13 @@ class EventNames(serializers.ListField):
         names = registry.channel_events() if channels else registry.webhook_events()
         if channels:
             kwargs.setdefault("help_text", "Event kinds to post: " + ", ".join(names) + ".")
-        super().__init__(child=serializers.ChoiceField(choices=names), allow_empty=False,
+        super().__init__(child=strict.ChoiceField(choices=names), allow_empty=False,
                          min_length=1, **kwargs)
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(strict.ModelSerializer):
     events = EventNames()
-    secret = serializers.CharField(
+    secret = strict.CharField(
         write_only=True, required=False, allow_blank=True, max_length=128,
         help_text="HMAC-SHA256 key for the X-RevOps-Signature header; generated if omitted.",
     )
@@ -86,10 +86,10 @@ class WebhookSerializer(serializers.ModelSerializer):
 class WebhookCreatedSerializer(WebhookSerializer):
     """The 201 answer shows the secret once, so a generated one can be stored."""
 
-    secret = serializers.CharField(read_only=True)
+    secret = strict.CharField(read_only=True)
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ChannelSerializer(strict.ModelSerializer):
     """A notification channel. ``kind`` is ``email`` (give ``address``) or ``slack`` (give
     ``url``, a Slack or Mattermost incoming webhook); it cannot change afterwards."""
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from revops.api import strict
 from revops.api.fastlist import date_, datetime_
 from revops.models import Function
 from runbook.models import (
@@ -25,17 +26,17 @@ def _username(user):
     return user.get_username() if user else None
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(strict.ModelSerializer):
     """A section as listed: expects a queryset from ``selectors.sections_with_state``."""
 
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    review_state = serializers.CharField(read_only=True)
-    stale_since = serializers.DateTimeField(read_only=True, allow_null=True)
-    escalated_to = serializers.CharField(
+    owner = strict.SlugRelatedField(slug_field="slug", read_only=True)
+    review_state = strict.CharField(read_only=True)
+    stale_since = strict.DateTimeField(read_only=True, allow_null=True)
+    escalated_to = strict.CharField(
         read_only=True, allow_null=True,
         help_text="The function (slug) the open stale flag was escalated to, or null.")
-    escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    open_concerns = serializers.IntegerField(
+    escalated_at = strict.DateTimeField(read_only=True, allow_null=True)
+    open_concerns = strict.IntegerField(
         read_only=True, help_text="How many readers' concerns are waiting for an answer.")
     last_reviewed_by_name = serializers.SerializerMethodField()
 
@@ -114,13 +115,13 @@ class SectionDetailSerializer(SectionSerializer):
 
 
 class SectionUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120, required=False)
-    owner = serializers.SlugRelatedField(
+    title = strict.CharField(max_length=120, required=False)
+    owner = strict.SlugRelatedField(
         slug_field="slug", queryset=Function.objects.all(), required=False
     )
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(strict.ModelSerializer):
     created_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -148,17 +149,17 @@ class RevisionListSerializer(RevisionSerializer):
 
 
 class RevisionCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    summary = serializers.CharField(allow_blank=True, required=False, max_length=200, default="")
-    base_revision = serializers.IntegerField(min_value=0)
-    mark_reviewed = serializers.BooleanField(required=False, default=True)
+    body = strict.CharField(allow_blank=True, trim_whitespace=False)
+    summary = strict.CharField(allow_blank=True, required=False, max_length=200, default="")
+    base_revision = strict.IntegerField(min_value=0)
+    mark_reviewed = strict.BooleanField(required=False, default=True)
 
 
 class ReviewCreateSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    note = strict.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(strict.ModelSerializer):
     reviewer = serializers.SerializerMethodField()
 
     class Meta:
@@ -172,15 +173,15 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ConcernCreateSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = strict.CharField(
         max_length=MAX_REASON_CHARS,
         help_text="What looks out of date, in plain text (1 to 1000 characters).")
 
 
-class ConcernSerializer(serializers.ModelSerializer):
+class ConcernSerializer(strict.ModelSerializer):
     raised_by = serializers.SerializerMethodField()
     resolved_by = serializers.SerializerMethodField()
-    open = serializers.BooleanField(source="is_open", read_only=True)
+    open = strict.BooleanField(source="is_open", read_only=True)
 
     class Meta:
         model = Concern
@@ -195,9 +196,9 @@ class ConcernSerializer(serializers.ModelSerializer):
         return _username(concern.resolved_by)
 
 
-class RunbookSectionSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    review_state = serializers.CharField(read_only=True)
+class RunbookSectionSerializer(strict.ModelSerializer):
+    owner = strict.SlugRelatedField(slug_field="slug", read_only=True)
+    review_state = strict.CharField(read_only=True)
 
     class Meta:
         model = Section
@@ -205,7 +206,7 @@ class RunbookSectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RunbookSerializer(serializers.ModelSerializer):
+class RunbookSerializer(strict.ModelSerializer):
     sections = RunbookSectionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -215,16 +216,16 @@ class RunbookSerializer(serializers.ModelSerializer):
 
 
 class RunbookCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    motion = serializers.CharField(max_length=60, allow_blank=True, required=False, default="")
-    is_default = serializers.BooleanField(required=False, default=False)
+    title = strict.CharField(max_length=120)
+    motion = strict.CharField(max_length=60, allow_blank=True, required=False, default="")
+    is_default = strict.BooleanField(required=False, default=False)
 
 
-class ReleaseEntrySerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(source="section.kind")
-    title = serializers.CharField(source="section.title")
-    revision = serializers.IntegerField(source="revision.number", allow_null=True)
-    last_reviewed_by = serializers.CharField(source="last_reviewed_by_name")
+class ReleaseEntrySerializer(strict.ModelSerializer):
+    kind = strict.CharField(source="section.kind")
+    title = strict.CharField(source="section.title")
+    revision = strict.IntegerField(source="revision.number", allow_null=True)
+    last_reviewed_by = strict.CharField(source="last_reviewed_by_name")
 
     class Meta:
         model = ReleaseSection
@@ -233,8 +234,8 @@ class ReleaseEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReleaseSerializer(serializers.ModelSerializer):
-    version = serializers.CharField(source="label", read_only=True)
+class ReleaseSerializer(strict.ModelSerializer):
+    version = strict.CharField(source="label", read_only=True)
     created_by = serializers.SerializerMethodField()
     sections = ReleaseEntrySerializer(source="entries", many=True, read_only=True)
 
@@ -249,47 +250,47 @@ class ReleaseSerializer(serializers.ModelSerializer):
 
 
 class ReleaseCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    note = serializers.CharField(allow_blank=True, required=False, default="")
+    name = strict.CharField(max_length=120)
+    note = strict.CharField(allow_blank=True, required=False, default="")
 
 
 class ReleaseCompareQuerySerializer(serializers.Serializer):
-    a = serializers.IntegerField(min_value=1, help_text="The release to compare from: its "
-                                 "number (1 for v1).")
-    b = serializers.IntegerField(min_value=1, help_text="The release to compare to: its "
-                                 "number (2 for v2).")
+    a = strict.IntegerField(min_value=1, help_text="The release to compare from: its "
+                            "number (1 for v1).")
+    b = strict.IntegerField(min_value=1, help_text="The release to compare to: its "
+                            "number (2 for v2).")
 
 
 class ComparedReleaseSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    version = serializers.CharField()
-    name = serializers.CharField()
+    number = strict.IntegerField()
+    version = strict.CharField()
+    name = strict.CharField()
 
 
 class PinnedSectionSerializer(serializers.Serializer):
     """What one release recorded for a section when it was cut."""
 
-    revision = serializers.IntegerField(allow_null=True)
-    review_state = serializers.CharField()
-    last_reviewed_on = serializers.DateField(allow_null=True)
-    last_reviewed_by = serializers.CharField(allow_blank=True)
-    last_reviewed_revision = serializers.IntegerField(allow_null=True)
+    revision = strict.IntegerField(allow_null=True)
+    review_state = strict.CharField()
+    last_reviewed_on = strict.DateField(allow_null=True)
+    last_reviewed_by = strict.CharField(allow_blank=True)
+    last_reviewed_revision = strict.IntegerField(allow_null=True)
 
 
 class ComparedSectionSerializer(serializers.Serializer):
-    section = serializers.IntegerField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
+    section = strict.IntegerField()
+    kind = strict.CharField()
+    title = strict.CharField()
     a = PinnedSectionSerializer(allow_null=True)
     b = PinnedSectionSerializer(allow_null=True)
-    changed = serializers.BooleanField()
-    diff = serializers.CharField(allow_blank=True, help_text="Unified diff; empty if unchanged.")
+    changed = strict.BooleanField()
+    diff = strict.CharField(allow_blank=True, help_text="Unified diff; empty if unchanged.")
 
 
 class ReleaseComparisonSerializer(serializers.Serializer):
     """``selectors.release_comparison`` as the API shows it."""
 
-    runbook = serializers.IntegerField()
+    runbook = strict.IntegerField()
     a = ComparedReleaseSerializer()
     b = ComparedReleaseSerializer()
     sections = ComparedSectionSerializer(many=True)
@@ -298,19 +299,19 @@ class ReleaseComparisonSerializer(serializers.Serializer):
 # Definitions ----------------------------------------------------------------------------
 
 
-class DefinitionSerializer(serializers.ModelSerializer):
+class DefinitionSerializer(strict.ModelSerializer):
     """A definition as listed: expects a queryset from ``selectors.definitions_with_state``
     with ``agreeing`` prefetched. The review fields mean what they mean on a section."""
 
-    owner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    agreeing = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    review_state = serializers.CharField(read_only=True)
-    stale_since = serializers.DateTimeField(read_only=True, allow_null=True)
+    owner = strict.SlugRelatedField(slug_field="slug", read_only=True)
+    agreeing = strict.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    review_state = strict.CharField(read_only=True)
+    stale_since = strict.DateTimeField(read_only=True, allow_null=True)
     last_reviewed_by_name = serializers.SerializerMethodField()
-    agreement = serializers.CharField(
+    agreement = strict.CharField(
         read_only=True, help_text="none, awaiting, changed (since agreed) or agreed: whether "
         "every agreeing function's head confirmed the current revision.")
-    agreed_count = serializers.IntegerField(read_only=True)
+    agreed_count = strict.IntegerField(read_only=True)
 
     class Meta:
         model = Definition
@@ -325,12 +326,12 @@ class DefinitionSerializer(serializers.ModelSerializer):
 
 
 class AgreementStatusSerializer(serializers.Serializer):
-    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    current = serializers.BooleanField(help_text="Agreed to the current revision.")
-    agreed_revision = serializers.IntegerField(source="agreement.revision_number",
-                                               allow_null=True, default=None)
-    agreed_at = serializers.DateTimeField(source="agreement.agreed_at", allow_null=True,
-                                          default=None)
+    function = strict.SlugRelatedField(slug_field="slug", read_only=True)
+    current = strict.BooleanField(help_text="Agreed to the current revision.")
+    agreed_revision = strict.IntegerField(source="agreement.revision_number",
+                                          allow_null=True, default=None)
+    agreed_at = strict.DateTimeField(source="agreement.agreed_at", allow_null=True,
+                                     default=None)
 
 
 class DefinitionDetailSerializer(DefinitionSerializer):
@@ -355,28 +356,28 @@ class DefinitionDetailSerializer(DefinitionSerializer):
 
 
 class DefinitionCreateSerializer(serializers.Serializer):
-    term = serializers.CharField(max_length=80)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    formula = serializers.CharField(allow_blank=True, required=False, default="",
-                                    max_length=MAX_FORMULA_CHARS)
-    layer = serializers.ChoiceField(choices=Layer.choices)
-    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
-    agreeing = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
-                                            many=True, required=False, default=list)
-    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(),
-                                                 required=False, allow_null=True, default=None)
-    summary = serializers.CharField(allow_blank=True, required=False, max_length=200, default="")
+    term = strict.CharField(max_length=80)
+    body = strict.CharField(allow_blank=True, trim_whitespace=False)
+    formula = strict.CharField(allow_blank=True, required=False, default="",
+                               max_length=MAX_FORMULA_CHARS)
+    layer = strict.ChoiceField(choices=Layer.choices)
+    owner = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all())
+    agreeing = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                       many=True, required=False, default=list)
+    section = strict.KeyField(queryset=Section.objects.all(),
+                              required=False, allow_null=True, default=None)
+    summary = strict.CharField(allow_blank=True, required=False, max_length=200, default="")
 
 
 class DefinitionUpdateSerializer(serializers.Serializer):
-    term = serializers.CharField(max_length=80, required=False)
-    layer = serializers.ChoiceField(choices=Layer.choices, required=False)
-    owner = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
-                                         required=False)
-    agreeing = serializers.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
-                                            many=True, required=False)
-    section = serializers.PrimaryKeyRelatedField(queryset=Section.objects.all(),
-                                                 required=False, allow_null=True)
+    term = strict.CharField(max_length=80, required=False)
+    layer = strict.ChoiceField(choices=Layer.choices, required=False)
+    owner = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                    required=False)
+    agreeing = strict.SlugRelatedField(slug_field="slug", queryset=Function.objects.all(),
+                                       many=True, required=False)
+    section = strict.KeyField(queryset=Section.objects.all(),
+                              required=False, allow_null=True)
 
 
 class DefinitionRevisionSerializer(RevisionSerializer):
@@ -394,7 +395,7 @@ class DefinitionRevisionListSerializer(RevisionSerializer):
 
 
 class DefinitionRevisionCreateSerializer(RevisionCreateSerializer):
-    formula = serializers.CharField(
+    formula = strict.CharField(
         allow_blank=True, required=False, max_length=MAX_FORMULA_CHARS, default=None,
         help_text="The formula with this revision; leave it out to keep the current one.")
 
@@ -407,16 +408,16 @@ class DefinitionReviewSerializer(ReviewSerializer):
 
 
 class AgreementCreateSerializer(serializers.Serializer):
-    function = serializers.SlugRelatedField(
+    function = strict.SlugRelatedField(
         slug_field="slug", queryset=Function.objects.all(), required=False, default=None,
         help_text="The agreeing function you head (needed only if you head several).")
-    revision = serializers.IntegerField(
+    revision = strict.IntegerField(
         min_value=1, required=False, default=None,
         help_text="The revision you read; a 409 if the definition has moved on since.")
 
 
-class AgreementSerializer(serializers.ModelSerializer):
-    function = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class AgreementSerializer(strict.ModelSerializer):
+    function = strict.SlugRelatedField(slug_field="slug", read_only=True)
     agreed_by = serializers.SerializerMethodField()
 
     class Meta:

@@ -45,7 +45,7 @@ def test_a_viewer_raises_a_concern_and_a_second_is_a_400_naming_reason(api, view
     ({}, "required"),
     ({"reason": ""}, "blank"),
     ({"reason": "x" * 1001}, "1000"),
-    ({"reason": ["a list"]}, "valid string"),
+    ({"reason": ["a list"]}, "JSON string"),
 ])
 def test_a_bad_reason_is_a_400_naming_reason(api, viewer, process, data, rule):
     response = api.as_user(viewer).post(url(process), data, format="json")

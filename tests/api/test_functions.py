@@ -101,8 +101,9 @@ def test_a_head_that_is_not_a_whole_number_id_is_a_400_and_sets_nobody(api, lead
     assert Function.objects.get(slug="cs").head is None
 
 
-def test_a_head_given_as_a_digit_string_still_works(api, lead, viewer):
+def test_a_head_given_as_a_digit_string_is_a_400_asking_for_a_json_integer(api, lead, viewer):
     response = api.as_user(lead).patch("/api/v1/functions/cs/", {"head": str(viewer.pk)},
                                        format="json")
-    assert response.status_code == 200
-    assert Function.objects.get(slug="cs").head == viewer
+    assert response.status_code == 400
+    assert response.json() == {"head": ["Must be a JSON integer (an id), not a string."]}
+    assert Function.objects.get(slug="cs").head is None

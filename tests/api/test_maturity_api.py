@@ -69,7 +69,7 @@ def test_a_lead_creates_this_quarters_assessment_then_updates_it(api, lead):
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"data": 9}, "data", "less than or equal to 8"),
     ({"people": -2}, "people", "greater than or equal to 0"),
-    ({"technology": "high"}, "technology", "valid integer"),
+    ({"technology": "high"}, "technology", "JSON integer"),
     ({"process_evidence": ""}, "process_evidence", "blank"),
     ({"quarter": "FY2027-Q1"}, "quarter", "has not started yet"),
     ({"quarter": "Q1 2026"}, "quarter", "FY2027-Q1"),
