@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from overview.model_file.document import ASSESSMENT_VALUES, FORMAT
 from overview.models import MaturityAssessment
 from raci.models import Cell, Matrix, Row, SignOff
@@ -119,6 +120,9 @@ def _chunks(*, now):
     yield ',"maturity_assessments":' + _dumps(_assessment_docs(ritual_index, who))
     yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, section_ref, row_place))
     yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
+    item_ref = _item_refs(section_ref, row_place, ritual_index)
+    yield ',"proposals":' + _dumps(_proposal_docs(item_ref, slug, who))
+    yield ',"acknowledgements":' + _dumps(_acknowledgement_docs(item_ref, who))
     yield ',"people":' + _dumps([
         {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name,
          "email": u.email}
@@ -157,14 +161,14 @@ def _runbook_docs(books, slug, who):
             "last_reviewed_at": _iso(s.last_reviewed_at),
             "last_reviewed_on": _iso(s.last_reviewed_on),
             "last_reviewed_by": who(s.last_reviewed_by_id),
-            "last_reviewed_revision": s.last_reviewed_revision,
+            "last_reviewed_revision": s.last_reviewed_revision, "governed": s.governed,
             **history(s.pk),
         }
 
     return [{
         "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
         "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
-        "archived_at": _iso(b.archived_at),
+        "archived_at": _iso(b.archived_at), "governed": b.governed,
         "sections": [section_doc(s) for s in sections.get(b.pk, [])],
         "releases": releases.get(b.pk, []),
     } for b in books]
@@ -192,7 +196,7 @@ def _definition_docs(slug, section_ref, who):
         "last_reviewed_at": _iso(d.last_reviewed_at),
         "last_reviewed_on": _iso(d.last_reviewed_on),
         "last_reviewed_by": who(d.last_reviewed_by_id),
-        "last_reviewed_revision": d.last_reviewed_revision,
+        "last_reviewed_revision": d.last_reviewed_revision, "governed": d.governed,
         **definition_history(d.pk),
         "agreements": agreements.get(d.pk, []),
     } for d in Definition.objects.order_by("pk")]
@@ -223,7 +227,8 @@ def _raci_docs(slug, who):
                  for matrix_id, pks in row_ids.items() for j, pk in enumerate(pks)}
     return [{"title": m.title, "version": m.version, "is_current": m.is_current,
              "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
-             "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
+             "archived_at": _iso(m.archived_at), "governed": m.governed,
+             "rows": rows.get(m.pk, []),
              "signoffs": signoffs.get(m.pk, [])}
             for m in matrices], row_place
 
@@ -261,7 +266,8 @@ def _ritual_docs(rituals, slug, section_ref, who):
         "reminder_lead_seconds": _seconds(r.reminder_lead), "grace_seconds": _seconds(r.grace),
         "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
-        "archived_at": _iso(r.archived_at), "occurrences": occurrences.get(r.pk, []),
+        "archived_at": _iso(r.archived_at), "governed": r.governed,
+        "occurrences": occurrences.get(r.pk, []),
     } for r in rituals]
 
 
@@ -326,6 +332,57 @@ def _action_item_docs(ritual_index, who):
     } for a in ActionItem.objects.order_by("pk").values(
         "occurrence__ritual_id", "occurrence__scheduled_for", "text", "owner_id", "due",
         "state", "created_at", "closed_at", "closed_by_id", "drop_reason")]
+
+
+def _item_refs(section_ref, row_place, ritual_index):
+    """A function naming the governed item ``(kind, id)`` of a proposal or an
+    acknowledgement as a decision names the item it links: ``{"section": {runbook,
+    kind}}``, ``{"definition": term}``, ``{"row": {matrix, row}}`` or ``{"ritual":
+    index}``; the kind with null when the item was deleted since. One query."""
+    places = {"section": section_ref, "definition": dict(
+        Definition.objects.values_list("pk", "term")), "row": row_place, "ritual": ritual_index}
+    return lambda kind, pk: {kind: places[kind].get(pk)}
+
+
+def _proposal_docs(item_ref, slug, who):
+    """Every proposal, open and decided, with what was said about it, in two queries. A
+    revert names the proposal it reverts by its index here. A proposal about an item
+    deleted since keeps its label and history; its item is null."""
+    comments = {}
+    for c in Comment.objects.order_by("proposal_id", "at", "pk").values(
+            "proposal_id", "author_id", "function_id", "body", "objection", "at", "door"):
+        comments.setdefault(c["proposal_id"], []).append({
+            "author": who(c["author_id"]), "function": slug.get(c["function_id"]),
+            "body": c["body"], "objection": c["objection"], "at": _iso(c["at"]),
+            "door": c["door"]})
+    proposals = list(Proposal.objects.order_by("pk").values())
+    index = {p["id"]: i for i, p in enumerate(proposals)}
+    return [{
+        "item": item_ref(p["kind"], p["item_id"]), "item_label": p["item_label"],
+        "layer": p["layer"], "base_version": p["base_version"], "base": p["base"],
+        "fields": p["fields"], "reason": p["reason"], "effective_on": _iso(p["effective_on"]),
+        "state": p["state"], "proposer": who(p["proposer_id"]),
+        "opened_at": _iso(p["opened_at"]), "door": p["door"],
+        "decided_by": who(p["decided_by_id"]), "decided_at": _iso(p["decided_at"]),
+        "decision_note": p["decision_note"], "applied_at": _iso(p["applied_at"]),
+        "applied_version": p["applied_version"], "meaningful": p["meaningful"],
+        "reverts": index.get(p["reverts_id"]), "decision": p["decision"],
+        "comments": comments.get(p["id"], []),
+    } for p in proposals]
+
+
+def _acknowledgement_docs(item_ref, who):
+    """Who read which version of which item, in one query. An acknowledgement of an item
+    deleted since acknowledges nothing any more and is left out."""
+    documents = []
+    for a in Acknowledgement.objects.order_by("pk").values(
+            "kind", "item_id", "version", "person_id", "at", "door"):
+        item = item_ref(a["kind"], a["item_id"])
+        if item[a["kind"]] is not None:
+            documents.append({"item": item, "version": a["version"],
+                              "person": who(a["person_id"]), "at": _iso(a["at"]),
+                              "door": a["door"]})
+    return documents
 
 
 def _history(revisions, reviews, flags, who, *, revision_fields=(), **where):

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from cadence.choices import ActionState
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from overview import bootstrap, model_file, motions
 from overview.models import MaturityAssessment
-from raci.models import Row
+from raci.models import Matrix, Row
 from revops import fiscal
 from revops.models import AuditEntry, Function
 from runbook import services as runbook_services
-from runbook.models import Definition, DefinitionStaleFlag, Section, StaleFlag
+from runbook.models import Definition, DefinitionStaleFlag, Runbook, Section, StaleFlag
 from tests.demo import load as load_demo
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,8 @@ pytestmark = pytest.mark.django_db
 
 def row_counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "overview", "auth"}}
+            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "changes",
+                                     "overview", "auth"}}
 
 
 def exported_then_rolled_back(build):
@@ -62,7 +64,7 @@ _exported = {}
 # What the file carries, compared generically: every concrete field of every model of the
 # apps below, except the models and fields named here with the reason they stay behind.
 # A new model or field is compared the day it is added; leaving it out means saying why.
-MODEL_APPS = {"revops", "runbook", "raci", "cadence", "overview", "scim"}
+MODEL_APPS = {"revops", "runbook", "raci", "cadence", "changes", "overview", "scim"}
 NOT_CARRIED_MODELS = {
     "revops.AuditEntry": "the import writes one entry of its own; history stays where it was",
     "revops.ApiToken": "credentials belong to the installation",
@@ -89,6 +91,9 @@ NOT_CARRIED_FIELDS = {
     # The file carries the fiscal month; who last changed it here is this installation's.
     "revops.Organisation": {"updated_by", "updated_at"},
 }
+# Change control names a governed item by kind and id: compared as the item it is.
+GOVERNED_ITEM_MODELS = {"section": "runbook.Section", "definition": "runbook.Definition",
+                        "row": "raci.Row", "ritual": "cadence.Ritual"}
 # A person is carried as ``people[]``: these fields, matched by username.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
 
@@ -127,6 +132,10 @@ def rows():
         for f in carried_fields(model):
             if f.is_relation:
                 values[f.name] = describe(f.related_model, getattr(obj, f.attname))
+            elif model._meta.app_label == "changes" and f.name == "item_id":
+                item_model = apps.get_model(GOVERNED_ITEM_MODELS[obj.kind])
+                values[f.name] = describe(item_model, obj.item_id) if item_model.objects.filter(
+                    pk=obj.item_id).exists() else None
             else:
                 values[f.name] = f.value_to_string(obj)
         for f in model._meta.many_to_many:
@@ -167,6 +176,7 @@ def _everything():
         state="never", escalated_at=now, escalated_to=definition.owner)
     _decisions_linking_each_kind_and_a_dropped_action(definition)
     bootstrap.bootstrap(motion="sales-led", actor=None, door="cli", replace=True)
+    _change_control_in_every_state()
 
 
 def _decisions_linking_each_kind_and_a_dropped_action(definition):
@@ -186,6 +196,64 @@ def _decisions_linking_each_kind_and_a_dropped_action(definition):
         ritual_id=action.ritual_id, occurrence_id=action.occurrence_id, text="Not needed",
         owner_id=action.owner_id, due=action.due, state=ActionState.DROPPED, closed_at=now,
         closed_by_id=action.owner_id, drop_reason="Overtaken by the new territory plan")
+
+
+def _change_control_in_every_state():
+    """On the live model and the archived demo: each kind of item governed (a definition
+    not), and proposals about each kind in every state — commented and objected to, with
+    an effective date, decided, applied and reverted, opened from a decision, about a
+    row deleted since — and acknowledgements of the applied change."""
+    book = Runbook.objects.filter(archived_at__isnull=True).order_by("pk").first()
+    Runbook.objects.filter(pk=book.pk).update(governed=True)
+    section = Section.objects.filter(runbook__archived_at__isnull=True).order_by("pk").last()
+    Section.objects.filter(pk=section.pk).update(governed=True)
+    Matrix.objects.filter(archived_at__isnull=True).update(governed=True)
+    ritual = Ritual.objects.filter(archived_at__isnull=True).order_by("pk").first()
+    Ritual.objects.filter(pk=ritual.pk).update(governed=True)
+    definition = Definition.objects.order_by("pk").last()
+    Definition.objects.filter(pk=definition.pk).update(governed=False)
+    row = Row.objects.filter(matrix__archived_at__isnull=True).order_by("pk").first()
+    archived = Section.objects.filter(runbook__archived_at__isnull=False).order_by("pk").first()
+    lead, head = get_user_model().objects.filter(is_active=True).order_by("pk")[:2]
+    now = timezone.now()
+    body = {"body": "Before."}
+    row_fields = {"name": row.name, "description": "", "letters": {"sales": "A"}}
+    ritual_fields = {name: getattr(ritual, name)
+                     for name in ("name", "output", "agenda", "rrule", "timezone")}
+    common = {"reason": "Because.", "proposer": head, "opened_at": now, "door": "ui"}
+    decided = {"decided_by": lead, "decided_at": now, "decision_note": "Agreed."}
+    applied = Proposal.objects.create(
+        kind="section", item_id=section.pk, item_label=section.title, layer="process",
+        base_version="1", base=body, fields={"body": "After."}, state="applied",
+        applied_at=now, applied_version="2", **common, **decided)
+    proposals = Proposal.objects.bulk_create([
+        Proposal(kind="section", item_id=section.pk, item_label=section.title,
+                 base_version="2", base={"body": "After."}, fields=body, reverts=applied,
+                 effective_on=now.date() + timedelta(days=3), **common),
+        Proposal(kind="section", item_id=archived.pk, item_label=archived.title,
+                 base_version="1", base=body, fields=body, state="withdrawn", **common),
+        Proposal(kind="definition", item_id=definition.pk, item_label=definition.term,
+                 base_version="1", base={"body": "", "formula": ""},
+                 fields={"body": "New.", "formula": "a / b"}, state="rejected", **common,
+                 **decided),
+        Proposal(kind="row", item_id=row.pk, item_label=row.name, base_version="x",
+                 base=row_fields, fields={**row_fields, "description": "Owned."},
+                 state="approved", effective_on=now.date(), **common, **decided),
+        Proposal(kind="row", item_id=Row.objects.order_by("-pk").first().pk + 100,
+                 item_label="A row deleted since", base_version="y", base=row_fields,
+                 fields=row_fields, state="rejected", **common, **decided),
+        Proposal(kind="ritual", item_id=ritual.pk, item_label=ritual.name,
+                 base_version=str(ritual.sequence), base=ritual_fields,
+                 fields={**ritual_fields, "agenda": "Shorter."}, decision="Decided 0",
+                 **common),
+    ])
+    Comment.objects.bulk_create([
+        Comment(proposal=proposals[0], author=lead, body="Fine by me.", at=now, door="ui"),
+        Comment(proposal=proposals[0], author=head, function=section.owner,
+                body="We object.", objection=True, at=now, door="api")])
+    Acknowledgement.objects.bulk_create([
+        Acknowledgement(kind="section", item_id=section.pk, version="2", person=person,
+                        at=now, door="ui") for person in (lead, head)])
 
 
 @functools.cache
@@ -371,8 +439,10 @@ def test_definitions_round_trip_with_history_and_a_bad_one_names_its_path(api, l
         model_file.import_model(document=bad, actor=None, door="cli")
     assert any(key.startswith("definitions[0].agreements[")
                for key in error.value.message_dict), error.value.message_dict
-    without = {k: v for k, v in document.items() if k != "definitions"}
-    model_file.import_model(document=without, actor=None, door="cli")  # older files
+    # Files older than definitions are older than change control too.
+    without = {k: v for k, v in document.items()
+               if k not in {"definitions", "proposals", "acknowledgements"}}
+    model_file.import_model(document=without, actor=None, door="cli")
     assert not Definition.objects.exists()
 
 
