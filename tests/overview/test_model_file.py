@@ -10,21 +10,25 @@ import jsonschema
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from cadence.choices import ActionState
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes import notices
+from changes import selectors as changes_selectors
 from changes.models import Acknowledgement, Comment, Proposal
 from overview import bootstrap, model_file, motions
 from overview.models import MaturityAssessment
 from raci.models import Matrix, Row
 from revops import fiscal
-from revops.models import AuditEntry, Function
+from revops.models import AuditEntry, Function, Mail, Webhook, WebhookDelivery
 from runbook import services as runbook_services
 from runbook.models import Definition, DefinitionStaleFlag, Runbook, Section, StaleFlag
 from tests.demo import load as load_demo
@@ -717,3 +721,123 @@ def test_an_older_file_without_outcomes_still_imports():
     assert not Decision.objects.exists() and not ActionItem.objects.exists()
     assert not Occurrence.objects.filter(rating__isnull=False).exists()
     assert not Attendance.objects.exists()
+
+
+# Change control -------------------------------------------------------------------------
+
+
+def test_imported_proposals_are_on_the_imported_items_and_nothing_is_announced_or_applied():
+    document = exported_then_rolled_back(_everything)
+    Webhook.objects.create(url="https://hooks.example.com/changes", secret="s",
+                           events=[e.name for e in notices.EVENTS])
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert counts["proposals"] == Proposal.objects.count() == len(document["proposals"])
+    assert counts["acknowledgements"] == Acknowledgement.objects.count() == 2
+    assert not WebhookDelivery.objects.exists() and not Mail.objects.exists()
+    assert not mail.outbox
+    approved = Proposal.objects.get(state="approved")
+    assert approved.applied_at is None
+    row = Row.objects.select_related("matrix").get(pk=approved.item_id)
+    place = next(p["item"]["row"] for p in document["proposals"] if p["state"] == "approved")
+    assert row.matrix.title == document["raci"][place["matrix"]]["title"]
+    assert row.description == document["raci"][place["matrix"]]["rows"][place["row"]][
+        "description"] != approved.fields["description"]
+    ritual = Proposal.objects.get(kind="ritual")
+    assert Ritual.objects.get(pk=ritual.item_id).governed
+    assert changes_selectors.out_of_date([approved, ritual]) == {approved.pk: True,
+                                                                 ritual.pk: False}
+
+
+def _proposal_in_a_missing_run_book(d):
+    d["proposals"][1]["item"] = {"section": {"runbook": "Nowhere", "kind": "strategy"}}
+
+
+def _proposal_on_a_missing_term(d):
+    d["proposals"][1]["item"] = {"definition": "Nothing defined"}
+
+
+def _proposal_on_a_missing_row(d):
+    d["proposals"][1]["item"] = {"row": {"matrix": 0, "row": 999}}
+
+
+def _proposal_with_another_kinds_fields(d):
+    d["proposals"][1]["item"] = {"ritual": 0}
+
+
+def _proposal_reverting_itself(d):
+    d["proposals"][1]["reverts"] = 1
+
+
+def _objection_for_an_unknown_function(d):
+    next(p for p in d["proposals"] if p["comments"])["comments"][-1]["function"] = "legal"
+
+
+def _acknowledgement_of_no_item(d):
+    d["acknowledgements"][0]["item"] = {"ritual": None}
+
+
+def _acknowledged_twice(d):
+    d["acknowledgements"].append(dict(d["acknowledgements"][0]))
+
+
+BROKEN_CHANGES = [
+    (_proposal_in_a_missing_run_book, "proposals[1].item.section", "No run book 'Nowhere'"),
+    (_proposal_on_a_missing_term, "proposals[1].item.definition", "Nothing defined"),
+    (_proposal_on_a_missing_row, "proposals[1].item.row", "no row 999"),
+    (_proposal_with_another_kinds_fields, "proposals[1].fields", "A ritual proposal carries"),
+    (_proposal_reverting_itself, "proposals[1].reverts", "no other proposal 1"),
+    (_objection_for_an_unknown_function, "comments[1].function", "legal"),
+    (_acknowledgement_of_no_item, "acknowledgements[0].item.ritual", "an item of this file"),
+    (_acknowledged_twice, "acknowledgements[2].version", "twice"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN_CHANGES,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN_CHANGES])
+def test_a_bad_proposal_or_acknowledgement_gets_a_400_naming_its_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_everything), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    [found] = [key for key in answer.json() if key.endswith(path)]
+    assert any(words in message for message in answer.json()[found]), answer.json()[found]
+    assert row_counts() == before
+
+
+def test_an_older_file_without_change_control_still_imports_with_the_defaults():
+    document = exported_then_rolled_back(_everything)
+    older = {k: v for k, v in document.items() if k not in {"proposals", "acknowledgements"}}
+    for item in (*older["runbooks"], *(s for b in older["runbooks"] for s in b["sections"]),
+                 *older["raci"], *older["rituals"], *older["definitions"]):
+        item.pop("governed")
+    jsonschema.validate(older, model_file.schema())
+    counts = model_file.import_model(document=older, actor=None, door="cli")
+    assert counts["proposals"] == counts["acknowledgements"] == 0
+    assert not Proposal.objects.exists() and not Acknowledgement.objects.exists()
+    assert not Definition.objects.filter(governed=False).exists()
+    for model in (Runbook, Section, Matrix, Ritual):
+        assert not model.objects.filter(governed=True).exists(), model
+
+
+def test_a_replacing_import_leaves_no_change_control_on_the_model_it_sets_aside():
+    document = exported_then_rolled_back(_everything)
+    model_file.import_model(document=copy.deepcopy(document), actor=None, door="cli")
+    # The file's archived run book would meet itself: as if it had been archived here.
+    Runbook.objects.filter(archived_at__isnull=False).update(title=Concat("title", Value(".")))
+    old_items = {"section": set(Section.objects.values_list("pk", flat=True)),
+                 "definition": set(Definition.objects.values_list("pk", flat=True)),
+                 "row": set(Row.objects.values_list("pk", flat=True)),
+                 "ritual": set(Ritual.objects.values_list("pk", flat=True))}
+    old_proposals = Proposal.objects.count()
+    counts = model_file.import_model(document=document, actor=None, door="cli", replace=True)
+    # Of the old ones only the proposal about a row deleted before the first export stays.
+    assert counts["replaced"]["proposals"] == old_proposals - 1
+    assert counts["replaced"]["acknowledgements"] == 2
+    assert Proposal.objects.count() == len(document["proposals"]) + 1
+    on_old = [(kind, item_id) for model in (Proposal, Acknowledgement)
+              for kind, item_id in model.objects.values_list("kind", "item_id")
+              if item_id in old_items[kind]]
+    assert not on_old
