@@ -1,9 +1,11 @@
 """The model file at two sizes: the export and the import run the same queries for 2
-and 8 more run books and held meetings with outcomes (children grouped by parent in one
-pass, rows written in bulk), and the streamed export reads the same however its run
-books are batched. (Larger sizes would only show SQLite's limit of 999 parameters a
-statement splitting a bulk insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
+and 8 more run books, held meetings with outcomes and proposals (children grouped by
+parent in one pass, rows written in bulk), and the streamed export reads the same
+however its run books are batched. (Larger sizes would only show SQLite's limit of 999
+parameters a statement splitting a bulk insert of about 80 rows; PostgreSQL's batches are
+of 2,000.)"""
 
+import itertools
 import json
 from datetime import timedelta
 
@@ -14,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from overview import bootstrap, model_file
 from overview.model_file import export
 from runbook.models import Revision, Runbook, Section
@@ -26,6 +29,7 @@ def _model(extra_runbooks):
     bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
     make_sections(extra_runbooks)
     _held_meetings(extra_runbooks)
+    _change_control(extra_runbooks)
 
 
 def _held_meetings(n):
@@ -48,6 +52,26 @@ def _held_meetings(n):
         for o in held])
 
 
+def _change_control(n):
+    """``n`` proposals about sections, each commented on and reverting the one before,
+    and ``n`` acknowledgements."""
+    sections = list(Section.objects.order_by("pk")[:n])
+    person = get_user_model().objects.get(username="doer")
+    now = timezone.now()
+    proposals = Proposal.objects.bulk_create([Proposal(
+        kind="section", item_id=s.pk, item_label=s.title, base_version="1",
+        base={"body": ""}, fields={"body": "Changed."}, reason="Because.", proposer=person,
+        opened_at=now, door="ui") for s in sections])
+    for before, proposal in itertools.pairwise(proposals):
+        proposal.reverts = before
+    Proposal.objects.bulk_update(proposals[1:], ["reverts"])
+    Comment.objects.bulk_create([Comment(proposal=p, author=person, body="Agreed.", at=now,
+                                         door="ui") for p in proposals])
+    Acknowledgement.objects.bulk_create([Acknowledgement(
+        kind="section", item_id=s.pk, version="1", person=person, at=now, door="ui")
+        for s in sections])
+
+
 def _queries(func):
     with CaptureQueriesContext(connection) as queries:
         result = func()
@@ -67,6 +91,7 @@ def test_the_export_runs_the_same_queries_for_2_and_8_more_run_books():
     large, large_doc = _exported(8)
     assert len(large_doc["runbooks"]) == len(small_doc["runbooks"]) + 6
     assert len(large_doc["decisions"]) == len(large_doc["action_items"]) == 8
+    assert len(large_doc["proposals"]) == len(large_doc["acknowledgements"]) == 8
     assert small == large, (small, large)
 
 
@@ -80,6 +105,8 @@ def test_the_import_runs_the_same_queries_for_2_and_8_more_run_books():
             assert written["runbooks"] == len(document["runbooks"])
             assert Revision.objects.count() == written["revisions"]
             assert written["decisions"] == written["action_items"] == extra
+            assert written["proposals"] == written["acknowledgements"] == extra
+            assert Comment.objects.count() == extra
             transaction.set_rollback(True)
     assert counts[2] == counts[8], counts
 
