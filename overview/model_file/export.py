@@ -118,9 +118,9 @@ def _chunks(*, now):
     yield ',"definitions":' + _dumps(_definition_docs(slug, section_ref, who))
     ritual_index = {r.pk: i for i, r in enumerate(rituals)}
     yield ',"maturity_assessments":' + _dumps(_assessment_docs(ritual_index, who))
-    yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, section_ref, row_place))
-    yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
     item_ref = _item_refs(section_ref, row_place, ritual_index)
+    yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, item_ref))
+    yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
     yield ',"proposals":' + _dumps(_proposal_docs(item_ref, slug, who))
     yield ',"acknowledgements":' + _dumps(_acknowledgement_docs(item_ref, who))
     yield ',"people":' + _dumps([
@@ -296,19 +296,14 @@ def _occurrence_ref(ritual_index, values):
             "scheduled_for": _iso(values["occurrence__scheduled_for"])}
 
 
-def _decision_docs(ritual_index, slug, section_ref, row_place):
-    """The decisions of every held occurrence, in two queries, the item each links to
-    named as the file names it: a section by run book and kind, a definition by its term,
-    a RACI row by ``row_place``, a ritual by its index in ``rituals``."""
-    terms = dict(Definition.objects.values_list("pk", "term"))
-
+def _decision_docs(ritual_index, slug, item_ref):
+    """The decisions of every held occurrence, in one query, the item each links to
+    named as the file names it (``item_ref``)."""
     def link(d):
-        for kind, value in (("section", section_ref.get(d["section_id"])),
-                            ("definition", terms.get(d["definition_id"])),
-                            ("row", row_place.get(d["raci_row_id"])),
-                            ("ritual", ritual_index.get(d["linked_ritual_id"]))):
-            if value is not None:
-                return {kind: value}
+        for kind, column in (("section", "section_id"), ("definition", "definition_id"),
+                             ("row", "raci_row_id"), ("ritual", "linked_ritual_id")):
+            if d[column] is not None:
+                return item_ref(kind, d[column])
         return None
 
     return [{
@@ -335,10 +330,10 @@ def _action_item_docs(ritual_index, who):
 
 
 def _item_refs(section_ref, row_place, ritual_index):
-    """A function naming the governed item ``(kind, id)`` of a proposal or an
-    acknowledgement as a decision names the item it links: ``{"section": {runbook,
-    kind}}``, ``{"definition": term}``, ``{"row": {matrix, row}}`` or ``{"ritual":
-    index}``; the kind with null when the item was deleted since. One query."""
+    """A function naming the item ``(kind, id)`` — a decision's link, the item a proposal
+    or an acknowledgement is about — as the file names it: ``{"section": {runbook,
+    kind}}``, ``{"definition": term}``, ``{"row": {matrix, row}}`` (``row_place``) or
+    ``{"ritual": index}``; the kind with null when the item was deleted since. One query."""
     places = {"section": section_ref, "definition": dict(
         Definition.objects.values_list("pk", "term")), "row": row_place, "ritual": ritual_index}
     return lambda kind, pk: {kind: places[kind].get(pk)}

@@ -375,6 +375,19 @@ def _maturity(doc, people, occurrences, *, replace):
     return len(items), replaced
 
 
+def _item(kind, place, sections, definitions, rows, rituals):
+    """The item of ``kind`` the file names by ``place`` (a decision's link, the item a
+    proposal governs), among those the import wrote: a section by run book and kind, a
+    definition by its term, a RACI row by its place, a ritual by its index."""
+    if kind == "section":
+        return sections[(place["runbook"], place["kind"])]
+    if kind == "definition":
+        return definitions[place]
+    if kind == "row":
+        return rows[(place["matrix"], place["row"])]
+    return rituals[place]
+
+
 def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occurrences):
     """The decisions and action items of the file, each on the occurrence it names (and
     that occurrence's ritual), a decision with the item it links. Returns how many of
@@ -385,14 +398,10 @@ def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occu
 
     def linked(link):
         link = link or {}
-        return {
-            "section": sections[(link["section"]["runbook"], link["section"]["kind"])]
-            if "section" in link else None,
-            "definition": definitions[link["definition"]] if "definition" in link else None,
-            "raci_row": rows[(link["row"]["matrix"], link["row"]["row"])]
-            if "row" in link else None,
-            "linked_ritual": rituals[link["ritual"]] if "ritual" in link else None,
-        }
+        return {field: _item(kind, link[kind], sections, definitions, rows, rituals)
+                if kind in link else None for kind, field in (
+                    ("section", "section"), ("definition", "definition"), ("row", "raci_row"),
+                    ("ritual", "linked_ritual"))}
 
     decisions = Decision.objects.bulk_create([Decision(
         **held_at(d["occurrence"]), text=d["text"], owner=functions[d["owner"]],
@@ -444,15 +453,8 @@ def _change_control(doc, people, functions, sections, definitions, rows, rituals
     day, as it would have where it came from. Returns how many of each were written."""
     def item(ref):
         [(kind, place)] = ref.items()
-        if place is None:
-            return {"kind": kind, "item_id": NO_ITEM}
-        found = {
-            "section": lambda: sections[(place["runbook"], place["kind"])],
-            "definition": lambda: definitions[place],
-            "row": lambda: rows[(place["matrix"], place["row"])],
-            "ritual": lambda: rituals[place],
-        }[kind]()
-        return {"kind": kind, "item_id": found.pk}
+        return {"kind": kind, "item_id": NO_ITEM if place is None else _item(
+            kind, place, sections, definitions, rows, rituals).pk}
 
     def user(name):
         return people[name] if name else None
