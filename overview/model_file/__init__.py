@@ -3,7 +3,8 @@
 The document holds everything that makes the model (functions and their heads, run
 books with every revision, review, stale flag and release, the RACI matrices with
 their sign-offs, the rituals with every occurrence and its outcome — attendance,
-rating, decisions, action items —, the quarterly maturity assessments) and nothing
+rating, decisions, action items —, the quarterly maturity assessments, change control:
+which items are governed, every proposal with its comments, the acknowledgements) and nothing
 that names a database id: things refer to each other by slug, username, title, kind or
 position, so a file from one installation reads the same on another.
 The scorecard travels too: metrics with their targets, every value with the values it

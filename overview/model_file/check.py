@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from cadence import rules as cadence_rules
 from cadence.choices import ActionState
+from changes import items
 from insights import rules as insights_rules
 from overview.model_file.document import (
     ASSESSMENT_VALUES,
@@ -357,6 +358,7 @@ def _check_rules(doc, errors):
     _check_assessments(doc, person, occurrence_ref, errors)
     _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors)
     _check_scorecard(doc, person, function, errors)
+    _check_change_control(doc, person, function, section_ref, errors)
 
 
 def _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors):
@@ -376,19 +378,8 @@ def _check_outcomes(doc, person, function, section_ref, occurrence_ref, errors):
         if len(link) > 1:
             errors.add([*at, "link"], "A decision links at most one item: a section, a "
                                       "definition, a RACI row or a ritual.")
-        if "section" in link:
-            section_ref(link["section"], [*at, "link", "section"])
-        if "definition" in link and link["definition"] not in terms:
-            errors.add([*at, "link", "definition"], f"{link['definition']!r} is not one of "
-                                                    "the definitions in this file.")
-        if "row" in link:
-            matrix, row = link["row"]["matrix"], link["row"]["row"]
-            if matrix >= len(doc["raci"]) or row >= len(doc["raci"][matrix]["rows"]):
-                errors.add([*at, "link", "row"], f"There is no row {row} in matrix {matrix} "
-                                                 "(counting from 0).")
-        if "ritual" in link and link["ritual"] >= len(doc["rituals"]):
-            errors.add([*at, "link", "ritual"], f"There is no ritual {link['ritual']} "
-                                                "(counting from 0).")
+        for kind, place in link.items():
+            _check_item(doc, kind, place, [*at, "link", kind], section_ref, terms, errors)
         if len(errors) >= MAX_ERRORS:
             return
     for i, action in enumerate(doc.get("action_items", [])):
@@ -518,6 +509,72 @@ def _check_scorecard(doc, person, function, errors):
         person(item["noted_by"], [*at, "noted_by"])
         for name in ("raised_at", "cleared_at"):
             _moment(item[name], [*at, name], errors)
+def _check_item(doc, kind, place, parts, section_ref, terms, errors):
+    """``place`` names an item of ``kind`` in this file: a section by run book and kind,
+    a definition by its term, a RACI row by its matrix's and its own index, a ritual by
+    its index (how a decision links an item and change control names the one it
+    governs)."""
+    if kind == "section":
+        section_ref(place, parts)
+    elif kind == "definition" and place not in terms:
+        errors.add(parts, f"{place!r} is not one of the definitions in this file.")
+    elif kind == "row":
+        matrix, row = place["matrix"], place["row"]
+        if matrix >= len(doc["raci"]) or row >= len(doc["raci"][matrix]["rows"]):
+            errors.add(parts, f"There is no row {row} in matrix {matrix} (counting from 0).")
+    elif kind == "ritual" and place >= len(doc["rituals"]):
+        errors.add(parts, f"There is no ritual {place} (counting from 0).")
+
+
+def _check_change_control(doc, person, function, section_ref, errors):
+    """Each proposal and acknowledgement names a governed item of this file (a proposal's
+    may be gone: null), people and functions of it; a proposal carries the fields of its
+    item's kind and reverts another proposal of the file; a person acknowledges a version
+    of an item once."""
+    terms = {d["term"] for d in doc.get("definitions", [])}
+    proposals = doc.get("proposals", [])
+    for i, proposal in enumerate(proposals):
+        at = ["proposals", i]
+        [(kind, place)] = proposal["item"].items()
+        if place is not None:
+            _check_item(doc, kind, place, [*at, "item", kind], section_ref, terms, errors)
+        wanted = set(items.KINDS[kind].fields)
+        for name in ("base", "fields"):
+            if set(proposal[name]) != wanted:
+                errors.add([*at, name], f"A {kind} proposal carries {', '.join(sorted(wanted))}.")
+        for name in ("proposer", "decided_by"):
+            person(proposal[name], [*at, name])
+        _day(proposal["effective_on"], [*at, "effective_on"], errors)
+        for name in ("opened_at", "decided_at", "applied_at"):
+            _moment(proposal[name], [*at, name], errors)
+        reverts = proposal["reverts"]
+        if reverts is not None and (reverts >= len(proposals) or reverts == i):
+            errors.add([*at, "reverts"], f"There is no other proposal {reverts} "
+                                         "(counting from 0).")
+        for k, comment in enumerate(proposal["comments"]):
+            cat = [*at, "comments", k]
+            person(comment["author"], [*cat, "author"])
+            if comment["function"] is not None:
+                function(comment["function"], [*cat, "function"])
+            _moment(comment["at"], [*cat, "at"], errors)
+        if len(errors) >= MAX_ERRORS:
+            return
+    seen = Counter()
+    for i, acknowledgement in enumerate(doc.get("acknowledgements", [])):
+        at = ["acknowledgements", i]
+        [(kind, place)] = acknowledgement["item"].items()
+        if place is None:
+            errors.add([*at, "item", kind], "An acknowledgement names an item of this file.")
+        else:
+            _check_item(doc, kind, place, [*at, "item", kind], section_ref, terms, errors)
+        person(acknowledgement["person"], [*at, "person"])
+        _moment(acknowledgement["at"], [*at, "at"], errors)
+        key = (json.dumps(acknowledgement["item"], sort_keys=True), acknowledgement["version"],
+               acknowledgement["person"])
+        seen[key] += 1
+        if seen[key] > 1:
+            errors.add([*at, "version"], f"{acknowledgement['person']} acknowledged version "
+                                         f"{acknowledgement['version']} of this item twice.")
         if len(errors) >= MAX_ERRORS:
             return
 

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from insights.models import Metric, MetricValue, OffTrack, ReplacedValue, Target
 from insights.services.values import SENDER
 from overview.model_file.document import ASSESSMENT_VALUES, FORMAT
@@ -119,11 +120,14 @@ def _chunks(*, now):
     yield ',"definitions":' + _dumps(_definition_docs(slug, section_ref, who))
     ritual_index = {r.pk: i for i, r in enumerate(rituals)}
     yield ',"maturity_assessments":' + _dumps(_assessment_docs(ritual_index, who))
-    yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, section_ref, row_place))
+    item_ref = _item_refs(section_ref, row_place, ritual_index)
+    yield ',"decisions":' + _dumps(_decision_docs(ritual_index, slug, item_ref))
     yield ',"action_items":' + _dumps(_action_item_docs(ritual_index, who))
     yield ',"metrics":' + _dumps(_metric_docs(slug))
     yield ',"metric_values":' + _dumps(_metric_value_docs(who))
     yield ',"off_track_items":' + _dumps(_off_track_docs(who))
+    yield ',"proposals":' + _dumps(_proposal_docs(item_ref, slug, who))
+    yield ',"acknowledgements":' + _dumps(_acknowledgement_docs(item_ref, who))
     yield ',"people":' + _dumps([
         {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name,
          "email": u.email}
@@ -162,14 +166,14 @@ def _runbook_docs(books, slug, who):
             "last_reviewed_at": _iso(s.last_reviewed_at),
             "last_reviewed_on": _iso(s.last_reviewed_on),
             "last_reviewed_by": who(s.last_reviewed_by_id),
-            "last_reviewed_revision": s.last_reviewed_revision,
+            "last_reviewed_revision": s.last_reviewed_revision, "governed": s.governed,
             **history(s.pk),
         }
 
     return [{
         "title": b.title, "motion": b.motion, "is_default": b.is_default, "version": b.version,
         "created_at": _iso(b.created_at), "created_by": who(b.created_by_id),
-        "archived_at": _iso(b.archived_at),
+        "archived_at": _iso(b.archived_at), "governed": b.governed,
         "sections": [section_doc(s) for s in sections.get(b.pk, [])],
         "releases": releases.get(b.pk, []),
     } for b in books]
@@ -197,7 +201,7 @@ def _definition_docs(slug, section_ref, who):
         "last_reviewed_at": _iso(d.last_reviewed_at),
         "last_reviewed_on": _iso(d.last_reviewed_on),
         "last_reviewed_by": who(d.last_reviewed_by_id),
-        "last_reviewed_revision": d.last_reviewed_revision,
+        "last_reviewed_revision": d.last_reviewed_revision, "governed": d.governed,
         **definition_history(d.pk),
         "agreements": agreements.get(d.pk, []),
     } for d in Definition.objects.order_by("pk")]
@@ -228,7 +232,8 @@ def _raci_docs(slug, who):
                  for matrix_id, pks in row_ids.items() for j, pk in enumerate(pks)}
     return [{"title": m.title, "version": m.version, "is_current": m.is_current,
              "created_at": _iso(m.created_at), "updated_at": _iso(m.updated_at),
-             "archived_at": _iso(m.archived_at), "rows": rows.get(m.pk, []),
+             "archived_at": _iso(m.archived_at), "governed": m.governed,
+             "rows": rows.get(m.pk, []),
              "signoffs": signoffs.get(m.pk, [])}
             for m in matrices], row_place
 
@@ -266,7 +271,8 @@ def _ritual_docs(rituals, slug, section_ref, who):
         "reminder_lead_seconds": _seconds(r.reminder_lead), "grace_seconds": _seconds(r.grace),
         "schedule_start": _iso(r.schedule_start), "sequence": r.sequence,
         "created_at": _iso(r.created_at), "updated_at": _iso(r.updated_at),
-        "archived_at": _iso(r.archived_at), "occurrences": occurrences.get(r.pk, []),
+        "archived_at": _iso(r.archived_at), "governed": r.governed,
+        "occurrences": occurrences.get(r.pk, []),
     } for r in rituals]
 
 
@@ -295,19 +301,14 @@ def _occurrence_ref(ritual_index, values):
             "scheduled_for": _iso(values["occurrence__scheduled_for"])}
 
 
-def _decision_docs(ritual_index, slug, section_ref, row_place):
-    """The decisions of every held occurrence, in two queries, the item each links to
-    named as the file names it: a section by run book and kind, a definition by its term,
-    a RACI row by ``row_place``, a ritual by its index in ``rituals``."""
-    terms = dict(Definition.objects.values_list("pk", "term"))
-
+def _decision_docs(ritual_index, slug, item_ref):
+    """The decisions of every held occurrence, in one query, the item each links to
+    named as the file names it (``item_ref``)."""
     def link(d):
-        for kind, value in (("section", section_ref.get(d["section_id"])),
-                            ("definition", terms.get(d["definition_id"])),
-                            ("row", row_place.get(d["raci_row_id"])),
-                            ("ritual", ritual_index.get(d["linked_ritual_id"]))):
-            if value is not None:
-                return {kind: value}
+        for kind, column in (("section", "section_id"), ("definition", "definition_id"),
+                             ("row", "raci_row_id"), ("ritual", "linked_ritual_id")):
+            if d[column] is not None:
+                return item_ref(kind, d[column])
         return None
 
     return [{
@@ -382,6 +383,55 @@ def _off_track_docs(who):
     } for o in OffTrack.objects.order_by("metric_id", "pk").values(
         "metric__slug", "since", "latest", "raised_at", "cleared_at", "reason",
         "noted_by_id")]
+def _item_refs(section_ref, row_place, ritual_index):
+    """A function naming the item ``(kind, id)`` — a decision's link, the item a proposal
+    or an acknowledgement is about — as the file names it: ``{"section": {runbook,
+    kind}}``, ``{"definition": term}``, ``{"row": {matrix, row}}`` (``row_place``) or
+    ``{"ritual": index}``; the kind with null when the item was deleted since. One query."""
+    places = {"section": section_ref, "definition": dict(
+        Definition.objects.values_list("pk", "term")), "row": row_place, "ritual": ritual_index}
+    return lambda kind, pk: {kind: places[kind].get(pk)}
+
+
+def _proposal_docs(item_ref, slug, who):
+    """Every proposal, open and decided, with what was said about it, in two queries. A
+    revert names the proposal it reverts by its index here. A proposal about an item
+    deleted since keeps its label and history; its item is null."""
+    comments = {}
+    for c in Comment.objects.order_by("proposal_id", "at", "pk").values(
+            "proposal_id", "author_id", "function_id", "body", "objection", "at", "door"):
+        comments.setdefault(c["proposal_id"], []).append({
+            "author": who(c["author_id"]), "function": slug.get(c["function_id"]),
+            "body": c["body"], "objection": c["objection"], "at": _iso(c["at"]),
+            "door": c["door"]})
+    proposals = list(Proposal.objects.order_by("pk").values())
+    index = {p["id"]: i for i, p in enumerate(proposals)}
+    return [{
+        "item": item_ref(p["kind"], p["item_id"]), "item_label": p["item_label"],
+        "layer": p["layer"], "base_version": p["base_version"], "base": p["base"],
+        "fields": p["fields"], "reason": p["reason"], "effective_on": _iso(p["effective_on"]),
+        "state": p["state"], "proposer": who(p["proposer_id"]),
+        "opened_at": _iso(p["opened_at"]), "door": p["door"],
+        "decided_by": who(p["decided_by_id"]), "decided_at": _iso(p["decided_at"]),
+        "decision_note": p["decision_note"], "applied_at": _iso(p["applied_at"]),
+        "applied_version": p["applied_version"], "meaningful": p["meaningful"],
+        "reverts": index.get(p["reverts_id"]), "decision": p["decision"],
+        "comments": comments.get(p["id"], []),
+    } for p in proposals]
+
+
+def _acknowledgement_docs(item_ref, who):
+    """Who read which version of which item, in one query. An acknowledgement of an item
+    deleted since acknowledges nothing any more and is left out."""
+    documents = []
+    for a in Acknowledgement.objects.order_by("pk").values(
+            "kind", "item_id", "version", "person_id", "at", "door"):
+        item = item_ref(a["kind"], a["item_id"])
+        if item[a["kind"]] is not None:
+            documents.append({"item": item, "version": a["version"],
+                              "person": who(a["person_id"]), "at": _iso(a["at"]),
+                              "door": a["door"]})
+    return documents
 
 
 def _history(revisions, reviews, flags, who, *, revision_fields=(), **where):

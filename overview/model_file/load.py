@@ -8,11 +8,13 @@ from functools import lru_cache
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from cadence import search as cadence_search
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from insights import rules as insights_rules
 from insights.models import Metric, MetricValue, OffTrack, ReplacedValue, Target
 from insights.services.metrics import FROM_THE_START
@@ -137,7 +139,7 @@ def _runbooks(doc, people, functions):
     books = Runbook.objects.bulk_create([Runbook(
         title=b["title"], motion=b["motion"], is_default=b["is_default"], version=b["version"],
         created_at=_t(b["created_at"]), created_by=user(b["created_by"]),
-        archived_at=_t(b.get("archived_at")))
+        archived_at=_t(b.get("archived_at")), governed=b.get("governed", False))
         for b in doc["runbooks"]])
     section_docs = [(book, s) for book, b in zip(books, doc["runbooks"], strict=True)
                     for s in b["sections"]]
@@ -146,7 +148,8 @@ def _runbooks(doc, people, functions):
         title=s["title"], owner=functions[s["owner"]], revision=s["revision"],
         last_reviewed_at=_t(s["last_reviewed_at"]), last_reviewed_on=_d(s["last_reviewed_on"]),
         last_reviewed_by=user(s["last_reviewed_by"]),
-        last_reviewed_revision=s["last_reviewed_revision"]) for book, s in section_docs])
+        last_reviewed_revision=s["last_reviewed_revision"], governed=s.get("governed", False))
+        for book, s in section_docs])
     revision_of = _write_history(
         [(section, s) for section, (_, s) in zip(sections, section_docs, strict=True)],
         Revision, Review, StaleFlag, user, functions)
@@ -237,7 +240,9 @@ def _definitions(doc, people, functions, sections, *, replace):
         if d["section"] else None,
         revision=d["revision"], last_reviewed_at=_t(d["last_reviewed_at"]),
         last_reviewed_on=_d(d["last_reviewed_on"]), last_reviewed_by=user(d["last_reviewed_by"]),
-        last_reviewed_revision=d["last_reviewed_revision"]) for d in items])
+        last_reviewed_revision=d["last_reviewed_revision"],
+        # A file from before governed flags travelled: a definition's default, governed.
+        governed=d.get("governed", True)) for d in items])
     Agreeing = Definition.agreeing.through
     Agreeing.objects.bulk_create([
         Agreeing(definition_id=definition.pk, function_id=functions[slug].pk)
@@ -264,7 +269,8 @@ def _raci(doc, people, functions):
     matrices = Matrix.objects.bulk_create([Matrix(
         title=m["title"], version=m["version"], is_current=m["is_current"],
         created_at=_t(m["created_at"]), updated_at=_t(m["updated_at"]),
-        archived_at=_t(m.get("archived_at"))) for m in doc["raci"]])
+        archived_at=_t(m.get("archived_at")), governed=m.get("governed", False))
+        for m in doc["raci"]])
     row_docs = [(matrix, r) for matrix, m in zip(matrices, doc["raci"], strict=True)
                 for r in m["rows"]]
     places = [(i, j) for i, m in enumerate(doc["raci"]) for j in range(len(m["rows"]))]
@@ -307,7 +313,7 @@ def _cadence(doc, people, functions, sections):
         grace=timedelta(seconds=r["grace_seconds"]) if r["grace_seconds"] is not None else None,
         schedule_start=_t(r["schedule_start"]), sequence=r["sequence"],
         created_at=_t(r["created_at"]), updated_at=_t(r["updated_at"]),
-        archived_at=_t(r.get("archived_at")))
+        archived_at=_t(r.get("archived_at")), governed=r.get("governed", False))
         for r in doc["rituals"]])
     cadence_search.refresh_rituals([ritual.pk for ritual in rituals])
     Attendee = Ritual.attendees.through
@@ -373,6 +379,19 @@ def _maturity(doc, people, occurrences, *, replace):
     return len(items), replaced
 
 
+def _item(kind, place, sections, definitions, rows, rituals):
+    """The item of ``kind`` the file names by ``place`` (a decision's link, the item a
+    proposal governs), among those the import wrote: a section by run book and kind, a
+    definition by its term, a RACI row by its place, a ritual by its index."""
+    if kind == "section":
+        return sections[(place["runbook"], place["kind"])]
+    if kind == "definition":
+        return definitions[place]
+    if kind == "row":
+        return rows[(place["matrix"], place["row"])]
+    return rituals[place]
+
+
 def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occurrences):
     """The decisions and action items of the file, each on the occurrence it names (and
     that occurrence's ritual), a decision with the item it links. Returns how many of
@@ -383,14 +402,10 @@ def _outcomes(doc, people, functions, sections, definitions, rows, rituals, occu
 
     def linked(link):
         link = link or {}
-        return {
-            "section": sections[(link["section"]["runbook"], link["section"]["kind"])]
-            if "section" in link else None,
-            "definition": definitions[link["definition"]] if "definition" in link else None,
-            "raci_row": rows[(link["row"]["matrix"], link["row"]["row"])]
-            if "row" in link else None,
-            "linked_ritual": rituals[link["ritual"]] if "ritual" in link else None,
-        }
+        return {field: _item(kind, link[kind], sections, definitions, rows, rituals)
+                if kind in link else None for kind, field in (
+                    ("section", "section"), ("definition", "definition"), ("row", "raci_row"),
+                    ("ritual", "linked_ritual"))}
 
     decisions = Decision.objects.bulk_create([Decision(
         **held_at(d["occurrence"]), text=d["text"], owner=functions[d["owner"]],
@@ -497,6 +512,76 @@ def _metrics(doc, people, functions, definitions, moving):
     return counts
 
 
+# What a proposal about an item deleted before the export names on import: no row has id
+# 0, so, as on the installation it came from, its item "no longer exists".
+NO_ITEM = 0
+
+
+def _retire_change_control(doc):
+    """Before a replacing import: the proposals (with their comments) and acknowledgements
+    about the model set aside — sections of archived run books, rows of archived
+    matrices, archived rituals, definitions the file defines anew (renamed archived) —
+    are deleted, so none waits for a decision, applies or counts against an item no one
+    edits any more; the audit entries that recorded them stay. Returns how many of each."""
+    terms = {slugify(d["term"]) for d in doc.get("definitions", [])}
+    retired = (
+        Q(kind="section", item_id__in=Section.objects.filter(
+            runbook__archived_at__isnull=False).values("pk"))
+        | Q(kind="row", item_id__in=Row.objects.filter(
+            matrix__archived_at__isnull=False).values("pk"))
+        | Q(kind="ritual", item_id__in=Ritual.objects.filter(
+            archived_at__isnull=False).values("pk"))
+        | Q(kind="definition", item_id__in=Definition.objects.filter(
+            slug__in=terms).values("pk")))
+    counts = {}
+    for name, model in (("proposals", Proposal), ("acknowledgements", Acknowledgement)):
+        deleted = model.objects.filter(retired).delete()[1].get(model._meta.label, 0)
+        if deleted:
+            counts[name] = deleted
+    return counts
+
+
+def _change_control(doc, people, functions, sections, definitions, rows, rituals):
+    """The file's proposals with their comments, and its acknowledgements, each on the
+    item it names among those just written. Written as they were — nothing is announced,
+    mailed or applied: an approved proposal waiting for its effective day applies on that
+    day, as it would have where it came from. Returns how many of each were written."""
+    def item(ref):
+        [(kind, place)] = ref.items()
+        return {"kind": kind, "item_id": NO_ITEM if place is None else _item(
+            kind, place, sections, definitions, rows, rituals).pk}
+
+    def user(name):
+        return people[name] if name else None
+
+    items = doc.get("proposals", [])
+    proposals = Proposal.objects.bulk_create([Proposal(
+        **item(p["item"]), item_label=p["item_label"], layer=p["layer"],
+        base_version=p["base_version"], base=p["base"], fields=p["fields"], reason=p["reason"],
+        effective_on=_d(p["effective_on"]), state=p["state"], proposer=user(p["proposer"]),
+        opened_at=_t(p["opened_at"]), door=p["door"], decided_by=user(p["decided_by"]),
+        decided_at=_t(p["decided_at"]), decision_note=p["decision_note"],
+        applied_at=_t(p["applied_at"]), applied_version=p["applied_version"],
+        meaningful=p["meaningful"], decision=p["decision"]) for p in items], batch_size=BATCH)
+    reverting = [(proposal, p["reverts"]) for proposal, p in zip(proposals, items, strict=True)
+                 if p["reverts"] is not None]
+    for proposal, reverts in reverting:
+        proposal.reverts = proposals[reverts]
+    Proposal.objects.bulk_update([proposal for proposal, _ in reverting], ["reverts"],
+                                 batch_size=BATCH)
+    Comment.objects.bulk_create([Comment(
+        proposal=proposal, author=user(c["author"]),
+        function=functions[c["function"]] if c["function"] else None, body=c["body"],
+        objection=c["objection"], at=_t(c["at"]), door=c["door"])
+        for proposal, p in zip(proposals, items, strict=True) for c in p["comments"]],
+        batch_size=BATCH)
+    acknowledgements = Acknowledgement.objects.bulk_create([Acknowledgement(
+        **item(a["item"]), version=a["version"], person=people[a["person"]],
+        at=_t(a["at"]), door=a["door"]) for a in doc.get("acknowledgements", [])],
+        batch_size=BATCH)
+    return len(proposals), len(acknowledgements)
+
+
 @transaction.atomic
 def import_model(*, document, actor, door, replace=False):
     """Write ``document`` (already parsed) as this installation's model, all or nothing.
@@ -515,6 +600,7 @@ def import_model(*, document, actor, door, replace=False):
     # locked, below): the order a ritual's owner change takes too.
     people, created = _people(document)
     archived = bootstrap.archive_model(actor=actor, door=door) if existing else {}
+    retired = _retire_change_control(document) if replace else {}
     functions = _functions(document, people)
     sections = _runbooks(document, people, functions)
     rows = _raci(document, people, functions)
@@ -527,6 +613,8 @@ def import_model(*, document, actor, door, replace=False):
     decisions, action_items = _outcomes(document, people, functions, sections, definitions,
                                         rows, rituals, occurrences)
     scorecard = _metrics(document, people, functions, definitions, moving)
+    proposals, acknowledgements = _change_control(document, people, functions, sections,
+                                                  definitions, rows, rituals)
     if definitions_archived:
         archived = {**archived, "definitions": definitions_archived}
     counts = {
@@ -544,6 +632,9 @@ def import_model(*, document, actor, door, replace=False):
     counts.update(scorecard)
     if metrics_replaced:
         counts.setdefault("replaced", {})["metrics"] = metrics_replaced
+    counts.update(proposals=proposals, acknowledgements=acknowledgements)
+    if retired:
+        counts["replaced"] = {**counts.get("replaced", {}), **retired}
     if had_a_lead:
         # The file's seats replace ours: the RevOps seat may go to someone who cannot sign
         # in (deactivated, or made by this import and not invited yet). The install keeps

@@ -10,24 +10,29 @@ import jsonschema
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from cadence.choices import ActionState
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes import notices
+from changes import selectors as changes_selectors
+from changes.models import Acknowledgement, Comment, Proposal
 from insights import services as insights_services
 from insights.models import Metric, MetricValue, OffTrack, ReplacedValue
 from overview import bootstrap, model_file, motions
 from overview.models import MaturityAssessment
-from raci.models import Row
+from raci.models import Matrix, Row
 from revops import fiscal
 from revops.models import AuditEntry, Function, Mail, Webhook, WebhookDelivery
 from runbook import services as runbook_services
-from runbook.models import Definition, DefinitionStaleFlag, Section, StaleFlag
+from runbook.models import Definition, DefinitionStaleFlag, Runbook, Section, StaleFlag
 from tests.demo import load as load_demo
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +40,8 @@ pytestmark = pytest.mark.django_db
 
 def row_counts():
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "overview", "auth",
-                                                     "insights"}}
+            if m._meta.app_label in {"revops", "runbook", "raci", "cadence", "changes",
+                                     "overview", "auth", "insights"}}
 
 
 def exported_then_rolled_back(build):
@@ -65,7 +70,8 @@ _exported = {}
 # What the file carries, compared generically: every concrete field of every model of the
 # apps below, except the models and fields named here with the reason they stay behind.
 # A new model or field is compared the day it is added; leaving it out means saying why.
-MODEL_APPS = {"revops", "runbook", "raci", "cadence", "overview", "scim", "insights"}
+MODEL_APPS = {"revops", "runbook", "raci", "cadence", "changes", "overview", "scim",
+              "insights"}
 NOT_CARRIED_MODELS = {
     "revops.AuditEntry": "the import writes one entry of its own; history stays where it was",
     "revops.ApiToken": "credentials belong to the installation",
@@ -92,6 +98,9 @@ NOT_CARRIED_FIELDS = {
     # The file carries the fiscal month; who last changed it here is this installation's.
     "revops.Organisation": {"updated_by", "updated_at"},
 }
+# Change control names a governed item by kind and id: compared as the item it is.
+GOVERNED_ITEM_MODELS = {"section": "runbook.Section", "definition": "runbook.Definition",
+                        "row": "raci.Row", "ritual": "cadence.Ritual"}
 # A person is carried as ``people[]``: these fields, matched by username.
 PERSON_FIELDS = ("username", "first_name", "last_name", "email")
 
@@ -130,6 +139,10 @@ def rows():
         for f in carried_fields(model):
             if f.is_relation:
                 values[f.name] = describe(f.related_model, getattr(obj, f.attname))
+            elif model._meta.app_label == "changes" and f.name == "item_id":
+                item_model = apps.get_model(GOVERNED_ITEM_MODELS[obj.kind])
+                values[f.name] = describe(item_model, obj.item_id) if item_model.objects.filter(
+                    pk=obj.item_id).exists() else None
             else:
                 values[f.name] = f.value_to_string(obj)
         for f in model._meta.many_to_many:
@@ -171,6 +184,7 @@ def _everything():
     _decisions_linking_each_kind_and_a_dropped_action(definition)
     _a_metric_owned_a_value_corrected_and_an_item_noted()
     bootstrap.bootstrap(motion="sales-led", actor=None, door="cli", replace=True)
+    _change_control_in_every_state()
 
 
 def _decisions_linking_each_kind_and_a_dropped_action(definition):
@@ -204,6 +218,62 @@ def _a_metric_owned_a_value_corrected_and_an_item_noted():
     insights_services.off_track_note(item=OffTrack.objects.get(cleared_at__isnull=True),
                                      reason="Two reps left in the quarter", actor=lead,
                                      door="ui")
+def _change_control_in_every_state():
+    """On the live model and the archived demo: each kind of item governed (a definition
+    not), and proposals about each kind in every state — commented and objected to, with
+    an effective date, decided, applied and reverted, opened from a decision, about a
+    row deleted since — and acknowledgements of the applied change."""
+    book = Runbook.objects.filter(archived_at__isnull=True).order_by("pk").first()
+    Runbook.objects.filter(pk=book.pk).update(governed=True)
+    section = Section.objects.filter(runbook__archived_at__isnull=True).order_by("pk").last()
+    Section.objects.filter(pk=section.pk).update(governed=True)
+    Matrix.objects.filter(archived_at__isnull=True).update(governed=True)
+    ritual = Ritual.objects.filter(archived_at__isnull=True).order_by("pk").first()
+    Ritual.objects.filter(pk=ritual.pk).update(governed=True)
+    definition = Definition.objects.order_by("pk").last()
+    Definition.objects.filter(pk=definition.pk).update(governed=False)
+    row = Row.objects.filter(matrix__archived_at__isnull=True).order_by("pk").first()
+    archived = Section.objects.filter(runbook__archived_at__isnull=False).order_by("pk").first()
+    lead, head = get_user_model().objects.filter(is_active=True).order_by("pk")[:2]
+    now = timezone.now()
+    body = {"body": "Before."}
+    row_fields = {"name": row.name, "description": "", "letters": {"sales": "A"}}
+    ritual_fields = {name: getattr(ritual, name)
+                     for name in ("name", "output", "agenda", "rrule", "timezone")}
+    common = {"reason": "Because.", "proposer": head, "opened_at": now, "door": "ui"}
+    decided = {"decided_by": lead, "decided_at": now, "decision_note": "Agreed."}
+    applied = Proposal.objects.create(
+        kind="section", item_id=section.pk, item_label=section.title, layer="process",
+        base_version="1", base=body, fields={"body": "After."}, state="applied",
+        applied_at=now, applied_version="2", **common, **decided)
+    proposals = Proposal.objects.bulk_create([
+        Proposal(kind="section", item_id=section.pk, item_label=section.title,
+                 base_version="2", base={"body": "After."}, fields=body, reverts=applied,
+                 effective_on=now.date() + timedelta(days=3), **common),
+        Proposal(kind="section", item_id=archived.pk, item_label=archived.title,
+                 base_version="1", base=body, fields=body, state="withdrawn", **common),
+        Proposal(kind="definition", item_id=definition.pk, item_label=definition.term,
+                 base_version="1", base={"body": "", "formula": ""},
+                 fields={"body": "New.", "formula": "a / b"}, state="rejected", **common,
+                 **decided),
+        Proposal(kind="row", item_id=row.pk, item_label=row.name, base_version="x",
+                 base=row_fields, fields={**row_fields, "description": "Owned."},
+                 state="approved", effective_on=now.date(), **common, **decided),
+        Proposal(kind="row", item_id=Row.objects.order_by("-pk").first().pk + 100,
+                 item_label="A row deleted since", base_version="y", base=row_fields,
+                 fields=row_fields, state="rejected", **common, **decided),
+        Proposal(kind="ritual", item_id=ritual.pk, item_label=ritual.name,
+                 base_version=str(ritual.sequence), base=ritual_fields,
+                 fields={**ritual_fields, "agenda": "Shorter."}, decision="Decided 0",
+                 **common),
+    ])
+    Comment.objects.bulk_create([
+        Comment(proposal=proposals[0], author=lead, body="Fine by me.", at=now, door="ui"),
+        Comment(proposal=proposals[0], author=head, function=section.owner,
+                body="We object.", objection=True, at=now, door="api")])
+    Acknowledgement.objects.bulk_create([
+        Acknowledgement(kind="section", item_id=section.pk, version="2", person=person,
+                        at=now, door="ui") for person in (lead, head)])
 
 
 @functools.cache
@@ -389,9 +459,9 @@ def test_definitions_round_trip_with_history_and_a_bad_one_names_its_path(api, l
         model_file.import_model(document=bad, actor=None, door="cli")
     assert any(key.startswith("definitions[0].agreements[")
                for key in error.value.message_dict), error.value.message_dict
-    # Older files: metrics, which stand on definitions, came after them.
+    # Older files: metrics, which stand on definitions, and change control came after them.
     without = {k: v for k, v in document.items()
-               if k not in {"definitions", *SCORECARD_KEYS}}
+               if k not in {"definitions", "proposals", "acknowledgements", *SCORECARD_KEYS}}
     model_file.import_model(document=without, actor=None, door="cli")
     assert not Definition.objects.exists()
 
@@ -834,3 +904,123 @@ def test_an_older_file_without_outcomes_still_imports():
     assert not Decision.objects.exists() and not ActionItem.objects.exists()
     assert not Occurrence.objects.filter(rating__isnull=False).exists()
     assert not Attendance.objects.exists()
+
+
+# Change control -------------------------------------------------------------------------
+
+
+def test_imported_proposals_are_on_the_imported_items_and_nothing_is_announced_or_applied():
+    document = exported_then_rolled_back(_everything)
+    Webhook.objects.create(url="https://hooks.example.com/changes", secret="s",
+                           events=[e.name for e in notices.EVENTS])
+    counts = model_file.import_model(document=document, actor=None, door="cli")
+    assert counts["proposals"] == Proposal.objects.count() == len(document["proposals"])
+    assert counts["acknowledgements"] == Acknowledgement.objects.count() == 2
+    assert not WebhookDelivery.objects.exists() and not Mail.objects.exists()
+    assert not mail.outbox
+    approved = Proposal.objects.get(state="approved")
+    assert approved.applied_at is None
+    row = Row.objects.select_related("matrix").get(pk=approved.item_id)
+    place = next(p["item"]["row"] for p in document["proposals"] if p["state"] == "approved")
+    assert row.matrix.title == document["raci"][place["matrix"]]["title"]
+    assert row.description == document["raci"][place["matrix"]]["rows"][place["row"]][
+        "description"] != approved.fields["description"]
+    ritual = Proposal.objects.get(kind="ritual")
+    assert Ritual.objects.get(pk=ritual.item_id).governed
+    assert changes_selectors.out_of_date([approved, ritual]) == {approved.pk: True,
+                                                                 ritual.pk: False}
+
+
+def _proposal_in_a_missing_run_book(d):
+    d["proposals"][1]["item"] = {"section": {"runbook": "Nowhere", "kind": "strategy"}}
+
+
+def _proposal_on_a_missing_term(d):
+    d["proposals"][1]["item"] = {"definition": "Nothing defined"}
+
+
+def _proposal_on_a_missing_row(d):
+    d["proposals"][1]["item"] = {"row": {"matrix": 0, "row": 999}}
+
+
+def _proposal_with_another_kinds_fields(d):
+    d["proposals"][1]["item"] = {"ritual": 0}
+
+
+def _proposal_reverting_itself(d):
+    d["proposals"][1]["reverts"] = 1
+
+
+def _objection_for_an_unknown_function(d):
+    next(p for p in d["proposals"] if p["comments"])["comments"][-1]["function"] = "legal"
+
+
+def _acknowledgement_of_no_item(d):
+    d["acknowledgements"][0]["item"] = {"ritual": None}
+
+
+def _acknowledged_twice(d):
+    d["acknowledgements"].append(dict(d["acknowledgements"][0]))
+
+
+BROKEN_CHANGES = [
+    (_proposal_in_a_missing_run_book, "proposals[1].item.section", "No run book 'Nowhere'"),
+    (_proposal_on_a_missing_term, "proposals[1].item.definition", "Nothing defined"),
+    (_proposal_on_a_missing_row, "proposals[1].item.row", "no row 999"),
+    (_proposal_with_another_kinds_fields, "proposals[1].fields", "A ritual proposal carries"),
+    (_proposal_reverting_itself, "proposals[1].reverts", "no other proposal 1"),
+    (_objection_for_an_unknown_function, "comments[1].function", "legal"),
+    (_acknowledgement_of_no_item, "acknowledgements[0].item.ritual", "an item of this file"),
+    (_acknowledged_twice, "acknowledgements[2].version", "twice"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "words"), BROKEN_CHANGES,
+                         ids=[b[0].__name__.strip("_") for b in BROKEN_CHANGES])
+def test_a_bad_proposal_or_acknowledgement_gets_a_400_naming_its_path_and_changes_nothing(
+        api, lead, change, path, words):
+    document = _broken(exported_then_rolled_back(_everything), change)
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    [found] = [key for key in answer.json() if key.endswith(path)]
+    assert any(words in message for message in answer.json()[found]), answer.json()[found]
+    assert row_counts() == before
+
+
+def test_an_older_file_without_change_control_still_imports_with_the_defaults():
+    document = exported_then_rolled_back(_everything)
+    older = {k: v for k, v in document.items() if k not in {"proposals", "acknowledgements"}}
+    for item in (*older["runbooks"], *(s for b in older["runbooks"] for s in b["sections"]),
+                 *older["raci"], *older["rituals"], *older["definitions"]):
+        item.pop("governed")
+    jsonschema.validate(older, model_file.schema())
+    counts = model_file.import_model(document=older, actor=None, door="cli")
+    assert counts["proposals"] == counts["acknowledgements"] == 0
+    assert not Proposal.objects.exists() and not Acknowledgement.objects.exists()
+    assert not Definition.objects.filter(governed=False).exists()
+    for model in (Runbook, Section, Matrix, Ritual):
+        assert not model.objects.filter(governed=True).exists(), model
+
+
+def test_a_replacing_import_leaves_no_change_control_on_the_model_it_sets_aside():
+    document = exported_then_rolled_back(_everything)
+    model_file.import_model(document=copy.deepcopy(document), actor=None, door="cli")
+    # The file's archived run book would meet itself: as if it had been archived here.
+    Runbook.objects.filter(archived_at__isnull=False).update(title=Concat("title", Value(".")))
+    old_items = {"section": set(Section.objects.values_list("pk", flat=True)),
+                 "definition": set(Definition.objects.values_list("pk", flat=True)),
+                 "row": set(Row.objects.values_list("pk", flat=True)),
+                 "ritual": set(Ritual.objects.values_list("pk", flat=True))}
+    old_proposals = Proposal.objects.count()
+    counts = model_file.import_model(document=document, actor=None, door="cli", replace=True)
+    # Of the old ones only the proposal about a row deleted before the first export stays.
+    assert counts["replaced"]["proposals"] == old_proposals - 1
+    assert counts["replaced"]["acknowledgements"] == 2
+    assert Proposal.objects.count() == len(document["proposals"]) + 1
+    on_old = [(kind, item_id) for model in (Proposal, Acknowledgement)
+              for kind, item_id in model.objects.values_list("kind", "item_id")
+              if item_id in old_items[kind]]
+    assert not on_old

@@ -1,10 +1,11 @@
 """The model file at two sizes: the export and the import run the same queries for 2
-and 8 more run books, held meetings with outcomes and weeks of metric values with their
-corrections and off-track items (children grouped by parent in one pass, rows written
-in bulk), and the streamed export reads the same however its run
-books are batched. (Larger sizes would only show SQLite's limit of 999 parameters a
-statement splitting a bulk insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
+and 8 more run books, held meetings with outcomes, weeks of metric values with their
+corrections and off-track items, and proposals (children grouped by parent in one pass,
+rows written in bulk), and the streamed export reads the same however its run books are
+batched. (Larger sizes would only show SQLite's limit of 999 parameters a statement
+splitting a bulk insert of about 80 rows; PostgreSQL's batches are of 2,000.)"""
 
+import itertools
 import json
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cadence.models import ActionItem, Attendance, Decision, Occurrence, Ritual
+from changes.models import Acknowledgement, Comment, Proposal
 from insights import rules as insights_rules
 from insights.models import Metric, MetricValue, OffTrack, ReplacedValue
 from overview import bootstrap, model_file
@@ -30,6 +32,7 @@ def _model(extra_runbooks):
     make_sections(extra_runbooks)
     _held_meetings(extra_runbooks)
     _weeks_of_values(extra_runbooks)
+    _change_control(extra_runbooks)
 
 
 def _held_meetings(n):
@@ -69,6 +72,24 @@ def _weeks_of_values(n):
     OffTrack.objects.bulk_create([OffTrack(
         metric=metric, since=week.key, latest=week.key, cleared_at=now, reason="back on track",
         noted_by=person) for week in weeks])
+def _change_control(n):
+    """``n`` proposals about sections, each commented on and reverting the one before,
+    and ``n`` acknowledgements."""
+    sections = list(Section.objects.order_by("pk")[:n])
+    person = get_user_model().objects.get(username="doer")
+    now = timezone.now()
+    proposals = Proposal.objects.bulk_create([Proposal(
+        kind="section", item_id=s.pk, item_label=s.title, base_version="1",
+        base={"body": ""}, fields={"body": "Changed."}, reason="Because.", proposer=person,
+        opened_at=now, door="ui") for s in sections])
+    for before, proposal in itertools.pairwise(proposals):
+        proposal.reverts = before
+    Proposal.objects.bulk_update(proposals[1:], ["reverts"])
+    Comment.objects.bulk_create([Comment(proposal=p, author=person, body="Agreed.", at=now,
+                                         door="ui") for p in proposals])
+    Acknowledgement.objects.bulk_create([Acknowledgement(
+        kind="section", item_id=s.pk, version="1", person=person, at=now, door="ui")
+        for s in sections])
 
 
 def _queries(func):
@@ -92,6 +113,7 @@ def test_the_export_runs_the_same_queries_for_2_and_8_more_run_books():
     assert len(large_doc["decisions"]) == len(large_doc["action_items"]) == 8
     assert sum(len(v["history"]) for v in large_doc["metric_values"]) == 8
     assert len(large_doc["off_track_items"]) == 8
+    assert len(large_doc["proposals"]) == len(large_doc["acknowledgements"]) == 8
     assert small == large, (small, large)
 
 
@@ -107,6 +129,8 @@ def test_the_import_runs_the_same_queries_for_2_and_8_more_run_books():
             assert written["decisions"] == written["action_items"] == extra
             assert written["metric_values"] == written["off_track_items"] == extra
             assert ReplacedValue.objects.count() == extra
+            assert written["proposals"] == written["acknowledgements"] == extra
+            assert Comment.objects.count() == extra
             transaction.set_rollback(True)
     assert counts[2] == counts[8], counts
 
