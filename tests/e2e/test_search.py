@@ -86,7 +86,7 @@ def test_typing_in_the_header_shows_grouped_results_and_enter_opens_the_page(
     expect(main.get_by_text("3 results for “deal desk”")).to_be_visible()
     expect(main.locator("mark").first).to_be_visible()
     expect(main.get_by_role("link", name="Deal desk charter")).to_have_attribute(
-        "href", f"/raci/{Row.objects.get().matrix_id}/#row-{Row.objects.get().pk}")
+        "href", f"/raci/rows/{Row.objects.get().pk}/in-grid/")
     screenshot("search-page")
     assert errors == [], errors
 

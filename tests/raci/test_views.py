@@ -40,8 +40,8 @@ def test_grid_query_count_is_the_same_with_10_and_200_rows(client, lead, matrix,
         assert client.get(f"/raci/{matrix.pk}/").status_code == 200
     factories.bulk_rows(matrix, 190, start=10)
     with django_assert_num_queries(len(small)):
-        response = client.get(f"/raci/{matrix.pk}/")
-    assert response.content.decode().count('class="raci-row"') == 200
+        response = client.get(f"/raci/{matrix.pk}/?page=3")
+    assert response.content.decode().count('class="raci-row"') == 50  # a page of rows
 
 
 def test_cell_change_by_htmx_returns_the_row_and_panels(as_lead, routing):
