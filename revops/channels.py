@@ -153,6 +153,19 @@ def fan_out(event, payloads, channels):
     ]
 
 
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(message):
+    """The one key of an outbox ``SlackMessage``, whichever worker posts it and however
+    often: a worker killed between the POST and recording it posts it again after the
+    lease, with the same key. Slack and Mattermost ignore the header; a relay or a
+    Slack-compatible receiver that keeps the keys it has seen can drop the repeat (the
+    e-mail's ``Message-ID`` and the webhook's event id do the same for theirs)."""
+    return f"slack-{message.pk}.{message.created_at:%Y%m%d%H%M%S}"
+
+
 def deliver(message):
-    """POST one ``SlackMessage``: ``(status, error)``."""
-    return webhooks.post(message.channel.url, webhooks.encode(message.payload), {})
+    """POST one ``SlackMessage`` with its idempotency key: ``(status, error)``."""
+    return webhooks.post(message.channel.url, webhooks.encode(message.payload),
+                         {IDEMPOTENCY_KEY_HEADER: idempotency_key(message)})
