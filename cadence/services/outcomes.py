@@ -192,6 +192,30 @@ def _close(*, action, state, actor, door, reason="", now=None):
 
 
 @transaction.atomic
+def actions_give_owner(*, actions, owner, actor, door):
+    """Give the action items ``actions`` still open to ``owner``: the hand-over's move,
+    for however many. Each is re-read under its row lock, so one closed meanwhile keeps
+    its owner as history; then one statement moves them all and one insert writes an
+    audit entry each. The caller has checked that ``owner`` can sign in. Returns the
+    items moved."""
+    actions = list(actions)
+    for action in actions:
+        policy.require_change(actor, action)
+    if not actions:
+        return []
+    moved = list(ActionItem.objects.select_for_update(of=("self",))
+                 .filter(pk__in=[a.pk for a in actions], state=ActionState.OPEN)
+                 .select_related("owner", "ritual").order_by("due", "id"))
+    ActionItem.objects.filter(pk__in=[a.pk for a in moved]).update(owner=owner)
+    who = owner.get_username()
+    audit.record_many(actor=actor, door=door, action="update", changes_by_object=[
+        (a, {"owner": [a.owner.get_username(), who]}) for a in moved])
+    for action in moved:
+        action.owner = owner
+    return moved
+
+
+@transaction.atomic
 def action_complete(*, action, actor, door, now=None):
     """Mark an open action item done: its owner, or whoever may change the ritual."""
     return _close(action=action, state=ActionState.DONE, actor=actor, door=door, now=now)
