@@ -142,6 +142,15 @@ def carried_actions(occurrence, *, today):
         occurrence__scheduled_for__lt=occurrence.scheduled_for)), today)
 
 
+def open_actions_of(*, person):
+    """``person``'s open action items in the live model, with their ritual, due first:
+    what a hand-over passes on (those of an archived model stay read-only, and done or
+    dropped ones keep their owner as history)."""
+    return (ActionItem.objects.filter(owner=person, state=ActionState.OPEN,
+                                      ritual__archived_at__isnull=True)
+            .select_related("ritual").order_by("due", "id"))
+
+
 def overdue_actions(*, today, owner=None):
     """Open action items past their day, in the live model; ``owner``'s only if given."""
     qs = actions(include_archived=False).filter(state=ActionState.OPEN, due__lt=today)

@@ -163,6 +163,7 @@ class HandoverItem(models.Model):
         DEFINITION = "definition", "Definition"
         RACI_ROW = "raci_row", "RACI row"
         RITUAL = "ritual", "Ritual"
+        ACTION_ITEM = "action_item", "Action item"
 
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=12, choices=Kind.choices)

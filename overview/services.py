@@ -39,6 +39,7 @@ class HandoverPlan:
     sections: list  # owned by those seats' functions: they come with the seats
     definitions: list  # likewise
     rituals: list  # naming the person as owner: they will name the successor
+    actions: list  # the person's open action items: the successor owes them
     api_tokens: list  # revoked
     feed_tokens: list  # revoked
     webhooks: list  # stay as they are: deliveries do not depend on who registered them
@@ -51,8 +52,8 @@ class HandoverPlan:
 
     @property
     def moves_anything(self):
-        return bool(self.functions or self.deputyships or self.rituals or self.api_tokens
-                    or self.feed_tokens or self.deactivates)
+        return bool(self.functions or self.deputyships or self.rituals or self.actions
+                    or self.api_tokens or self.feed_tokens or self.deactivates)
 
     @property
     def rights(self):
@@ -82,7 +83,7 @@ def check_successor(person, successor):
 
 
 def handover_plan(*, person, successor, deactivate=False):
-    """What handing ``person``'s holdings to ``successor`` would change, in eight queries;
+    """What handing ``person``'s holdings to ``successor`` would change, in nine queries;
     a ValidationError on ``to`` when the successor cannot take over."""
     check_successor(person, successor)
     return HandoverPlan(
@@ -95,6 +96,7 @@ def handover_plan(*, person, successor, deactivate=False):
         sections=list(runbook_selectors.live_sections_headed_by(person=person)),
         definitions=list(runbook_selectors.definitions_headed_by(person=person)),
         rituals=list(cadence_selectors.rituals_of_person(person=person)),
+        actions=list(cadence_selectors.open_actions_of(person=person)),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
         feed_tokens=list(cadence_selectors.feed_tokens(user=person)),
         webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),
@@ -103,7 +105,8 @@ def handover_plan(*, person, successor, deactivate=False):
 
 def _record_handover(*, actor, plan, now):
     """The ``Handover`` the successor accepts, item by item: the seats, deputyships,
-    sections, definitions, RACI rows and rituals that move, as they read now."""
+    sections, definitions, RACI rows, rituals and open action items that move, as they
+    read now."""
     held = holdings.holdings_of(plan.person, today=timezone.localdate(now), now=now)
     record = Handover.objects.create(person=plan.person, successor=plan.successor, at=now,
                                      by=audit.user_or_none(actor))
@@ -132,6 +135,10 @@ def _record_handover(*, actor, plan, now):
         *(HandoverItem(kind=Kind.RITUAL, object_id=str(r.id), label=r.name,
                        detail=_next_occurrence_text(r.ritual),
                        url=reverse("cadence:ritual", args=[r.id])) for r in held.rituals),
+        *(HandoverItem(kind=Kind.ACTION_ITEM, object_id=str(a.pk), label=a.text,
+                       detail=f"Due {a.due:%a %d %b %Y}, from {a.ritual.name}",
+                       url=reverse("cadence:occurrence", args=[a.occurrence_id]))
+          for a in plan.actions),
     ]
     for item in items:
         item.handover = record
@@ -153,7 +160,8 @@ def _next_occurrence_text(ritual):
 def person_hand_over(*, actor, door, person, successor, deactivate=False):
     """Hand everything ``person`` holds to ``successor``, atomically: the successor takes
     the person's seats (so the RevOps seat's successor becomes the RevOps lead) and
-    deputyships, rituals naming the person name the successor, the person's API and
+    deputyships, rituals naming the person name the successor, their open action items
+    are the successor's (done and dropped ones keep their owner), the person's API and
     calendar feed tokens are revoked and, with ``deactivate``, the person can no longer
     sign in — refused (``NoLeadLeft``, nothing changed) if nobody would be left with lead
     rights.
@@ -170,6 +178,9 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
     if not plan.moves_anything:
         return plan
     now = timezone.now()
+    # First, so the record lists the items that moved (one closed since the plan stays).
+    plan.actions = cadence_services.actions_give_owner(
+        actions=plan.actions, owner=successor, actor=actor, door=door)
     plan.record = _record_handover(actor=actor, plan=plan, now=now)
 
     for function in plan.functions:
@@ -196,6 +207,7 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
         "functions": [functions, []],
         "deputyships": [deputyships, []],
         "rituals": [rituals, []],
+        "open_action_items": [len(plan.actions), 0],
         "api_tokens_revoked": [0, len(plan.api_tokens)],
         "feed_tokens_revoked": [0, len(plan.feed_tokens)],
     }
@@ -208,6 +220,7 @@ def person_hand_over(*, actor, door, person, successor, deactivate=False):
         "functions": functions,
         "deputyships": deputyships,
         "rituals": [r.pk for r in plan.rituals],
+        "action_items": [a.pk for a in plan.actions],
         "api_tokens_revoked": len(plan.api_tokens),
         "feed_tokens_revoked": len(plan.feed_tokens),
         "deactivated": deactivated,

@@ -157,6 +157,8 @@ def _done_message(plan):
         parts.append(counted(len(plan.functions), "function"))
     if plan.rituals:
         parts.append(counted(len(plan.rituals), "ritual"))
+    if plan.actions:
+        parts.append(counted(len(plan.actions), "open action item"))
     tokens = len(plan.api_tokens) + len(plan.feed_tokens)
     text = f"Handed over to {who}: " + (", ".join(parts) or "nothing to move") + "."
     if tokens:

@@ -302,11 +302,15 @@ class ChannelAdmin(LeadsOnly, ConsoleModelAdmin):
     (policy and audit), deletes too."""
 
     form = ChannelForm
-    list_display = ["name", "kind", "target", "active", "created_at"]
+    list_display = ["name", "kind", "target", "layers_shown", "active", "created_at"]
     list_filter = ["kind", "active"]
 
+    @admin.display(description="layers")
+    def layers_shown(self, channel):
+        return ", ".join(channel.layer_labels) or "Every layer"
+
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in ("name", "address", "url", "events", "active")}
+        data = form.channel_fields()
         if change:
             stored = Channel.objects.get(pk=obj.pk)
             services.channel_update(actor=request.user, door=Door.CONSOLE, channel=stored,

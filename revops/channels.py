@@ -13,6 +13,12 @@ stale scan posts "12 sections went stale" listing the first ``LISTED``, not twel
 The words come from the payload alone (what ``emit`` was given): the app that emits an
 event registers its label and, if the generic line is not enough, a describer that
 makes an ``Item`` of one payload (``revops.registry``).
+
+A payload says which layer of the operating model its thing belongs to in its
+``layer`` key (a ritual's, a section's of the four layer kinds, a proposal's item's, a
+metric's), read from what the emitting service already holds. A channel that chose
+layers lists only the payloads of those layers and those with no layer (a person, the
+whole model, the RACI matrix); a channel left with nothing to list gets no message.
 """
 
 from dataclasses import dataclass
@@ -23,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from revops import registry, webhooks
-from revops.models import Channel, Mail, SlackMessage
+from revops.models import Channel, Layer, Mail, SlackMessage
 
 LISTED = 10
 
@@ -137,22 +143,48 @@ def subscribed(event):
     return [c for c in Channel.objects.filter(active=True) if event in c.events]
 
 
+def layer_of(payload):
+    """The layer ``payload`` belongs to, or None when it names no known one."""
+    layer = payload.get("layer") if isinstance(payload, dict) else None
+    return layer if layer in Layer.values else None
+
+
 def fan_out(event, payloads, channels):
     """Write the message of ``payloads`` (a list) to each of ``channels`` as an outbox row,
-    in the caller's transaction (a rolled-back change posts nothing). Returns the rows."""
+    in the caller's transaction (a rolled-back change posts nothing): each channel's
+    message lists the payloads of its layers (``layer_of``), all of them for a channel
+    of every layer. Two inserts, however many channels and payloads. Returns the rows."""
     if not payloads or not channels:
         return []
-    said = message(event, payloads)
+    layered = [(layer_of(p), p) for p in payloads]
+    said = {}
+    for layers in {frozenset(c.layers) for c in channels}:
+        shown = [p for layer, p in layered if not layers or layer is None or layer in layers]
+        said[layers] = message(event, shown) if shown else None
+    heard = [(c, said[frozenset(c.layers)]) for c in channels if said[frozenset(c.layers)]]
     return [
         *SlackMessage.objects.bulk_create([
-            SlackMessage(channel=c, event=event, payload=said.slack())
-            for c in channels if c.kind == Channel.Kind.SLACK]),
+            SlackMessage(channel=c, event=event, payload=m.slack())
+            for c, m in heard if c.kind == Channel.Kind.SLACK]),
         *Mail.objects.bulk_create([
-            Mail(to=[c.address], subject=said.headline[:300], body=said.plain())
-            for c in channels if c.kind == Channel.Kind.EMAIL]),
+            Mail(to=[c.address], subject=m.headline[:300], body=m.plain())
+            for c, m in heard if c.kind == Channel.Kind.EMAIL]),
     ]
 
 
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(message):
+    """The one key of an outbox ``SlackMessage``, whichever worker posts it and however
+    often: a worker killed between the POST and recording it posts it again after the
+    lease, with the same key. Slack and Mattermost ignore the header; a relay or a
+    Slack-compatible receiver that keeps the keys it has seen can drop the repeat (the
+    e-mail's ``Message-ID`` and the webhook's event id do the same for theirs)."""
+    return f"slack-{message.pk}.{message.created_at:%Y%m%d%H%M%S}"
+
+
 def deliver(message):
-    """POST one ``SlackMessage``: ``(status, error)``."""
-    return webhooks.post(message.channel.url, webhooks.encode(message.payload), {})
+    """POST one ``SlackMessage`` with its idempotency key: ``(status, error)``."""
+    return webhooks.post(message.channel.url, webhooks.encode(message.payload),
+                         {IDEMPOTENCY_KEY_HEADER: idempotency_key(message)})

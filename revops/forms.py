@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from revops import registry
-from revops.models import ApiToken, Channel, Door
+from revops.models import ApiToken, Channel, Door, Layer
 from revops.zones import known_zones
 
 
@@ -56,19 +56,27 @@ class ChannelForm(forms.ModelForm):
     events = forms.MultipleChoiceField(
         choices=registry.channel_event_choices, widget=forms.CheckboxSelectMultiple,
         label="Post these events")
+    layers = forms.MultipleChoiceField(
+        choices=Layer.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        label="Of these layers only", help_text=Channel._meta.get_field("layers").help_text)
     url = forms.URLField(max_length=500, required=False, assume_scheme="https",
                          label="Incoming webhook URL",
                          help_text=Channel._meta.get_field("url").help_text)
 
     class Meta:
         model = Channel
-        fields = ["name", "kind", "address", "url", "events", "active"]
+        fields = ["name", "kind", "address", "url", "events", "layers", "active"]
         labels = {"address": "E-mail address"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["kind"].disabled = True
+
+    def channel_fields(self):
+        """What the channel services take from the form (its kind only when created)."""
+        return {name: self.cleaned_data[name]
+                for name in ("name", "address", "url", "events", "layers", "active")}
 
 
 def zone_choices():

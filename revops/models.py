@@ -245,9 +245,11 @@ class Webhook(Subscription):
 class Channel(Subscription):
     """Where people read about what happened: an e-mail address (a team's list) or a
     Slack-compatible incoming webhook (Slack, Mattermost), subscribed per event kind
-    (those the apps registered for channels: ``revops.registry.channel_events``).
+    (those the apps registered for channels: ``revops.registry.channel_events``) and,
+    if it chooses, per layer of the operating model (none chosen: every layer).
     ``revops.events.emit`` reaches every active channel subscribed to the event, so no
-    app knows channels exist."""
+    app knows channels exist; a channel of some layers hears only of the things in them
+    and of those that have no layer (``revops.channels.fan_out``)."""
 
     class Kind(models.TextChoices):
         EMAIL = "email", "E-mail"
@@ -258,6 +260,10 @@ class Channel(Subscription):
     address = models.EmailField(blank=True, help_text="For e-mail: the address to write to.")
     url = models.URLField(max_length=500, blank=True,
                           help_text="For Slack or Mattermost: the incoming webhook's URL.")
+    layers = models.JSONField(
+        default=list, blank=True,
+        help_text="Only what belongs to these layers (and what belongs to none); "
+                  "none chosen: every layer.")
 
     class Meta:
         ordering = ["name"]
@@ -274,12 +280,21 @@ class Channel(Subscription):
     def event_labels(self):
         return [registry.label(event) for event in self.events]
 
+    @property
+    def layer_labels(self):
+        return [Layer(layer).label for layer in self.layers]
+
     def clean(self):
         errors = {}
         if not isinstance(self.events, list) or not self.events:
             errors["events"] = "Choose at least one event to send."
         elif unknown := sorted(set(map(str, self.events)) - set(registry.channel_events())):
             errors["events"] = f"Unknown event(s): {', '.join(unknown)}."
+        if not isinstance(self.layers, list):
+            errors["layers"] = "Give a list of layers, or none for every layer."
+        elif unknown := sorted(set(map(str, self.layers)) - set(Layer.values)):
+            errors["layers"] = (f"Unknown layer(s): {', '.join(unknown)}; use "
+                                f"{', '.join(Layer.values)}.")
         if self.kind == self.Kind.EMAIL:
             if not self.address:
                 errors["address"] = "An e-mail channel needs an address."

@@ -6,8 +6,10 @@ A rolled-back change leaves no row, so it sends nothing; a committed one leaves 
 that stays until it is sent or given up, so nothing is lost. ``drain`` claims due rows
 with a lease (their next attempt moves past the time a send can take), sends them
 outside any transaction, then records the outcome: a worker killed mid-send leaves the
-row to be claimed again once the lease runs out. Delivery is therefore at least once;
-a webhook receiver de-duplicates on the delivery's stable event id.
+row to be claimed again once the lease runs out. Delivery is therefore at least once,
+and every row carries a key that stays the same on each attempt for the receiver to
+drop a repeat by: a webhook's event id, an e-mail's ``Message-ID`` (``message_id``), a
+Slack message's ``Idempotency-Key`` (``revops.channels.idempotency_key``).
 """
 
 import logging

@@ -229,7 +229,7 @@ def _subscription_update(subscription, fields, changeable, snapshot, *, target_k
     for name, value in fields.items():
         if name not in changeable:
             raise TypeError(f"{type(subscription).__name__}: cannot change {name!r}")
-        setattr(subscription, name, list(value) if name == "events" else value)
+        setattr(subscription, name, list(value) if name in {"events", "layers"} else value)
     subscription.full_clean()
     subscription.save()
     changes = audit.changes_between(before, snapshot(subscription))
@@ -271,8 +271,8 @@ def webhook_update(*, actor, door, webhook, **fields):
     return webhook
 
 
-CHANNEL_FIELDS = ["name", "kind", "events", "active"]
-CHANNEL_CHANGEABLE = {"name", "address", "url", "events", "active"}
+CHANNEL_FIELDS = ["name", "kind", "events", "layers", "active"]
+CHANNEL_CHANGEABLE = {"name", "address", "url", "events", "layers", "active"}
 
 
 def _channel_snapshot(channel):
@@ -282,12 +282,15 @@ def _channel_snapshot(channel):
 
 
 @transaction.atomic
-def channel_create(*, actor, door, name, kind, events, address="", url="", active=True):
+def channel_create(*, actor, door, name, kind, events, layers=(), address="", url="",
+                   active=True):
     """A place people read about events: an e-mail address or a Slack-compatible incoming
-    webhook, subscribed to some of ``revops.registry.channel_events()``."""
+    webhook, subscribed to some of ``revops.registry.channel_events()``, of some
+    ``layers`` only or (none) of every layer."""
     policy.require_administer(actor)
-    channel = Channel(name=name, kind=kind, events=list(events), address=address, url=url,
-                      active=active, created_by=audit.user_or_none(actor))
+    channel = Channel(name=name, kind=kind, events=list(events), layers=list(layers),
+                      address=address, url=url, active=active,
+                      created_by=audit.user_or_none(actor))
     channel.full_clean()
     channel.save()
     audit.record(actor=actor, door=door, action="create", obj=channel,

@@ -233,13 +233,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["revops.api.permissions.PolicyPermission"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "revops.api.schema.document_errors"],
-    # Channels also have a ``kind`` and ``events``: name every such enum, so the names
-    # the schema had before channels (KindEnum, EventsEnum) stay what they were.
+    # Channels also have a ``kind``, ``events`` and ``layers``: name every such enum, so
+    # the names the schema had before channels (KindEnum, EventsEnum, LayerEnum) stay.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "runbook.models.SectionKind",
         "EventsEnum": "revops.registry.webhook_events",
         "ChannelKindEnum": "revops.models.Channel.Kind",
         "ChannelEventEnum": "revops.registry.channel_events",
+        "LayerEnum": "revops.models.Layer",
         "OccurrenceStatusEnum": "cadence.choices.Status",
         "ActionStateEnum": "cadence.choices.ActionState",
         "ProposalKindEnum": "changes.models.Kind",

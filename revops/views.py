@@ -98,10 +98,6 @@ def seat_edit(request, slug):
     return redirect("seats")
 
 
-def _channel_data(form):
-    return {f: form.cleaned_data[f] for f in ("name", "address", "url", "events", "active")}
-
-
 @login_required
 def channels(request):
     """RevOps leads: where notifications go (e-mail lists, Slack or Mattermost channels)
@@ -112,7 +108,7 @@ def channels(request):
         with form_errors(form):
             channel = services.channel_create(actor=request.user, door=Door.UI,
                                               kind=form.cleaned_data["kind"],
-                                              **_channel_data(form))
+                                              **form.channel_fields())
             messages.success(request, f"Channel “{channel}” added.")
             return redirect("channels")
     return render(request, "revops/channels.html",
@@ -129,7 +125,7 @@ def channel_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with form_errors(form):
             services.channel_update(actor=request.user, door=Door.UI, channel=channel,
-                                    **_channel_data(form))
+                                    **form.channel_fields())
             messages.success(request, f"Channel “{form.cleaned_data['name']}” saved.")
             return redirect("channels")
     return render(request, "revops/channel_edit.html",

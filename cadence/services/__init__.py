@@ -35,7 +35,12 @@ from cadence.services.occurrences import (
     mark_missed,
     occurrence_record,
 )
-from cadence.services.outcomes import LINK_MODELS, action_complete, action_drop
+from cadence.services.outcomes import (
+    LINK_MODELS,
+    action_complete,
+    action_drop,
+    actions_give_owner,
+)
 from cadence.services.reminders import send_reminders
 from cadence.services.revisits import raise_due_revisits
 from cadence.services.rituals import (
@@ -63,6 +68,7 @@ __all__ = [
     "SCHEDULE_FIELDS",
     "action_complete",
     "action_drop",
+    "actions_give_owner",
     "default_reviewed_sections",
     "feed_token_create",
     "feed_token_revoke",

@@ -156,6 +156,6 @@ def mark_missed(*, now=None, actor=None, door="task"):
     )
     events.emit_many("occurrence.missed", [{
         "id": o.pk, "ritual": o.ritual_id, "ritual_name": o.ritual.name,
-        "scheduled_for": o.scheduled_for, "status": o.status,
+        "layer": o.ritual.layer, "scheduled_for": o.scheduled_for, "status": o.status,
     } for o in due])
     return len(due)

@@ -192,6 +192,33 @@ def _close(*, action, state, actor, door, reason="", now=None):
 
 
 @transaction.atomic
+def actions_give_owner(*, actions, owner, actor, door):
+    """Give the action items ``actions`` (with their ritual) still open to ``owner``: the
+    hand-over's move, for however many. Their open state and owner are re-read under
+    the rows' locks, so one closed meanwhile keeps its owner as history; then one
+    statement moves them all and one more writes an audit entry each (a hand-over of
+    thousands stays well under a second). The caller has checked that ``owner`` can
+    sign in. Returns the items moved, in the order given."""
+    actions = list(actions)
+    for action in actions:
+        policy.require_change(actor, action)
+    if not actions:
+        return []
+    owned_by = dict(ActionItem.objects.select_for_update(of=("self",))
+                    .filter(pk__in=[a.pk for a in actions], state=ActionState.OPEN)
+                    .values_list("pk", "owner__username"))
+    moved = [a for a in actions if a.pk in owned_by]
+    ActionItem.objects.filter(pk__in=owned_by).update(owner=owner)
+    who = owner.get_username()
+    audit.record_rows(actor=actor, door=door, action="update", at=timezone.now(),
+                      object_type=ActionItem._meta.label_lower,
+                      rows=[(a.pk, a, {"owner": [owned_by[a.pk], who]}) for a in moved])
+    for action in moved:
+        action.owner = owner
+    return moved
+
+
+@transaction.atomic
 def action_complete(*, action, actor, door, now=None):
     """Mark an open action item done: its owner, or whoever may change the ritual."""
     return _close(action=action, state=ActionState.DONE, actor=actor, door=door, now=now)

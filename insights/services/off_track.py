@@ -62,8 +62,9 @@ def _clear(item, now, reason):
 
 def _payload(row, item):
     latest = row.latest
-    return {"metric": row.metric.slug, "name": row.metric.name, "since": item.since,
-            "latest": item.latest, "value": str(latest.value), "target": str(latest.target),
+    return {"metric": row.metric.slug, "name": row.metric.name, "layer": row.metric.layer,
+            "since": item.since, "latest": item.latest, "value": str(latest.value),
+            "target": str(latest.target),
             "owner": row.owner.slug if row.owner else None}
 
 

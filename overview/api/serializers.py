@@ -103,6 +103,8 @@ class HandoverResultSerializer(serializers.Serializer):
     to = strict.CharField(source="successor.username")
     functions = serializers.SerializerMethodField()
     rituals = serializers.SerializerMethodField()
+    action_items = serializers.SerializerMethodField(
+        help_text="The open action items the successor now owes.")
     api_tokens_revoked = serializers.SerializerMethodField()
     feed_tokens_revoked = serializers.SerializerMethodField()
     deactivated = strict.BooleanField()
@@ -119,6 +121,9 @@ class HandoverResultSerializer(serializers.Serializer):
 
     def get_rituals(self, plan) -> list[int]:
         return [r.pk for r in plan.rituals]
+
+    def get_action_items(self, plan) -> list[int]:
+        return [a.pk for a in plan.actions]
 
     def get_api_tokens_revoked(self, plan) -> int:
         return len(plan.api_tokens)

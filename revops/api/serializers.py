@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from revops import registry
 from revops.api import strict
-from revops.models import AuditEntry, Channel, Function, Webhook
+from revops.models import AuditEntry, Channel, Function, Layer, Webhook
 
 
 class FunctionSerializer(strict.ModelSerializer):
@@ -94,10 +94,14 @@ class ChannelSerializer(strict.ModelSerializer):
     ``url``, a Slack or Mattermost incoming webhook); it cannot change afterwards."""
 
     events = EventNames(channels=True)
+    layers = serializers.ListField(
+        child=strict.ChoiceField(choices=Layer.choices), required=False,
+        help_text=Channel._meta.get_field("layers").help_text)
 
     class Meta:
         model = Channel
-        fields = ["id", "name", "kind", "address", "url", "events", "active", "created_at"]
+        fields = ["id", "name", "kind", "address", "url", "events", "layers", "active",
+                  "created_at"]
         read_only_fields = ["id", "created_at"]
 
 

@@ -39,12 +39,28 @@ def test_a_lead_adds_lists_changes_and_removes_a_channel(api, lead):
     ({"kind": "email"}, "address"),
     ({"kind": "pager"}, "kind"),
     ({"name": ""}, "name"),
+    ({"layers": ["sales"]}, "layers"),
+    ({"layers": "process"}, "layers"),
 ])
 def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(api, lead, change, field):
     response = api.as_user(lead).post("/api/v1/channels/", {**SLACK, **change}, format="json")
     assert response.status_code == 400
     assert field in response.json(), response.json()
     assert not Channel.objects.exists()
+
+
+def test_a_channel_chooses_its_layers_and_goes_back_to_every_layer(api, lead):
+    client = api.as_user(lead)
+    made = client.post("/api/v1/channels/", {**SLACK, "layers": ["process", "insights"]},
+                       format="json").json()
+    assert made["layers"] == ["process", "insights"]
+    assert Channel.objects.get().layers == ["process", "insights"]
+    changed = client.patch(f"/api/v1/channels/{made['id']}/", {"layers": []}, format="json")
+    assert changed.status_code == 200 and changed.json()["layers"] == []
+    entry = AuditEntry.objects.filter(object_type="revops.channel", action="update").get()
+    assert entry.changes["layers"] == [["process", "insights"], []]
+    unchosen = client.post("/api/v1/channels/", {**SLACK, "name": "#all"}, format="json")
+    assert unchosen.json()["layers"] == []
 
 
 def test_a_second_channel_of_the_same_name_is_refused(api, lead):

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from changes import impact, services, tasks
 from changes.models import State
-from revops import registry
-from revops.models import Door
+from revops import outbox, registry
+from revops import services as core_services
+from revops.models import Door, Mail
 from tests.changes.helpers import propose
 from tests.raci import factories as raci_factories
 from tests.runbook.factories import make_definition, make_runbook
@@ -81,6 +82,20 @@ def test_the_daily_task_applies_what_is_due_on_the_day_it_is_given(mql, people):
     assert tasks.apply_due_proposals.delay(tomorrow).get() == {"applied": []}
     due = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     assert tasks.apply_due_proposals.delay(due).get() == {"applied": [proposal.pk]}
+
+
+def test_a_proposal_on_a_process_item_reaches_the_process_channel_not_the_strategy_one(
+        mql, people):
+    for name, layers in (("process", ["process"]), ("strategy", ["strategy"]),
+                         ("everything", [])):
+        core_services.channel_create(actor=None, door=Door.CLI, name=name, kind="email",
+                                     address=f"{name}@example.com", layers=layers,
+                                     events=["proposal.opened"])
+    propose(mql, people["marketing"])
+    outbox.drain()
+    told = {m.to[0]: m.body for m in Mail.objects.filter(subject="Change proposed")}
+    assert sorted(told) == ["everything@example.com", "process@example.com"]
+    assert all("Change to “MQL” proposed by head-marketing" in body for body in told.values())
 
 
 def test_a_channel_message_says_what_changed_and_links_the_proposal(mql, people):

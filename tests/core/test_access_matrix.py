@@ -275,7 +275,8 @@ SERVICE_RULES = {
                      "runbook.definition_review", "cadence.occurrence_record",
                      "cadence.ritual_create", "cadence.ritual_update", "cadence.ritual_delete",
                      "cadence.ritual_archive", "cadence.rituals_give_owner_person",
-                     "changes.proposal_open", "changes.proposal_revert"], OWNED),
+                     "cadence.actions_give_owner", "changes.proposal_open",
+                     "changes.proposal_revert"], OWNED),
 }
 SERVICE_ALLOWED = {LEADS: {"lead"}, OWNED: {"lead"}, SIGNER: set(), SELF: {"lead", "viewer"}}
 

@@ -277,6 +277,8 @@ CALLS = {
         ).record.items.first()),
     "cadence.rituals_give_owner_person": lambda a, d: cadence.rituals_give_owner_person(
         rituals=[ritual()], owner_person=a, actor=a, door=d),
+    "cadence.actions_give_owner": lambda a, d: cadence.actions_give_owner(
+        actions=[_open_action()], owner=a, actor=a, door=d),
     "scim.user_provision": lambda a, d: scim.user_provision(
         actor=a, door=d, username="dana", email="dana@example.com", external_id="00u1"),
     "scim.user_update": lambda a, d: scim.user_update(

@@ -29,6 +29,21 @@ def test_a_lead_adds_a_channel_and_sees_it_listed_by_its_readers_words(lead):
     assert channel.kind == "email" and channel.created_by == lead
 
 
+def test_a_lead_ticks_layers_and_the_list_names_them(lead):
+    client = signed_in(lead)
+    assert client.post("/channels/", {**FORM, "layers": ["process"]}).status_code == 302
+    assert client.post("/channels/", {**FORM, "name": "All", "address": "all@example.com"}
+                       ).status_code == 302
+    assert dict(Channel.objects.values_list("name", "layers")) == {
+        "Team list": ["process"], "All": []}
+    page = client.get("/channels/").content.decode()
+    assert "<td>Process and workflow</td>" in page and "<td>Every layer</td>" in page
+    refused = client.post("/channels/", {**FORM, "name": "Bad", "layers": ["sales"]})
+    assert refused.status_code == 400 and "sales is not one of the available choices" in (
+        refused.content.decode())
+    assert not Channel.objects.filter(name="Bad").exists()
+
+
 def test_a_slack_url_is_listed_without_its_secret_path(lead):
     services.channel_create(actor=None, door=Door.CLI, name="#revops", kind="slack",
                             url="https://hooks.slack.com/services/T/B/SECRET",

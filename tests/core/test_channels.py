@@ -161,6 +161,27 @@ def test_a_channel_that_is_down_is_retried_with_backoff_until_it_takes_the_messa
     assert [b["text"] for b in posted(receiver)] == [posted(receiver)[0]["text"]] * 2
 
 
+def test_a_slack_message_posted_again_after_a_worker_died_carries_the_same_key(
+        receiver, settings, monkeypatch):
+    """The worker posts, then dies before recording it: after the lease the next drain
+    posts it again with the same Idempotency-Key, so a receiver keeping keys drops it."""
+    slack(receiver.url, ["raci.changed"], name="#one")
+    slack(receiver.url, ["raci.changed"], name="#two")
+    with time_machine.travel(NOW, tick=False) as frozen:
+        events.emit("raci.changed", {"matrix": 1, "version": 2})
+        with monkeypatch.context() as dying:
+            dying.setattr(outbox, "_record", lambda *args, **kwargs: None)  # killed here
+            outbox.drain()
+        frozen.shift(settings.REVOPS_OUTBOX_LEASE)
+        outbox.drain()
+    keys = [headers["Idempotency-Key"] for headers, _ in receiver.received]
+    first, second = SlackMessage.objects.order_by("channel__name")
+    assert sorted(keys) == sorted([channels.idempotency_key(first)] * 2
+                                  + [channels.idempotency_key(second)] * 2)
+    assert channels.idempotency_key(first) != channels.idempotency_key(second)
+    assert first.state == second.state == "sent"
+
+
 def test_a_slack_url_must_pass_the_network_guard(settings):
     settings.REVOPS_WEBHOOK_ALLOW_HTTP = False
     for url, words in [("http://hooks.slack.com/services/x", "https://"),
