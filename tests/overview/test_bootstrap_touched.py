@@ -2,7 +2,10 @@
 untouched": asking for the template again is refused (409) instead of taken for the
 same model, for every kind of write, through the services every door calls."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from cadence import services as cadence_services
@@ -60,10 +63,17 @@ TOUCHES = {
     "a ritual edited": lambda lead: cadence_services.ritual_update(
         ritual=Ritual.objects.order_by("pk").first(), duration_minutes=50, actor=lead,
         door="ui"),
-    "an occurrence recorded": lambda lead: cadence_services.occurrence_record(
-        occurrence=Occurrence.objects.order_by("scheduled_for").first(), status="held",
-        actor=lead, door="ui"),
+    "an occurrence recorded": lambda lead: _record_the_first_meeting(lead),
 }
+
+
+def _record_the_first_meeting(lead):
+    """Held, recorded when it has happened: the template's first meeting may fall on a
+    later day than today, and one cannot be recorded held before its day."""
+    first = Occurrence.objects.order_by("scheduled_for").first()
+    with time_machine.travel(first.scheduled_for + timedelta(minutes=5), tick=False):
+        cadence_services.occurrence_record(occurrence=first, status="held", actor=lead,
+                                           door="ui")
 
 
 @pytest.mark.parametrize("touch", TOUCHES)
