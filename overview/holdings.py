@@ -2,8 +2,8 @@
 
 Through the functions they head: the run-book sections those functions own, the RACI
 rows where they are A or R, the rituals they own; in person: the current-version
-sign-offs they gave, the rituals naming them as owner, the occurrences still to
-record (due, or in the coming month), their API and calendar feed tokens and the
+sign-offs they gave, the rituals naming them as owner, the open action items they owe,
+the occurrences still to record (due, or in the coming month), their API and calendar feed tokens and the
 webhooks they registered. And the readiness impact: which Friday-test checks would
 fail if they were gone.
 
@@ -78,6 +78,7 @@ class Holdings:
     rituals: list = field(default_factory=list)
     occurrences: list = field(default_factory=list)
     occurrences_count: int = 0
+    actions: list = field(default_factory=list)  # open action items they owe
     api_tokens: list = field(default_factory=list)
     feed_tokens: list = field(default_factory=list)
     webhooks: list = field(default_factory=list)
@@ -95,7 +96,7 @@ class Holdings:
     def empty(self):
         return not (self.functions or self.deputyships or self.sections or self.definitions
                     or self.agreements or self.raci_rows or self.signoffs or self.rituals
-                    or self.api_tokens or self.feed_tokens or self.webhooks)
+                    or self.actions or self.api_tokens or self.feed_tokens or self.webhooks)
 
 
 def _raci(matrix, function_ids, by_id):
@@ -142,6 +143,7 @@ def holdings_of(person, *, today, now):
         RitualHeld(r, r.owner_id in function_ids, r.owner_person_id == person.pk)
         for r in rituals
     ]
+    holdings.actions = list(cadence_selectors.open_actions_of(person=person))
     to_record = cadence_selectors.occurrences_to_record_by(
         person=person, function_ids=function_ids, before=now + RECORD_AHEAD)
     holdings.occurrences = list(

@@ -65,10 +65,15 @@ class HoldingsSerializer(serializers.Serializer):
         help_text="Definition agreements they gave: definition slug, function, revision.")
     raci_rows = HeldRowSerializer(many=True)
     rituals = HeldRitualSerializer(many=True)
+    action_items = serializers.SerializerMethodField(
+        help_text="Ids of the open action items they owe (a hand-over passes them on).")
     tokens = serializers.SerializerMethodField()
     feed_tokens = serializers.SerializerMethodField()
     webhooks = serializers.SerializerMethodField()
     readiness_impact = ImpactSerializer(many=True)
+
+    def get_action_items(self, holdings) -> list[int]:
+        return [a.pk for a in holdings.actions]
 
     def get_functions(self, holdings) -> list[str]:
         return [f.slug for f in holdings.functions]

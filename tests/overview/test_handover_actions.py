@@ -113,3 +113,16 @@ def test_an_action_item_closed_after_the_preview_is_not_moved(promised):
     assert owners()["Send the call sheet"] == "ann"
     assert AuditEntry.objects.filter(object_type="cadence.actionitem",
                                      action="update").count() == 1
+
+
+def test_the_person_page_and_the_holdings_api_list_the_open_ones_they_owe(promised, api):
+    client = Client()
+    client.force_login(promised["lead"])
+    html = client.get("/people/ann/").content.decode()
+    assert 'Open action items they owe <span class="muted">(2)</span>' in html
+    assert "Send the call sheet</a>" in html and "Clean the stalled deals</a>" in html
+    assert "Book the QBRs" not in html and "Chase the renewals" not in html
+    held = api.as_user(promised["lead"]).get("/api/v1/people/ann/holdings/").json()
+    actions = promised["actions"]
+    assert held["action_items"] == [actions["Send the call sheet"].pk,
+                                    actions["Clean the stalled deals"].pk]
