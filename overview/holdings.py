@@ -4,8 +4,8 @@ Through the functions they head: the run-book sections those functions own, the 
 rows where they are A or R, the rituals they own; in person: the current-version
 sign-offs they gave, the rituals naming them as owner, the open action items they owe,
 the occurrences still to record (due, or in the coming month), their API and calendar
-feed tokens and the webhooks they registered. And the readiness impact: which Friday-test checks would
-fail if they were gone.
+feed tokens and the webhooks they registered. And the readiness impact: which
+Friday-test checks would fail if they were gone.
 
 ``holdings_of`` reads each app through its models and selectors in a fixed number of
 queries, whatever the size of the model.
