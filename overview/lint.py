@@ -61,11 +61,14 @@ class Finding:
 
 
 def _raci_findings(findings, matrix):
+    """A finding about a row links to the grid's page that draws it; one about a function
+    to its column, in the header of every page."""
     url = reverse("raci:matrix", args=[matrix.pk]) if matrix else reverse("raci:index")
     return [
         Finding(f.code, f.severity, f.message,
                 f"row:{f.row}" if f.row is not None else f"function:{f.function}",
-                f"{url}#{f.anchor}")
+                reverse("raci:row_in_grid", args=[f.row]) if f.row is not None
+                else f"{url}#{f.anchor}")
         for f in findings
     ]
 

@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from revops import governance, policy, registry, seats, selectors, services
+from revops import audit, governance, policy, registry, seats, selectors, services
 from revops.errors import Refused
 from revops.forms import ChannelForm, zone_choices
 from revops.models import (
@@ -376,7 +376,27 @@ class MailAdmin(OutboxAdmin):
 
 @admin.register(User, site=site)
 class ConsoleUserAdmin(KeepsALead, LeadsOnly, UserAdmin):
-    pass
+    """Django's own forms for people, with the audit entry every other door writes: a
+    name, an address or whether they can sign in changes what pages say of the model."""
+
+    audited = ["username", "first_name", "last_name", "email", "is_active", "is_staff",
+               "is_superuser"]
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(User.objects.get(pk=obj.pk), self.audited) if change else {}
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, door=Door.CONSOLE,
+                     action="update" if change else "create", obj=obj,
+                     changes=audit.changes_between(before, audit.snapshot(obj, self.audited)))
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, door=Door.CONSOLE, action="delete", obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        audit.record_many(actor=request.user, door=Door.CONSOLE, action="delete",
+                          changes_by_object=[(person, {}) for person in queryset])
+        super().delete_queryset(request, queryset)
 
 
 class ProfileForm(forms.ModelForm):

@@ -13,14 +13,20 @@ Two edges, both bounded by ``REVOPS_SUMMARY_SECONDS`` (how long a summary is kep
 most): two writes committing in the other order than their audit ids were drawn (the
 later id committed first), and a write made outside the services (a shell, SQL). The
 version is read before the summary is computed, so a summary is never older than the
-version it is kept under. A cache that cannot be read or written only costs the
-computation: the page is served either way."""
+version it is kept under. The key also holds the running code's digest and the settings
+a summary reads (a deploy may change what a summary holds, and an old shape read back
+would break the page), so a deploy starts afresh. A cache that cannot be read or written
+only costs the computation: the page is served either way."""
 
 import hashlib
 import json
 import logging
+from functools import cache as once
 from functools import wraps
+from pathlib import Path
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
@@ -34,10 +40,27 @@ def model_version():
     return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+@once
+def code_version():
+    """A digest of the project's apps' Python code, Django's version and the settings
+    summaries read: the same in every process of one deploy, another after any change."""
+    digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for app in apps.get_app_configs():
+        path = Path(app.path)
+        if path.is_relative_to(root) and "site-packages" not in path.parts:
+            for source in sorted(path.rglob("*.py")):
+                digest.update(str(source.relative_to(root)).encode())
+                digest.update(source.read_bytes())
+    digest.update(str(settings.REVOPS_STALE_AFTER_QUARTERS).encode())
+    return digest.hexdigest()
+
+
 def _key(func, kwargs, version):
     arguments = json.dumps(kwargs, sort_keys=True, default=_plain)
     digest = hashlib.blake2b(arguments.encode(), digest_size=12).hexdigest()
-    return f"summary:{func.__module__}.{func.__qualname__}:{version}:{digest}"
+    return (f"summary:{code_version()}:{func.__module__}.{func.__qualname__}:{version}:"
+            f"{digest}")
 
 
 def _plain(value):

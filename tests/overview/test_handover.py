@@ -64,8 +64,8 @@ def test_the_demo_heads_holdings_name_every_kind(demo):
 def test_the_holdings_api_has_the_contract_fields(demo, api):
     body = api.as_user(demo["lead"]).get("/api/v1/people/cs/holdings/").json()
     assert set(body) == {"user", "functions", "deputyships", "sections", "definitions",
-                         "agreements", "raci_rows", "rituals", "tokens", "feed_tokens",
-                         "webhooks", "readiness_impact"}
+                         "agreements", "raci_rows", "rituals", "action_items", "tokens",
+                         "feed_tokens", "webhooks", "readiness_impact"}
     assert body["user"] == "cs" and body["functions"] == ["cs"]
     assert body["deputyships"] == [] and body["definitions"]
     assert {a["function"] for a in body["agreements"]} == {"cs"}

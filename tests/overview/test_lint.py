@@ -100,6 +100,9 @@ def test_a_function_without_a_head_until_one_is_named():
 def test_the_raci_lint_codes_come_along_with_rows_as_subjects(process):
     lonely = row(process.matrix, "Nobody does this", {"cro": "A", "cs": "C"})
     assert (f"row:{lonely.pk}", "warning") in found("no_responsible")
+    # A row's finding leads to the page of the grid that draws it (50 rows a page).
+    [finding] = [f for f in lint.findings() if f.subject == f"row:{lonely.pk}"]
+    assert finding.url == f"/raci/rows/{lonely.pk}/in-grid/"
 
 
 def test_without_a_current_matrix_only_the_people_findings_remain():

@@ -4,16 +4,21 @@ on a new day, and at the latest after ``REVOPS_SUMMARY_SECONDS``; a cache that i
 costs the computation, never the page."""
 
 import datetime as dt
+import pickle
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from revops.models import Door
+from revops import summaries
+from revops.admin import ConsoleUserAdmin, site
+from revops.models import AuditEntry, Door, Function
 from runbook import selectors
 from runbook import services as runbook_services
+from runbook.dashboard import _review_queue
 from runbook.models import Section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_for_the_module")]
@@ -81,3 +86,32 @@ def test_a_cache_that_is_down_costs_the_computation_not_the_page(settings, clien
     assert computed > 1 and facts.sections > 0
     client.force_login(viewer)
     assert client.get("/readiness/").status_code == 200
+
+
+def test_a_summary_kept_by_other_code_is_not_read(monkeypatch):
+    """A deploy may change what a summary holds: its key names the code that kept it."""
+    today = timezone.localdate()
+    readiness(today)
+    monkeypatch.setattr(summaries, "code_version", lambda: "another-deploy")
+    _, queries = readiness(today)
+    assert queries > 1
+
+
+def test_the_kept_review_queue_holds_no_password_hash_or_address():
+    queue = _review_queue(today=timezone.localdate())
+    assert any(s.last_reviewed_by_id for s in queue["sections"])
+    kept = pickle.dumps(queue)
+    assert b"md5$" not in kept and b"@example.com" not in kept
+
+
+def test_a_head_deactivated_in_the_console_is_read_at_once(rf, lead):
+    today = timezone.localdate()
+    facts, _ = readiness(today)
+    head = Function.objects.get(slug="sales").head
+    head.is_active = False
+    request = rf.post("/admin/")
+    request.user = lead
+    ConsoleUserAdmin(User, site).save_model(request, head, form=None, change=True)
+    assert AuditEntry.objects.filter(object_id=str(head.pk), door="console",
+                                     changes__is_active=[True, False]).exists()
+    assert readiness(today)[0].headless.count > facts.headless.count
