@@ -64,6 +64,20 @@ def importer():
     return LeadFactory(username="importer")
 
 
+def refusal(api, build, change):
+    """The errors of the 400 answering an import of ``build``'s file broken by ``change``
+    (posted by a lead made after the build), once it is checked that nothing was written."""
+    document = _broken(exported_then_rolled_back(build), change)
+    lead = importer()
+    before = row_counts()
+    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
+    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
+                                    format="multipart")
+    assert answer.status_code == 400, answer.content
+    assert row_counts() == before
+    return answer.json()
+
+
 def _built(build):
     if build not in _exported:
         with transaction.atomic():
@@ -416,16 +430,9 @@ BROKEN = [
                          ids=[b[0].__name__.strip("_") for b in BROKEN])
 def test_a_malformed_file_gets_a_400_naming_the_path_and_changes_nothing(
         api, change, path, words):
-    document = _broken(exported_then_rolled_back(_motion("sales-led")), change)
-    lead = importer()
-    before = row_counts()
-    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
-    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
-                                    format="multipart")
-    assert answer.status_code == 400, answer.content
-    assert path in answer.json(), answer.json()
-    assert any(words in message for message in answer.json()[path])
-    assert row_counts() == before
+    errors = refusal(api, _motion("sales-led"), change)
+    assert path in errors, errors
+    assert any(words in message for message in errors[path])
 
 
 def test_not_json_is_a_400_on_file(api, lead):
@@ -567,16 +574,9 @@ BROKEN_ASSESSMENTS = [
                          ids=[b[0].__name__.strip("_") for b in BROKEN_ASSESSMENTS])
 def test_a_bad_assessment_gets_a_400_naming_its_path_and_changes_nothing(
         api, change, path, words):
-    document = _broken(exported_then_rolled_back(_demo), change)
-    lead = importer()
-    before = row_counts()
-    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
-    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
-                                    format="multipart")
-    assert answer.status_code == 400, answer.content
-    assert path in answer.json(), answer.json()
-    assert any(words in message for message in answer.json()[path]), answer.json()[path]
-    assert row_counts() == before
+    errors = refusal(api, _demo, change)
+    assert path in errors, errors
+    assert any(words in message for message in errors[path]), errors[path]
 
 
 def test_an_assessed_quarter_is_refused_unless_replace_and_then_the_files_takes_its_place():
@@ -738,16 +738,9 @@ BROKEN_SCORECARD = [
                          ids=[b[0].__name__.strip("_") for b in BROKEN_SCORECARD])
 def test_a_bad_scorecard_gets_a_400_naming_its_path_and_changes_nothing(
         api, change, path, words):
-    document = _broken(exported_then_rolled_back(_demo), change)
-    lead = importer()
-    before = row_counts()
-    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
-    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
-                                    format="multipart")
-    assert answer.status_code == 400, answer.content
-    assert path in answer.json(), answer.json()
-    assert any(words in message for message in answer.json()[path]), answer.json()[path]
-    assert row_counts() == before
+    errors = refusal(api, _demo, change)
+    assert path in errors, errors
+    assert any(words in message for message in errors[path]), errors[path]
 
 
 def test_a_file_written_before_the_scorecard_travelled_still_imports():
@@ -891,16 +884,9 @@ BROKEN_OUTCOMES = [
                          ids=[b[0].__name__.strip("_") for b in BROKEN_OUTCOMES])
 def test_a_bad_outcome_gets_a_400_naming_its_path_and_changes_nothing(
         api, change, path, words):
-    document = _broken(exported_then_rolled_back(_demo), change)
-    lead = importer()
-    before = row_counts()
-    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
-    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
-                                    format="multipart")
-    assert answer.status_code == 400, answer.content
-    assert path in answer.json(), answer.json()
-    assert any(words in message for message in answer.json()[path]), answer.json()[path]
-    assert row_counts() == before
+    errors = refusal(api, _demo, change)
+    assert path in errors, errors
+    assert any(words in message for message in errors[path]), errors[path]
 
 
 def test_an_older_file_without_outcomes_still_imports():
@@ -991,16 +977,9 @@ BROKEN_CHANGES = [
                          ids=[b[0].__name__.strip("_") for b in BROKEN_CHANGES])
 def test_a_bad_proposal_or_acknowledgement_gets_a_400_naming_its_path_and_changes_nothing(
         api, change, path, words):
-    document = _broken(exported_then_rolled_back(_everything), change)
-    lead = importer()
-    before = row_counts()
-    upload = SimpleUploadedFile("model.json", json.dumps(document).encode(), "application/json")
-    answer = api.as_user(lead).post("/api/v1/model/import/", {"file": upload},
-                                    format="multipart")
-    assert answer.status_code == 400, answer.content
-    [found] = [key for key in answer.json() if key.endswith(path)]
-    assert any(words in message for message in answer.json()[found]), answer.json()[found]
-    assert row_counts() == before
+    errors = refusal(api, _everything, change)
+    [found] = [key for key in errors if key.endswith(path)]
+    assert any(words in message for message in errors[found]), errors[found]
 
 
 def test_an_older_file_without_change_control_still_imports_with_the_defaults():
