@@ -22,6 +22,7 @@ from overview import holdings, maturity, selectors
 from overview.models import Handover, HandoverItem, MaturityAssessment
 from revops import audit, events, fiscal, organisation, policy, seats
 from revops import services as core_services
+from revops.listing import FirstOf
 from revops.models import ApiToken, Function, Organisation, Webhook
 from revops.people import lock_people, name_of
 from runbook import selectors as runbook_selectors
@@ -82,10 +83,13 @@ def check_successor(person, successor):
                                      "hand over to someone who can sign in."})
 
 
-def handover_plan(*, person, successor, deactivate=False):
+def handover_plan(*, person, successor, deactivate=False, preview=False):
     """What handing ``person``'s holdings to ``successor`` would change, in nine queries;
-    a ValidationError on ``to`` when the successor cannot take over."""
+    a ValidationError on ``to`` when the successor cannot take over. A ``preview`` (the
+    page's) reads the first ``LISTED`` sections, definitions, rituals and action items
+    of each kind with their counts (``FirstOf``) instead of every one."""
     check_successor(person, successor)
+    read = FirstOf if preview else list
     return HandoverPlan(
         person=person,
         successor=successor,
@@ -93,10 +97,10 @@ def handover_plan(*, person, successor, deactivate=False):
         functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
         deputyships=list(Function.objects.filter(deputy=person).select_related("head")
                          .order_by("position", "slug")),
-        sections=list(runbook_selectors.live_sections_headed_by(person=person)),
-        definitions=list(runbook_selectors.definitions_headed_by(person=person)),
-        rituals=list(cadence_selectors.rituals_of_person(person=person)),
-        actions=list(cadence_selectors.open_actions_of(person=person)),
+        sections=read(runbook_selectors.live_sections_headed_by(person=person)),
+        definitions=read(runbook_selectors.definitions_headed_by(person=person)),
+        rituals=read(cadence_selectors.rituals_of_person(person=person)),
+        actions=read(cadence_selectors.open_actions_of(person=person)),
         api_tokens=list(ApiToken.objects.filter(user=person, revoked_at__isnull=True)),
         feed_tokens=list(cadence_selectors.feed_tokens(user=person)),
         webhooks=list(Webhook.objects.filter(created_by=person).order_by("id")),

@@ -73,7 +73,8 @@ def person(request, username):
             "leaves_on": departure.leaves_on,
             "successor": departure.successor.get_username() if departure.successor else "",
         } if departure else None) if can_hand_over and person.is_active else None,
-        "draft": services.handover_plan(person=person, successor=departure.successor)
+        "draft": services.handover_plan(person=person, successor=departure.successor,
+                                        preview=True)
         if departure and departure.successor else None,
     })
 
@@ -144,7 +145,8 @@ def handover(request, username):
                 messages.success(request, _done_message(plan))
                 return redirect("person", username=successor.get_username())
             plan = services.handover_plan(person=person, successor=successor,
-                                          deactivate=form.cleaned_data["deactivate"])
+                                          deactivate=form.cleaned_data["deactivate"],
+                                          preview=True)
     return render(request, "overview/handover.html",
                   {"person": person, "form": form, "plan": plan},
                   status=400 if form.errors else 200)

@@ -1,6 +1,7 @@
 from django import template
 
 from revops import audit, people, rendering, seats
+from revops.listing import LISTED
 
 register = template.Library()
 
@@ -30,11 +31,6 @@ def seat_holder(function):
     return seats.holder_label(function)
 
 
-# One list on a page shows at most this many things; the count beside it is exact and
-# the rest is in the API (a person holding 2,000 items made a 350 KB page).
-LISTED = 50
-
-
 @register.filter
 def listed(items):
     """The first ``LISTED`` of ``items``: what one list on a page shows."""
@@ -43,5 +39,6 @@ def listed(items):
 
 @register.filter
 def unlisted(items):
-    """How many of ``items`` a page's list leaves out (``listed``)."""
+    """How many of ``items`` a page's list leaves out (``listed``); ``items`` may be a
+    ``FirstOf``, whose length is the whole list's."""
     return max(len(items) - LISTED, 0)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from overview import pack, readiness
+from overview import pack, readiness, services
 from overview.models import MaturityAssessment
 from raci import services as raci_services
 from raci.models import Matrix
@@ -112,3 +112,29 @@ def test_a_person_holding_many_things_sees_the_first_fifty_of_each_and_the_count
     preview = client.get(f"/people/{head.username}/handover/?to={successor.username}")
     assert preview.content.decode().count('<span class="badge ok">Section</span>') == 50
     assert "And 22 more sections" in preview.content.decode()
+
+
+def test_the_preview_reads_fifty_of_each_kind_with_the_count_in_the_same_queries(
+        client, django_assert_num_queries):
+    """The page's plan reads the first 50 of a long list and counts the rest in one
+    query (a window count): a holder of 72 sections costs what a holder of 3 does."""
+    from runbook.models import Section
+    from tests.runbook.factories import make_sections
+
+    head = make_head("sales", "sales-head")
+    successor = UserFactory(username="next")
+    make_sections(12)
+    sections = list(Section.objects.order_by("id").values_list("id", flat=True))
+    Section.objects.filter(id__in=sections[:3]).update(owner=Function.objects.get(slug="sales"))
+    client.force_login(LeadFactory())
+    path = f"/people/{head.username}/handover/?to={successor.username}"
+    with CaptureQueriesContext(connection) as few:
+        assert "more section" not in client.get(path).content.decode()
+    Section.objects.update(owner=Function.objects.get(slug="sales"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(path).content.decode()
+    assert "And 22 more sections" in page
+
+    plan = services.handover_plan(person=head, successor=successor, preview=True)
+    assert len(plan.sections) == 72 and len(list(plan.sections)) == 50
+    assert plan.moves_anything and not plan.definitions and len(plan.definitions) == 0
