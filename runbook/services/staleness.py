@@ -12,19 +12,17 @@ from django.db.models import (
     DateField,
     DateTimeField,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, JSONArray, JSONObject, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from revops import audit, events, jsonrows, notify, policy
-from revops.models import AuditEntry, Function
+from revops.models import Function
 from revops.words import counted
 from runbook import rules, selectors
 from runbook.models import (
@@ -92,11 +90,12 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     In SQL, without a row per section travelling to Python and back: one ``INSERT …
     SELECT`` raises the flags from the sections (``NOT EXISTS`` an open flag, the sections
     locked as they are read, so that a review running at the same time either lands
-    first and the section is no longer stale, or waits for the scan), one ``INSERT …
-    SELECT`` writes their audit entries from the flags just raised, one read brings
-    back what the e-mails and webhooks say of them, and one count finds those already
-    flagged. Two scans at once cannot flag a section twice: the partial unique index
-    refuses it and the insert skips the conflict (``ON CONFLICT DO NOTHING``). Each
+    first and the section is no longer stale, or waits for the scan), one read brings
+    back what the e-mails and webhooks say of them, and one audit entry records them all
+    (``_audit_raised``); those already flagged are the day's count of stale sections
+    less the new flags. Two scans at once cannot flag a section twice: the partial
+    unique index refuses it and the insert skips the conflict (``ON CONFLICT DO
+    NOTHING``). Each
     new flag fires ``section.stale`` (payloads are built only when a webhook is
     subscribed), and each recipient — the owner's head, or RevOps' head — gets one
     digest of their newly stale sections (counts per run book, the most urgent). ``at``
@@ -106,7 +105,9 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
     policy.require_administer(actor)
     today = today or timezone.localdate()
     now = at or timezone.now()
-    freshness_snapshot_record(today=today, threshold=threshold, start_month=start_month)
+    counts = freshness_snapshot_record(today=today, threshold=threshold,
+                                       start_month=start_month)
+    stale_count = counts["stale"] + counts["never"]
     cutoff = rules.stale_cutoff(today, threshold=threshold, start_month=start_month)
     result = FlagResult(
         closed=sum(_close_unbacked_flags(flags, cutoff=cutoff, today=today, now=now,
@@ -130,32 +131,19 @@ def flag_stale_sections(*, door, today=None, actor=None, threshold=None, start_m
                                        "last_reviewed_on"], to_flag,
                            on_conflict_do_nothing=True)
     if not count:
-        result.already_flagged = stale.filter(Exists(open_flag)).count()
+        result.already_flagged = stale_count
         return result
     raised = StaleFlag.objects.filter(pk__gt=before, raised_at=now, closed_at__isnull=True)
-    audit.check_door(door)
-    user = audit.user_or_none(actor)
-    entries = raised.order_by("pk").values_list(
-        Value(now, output_field=DateTimeField()),
-        Value(user.pk if user else None, output_field=IntegerField()),
-        Value(user.get_username() if user else "system"), Value(door), Value("flag_stale"),
-        Value(StaleFlag._meta.label_lower), Cast("pk", CharField()),
-        Substr(Concat("section__runbook__title", Value(" · "), "section__title",
-                      Value(f" stale since {today:%Y-%m-%d} (open)"),
-                      output_field=CharField()), 1, 200),
-        JSONObject(**{name: JSONArray(Cast(Value(None), CharField()), column)
-                      for name, column in (("section", "section_id"), ("state", "state"),
-                                           ("last_reviewed_on", "last_reviewed_on"))}))
-    _insert_select(AuditEntry, ["at", "actor_id", "actor_name", "door", "action",
-                                "object_type", "object_id", "object_repr", "changes"],
-                   entries)
     flags = [NewFlag(*row) for row in raised.order_by("section_id")
              .values_list(*_NEW_FLAG_COLUMNS)]
     result.newly_flagged = flags
-    # Those flagged before, or by another scan at the same time.
-    result.already_flagged = stale.filter(Exists(open_flag)).count() - len(flags)
+    # Those flagged before, or by another scan at the same time: every stale section
+    # the day's counts found has an open flag now.
+    result.already_flagged = max(stale_count - len(flags), 0)
     if not flags:
         return result
+    _audit_raised(StaleFlag, [(f.pk, f.state) for f in flags], noun="section",
+                  actor=actor, door=door, now=now, today=today)
     events.emit_many("section.stale", (
         {
             **payloads.section_values(id=f.section_id, runbook=f.runbook_id, kind=f.kind,
@@ -248,13 +236,8 @@ def _flag_stale_definitions(*, cutoff, today, now, actor, door):
     raised = _insert_flags(DefinitionStaleFlag, candidates.values(), now=now, today=today)
     if not raised:
         return []
-    audit.record_rows(
-        actor=actor, door=door, action="flag_stale", at=now,
-        object_type=DefinitionStaleFlag._meta.label_lower,
-        rows=[(pk, f"{candidates[d][2]} stale since {today:%Y-%m-%d} (open)",
-               {"definition": d, "state": state, "last_reviewed_on": candidates[d][1]})
-              for pk, d, state in raised],
-    )
+    _audit_raised(DefinitionStaleFlag, [(pk, state) for pk, _, state in raised],
+                  noun="definition", actor=actor, door=door, now=now, today=today)
     events.emit_many("definition.stale", (
         {"id": d, "term": candidates[d][2], "slug": candidates[d][3], "layer": candidates[d][4],
          "owner": candidates[d][6], "revision": candidates[d][7], "flag": pk, "state": state,
@@ -275,6 +258,24 @@ def _flag_stale_definitions(*, cutoff, today, now, actor, door):
                 "definitions": [(row[2], links.definition_url(row[3])) for row in listed]}),
         )
     return raised
+
+
+def _audit_raised(flags, raised, *, noun, actor, door, now, today):
+    """One audit entry for the flags (``flags``: a flag model) one scan raised — ``raised``
+    is ``(flag id, state)`` of each — rather than one per flag: a first scan of a large
+    model raises tens of thousands, and the trail is read by people. The entry is dated
+    with the flags' ``raised_at``, which is how its flags are found; its object id is
+    the range of their ids, its changes count them by state."""
+    ids = [pk for pk, _ in raised]
+    never = sum(state == ReviewState.NEVER for _, state in raised)
+    audit.record_rows(
+        actor=actor, door=door, action="flag_stale", at=now,
+        object_type=flags._meta.label_lower,
+        rows=[(f"{min(ids)}-{max(ids)}",
+               f"{counted(len(ids), noun)} stale since {today:%Y-%m-%d} (open)",
+               {"flagged": len(ids), "never_reviewed": never, "stale": len(ids) - never,
+                "raised_on": today})],
+    )
 
 
 def _insert_flags(flags, candidates, *, now, today):

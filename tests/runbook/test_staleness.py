@@ -152,25 +152,32 @@ def test_a_head_with_hundreds_of_newly_stale_sections_gets_a_short_digest(
     assert len(body) < 5000
 
 
-def test_the_audit_entry_of_a_flag_is_what_record_writes_for_it(runbook, lead):
+def test_one_audit_entry_records_the_flags_a_scan_raised(runbook, lead):
+    """A scan writes one entry for all the sections it flagged (a first scan of a large
+    model flags tens of thousands): dated with their ``raised_at``, which finds them,
+    its object id the range of their ids, its changes counting them by state."""
     stamp_review(section(runbook, "strategy"), D(2025, 1, 10), by=lead)
     services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1), actor=lead)
-    flag = StaleFlag.objects.select_related("section__runbook").get(
-        section=section(runbook, "strategy"))
-    entry = AuditEntry.objects.get(action="flag_stale", object_id=str(flag.pk))
-    assert (entry.object_type, entry.object_repr, entry.actor, entry.actor_name, entry.door) \
-        == ("runbook.staleflag", str(flag), lead, "lead", "task")
-    assert entry.changes == {"section": [None, flag.section_id], "state": [None, "stale"],
-                             "last_reviewed_on": [None, "2025-01-10"]}
-    assert AuditEntry.objects.filter(action="flag_stale").count() == 6
+    entry = AuditEntry.objects.get(action="flag_stale")
+    flags = StaleFlag.objects.filter(raised_at=entry.at)
+    ids = sorted(flags.values_list("pk", flat=True))
+    assert len(ids) == 6 and set(ids) == set(StaleFlag.objects.values_list("pk", flat=True))
+    assert (entry.object_type, entry.object_id, entry.object_repr, entry.actor,
+            entry.actor_name, entry.door) == (
+        "runbook.staleflag", f"{ids[0]}-{ids[-1]}", "6 sections stale since 2026-10-01 (open)",
+        lead, "lead", "task")
+    assert entry.changes == {"flagged": [None, 6], "never_reviewed": [None, 5],
+                             "stale": [None, 1], "raised_on": [None, "2026-10-01"]}
+    services.flag_stale_sections(door=Door.TASK, today=D(2026, 10, 1), actor=lead)
+    assert AuditEntry.objects.filter(action="flag_stale").count() == 1
 
 
-def test_each_new_flag_is_audited_and_fires_section_stale_once(runbook):
+def test_a_scan_is_audited_once_and_each_new_flag_fires_section_stale_once(runbook):
     Webhook.objects.create(url="https://hooks.example.com/s", secret="s",
                            events=["section.stale"])
     services.flag_stale_sections(door=Door.CLI)
     services.flag_stale_sections(door=Door.CLI)
-    assert AuditEntry.objects.filter(action="flag_stale", door="cli").count() == 6
+    assert AuditEntry.objects.filter(action="flag_stale", door="cli").count() == 1
     deliveries = WebhookDelivery.objects.filter(event="section.stale")
     assert deliveries.count() == 6
     payload = deliveries.first().payload
@@ -238,7 +245,7 @@ def test_command_prints_counts_on_its_last_line(runbook):
     out = StringIO()
     call_command("flag_stale_sections", stdout=out)
     assert out.getvalue().strip().splitlines()[-1] == "newly flagged: 0, already flagged: 6"
-    assert AuditEntry.objects.filter(action="flag_stale", door="cli").count() == 6
+    assert AuditEntry.objects.filter(action="flag_stale", door="cli").count() == 1
 
 
 def test_command_refuses_a_bad_date(runbook):
@@ -250,7 +257,7 @@ def test_command_refuses_a_bad_date(runbook):
 def test_task_shares_the_service(runbook):
     assert tasks.flag_stale_sections.apply().get() == {"newly_flagged": 6, "already_flagged": 0}
     assert tasks.flag_stale_sections("2026-05-01") == {"newly_flagged": 0, "already_flagged": 6}
-    assert AuditEntry.objects.filter(action="flag_stale", door="task").count() == 6
+    assert AuditEntry.objects.filter(action="flag_stale", door="task").count() == 1
 
 
 def test_task_is_in_the_beat_schedule(settings):
@@ -273,4 +280,4 @@ def test_task_runs_on_a_real_worker(celery_worker):
     while StaleFlag.objects.count() < 6 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert StaleFlag.objects.count() == 6
-    assert AuditEntry.objects.filter(action="flag_stale", door="task").count() == 6
+    assert AuditEntry.objects.filter(action="flag_stale", door="task").count() == 1
