@@ -1,12 +1,19 @@
-"""Bounded load run: gunicorn on loopback against PostgreSQL, N concurrent clients mixing
-reads and writes for a fixed time; prints requests/s, p50/p99 and errors, then counts
-the rows the writes made (none may be lost).
+"""Bounded load run: gunicorn on loopback against PostgreSQL, N concurrent clients for a
+fixed time; prints requests/s, p50/p99 and errors.
+
+Two mixes: ``api`` (the default) mixes API reads and reviews, then counts the rows the
+writes made (none may be lost); ``pages`` reads the whole-model pages as the signed-in
+lead (the dashboard, readiness, first week, run books, RACI, cadence, the readiness
+API) — the pages that held both workers when every request checked the whole model.
+``--sections N`` first grows the demo to N sections in bulk (``large_model.grow_to``,
+committed), so the same mix can be compared at the demo's size and at a large model.
 
 Needs DATABASE_URL pointing at a PostgreSQL database this run may fill (it migrates it
-and loads the demo). Only 127.0.0.1 is ever contacted.
+and loads the demo). Only 127.0.0.1 is ever contacted. Set REDIS_URL as in production:
+the workers share the kept summaries through it.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/load_mixed.py [--clients 20]
-        [--seconds 60] [--workers 2]
+        [--seconds 60] [--workers 2] [--mix api|pages] [--sections 100000]
 """
 
 import argparse
@@ -37,18 +44,38 @@ from revops import services  # noqa: E402
 from revops.models import ApiToken, Door  # noqa: E402
 from runbook.models import Review, Section  # noqa: E402
 
+PAGES = ["/", "/readiness/", "/start/", "/runbook/", "/raci/", "/cadence/",
+         "/api/v1/readiness/"]
 
-def _prepare():
+
+def _prepare(sections):
     if connection.vendor != "postgresql":
         sys.exit("load_mixed.py needs PostgreSQL: set DATABASE_URL=postgres://…")
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if sections:
+        from large_model import grow_to
+
+        grow_to(sections)
     from django.contrib.auth import get_user_model
 
     lead = get_user_model().objects.get(username="lead")
     _, token = services.api_token_create(actor=None, door=Door.CLI, user=lead,
                                          name="load run", scope=ApiToken.Scope.WRITE)
-    return token, list(Section.objects.values_list("pk", flat=True))
+    return lead, token, list(Section.objects.values_list("pk", flat=True)[:1000])
+
+
+def _session_of(user):
+    """A signed-in session for ``user``, as the login view would store it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session.update({SESSION_KEY: str(user.pk),
+                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    HASH_SESSION_KEY: user.get_session_auth_hash()})
+    session.create()
+    return session.session_key
 
 
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "load-run-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
@@ -74,21 +101,25 @@ def _gunicorn(port, workers):
     sys.exit("gunicorn did not start")
 
 
-def _client(base, token, sections, until, results, rng):
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+def _api_request(base, headers, sections, rng):
+    roll = rng.random()
+    if roll < 0.6:
+        return "read", urllib.request.Request(f"{base}/api/v1/sections/?page_size=50",
+                                              headers=headers)
+    if roll < 0.8:
+        return "read", urllib.request.Request(f"{base}/api/v1/readiness/", headers=headers)
+    return "write", urllib.request.Request(
+        f"{base}/api/v1/sections/{rng.choice(sections)}/reviews/",
+        data=json.dumps({"note": "load run"}).encode(), headers=headers, method="POST")
+
+
+def _page_request(base, headers, sections, rng):
+    return "read", urllib.request.Request(f"{base}{rng.choice(PAGES)}", headers=headers)
+
+
+def _client(base, headers, make_request, sections, until, results, rng):
     while time.monotonic() < until:
-        roll = rng.random()
-        if roll < 0.6:
-            kind, request = "read", urllib.request.Request(
-                f"{base}/api/v1/sections/?page_size=50", headers=headers)
-        elif roll < 0.8:
-            kind, request = "read", urllib.request.Request(
-                f"{base}/api/v1/readiness/", headers=headers)
-        else:
-            kind, request = "write", urllib.request.Request(
-                f"{base}/api/v1/sections/{rng.choice(sections)}/reviews/",
-                data=json.dumps({"note": "load run"}).encode(), headers=headers,
-                method="POST")
+        kind, request = make_request(base, headers, sections, rng)
         began = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -104,8 +135,15 @@ def main():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mix", choices=["api", "pages"], default="api")
+    parser.add_argument("--sections", type=int, default=0)
     args = parser.parse_args()
-    token, sections = _prepare()
+    lead, token, sections = _prepare(args.sections)
+    if args.mix == "pages":
+        headers, make_request = {"Cookie": f"sessionid={_session_of(lead)}"}, _page_request
+    else:
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        make_request = _api_request
     reviews_before = Review.objects.count()
     port = 8000 + random.randrange(1000, 2000)
     server = _gunicorn(port, args.workers)
@@ -113,8 +151,9 @@ def main():
     try:
         until = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=_client, args=(f"http://127.0.0.1:{port}", token, sections,
-                                                   until, results, random.Random(i)))
+            threading.Thread(target=_client, args=(f"http://127.0.0.1:{port}", headers,
+                                                   make_request, sections, until, results,
+                                                   random.Random(i)))
             for i in range(args.clients)
         ]
         for t in threads:
@@ -128,8 +167,11 @@ def main():
     errors = sum(1 for _, ok, _ in results if not ok)
     writes_ok = sum(1 for kind, ok, _ in results if kind == "write" and ok)
     written = Review.objects.count() - reviews_before
+    mix = ("the whole-model pages as the lead" if args.mix == "pages"
+           else "60 % section list, 20 % readiness, 20 % reviews")
     print(f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds} s "
-          f"(60 % section list, 20 % readiness, 20 % reviews)")
+          f"({mix}), {Section.objects.count():,} sections, load average "
+          f"{os.getloadavg()[0]:.1f}")
     print(f"requests: {len(results)}  ({len(results) / args.seconds:.1f}/s)  errors: {errors}")
     print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms  "
           f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms")

@@ -90,14 +90,16 @@ def handover_plan(*, person, successor, deactivate=False, preview=False):
     of each kind with their counts (``FirstOf``) instead of every one."""
     check_successor(person, successor)
     read = FirstOf if preview else list
+    functions = list(Function.objects.filter(head=person).order_by("position", "slug"))
     return HandoverPlan(
         person=person,
         successor=successor,
         deactivate=bool(deactivate),
-        functions=list(Function.objects.filter(head=person).order_by("position", "slug")),
+        functions=functions,
         deputyships=list(Function.objects.filter(deputy=person).select_related("head")
                          .order_by("position", "slug")),
-        sections=read(runbook_selectors.live_sections_headed_by(person=person)),
+        sections=read(runbook_selectors.live_sections_owned_by(
+            function_ids=[f.pk for f in functions])),
         definitions=read(runbook_selectors.definitions_headed_by(person=person)),
         rituals=read(cadence_selectors.rituals_of_person(person=person)),
         actions=read(cadence_selectors.open_actions_of(person=person)),

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from raci import csv_io, rules
 from raci.models import Cell, Matrix, Row, SignOff
 from revops.models import Function, Layer
+from revops.summaries import summary
 
 
 def functions():
@@ -186,22 +187,34 @@ def grid_page_of(row):
     return order.index(row.pk) // ROWS_PER_PAGE + 1
 
 
+@summary
+def matrix_lint(*, matrix_id):
+    """``lint`` of every row of a matrix, kept until the model changes
+    (``revops.summaries``): a page of the grid draws 50 rows and the findings of all."""
+    return lint(Matrix.objects.get(pk=matrix_id))
+
+
 def grid(matrix, *, page=None):
-    """Everything the grid page draws, in five queries: with ``page`` (a page number as
-    the request gives it, or "" for the first), its ``ROWS_PER_PAGE`` rows grouped by
-    layer and ``page`` the ``Page``; without, every row. The lint and the sign-offs are
-    of the whole matrix either way."""
+    """Everything the grid page draws, in a fixed number of queries: with ``page`` (a
+    page number as the request gives it, or "" for the first), its ``ROWS_PER_PAGE`` rows
+    (read alone, with the count) grouped by layer and ``page`` the ``Page``; without,
+    every row. The lint (kept, ``matrix_lint``, on a page) and the sign-offs are of the
+    whole matrix either way."""
     function_list = functions()
-    rows = list(rows_for_grid(matrix=matrix))
-    findings = lint(matrix, rows=rows, function_list=function_list)
+    if page is None:
+        rows = list(rows_for_grid(matrix=matrix))
+        findings = lint(matrix, rows=rows, function_list=function_list)
+        row_count = len(rows)
+    else:
+        rows = page = Paginator(rows_for_grid(matrix=matrix), ROWS_PER_PAGE).get_page(page)
+        findings = matrix_lint(matrix_id=matrix.pk)
+        row_count = page.paginator.count
     by_row = {}
     for finding in findings:
         by_row.setdefault(finding.row, []).append(finding)
     groups = {}
     labels = dict(Layer.choices)
-    if page is not None:
-        page = Paginator(rows, ROWS_PER_PAGE).get_page(page)
-    for row in page if page is not None else rows:
+    for row in rows:
         letters = letters_of(row)
         group = groups.setdefault(
             row.layer, LayerGroup(row.layer, labels.get(row.layer, "Not grouped by layer"), [])
@@ -212,7 +225,8 @@ def grid(matrix, *, page=None):
     return {
         "functions": function_list,
         "groups": list(groups.values()),
-        "rows": rows,
+        "rows": rows,  # every row, or the page's
+        "row_count": row_count,
         "page": page,
         "findings": findings,
         "signoffs": (statuses := signoff_status(matrix, function_list=function_list)),

@@ -116,8 +116,8 @@ def test_a_person_holding_many_things_sees_the_first_fifty_of_each_and_the_count
 
 def test_the_preview_reads_fifty_of_each_kind_with_the_count_in_the_same_queries(
         client, django_assert_num_queries):
-    """The page's plan reads the first 50 of a long list and counts the rest in one
-    query (a window count): a holder of 72 sections costs what a holder of 3 does."""
+    """The page's plan reads the first 50 of a long list and counts them all: a holder
+    of 72 sections costs the queries a holder of 3 does."""
     from runbook.models import Section
     from tests.runbook.factories import make_sections
 

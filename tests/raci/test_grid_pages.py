@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from raci import selectors, services
 from raci.models import Row
 from raci.selectors import ROWS_PER_PAGE
+from revops.models import Door, Function
 from tests.raci.factories import bulk_rows, matrix
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +59,25 @@ def test_a_link_to_a_row_lands_on_the_page_that_draws_it(client, viewer):
     page = client.get(response.url.split("#")[0]).content.decode()
     assert str(order[101]) in drawn(page)
     assert client.get("/raci/rows/999999/in-grid/").status_code == 404
+
+
+def test_a_page_reads_its_rows_and_the_kept_lint_of_the_whole_matrix(settings, lead):
+    """The grid's page reads its 50 rows; the lint of every row is kept until the model
+    changes (``revops.summaries``), so a fix through a service shows on the next read."""
+    settings.REVOPS_SUMMARY_SECONDS = 300
+    m = matrix()
+    bulk_rows(m, 120)
+    order = list(Row.objects.filter(matrix=m).in_grid_order())
+    last = order[110]
+    last.cells.filter(letter="R").delete()  # outside the services: no audit entry
+    grid = selectors.grid(m, page="1")
+    assert len(list(grid["rows"])) == 50 and grid["row_count"] == 120
+    assert [f.row for f in grid["findings"] if f.code == "no_responsible"] == [last.pk]
+    with CaptureQueriesContext(connection) as kept:
+        selectors.matrix_lint(matrix_id=m.pk)
+    assert len(kept.captured_queries) == 1  # the model's version
+    function = Function.objects.exclude(pk=last.accountable_id).exclude(
+        pk__in=last.cells.values("function")).first()
+    services.cell_set(row=last, function=function, letter="R", actor=lead, door=Door.UI)
+    assert not [f for f in selectors.grid(m, page="3")["findings"]
+                if f.code == "no_responsible"]
