@@ -66,15 +66,18 @@ def _prepare(sections):
 
 
 def _session_of(user):
-    """A signed-in session for ``user``, as the login view would store it."""
+    """A signed-in session for ``user``, as the login view of the server started here
+    (its ``SECRET_KEY`` signs the session and the user's hash) would store it."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.test import override_settings
 
-    session = SessionStore()
-    session.update({SESSION_KEY: str(user.pk),
-                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                    HASH_SESSION_KEY: user.get_session_auth_hash()})
-    session.create()
+    with override_settings(SECRET_KEY=PRODUCTION["SECRET_KEY"]):
+        session = SessionStore()
+        session.update({SESSION_KEY: str(user.pk),
+                        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                        HASH_SESSION_KEY: user.get_session_auth_hash()})
+        session.create()
     return session.session_key
 
 
@@ -124,7 +127,8 @@ def _client(base, headers, make_request, sections, until, results, rng):
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 response.read()
-                ok = response.status < 400
+                # A redirect (to the sign-in page) is followed by urllib: not an answer.
+                ok = response.status < 400 and response.url == request.full_url
         except (urllib.error.URLError, OSError):
             ok = False
         results.append((kind, ok, time.perf_counter() - began))

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from cadence import selectors as cadence_selectors
 from raci import selectors as raci_selectors
+from revops.listing import FirstOf
 from revops.models import ApiToken, Function, Webhook
 from runbook import selectors as runbook_selectors
 
@@ -25,6 +26,8 @@ from runbook import selectors as runbook_selectors
 # those already due and not recorded, and those of the coming month.
 OCCURRENCES_SHOWN = 20
 RECORD_AHEAD = timedelta(days=30)
+# The readiness impact names this many of the sections that would lose their head.
+TITLES_NAMED = 10
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Holdings:
     functions: list
     deputyships: list = field(default_factory=list)
     sections: list = field(default_factory=list)
+    sections_by_function: dict = field(default_factory=dict)  # {function id: how many}
     definitions: list = field(default_factory=list)
     agreements: list = field(default_factory=list)
     raci_rows: list = field(default_factory=list)
@@ -116,8 +120,10 @@ def _raci(matrix, function_ids, by_id):
     return [held[pk] for pk in order if pk in held]
 
 
-def holdings_of(person, *, today, now):
-    """What ``person`` holds, with the readiness impact of their departure."""
+def holdings_of(person, *, today, now, page=False):
+    """What ``person`` holds, with the readiness impact of their departure. For a
+    ``page``, the sections are the first ``LISTED`` with their count (``FirstOf``): a
+    head of a function owning 14,000 sections is shown 50 of them, not sent them all."""
     functions = list(Function.objects.filter(head=person).order_by("position", "slug"))
     by_id = {f.pk: f for f in functions}
     function_ids = set(by_id)
@@ -126,9 +132,11 @@ def holdings_of(person, *, today, now):
                                 .select_related("head").order_by("position", "slug"))
 
     if function_ids:
-        holdings.sections = list(
-            runbook_selectors.sections_with_state(today=today).filter(owner_id__in=function_ids)
-        )
+        owned = runbook_selectors.sections_with_state(today=today).filter(
+            owner_id__in=function_ids)
+        holdings.sections = FirstOf(owned) if page else list(owned)
+        holdings.sections_by_function = runbook_selectors.live_section_counts(
+            function_ids=function_ids)
         holdings.definitions = list(runbook_selectors.definitions_headed_by(person=person))
     holdings.agreements = list(runbook_selectors.agreements_by(person=person))
     holdings.matrix = raci_selectors.current_matrix()
@@ -169,11 +177,11 @@ def readiness_impact(holdings):
     fix = reverse("person", args=[holdings.user]) + "#handover"
     impact = []
     for function in holdings.functions:
-        sections = [s for s in holdings.sections if s.owner_id == function.pk]
+        sections = holdings.sections_by_function.get(function.pk, 0)
         rituals = [r for r in holdings.rituals if r.ritual.owner_id == function.pk]
         accountable = [r for r in holdings.raci_rows
                        if r.function == function and r.letter != "R"]
-        parts = [f"{_count(len(sections), 'section')} and {_count(len(rituals), 'ritual')} "
+        parts = [f"{_count(sections, 'section')} and {_count(len(rituals), 'ritual')} "
                  "unowned"]
         if accountable:
             parts.append(f"nobody to answer for {_count(len(accountable), 'RACI row')}")
@@ -181,10 +189,12 @@ def readiness_impact(holdings):
                              f"{function.name} would have no head: " + "; ".join(parts) + ".",
                              fix))
     if holdings.sections:
+        named = [s.title for s in list(holdings.sections)[:TITLES_NAMED]]
+        more = len(holdings.sections) - len(named)
         impact.append(Impact(
             "sections_owned",
-            "Sections owned by a function with no head: "
-            + ", ".join(s.title for s in holdings.sections) + ".", fix))
+            "Sections owned by a function with no head: " + ", ".join(named)
+            + (f" and {more} more" if more else "") + ".", fix))
     counted = [s for s in holdings.signoffs if s.function.head_id == holdings.person.pk]
     if counted:
         impact.append(Impact(

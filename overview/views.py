@@ -60,7 +60,7 @@ def _person(request, username):
 def person(request, username):
     """The departure drill: what this person holds, and (for leads) the hand-over."""
     person = _person(request, username)
-    holdings = holdings_of(person, today=timezone.localdate(), now=timezone.now())
+    holdings = holdings_of(person, today=timezone.localdate(), now=timezone.now(), page=True)
     can_hand_over = policy.can_administer(request.user)
     departure = departures.open_departure(person)
     return render(request, "overview/person.html", {
