@@ -153,6 +153,10 @@ def main():
     server = _gunicorn(port, args.workers)
     results = []
     try:
+        # Warm every worker (its first request imports the URL conf, ~2 s) and the kept
+        # summaries; not counted.
+        _client(f"http://127.0.0.1:{port}", headers, _page_request, sections,
+                time.monotonic() + 10, [], random.Random(-1))
         until = time.monotonic() + args.seconds
         threads = [
             threading.Thread(target=_client, args=(f"http://127.0.0.1:{port}", headers,

@@ -33,6 +33,7 @@ from runbook.models.documents import (
 from runbook.models.freshness import FreshnessSnapshot
 from runbook.models.releases import Release, ReleaseSection
 from runbook.models.runbooks import (
+    WRITTEN,
     Review,
     Revision,
     Runbook,
@@ -44,7 +45,7 @@ from runbook.models.runbooks import (
 
 __all__ = [
     "MAX_BODY_BYTES", "MAX_FORMULA_CHARS", "MAX_REASON_CHARS", "ONE_OPEN_CONCERN",
-    "Agreement", "Concern", "Definition", "DefinitionReview", "DefinitionRevision",
+    "WRITTEN", "Agreement", "Concern", "Definition", "DefinitionReview", "DefinitionRevision",
     "DefinitionStaleFlag", "FreshnessSnapshot", "Layer", "Release", "ReleaseSection",
     "Review", "ReviewBase", "ReviewState", "ReviewedDocument", "Revision", "RevisionBase",
     "RevisionQuerySet", "Runbook", "RunbookQuerySet", "Section", "SectionKind",

@@ -113,6 +113,11 @@ class Section(ReviewedDocument):
         return f"{self.runbook.short_name} · {self.title}"
 
 
+# A revision with any text in it: the readiness check "written" asks it of every
+# section's current revision.
+WRITTEN = Q(body__regex=r"\S")
+
+
 class Revision(RevisionBase):
     """One saved version of a section's Markdown."""
 
@@ -120,6 +125,13 @@ class Revision(RevisionBase):
 
     class Meta:
         ordering = ["section_id", "-number"]
+        indexes = [
+            # Exactly the revisions with text: the check reads this index instead of
+            # 100,000 bodies (PostgreSQL uses it only for a query whose condition is
+            # the same ``WRITTEN``).
+            models.Index(fields=["section", "number"], condition=WRITTEN,
+                         name="runbook_revision_written"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["section", "number"], name="runbook_revision_number_once"

@@ -18,6 +18,7 @@ from django.db.models import (
 from revops.summaries import summary
 from runbook import rules
 from runbook.models import (
+    WRITTEN,
     Agreement,
     Definition,
     DefinitionRevision,
@@ -91,8 +92,8 @@ def section_readiness(*, today, shown):
     its first ``shown`` sections in document order — a fixed number of queries and rows
     whatever the model's size; kept until the model changes (``revops.summaries``)."""
     live = Section.objects.live()
-    written = Exists(Revision.objects.filter(section=OuterRef("pk"), number=OuterRef("revision"),
-                                             body__regex=r"\S"))
+    written = Exists(Revision.objects.filter(WRITTEN, section=OuterRef("pk"),
+                                             number=OuterRef("revision")))
     cutoff = rules.stale_cutoff(today)
     failing = {
         "unwritten": ~written,
