@@ -46,6 +46,7 @@ lint: install
 bench: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python bench/large_model.py
+	$(BIN)/python bench/load_mixed.py --goal --mix pages --seconds 30
 	$(BIN)/python bench/stale.py
 	$(BIN)/python bench/api_lists.py
 	$(BIN)/python bench/pages.py
