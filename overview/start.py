@@ -145,7 +145,8 @@ def _section_steps(user, today, function_ids):
     if more := len(needing) - len(steps):
         steps.append(Step("section", f"And {counted(more, 'more section')} to review",
                           reverse("person", args=[user.get_username()]) + "#sections-title",
-                          "Every section you own is listed with its state on your page."))
+                          "Your page counts every section you own and lists them with "
+                          "their state."))
     return steps
 
 
