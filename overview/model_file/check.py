@@ -49,12 +49,14 @@ class _Errors:
             raise ValidationError(first)
 
 
-def read_document(raw):
+def read_document(raw, *, limited=True):
     """Bytes or text of a model file → the parsed document, or a ValidationError on
-    ``file`` (not JSON, nested too deep) or on the JSON path of each value no column can
-    hold (a NUL, a lone surrogate, a number too long or too large)."""
+    ``file`` (larger than ``MAX_FILE_BYTES``, not JSON, nested too deep) or on the JSON
+    path of each value no column can hold (a NUL, a lone surrogate, a number too long or
+    too large). The size limit guards the web's doors (a request's body and time);
+    ``limited=False`` is for the command, which reads a file already on the server."""
     if isinstance(raw, bytes):
-        if len(raw) > MAX_FILE_BYTES:
+        if limited and len(raw) > MAX_FILE_BYTES:
             raise ValidationError({"file": [TOO_LARGE]})
         try:
             raw = raw.decode("utf-8-sig")

@@ -506,6 +506,25 @@ def test_export_and_import_commands_round_trip(tmp_path, capsys):
     assert _comparable(model_file.export_model()) == _comparable(json.loads(text))
 
 
+def test_the_command_takes_a_file_larger_than_the_web_takes(tmp_path, capsys, monkeypatch):
+    """The size limit guards the web's doors; the command reads a file on the server."""
+    with transaction.atomic():
+        bootstrap.bootstrap(motion="hybrid", actor=None, door="cli")
+        call_command("export_model")
+        text = capsys.readouterr().out
+        transaction.set_rollback(True)
+    monkeypatch.setattr("overview.model_file.check.MAX_FILE_BYTES", len(text) - 1)
+    with pytest.raises(ValidationError) as refused:
+        model_file.read_document(text.encode())
+    assert refused.value.message_dict == {"file": [model_file.TOO_LARGE]}
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    call_command("import_model", str(path))
+    assert "imported:" in capsys.readouterr().out
+    assert Section.objects.count() == 12
+
+
+
 # Maturity assessments -------------------------------------------------------------------
 
 

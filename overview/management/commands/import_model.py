@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, replace, **options):
         try:
-            document = model_file.read_document(Path(path).read_bytes())
+            # No size limit here: the file is on the server, and a model of 100,000
+            # sections (81 MB) is more than the web's doors take.
+            document = model_file.read_document(Path(path).read_bytes(), limited=False)
             counts = model_file.import_model(document=document, actor=None, door=Door.CLI,
                                              replace=replace)
         except OSError as exc:
