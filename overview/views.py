@@ -183,7 +183,8 @@ def _pack(request):
     today = timezone.localdate()
     return handover_pack.build(today=today, now=timezone.now(),
                                release=_release_number(request),
-                               report=readiness_report(today=today))
+                               report=readiness_report(today=today),
+                               part=request.GET.get("page", ""))
 
 
 @login_required

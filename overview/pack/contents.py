@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +29,9 @@ from runbook.choices import Layer as DefinitionLayer
 from runbook.choices import ReviewState
 
 ADHERENCE_WEEKS = 13
+# A pack holds at most this many run books: a model of 16,000 made a 114 MB page in a
+# minute. A larger model's pack comes in parts, each with the RACI, cadence and the rest.
+PACK_RUNBOOKS = 20
 NEXT_DATES = 3
 # The latest assessment and the quarters before it: two years is enough to see a trend
 # and keeps the table small.
@@ -116,7 +120,8 @@ class Pack:
     adherence_charts: list = field(default_factory=list)
     definitions: list = field(default_factory=list)  # today's, with ``current`` set
     assessments: list = field(default_factory=list)  # [PackMaturity], newest quarter first
-    runbooks: list = field(default_factory=list)  # the live model's run books, default first
+    runbooks: list = field(default_factory=list)  # the part's run books, default first
+    part: object = None  # the ``Page`` of run books this pack holds (``PACK_RUNBOOKS``)
     scorecard: list = field(default_factory=list)  # insights.selectors.Group, last periods
 
     @property
@@ -139,7 +144,11 @@ class Pack:
 
     @property
     def heading(self):
-        """The run book's title, or the run books' when the model has several."""
+        """The run book's title, or the run books' when the model has several; the
+        part, when the pack comes in parts."""
+        if self.part is not None and self.part.has_other_pages():
+            return (f"The operating model, part {self.part.number} of "
+                    f"{self.part.paginator.num_pages}")
         return " and ".join(b.title for b in self.runbooks) or "The operating model"
 
     @property
@@ -216,13 +225,12 @@ def _pack_section(number, section, pinned, *, key="", several=False, **stamp):
     )
 
 
-def _sections_now(books, today, *, first=1, several=False):
+def _sections_now(books, today, *, default_id, first=1, several=False):
     """The current sections of ``books`` (one query for them all), numbered from
-    ``first``; the default run book's anchors keep their plain form."""
+    ``first``; the default run book's (``default_id``) anchors keep their plain form."""
     now_in = runbook_selectors.sections_with_state(today=today).filter(runbook__in=books)
     sections = list(now_in.order_by("-runbook__is_default", "runbook_id", "position"))
     current = runbook_selectors.current_revisions(now_in)
-    default_id = books[0].pk if books else None
     return [
         _pack_section(
             n, section, current.get(section.pk), several=several,
@@ -283,21 +291,28 @@ def _point_at_sections(cadence, books):
                 row.updates_anchor = section_anchor(keys[section.runbook_id], section.kind)
 
 
-def build(*, today, now, release=None, report):
+def build(*, today, now, release=None, report, part=1):
     """The pack of the live model — every run book, the default first — as of now, or
     with the default run book as of its release number ``release`` (the other run books,
-    the RACI and the cadence are today's: they keep no per-release history)."""
-    books = list(runbook_selectors.live_runbooks())
-    runbook = books[0] if books else None
-    several = len(books) > 1
+    the RACI and the cadence are today's: they keep no per-release history). A model of
+    more than ``PACK_RUNBOOKS`` run books comes in parts (``part``, a number as the
+    request gives it; out of range, the nearest), each with the run books of its part
+    and the rest of the pack whole."""
+    live = runbook_selectors.live_runbooks()
+    page = Paginator(live, PACK_RUNBOOKS).get_page(part)
+    books = list(page)
+    runbook = live.first()  # the default, whichever part this is
+    several = page.paginator.count > 1
     pinned = _release(runbook, release)
-    if runbook is None:
+    default_id = runbook.pk if runbook else None
+    if not books:
         sections = []
-    elif pinned is not None:
+    elif pinned is not None and page.number == 1:
         sections = _sections_at(pinned, several=several)
-        sections += _sections_now(books[1:], today, first=len(sections) + 1, several=several)
+        sections += _sections_now(books[1:], today, default_id=default_id,
+                                  first=len(sections) + 1, several=several)
     else:
-        sections = _sections_now(books, today, several=several)
+        sections = _sections_now(books, today, default_id=default_id, several=several)
     matrix = raci_selectors.current_matrix()
     grid = raci_selectors.grid(matrix) if matrix is not None else None
     cadence, rituals = _cadence(now)
@@ -330,6 +345,6 @@ def build(*, today, now, release=None, report):
         definitions=definitions,
         assessments=[PackMaturity(a) for a in
                      overview_selectors.assessments()[:MATURITY_QUARTERS]],
-        runbooks=books,
+        runbooks=books, part=page,
         scorecard=insights_selectors.scorecard(today=today, periods=SCORECARD_PERIODS),
     )

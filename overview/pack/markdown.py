@@ -75,6 +75,10 @@ def to_markdown(pack):
     if pack.release:
         out += ["The run book is shown as it was at that release; the RACI and the cadence "
                 "as they are today.", ""]
+    if pack.part is not None and pack.part.has_other_pages():
+        out += [f"The model has {pack.part.paginator.count} run books: this part holds "
+                f"{pack.part.start_index()} to {pack.part.end_index()} of them, and the "
+                "RACI, the cadence and the rest whole.", ""]
     if len(pack.runbooks) > 1:
         out += ["Run books: " + ", ".join(b.title for b in pack.runbooks) + ".", ""]
     gaps = pack.report.gaps
