@@ -416,6 +416,12 @@ def _check_scorecard(doc, person, function, errors):
     slugs = Counter(m["slug"] for m in metrics)
     start_month = doc["fiscal_year_start_month"]
 
+    def metric_named(slug, where):
+        """The file's metric ``slug``, or None with the error at ``where``."""
+        if slug not in by_slug:
+            errors.add(where, f"{slug!r} is not one of the metrics in this file.")
+        return by_slug.get(slug)
+
     def period(metric, key, where):
         try:
             return insights_rules.parse_period(metric["period"], key, start_month=start_month)
@@ -467,10 +473,8 @@ def _check_scorecard(doc, person, function, errors):
     seen = set()
     for i, value in enumerate(doc.get("metric_values", [])):
         at = ["metric_values", i]
-        metric = by_slug.get(value["metric"])
+        metric = metric_named(value["metric"], [*at, "metric"])
         if metric is None:
-            errors.add([*at, "metric"], f"{value['metric']!r} is not one of the metrics in "
-                                        "this file.")
             continue
         if metric["formula"]:
             errors.add([*at, "metric"], f"{value['metric']!r} is computed from its formula: "
@@ -491,10 +495,8 @@ def _check_scorecard(doc, person, function, errors):
     runs, open_items = set(), set()
     for i, item in enumerate(doc.get("off_track_items", [])):
         at = ["off_track_items", i]
-        metric = by_slug.get(item["metric"])
+        metric = metric_named(item["metric"], [*at, "metric"])
         if metric is None:
-            errors.add([*at, "metric"], f"{item['metric']!r} is not one of the metrics in "
-                                        "this file.")
             continue
         since = period(metric, item["since"], [*at, "since"])
         period(metric, item["latest"], [*at, "latest"])
